@@ -1,0 +1,48 @@
+import type {
+  GatewayApi,
+  GatewayApplication,
+  GatewayDenyPolicy,
+  GatewayIssuer,
+  GatewayKeyMapping,
+  GatewayPolicy,
+  GatewaySubscription,
+  LifecycleStatus,
+} from './gateway-model.js';
+
+/** Postgres NOTIFY channel raised (with the new event id as payload) after each event commits. */
+export const GATEWAY_EVENTS_CHANNEL = 'apim_gateway_events';
+
+/**
+ * Every change a gateway must apply, with the entity's full gateway view, so a gateway applies
+ * events strictly in order without reading anything else.
+ */
+export interface GatewayEventPayloads {
+  API_DEPLOYED: { api: GatewayApi };
+  API_UNDEPLOYED: { apiId: string; environment: string };
+  API_STATUS_CHANGED: { apiId: string; lifecycleStatus: LifecycleStatus };
+  API_DEFAULT_VERSION_CHANGED: { apiId: string; context: string; defaultVersion: string | null };
+  APPLICATION_UPSERTED: { application: GatewayApplication };
+  APPLICATION_DELETED: { applicationId: string };
+  KEY_MAPPING_UPSERTED: { keyMapping: GatewayKeyMapping };
+  KEY_MAPPING_DELETED: { consumerKey: string };
+  SUBSCRIPTION_UPSERTED: { subscription: GatewaySubscription };
+  SUBSCRIPTION_DELETED: { subscriptionId: string; applicationId: string; apiId: string };
+  POLICY_UPSERTED: { policy: GatewayPolicy };
+  POLICY_DELETED: { type: GatewayPolicy['type']; name: string };
+  DENY_POLICY_UPSERTED: { denyPolicy: GatewayDenyPolicy };
+  DENY_POLICY_DELETED: { id: string };
+  ISSUER_UPSERTED: { issuer: GatewayIssuer };
+  ISSUER_DELETED: { id: string };
+  /** one token (access token or API key) by its jti */
+  TOKEN_REVOKED: { jti: string; expiresAt: string };
+  /** every token of this client issued before revokedBefore */
+  CLIENT_TOKENS_REVOKED: { clientId: string; revokedBefore: string };
+  /** the key manager published or retired a signing key */
+  SIGNING_KEYS_CHANGED: { kids: string[] };
+}
+
+export type GatewayEventType = keyof GatewayEventPayloads;
+
+export type GatewayEvent = {
+  [K in GatewayEventType]: { id: bigint; type: K; payload: GatewayEventPayloads[K]; createdAt: Date };
+}[GatewayEventType];

@@ -1,0 +1,146 @@
+/**
+ * What a gateway knows about each entity: the shapes of the snapshot it loads at start and of the
+ * payloads in the gateway event log. The control plane writes them; gateways read them.
+ */
+export type LifecycleStatus = 'CREATED' | 'PROTOTYPED' | 'PUBLISHED' | 'BLOCKED' | 'DEPRECATED' | 'RETIRED';
+export type KeyType = 'PRODUCTION' | 'SANDBOX';
+export type SubscriptionStatus = 'UNBLOCKED' | 'ON_HOLD' | 'BLOCKED' | 'PROD_ONLY_BLOCKED' | 'REJECTED';
+export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export interface EndpointUrl {
+  url: string;
+}
+
+/** WSO2's endpointConfig: http (single), load_balance or failover groups. */
+export interface EndpointConfig {
+  endpoint_type: 'http' | 'load_balance' | 'failover';
+  production_endpoints?: EndpointUrl | EndpointUrl[];
+  sandbox_endpoints?: EndpointUrl | EndpointUrl[];
+  production_failovers?: EndpointUrl[];
+  sandbox_failovers?: EndpointUrl[];
+  endpointTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** consecutive failures before suspension */
+  suspendAfterFailures?: number;
+  suspendDurationMs?: number;
+}
+
+export interface CorsConfig {
+  corsConfigurationEnabled: boolean;
+  accessControlAllowOrigins: string[];
+  accessControlAllowCredentials: boolean;
+  accessControlAllowHeaders: string[];
+  accessControlAllowMethods: string[];
+  accessControlExposeHeaders?: string[];
+}
+
+export interface GatewayOperation {
+  verb: HttpVerb;
+  target: string;
+  authEnabled: boolean;
+  scopes: string[];
+  throttlingPolicy: string | null;
+  operationPolicies: unknown;
+}
+
+/** An API revision as stored in ApiRevision.snapshot: immutable once taken. */
+export interface ApiSnapshot {
+  id: string;
+  name: string;
+  context: string;
+  version: string;
+  providerName: string;
+  endpointConfig: EndpointConfig;
+  securitySchemes: string[];
+  authorizationHeader: string | null;
+  apiKeyHeader: string | null;
+  corsConfig: CorsConfig | null;
+  subscriptionPolicies: string[];
+  apiThrottlingPolicy: string | null;
+  maxTps: { production?: number; sandbox?: number } | null;
+  enableSchemaValidation: boolean;
+  mediationPolicies: unknown;
+  definition: unknown;
+  operations: GatewayOperation[];
+}
+
+/** A deployed API as a gateway holds it. Lifecycle and default version are live, not per revision. */
+export interface GatewayApi extends ApiSnapshot {
+  revisionId: string;
+  environment: string;
+  vhost: string;
+  lifecycleStatus: LifecycleStatus;
+  isDefaultVersion: boolean;
+}
+
+export interface GatewayApplication {
+  id: string;
+  name: string;
+  ownerId: string;
+  ownerName: string;
+  throttlingPolicy: string;
+  tokenType: 'JWT' | 'OPAQUE';
+  status: 'CREATED' | 'APPROVED' | 'REJECTED';
+}
+
+export interface GatewayKeyMapping {
+  consumerKey: string;
+  applicationId: string;
+  keyType: KeyType;
+}
+
+export interface GatewaySubscription {
+  id: string;
+  applicationId: string;
+  apiId: string;
+  throttlingPolicy: string;
+  status: SubscriptionStatus;
+}
+
+export interface GatewayLimit {
+  quotaType: 'REQUESTCOUNT' | 'BANDWIDTH' | 'UNLIMITED';
+  requestCount: number | null;
+  dataAmount: number | null;
+  dataUnit: string | null;
+  unitTime: number;
+  timeUnit: 'sec' | 'min' | 'hour' | 'day';
+}
+
+export interface GatewayCondition {
+  type: 'IPCONDITION' | 'IPRANGECONDITION' | 'HEADERCONDITION' | 'QUERYPARAMETERCONDITION' | 'JWTCLAIMSCONDITION';
+  invertCondition: boolean;
+  /** IPCONDITION: specificIp; IPRANGECONDITION: startingIp, endingIp; others: name (header, parameter, claim) and value (a regular expression for claims, exact otherwise) */
+  specificIp?: string;
+  startingIp?: string;
+  endingIp?: string;
+  name?: string;
+  value?: string;
+}
+
+export interface GatewayPolicy extends GatewayLimit {
+  id: string;
+  type: 'SUBSCRIPTION' | 'APPLICATION' | 'ADVANCED';
+  name: string;
+  rateLimitCount: number | null;
+  rateLimitTimeUnit: 'sec' | 'min' | null;
+  stopOnQuotaReach: boolean;
+  conditionalGroups: Array<GatewayLimit & { id: string; conditions: GatewayCondition[] }>;
+}
+
+export interface GatewayDenyPolicy {
+  id: string;
+  conditionType: 'API' | 'APPLICATION' | 'USER' | 'IP' | 'IPRANGE';
+  conditionValue: unknown;
+  enabled: boolean;
+}
+
+export interface GatewayIssuer {
+  id: string;
+  name: string;
+  issuer: string;
+  jwksUrl: string | null;
+  audience: string | null;
+  algorithms: string[];
+  claimMappings: Record<string, string>;
+  enabled: boolean;
+}

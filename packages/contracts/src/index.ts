@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './roles.js';
+export * from './tiers.js';
+export * from './gateway-model.js';
+export * from './events.js';
+export * from './analytics.js';

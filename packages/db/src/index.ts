@@ -1,0 +1,6 @@
+export * from './client.js';
+export * from './migrate.js';
+export * from './events.js';
+export * from './seed.js';
+export { repoRoot, migrationsDir, schemaPath } from './paths.js';
+export { checkSchemaMatchesDatabase } from './schema-check.js';

@@ -1,0 +1,105 @@
+/**
+ * Configuration from environment variables, validated once at start-up. A bad value stops the
+ * process with one line naming the variable and what is wrong (see ConfigError and runMain).
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function shown(v: string): string {
+  return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
+}
+
+/** Readers for one environment; each returns the parsed value or throws ConfigError. */
+export function envReader(env: Env = process.env) {
+  return {
+    string(name: string, fallback?: string): string {
+      const v = read(env, name) ?? fallback;
+      if (v === undefined) throw new ConfigError(name, 'is required but not set');
+      return v;
+    },
+    optionalString(name: string): string | undefined {
+      return read(env, name);
+    },
+    int(name: string, fallback: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+      const v = read(env, name);
+      if (v === undefined) return fallback;
+      if (!/^-?\d+$/.test(v)) throw new ConfigError(name, `must be a whole number, got ${shown(v)}`);
+      const n = Number(v);
+      if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+      return n;
+    },
+    port(name: string, fallback: number): number {
+      const v = read(env, name);
+      if (v === undefined) return fallback;
+      if (!/^\d+$/.test(v) || Number(v) > 65535)
+        throw new ConfigError(name, `must be a port number from 0 to 65535, got ${shown(v)}`);
+      return Number(v);
+    },
+    bool(name: string, fallback: boolean): boolean {
+      const v = read(env, name);
+      if (v === undefined) return fallback;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      throw new ConfigError(name, `must be true or false, got ${shown(v)}`);
+    },
+    url(name: string, fallback: string | undefined, protocols: readonly string[]): string {
+      const v = read(env, name) ?? fallback;
+      if (v === undefined) throw new ConfigError(name, 'is required but not set');
+      let u: URL;
+      try {
+        u = new URL(v);
+      } catch {
+        throw new ConfigError(name, `must be a URL (${protocols.join(', ')}), got ${shown(redactUrl(v))}`);
+      }
+      if (!protocols.includes(u.protocol.replace(/:$/, '')))
+        throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${u.protocol.replace(/:$/, '')}`);
+      return v;
+    },
+    oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+      const v = read(env, name);
+      if (v === undefined) return fallback;
+      if (!(values as readonly string[]).includes(v))
+        throw new ConfigError(name, `must be one of ${values.join(', ')}, got ${shown(v)}`);
+      return v as T;
+    },
+  };
+}
+
+/** A URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Settings every app shares. */
+export function commonConfig(env: Env = process.env) {
+  const r = envReader(env);
+  return {
+    databaseUrl: r.url('DATABASE_URL', undefined, ['postgres', 'postgresql']),
+    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
+    /** prefix of every Redis key and BullMQ queue, so several installations (or test runs) share one Redis */
+    redisPrefix: r.string('APIM_REDIS_PREFIX', 'apim'),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    host: r.string('APIM_HOST', '127.0.0.1'),
+  };
+}
+export type CommonConfig = ReturnType<typeof commonConfig>;

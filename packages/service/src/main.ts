@@ -1,0 +1,85 @@
+import { ConfigError, redactUrl } from './config.js';
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/** One line a person can act on, for errors that stop a process at start-up. */
+export function describeStartupError(e: unknown): string {
+  if (e instanceof ConfigError) return e.message;
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number; errors?: unknown[] };
+  if (err && typeof err === 'object') {
+    const nested = Array.isArray(err.errors) && err.errors.length > 0 ? (err.errors[0] as typeof err) : err;
+    if (nested.code === 'ECONNREFUSED' || nested.code === 'ENOTFOUND' || nested.code === 'ETIMEDOUT') {
+      const where = nested.address ? `${nested.address}${nested.port ? `:${nested.port}` : ''}` : '';
+      return `${err.message.split('\n')[0]}${where && !err.message.includes(where) ? ` (${where})` : ''}`;
+    }
+    if (nested.code === 'EADDRINUSE') return `Port already in use: ${err.message}`;
+    if (typeof err.message === 'string') return redactUrl(err.message.split('\n')[0] ?? String(e));
+  }
+  return String(e);
+}
+
+/**
+ * Runs an app's main: starts it, stops it cleanly on SIGINT/SIGTERM, and turns a start-up failure
+ * into one line on stderr and exit code 1 (no stack trace).
+ */
+export async function runMain(name: string, start: () => Promise<Closable>): Promise<void> {
+  let app: Closable;
+  try {
+    app = await start();
+  } catch (e) {
+    process.stderr.write(`${name}: ${describeStartupError(e)}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => {
+      process.stderr.write(`${name}: did not stop within 10 s after ${signal}, exiting\n`);
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`${name}: error while stopping: ${describeStartupError(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ETIMEDOUT: 'timed out',
+  ECONNRESET: 'connection reset',
+  '28P01': 'password authentication failed',
+  '28000': 'authentication rejected',
+  '3D000': 'the database does not exist',
+};
+
+/** A dependency (database, Redis, key manager) that could not be reached at start-up. */
+export class DependencyError extends Error {
+  override name = 'DependencyError';
+  constructor(what: string, url: string, cause: unknown) {
+    const c = cause as { code?: string; errors?: Array<{ code?: string }>; message?: string };
+    const code = c?.code ?? c?.errors?.[0]?.code;
+    const reason = (code && REASONS[code]) ?? c?.message?.split('\n')[0] ?? String(cause);
+    super(`Cannot reach ${what} at ${redactUrl(url)}: ${reason}`);
+  }
+}
+
+/** Runs `connect`, turning any failure into a DependencyError that names what and where. */
+export async function connectTo<T>(what: string, url: string, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (e) {
+    throw new DependencyError(what, url, e);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './environment.js';
+export * from './database.js';
+export * from './redis.js';
+export { freePort } from './global-setup.js';
