@@ -25,7 +25,8 @@ export const GatewayErrors = define({
     code: '900902',
     status: 401,
     message: 'Missing Credentials',
-    description: 'Invalid Credentials. Make sure your API invocation call has a header: "Authorization: Bearer ACCESS_TOKEN"',
+    description:
+      'Invalid Credentials. Make sure your API invocation call has a header: "Authorization: Bearer ACCESS_TOKEN"',
   },
   ACCESS_TOKEN_EXPIRED: {
     code: '900903',
@@ -61,7 +62,8 @@ export const GatewayErrors = define({
     code: '700700',
     status: 503,
     message: 'API blocked',
-    description: 'This API has been blocked temporarily. Please try again later or contact the system administrators',
+    description:
+      'This API has been blocked temporarily. Please try again later or contact the system administrators',
   },
   SUBSCRIPTION_INACTIVE: {
     code: '900907',

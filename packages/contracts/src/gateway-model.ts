@@ -107,7 +107,8 @@ export interface GatewayLimit {
 }
 
 export interface GatewayCondition {
-  type: 'IPCONDITION' | 'IPRANGECONDITION' | 'HEADERCONDITION' | 'QUERYPARAMETERCONDITION' | 'JWTCLAIMSCONDITION';
+  type:
+    'IPCONDITION' | 'IPRANGECONDITION' | 'HEADERCONDITION' | 'QUERYPARAMETERCONDITION' | 'JWTCLAIMSCONDITION';
   invertCondition: boolean;
   /** IPCONDITION: specificIp; IPRANGECONDITION: startingIp, endingIp; others: name (header, parameter, claim) and value (a regular expression for claims, exact otherwise) */
   specificIp?: string;

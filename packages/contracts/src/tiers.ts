@@ -36,7 +36,12 @@ export const DefaultPolicies: readonly DefaultPolicy[] = [
   policy('SUBSCRIPTION', 'Gold', 5000, 'Allows 5000 requests per minute'),
   policy('SUBSCRIPTION', 'Silver', 2000, 'Allows 2000 requests per minute'),
   policy('SUBSCRIPTION', 'Bronze', 1000, 'Allows 1000 requests per minute'),
-  policy('SUBSCRIPTION', 'Unauthenticated', 500, 'Allows 500 requests per minute for unauthenticated resources'),
+  policy(
+    'SUBSCRIPTION',
+    'Unauthenticated',
+    500,
+    'Allows 500 requests per minute for unauthenticated resources',
+  ),
   policy('SUBSCRIPTION', UNLIMITED, null, 'Allows unlimited requests'),
   policy('APPLICATION', '10PerMin', 10, 'Allows 10 requests per minute'),
   policy('APPLICATION', '20PerMin', 20, 'Allows 20 requests per minute'),

@@ -37,9 +37,14 @@ export async function readGatewayEventsAfter(
   afterId: bigint,
   limit = 1000,
 ): Promise<StoredGatewayEvent[]> {
-  const { rows } = await client.query<{ id: string; type: GatewayEventType; payload: unknown; created_at: Date }>(
-    'SELECT id, type, payload, created_at FROM gateway_event WHERE id > $1 ORDER BY id LIMIT $2',
-    [afterId.toString(), limit],
-  );
+  const { rows } = await client.query<{
+    id: string;
+    type: GatewayEventType;
+    payload: unknown;
+    created_at: Date;
+  }>('SELECT id, type, payload, created_at FROM gateway_event WHERE id > $1 ORDER BY id LIMIT $2', [
+    afterId.toString(),
+    limit,
+  ]);
   return rows.map((r) => ({ id: BigInt(r.id), type: r.type, payload: r.payload, createdAt: r.created_at }));
 }

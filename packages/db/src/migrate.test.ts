@@ -39,10 +39,12 @@ describe('migrate', () => {
     expect(first.applied).toEqual(names);
     const second = await migrate(db.url);
     expect(second).toEqual({ applied: [], alreadyApplied: names });
-    const rows = await query<{ migration_name: string; checksum: string; applied_steps_count: number; finished_at: Date }>(
-      db.url,
-      'SELECT migration_name, checksum, applied_steps_count, finished_at FROM _prisma_migrations',
-    );
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+      finished_at: Date;
+    }>(db.url, 'SELECT migration_name, checksum, applied_steps_count, finished_at FROM _prisma_migrations');
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const r of rows) {
       expect(r.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -79,15 +81,23 @@ describe('migrate', () => {
       await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(
         /Migration 29990101000000_broken failed and was rolled back: relation "no_such_table" does not exist/,
       );
-      const tables = await query<{ n: string }>(db.url, "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'half_done'");
+      const tables = await query<{ n: string }>(
+        db.url,
+        "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'half_done'",
+      );
       expect(Number(tables[0]!.n)).toBe(0);
-      const recorded = await query<{ migration_name: string }>(db.url, 'SELECT migration_name FROM _prisma_migrations');
+      const recorded = await query<{ migration_name: string }>(
+        db.url,
+        'SELECT migration_name FROM _prisma_migrations',
+      );
       expect(recorded.map((r) => r.migration_name)).not.toContain('29990101000000_broken');
 
       await rm(path.join(dir, '29990101000000_broken'), { recursive: true });
       const init = (await readMigrations(dir))[0]!;
       await writeFile(path.join(dir, init.name, 'migration.sql'), `${init.sql}\n-- edited\n`);
-      await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(/was changed after it was applied/);
+      await expect(migrate(db.url, { migrationsDir: dir })).rejects.toThrow(
+        /was changed after it was applied/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -37,11 +37,15 @@ interface Datamodel {
 
 async function loadDatamodel(schemaPath: string): Promise<Datamodel> {
   // The schema parser ships as CommonJS with a WASM module beside it.
-  const wasm = createRequire(import.meta.url)('@prisma/prisma-schema-wasm') as { get_dmmf(p: string): string };
+  const wasm = createRequire(import.meta.url)('@prisma/prisma-schema-wasm') as {
+    get_dmmf(p: string): string;
+  };
   const schema = await readFile(schemaPath, 'utf8');
-  return (JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schema]] }))) as {
-    datamodel: Datamodel;
-  }).datamodel;
+  return (
+    JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schema]] }))) as {
+      datamodel: Datamodel;
+    }
+  ).datamodel;
 }
 
 /** Postgres `udt_name` a Prisma field is stored as. */
@@ -72,11 +76,21 @@ export async function checkSchemaMatchesDatabase(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const columns = await client.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
+    const columns = await client.query<{
+      table_name: string;
+      column_name: string;
+      udt_name: string;
+      is_nullable: string;
+    }>(
       `SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns
        WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'`,
     );
-    const constraints = await client.query<{ table_name: string; contype: string; cols: string[]; ref_table: string | null }>(
+    const constraints = await client.query<{
+      table_name: string;
+      contype: string;
+      cols: string[];
+      ref_table: string | null;
+    }>(
       `SELECT c.conrelid::regclass::text AS table_name, c.contype,
               array_agg(a.attname ORDER BY k.ord)::text[] AS cols, c.confrelid::regclass::text AS ref_table
        FROM pg_constraint c
@@ -110,7 +124,8 @@ export async function checkSchemaMatchesDatabase(
       const labels = dbEnums.get(e.name);
       const want = e.values.map((v) => v.name);
       if (!labels) problems.push(`enum ${e.name} is missing`);
-      else if (key(labels) !== key(want)) problems.push(`enum ${e.name} has ${key(labels)}, schema says ${key(want)}`);
+      else if (key(labels) !== key(want))
+        problems.push(`enum ${e.name} has ${key(labels)}, schema says ${key(want)}`);
     }
 
     const models = new Map(dm.models.map((m) => [m.name, m]));
@@ -120,7 +135,11 @@ export async function checkSchemaMatchesDatabase(
       return f?.dbName ?? field;
     };
     const constraintSet = (table: string, type: string) =>
-      new Set(constraints.rows.filter((c) => c.table_name.replace(/"/g, '') === table && c.contype === type).map((c) => key(c.cols)));
+      new Set(
+        constraints.rows
+          .filter((c) => c.table_name.replace(/"/g, '') === table && c.contype === type)
+          .map((c) => key(c.cols)),
+      );
 
     for (const m of dm.models) {
       const table = tableOf(m);
@@ -139,14 +158,18 @@ export async function checkSchemaMatchesDatabase(
           problems.push(`column ${table}.${col} (${m.name}.${f.name}) is missing`);
           continue;
         }
-        if (c.udt !== expectedUdt(f)) problems.push(`column ${table}.${col} is ${c.udt}, schema says ${expectedUdt(f)}`);
+        if (c.udt !== expectedUdt(f))
+          problems.push(`column ${table}.${col} is ${c.udt}, schema says ${expectedUdt(f)}`);
         // Prisma creates scalar lists as nullable columns.
         const nullable = f.isList || !f.isRequired;
         if (c.nullable !== nullable)
-          problems.push(`column ${table}.${col} is ${c.nullable ? 'nullable' : 'NOT NULL'}, schema says ${nullable ? 'optional' : 'required'}`);
+          problems.push(
+            `column ${table}.${col} is ${c.nullable ? 'nullable' : 'NOT NULL'}, schema says ${nullable ? 'optional' : 'required'}`,
+          );
       }
       for (const col of dbCols.keys())
-        if (!wantCols.has(col)) problems.push(`column ${table}.${col} is in the database but not in schema.prisma`);
+        if (!wantCols.has(col))
+          problems.push(`column ${table}.${col} is in the database but not in schema.prisma`);
 
       const uniques = new Set([
         ...constraintSet(table, 'u'),
@@ -156,19 +179,25 @@ export async function checkSchemaMatchesDatabase(
         const cols = key(idx.fields.map((f) => colOf(m, f.name)));
         if (idx.type === 'id' && !constraintSet(table, 'p').has(cols))
           problems.push(`table ${table} lacks primary key (${cols})`);
-        if (idx.type === 'unique' && !uniques.has(cols)) problems.push(`table ${table} lacks unique (${cols})`);
+        if (idx.type === 'unique' && !uniques.has(cols))
+          problems.push(`table ${table} lacks unique (${cols})`);
       }
-      const fks = constraints.rows.filter((c) => c.table_name.replace(/"/g, '') === table && c.contype === 'f');
+      const fks = constraints.rows.filter(
+        (c) => c.table_name.replace(/"/g, '') === table && c.contype === 'f',
+      );
       for (const f of m.fields) {
         if (f.kind !== 'object' || !f.relationFromFields?.length) continue;
         const target = models.get(f.type)!;
         const cols = key(f.relationFromFields.map((n) => colOf(m, n)));
-        const found = fks.some((fk) => key(fk.cols) === cols && fk.ref_table?.replace(/"/g, '') === tableOf(target));
+        const found = fks.some(
+          (fk) => key(fk.cols) === cols && fk.ref_table?.replace(/"/g, '') === tableOf(target),
+        );
         if (!found) problems.push(`table ${table} lacks foreign key (${cols}) -> ${tableOf(target)}`);
       }
     }
     const known = new Set(dm.models.map(tableOf));
-    for (const t of dbTables.keys()) if (!known.has(t)) problems.push(`table ${t} is in the database but not in schema.prisma`);
+    for (const t of dbTables.keys())
+      if (!known.has(t)) problems.push(`table ${t} is in the database but not in schema.prisma`);
     return problems;
   } finally {
     await client.end();

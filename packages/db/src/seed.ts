@@ -56,7 +56,9 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
 
     let policiesCreated = 0;
     for (const p of DefaultPolicies) {
-      const found = await tx.throttlingPolicy.findUnique({ where: { type_name: { type: p.type, name: p.name } } });
+      const found = await tx.throttlingPolicy.findUnique({
+        where: { type_name: { type: p.type, name: p.name } },
+      });
       if (found) continue;
       await tx.throttlingPolicy.create({
         data: {

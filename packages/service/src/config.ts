@@ -34,7 +34,12 @@ export function envReader(env: Env = process.env) {
     optionalString(name: string): string | undefined {
       return read(env, name);
     },
-    int(name: string, fallback: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+    int(
+      name: string,
+      fallback: number,
+      min = Number.MIN_SAFE_INTEGER,
+      max = Number.MAX_SAFE_INTEGER,
+    ): number {
       const v = read(env, name);
       if (v === undefined) return fallback;
       if (!/^-?\d+$/.test(v)) throw new ConfigError(name, `must be a whole number, got ${shown(v)}`);
@@ -66,7 +71,10 @@ export function envReader(env: Env = process.env) {
         throw new ConfigError(name, `must be a URL (${protocols.join(', ')}), got ${shown(redactUrl(v))}`);
       }
       if (!protocols.includes(u.protocol.replace(/:$/, '')))
-        throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${u.protocol.replace(/:$/, '')}`);
+        throw new ConfigError(
+          name,
+          `must use ${protocols.join(' or ')}, got ${u.protocol.replace(/:$/, '')}`,
+        );
       return v;
     },
     oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {

@@ -37,6 +37,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   return {
     url: urlOf(name),
     name,
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
