@@ -1,0 +1,85 @@
+/**
+ * `npm start` refuses bad settings and unreachable dependencies with one clear line and a non-zero
+ * exit, before starting anything.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '@apim/db';
+import { createTestDatabase } from '@apim/testing';
+
+const run = promisify(execFile);
+const startScript = path.join(repoRoot, 'packages/stack/dist/start.js');
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'apim-start-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  try {
+    await run(process.execPath, [startScript], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        APIM_DATA_DIR: dataDir,
+        APIM_SAMPLE_API: 'false',
+        ...env,
+      },
+      timeout: 30_000,
+    });
+    return { code: 0, stderr: '' };
+  } catch (e) {
+    const err = e as { code: number; stderr: string };
+    return { code: err.code, stderr: err.stderr };
+  }
+}
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('npm start with a bad setting or an unreachable dependency', () => {
+  it('a non-numeric port', async () => {
+    const r = await start({ APIM_GATEWAY_PORT: 'eighty' });
+    expect(r.code).toBe(1);
+    expectOneLine(
+      r.stderr,
+      /^npm start: Invalid configuration: APIM_GATEWAY_PORT must be a port number from 0 to 65535, got "eighty"$/,
+    );
+  });
+
+  it('an unreachable DATABASE_URL', async () => {
+    const r = await start({ DATABASE_URL: 'postgresql://apim:secret-pw@127.0.0.1:1/apim' });
+    expect(r.code).toBe(1);
+    expectOneLine(
+      r.stderr,
+      /^npm start: Cannot reach the database at postgresql:\/\/apim:\*\*\*@127\.0\.0\.1:1\/apim: connection refused$/,
+    );
+    expect(r.stderr).not.toContain('secret-pw');
+  });
+
+  it('an unreachable Redis and no redis-server to start', async () => {
+    const db = await createTestDatabase();
+    try {
+      // An empty PATH: no redis-server to fall back on.
+      const r = await start({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1', PATH: dataDir });
+      expect(r.code).toBe(1);
+      expectOneLine(
+        r.stderr,
+        /^npm start: Cannot reach Redis at 127\.0\.0\.1:1 and redis-server is not on PATH: start Redis there, set REDIS_URL to one that runs, or install redis-server/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+});
