@@ -14,7 +14,21 @@ function step(title, args) {
   return r.status === 0;
 }
 
+/** The console's browser tests drive Debian's Chromium; install it when we can (root with apt). */
+function ensureChromium() {
+  if (process.env.CHROMIUM_PATH || existsSync('/usr/bin/chromium')) return;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    process.stdout.write('Installing Chromium for the browser tests (apt-get install chromium)...\n');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    if (r.status === 0) return;
+  }
+  process.stdout.write('Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH; browser tests will fail.\n');
+}
+
 bootstrap();
+ensureChromium();
 const only = process.argv.slice(2);
 let ok = true;
 if (only.length === 0) {
@@ -23,6 +37,8 @@ if (only.length === 0) {
     step('prettier --check', [bin('prettier', 'bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']) &&
     ok;
   ok = step('tsc (sources and tests)', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.check.json']) && ok;
+  if (existsSync(path.join(root, 'apps/console/tsconfig.json')))
+    ok = step('tsc (console)', [bin('typescript', 'bin/tsc'), '-p', 'apps/console']) && ok;
 }
 const resultsDir = path.join(root, 'test-artifacts');
 mkdirSync(resultsDir, { recursive: true });
