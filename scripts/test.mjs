@@ -24,7 +24,9 @@ function ensureChromium() {
     const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
     if (r.status === 0) return;
   }
-  process.stdout.write('Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH; browser tests will fail.\n');
+  process.stdout.write(
+    'Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH; browser tests will fail.\n',
+  );
 }
 
 bootstrap();
