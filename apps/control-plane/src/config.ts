@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { repoRoot } from '@apim/db';
+import { ConfigError, commonConfig, envReader } from '@apim/service';
+
+type Env = Record<string, string | undefined>;
+
+/** Every setting of the control plane, read once from the environment. */
+export function loadConfig(env: Env = process.env) {
+  const r = envReader(env);
+  const internalSecret = r.string('APIM_INTERNAL_SECRET');
+  if (internalSecret.length < 32)
+    throw new ConfigError('APIM_INTERNAL_SECRET', 'must be at least 32 characters');
+  const allowlist = (r.optionalString('APIM_IMPORT_URL_ALLOWLIST') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  return {
+    ...commonConfig(env),
+    port: r.port('APIM_CONTROL_PLANE_PORT', 9443),
+    keyManagerUrl: r
+      .url('APIM_KEY_MANAGER_URL', 'http://127.0.0.1:9444', ['http', 'https'])
+      .replace(/\/$/, ''),
+    internalSecret,
+    tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
+    /** hosts an OpenAPI document (or a remote $ref) may be fetched from; empty: none */
+    importUrlAllowlist: allowlist,
+    consoleDir: r.string('APIM_CONSOLE_DIR', path.join(repoRoot, 'apps/console/build')),
+    /** largest OpenAPI upload accepted, in bytes */
+    maxImportBytes: r.int('APIM_IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
+  };
+}
+
+export type ControlPlaneConfig = ReturnType<typeof loadConfig>;

@@ -1,0 +1,78 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '@apim/service';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+/** An error answered to the caller as WSO2's error body: { code, message, description }. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+export const badRequest = (description: string) => new HttpError(400, description);
+export const conflict = (description: string) => new HttpError(409, description);
+
+export interface ErrorBody {
+  code: number;
+  message: string;
+  description: string;
+  moreInfo: string;
+  error: unknown[];
+}
+
+export function errorBody(status: number, description: string): ErrorBody {
+  return { code: status, message: TITLES[status] ?? 'Error', description, moreInfo: '', error: [] };
+}
+
+/** Prisma's "unique constraint failed" and "record not found" as HTTP errors. */
+function fromPrisma(e: unknown): HttpError | undefined {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'P2002')
+    return new HttpError(409, 'A resource with the same unique attributes already exists');
+  if (code === 'P2025') return new HttpError(404, 'The resource was not found');
+  return undefined;
+}
+
+/** Express error handler: known errors become their status, anything else a logged 500. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const known =
+      err instanceof HttpError
+        ? err
+        : (err as { type?: string }).type === 'entity.parse.failed'
+          ? new HttpError(400, 'The request body is not valid JSON')
+          : (err as { type?: string }).type === 'entity.too.large'
+            ? new HttpError(413, 'The request body is too large')
+            : (err as { code?: string }).code === 'LIMIT_FILE_SIZE'
+              ? new HttpError(413, 'An uploaded file is too large')
+              : (err as { name?: string }).name === 'MulterError'
+                ? new HttpError(400, (err as Error).message)
+                : fromPrisma(err);
+    if (!known) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    const status = known?.status ?? 500;
+    if (res.headersSent) return;
+    for (const [k, v] of Object.entries(known?.headers ?? {})) res.setHeader(k, v);
+    res
+      .status(status)
+      .json(errorBody(status, known?.description ?? 'The server could not complete the request'));
+  };
+}

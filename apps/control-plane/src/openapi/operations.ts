@@ -1,0 +1,150 @@
+/**
+ * Between an OpenAPI document and our API model: the operations a document declares, a document
+ * for an API that has none, and the export of an API as OpenAPI with our settings as WSO2's `x-`
+ * extensions.
+ */
+import type { HttpVerb } from '@apim/contracts';
+
+type Obj = Record<string, unknown>;
+
+export interface OperationDraft {
+  verb: HttpVerb;
+  target: string;
+  authEnabled: boolean;
+  scopes: string[];
+  throttlingPolicy: string | null;
+}
+
+const VERBS: readonly HttpVerb[] = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'];
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Follows an internal `$ref` (the only kind left after bundling). */
+function deref(doc: Obj, value: unknown, depth = 0): unknown {
+  if (!isObj(value) || typeof value.$ref !== 'string' || depth > 20) return value;
+  const ref = value.$ref;
+  if (!ref.startsWith('#/')) return value;
+  let cur: unknown = doc;
+  for (const part of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
+    cur = isObj(cur) || Array.isArray(cur) ? (cur as Obj)[key] : undefined;
+  }
+  return deref(doc, cur, depth + 1);
+}
+
+function scopesOf(security: unknown): string[] {
+  if (!Array.isArray(security)) return [];
+  const out = new Set<string>();
+  for (const req of security)
+    if (isObj(req))
+      for (const s of Object.values(req)) if (Array.isArray(s)) for (const x of s) out.add(String(x));
+  return [...out];
+}
+
+/**
+ * The operations of a document. A resource is open (no authentication) when it says
+ * `x-auth-type: None` (WSO2) or `security: []` (OpenAPI).
+ */
+export function operationsOf(doc: Obj): OperationDraft[] {
+  const paths = isObj(doc.paths) ? doc.paths : {};
+  const out: OperationDraft[] = [];
+  for (const [target, rawItem] of Object.entries(paths)) {
+    const item = deref(doc, rawItem);
+    if (!isObj(item)) continue;
+    for (const verb of VERBS) {
+      const op = item[verb.toLowerCase()];
+      if (!isObj(op)) continue;
+      const security = op.security ?? doc.security;
+      const authType = op['x-auth-type'];
+      const tier = op['x-throttling-tier'];
+      out.push({
+        verb,
+        target,
+        authEnabled: !(authType === 'None' || (Array.isArray(op.security) && op.security.length === 0)),
+        scopes: Array.isArray(op['x-scopes']) ? op['x-scopes'].map(String) : scopesOf(security),
+        throttlingPolicy: typeof tier === 'string' && tier !== '' ? tier : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** The base path a document declares (2.0 basePath, or the path of its first server), if any. */
+export function basePathOf(doc: Obj): string | undefined {
+  if (typeof doc.basePath === 'string') return doc.basePath;
+  const first = Array.isArray(doc.servers) ? doc.servers[0] : undefined;
+  if (isObj(first) && typeof first.url === 'string') {
+    try {
+      return new URL(first.url, 'http://x').pathname;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export interface ExportableApi {
+  name: string;
+  version: string;
+  description: string | null;
+  context: string;
+  endpointConfig: unknown;
+  corsConfig: unknown;
+  securitySchemes: string[];
+  apiThrottlingPolicy: string | null;
+  subscriptionPolicies: string[];
+  definition: unknown;
+  operations: OperationDraft[];
+}
+
+/** Path parameters of a URI template, in the document's own version's form. */
+function pathParams(target: string, swagger2: boolean): Obj[] {
+  return [...target.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    ...(swagger2 ? { type: 'string' } : { schema: { type: 'string' } }),
+  }));
+}
+
+/**
+ * The API as an OpenAPI document: its stored definition (or one built from its operations) with
+ * the operations' settings and the API's settings as WSO2's `x-` extensions, so that importing the
+ * export recreates the same API.
+ */
+export function exportOpenApi(api: ExportableApi): Obj {
+  const base: Obj = isObj(api.definition)
+    ? structuredClone(api.definition)
+    : { openapi: '3.0.3', info: { title: api.name, version: api.version }, paths: {} };
+  if (!isObj(base.paths)) base.paths = {};
+  const paths = base.paths as Obj;
+  for (const op of api.operations) {
+    const existing = deref(base, paths[op.target]);
+    const item: Obj = isObj(existing) ? existing : {};
+    // write back a resolved copy so that extensions never land on a shared component
+    if (isObj(paths[op.target]) && (paths[op.target] as Obj).$ref) paths[op.target] = { ...item };
+    const target = (paths[op.target] ??= item) as Obj;
+    const method = op.verb.toLowerCase();
+    const current = isObj(target[method]) ? (target[method] as Obj) : undefined;
+    target[method] = {
+      ...(current ?? {
+        parameters: pathParams(op.target, base.swagger === '2.0'),
+        responses: { default: { description: 'Default response' } },
+      }),
+      'x-auth-type': op.authEnabled ? 'Application & Application User' : 'None',
+      'x-throttling-tier': op.throttlingPolicy ?? 'Unlimited',
+      ...(op.scopes.length ? { 'x-scopes': op.scopes } : {}),
+    };
+  }
+  base['x-wso2-basePath'] = api.context + '/' + api.version;
+  base['x-wso2-production-endpoints'] = (api.endpointConfig as Obj | null)?.production_endpoints ?? null;
+  base['x-wso2-sandbox-endpoints'] = (api.endpointConfig as Obj | null)?.sandbox_endpoints ?? null;
+  base['x-wso2-endpoint-config'] = api.endpointConfig;
+  base['x-wso2-cors'] = api.corsConfig ?? null;
+  base['x-wso2-auth-header'] = 'Authorization';
+  base['x-wso2-security-schemes'] = api.securitySchemes;
+  base['x-wso2-subscription-policies'] = api.subscriptionPolicies;
+  base['x-throttling-tier'] = api.apiThrottlingPolicy;
+  if (isObj(base.info) && api.description && !base.info.description) base.info.description = api.description;
+  return base;
+}

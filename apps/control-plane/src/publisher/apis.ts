@@ -1,0 +1,225 @@
+/** Creating, changing, versioning and deleting APIs. */
+import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
+import type { Principal } from '../http/auth.js';
+import { conflict, HttpError, notFound } from '../http/errors.js';
+import type { OperationDraft } from '../openapi/operations.js';
+import {
+  API_INCLUDE,
+  apiDto,
+  apiFields,
+  checkOperations,
+  checkPolicies,
+  DEFAULT_OPERATIONS,
+  operationDraft,
+  scopesOf,
+  writeOperations,
+  writeScopes,
+  type ApiInput,
+  type ApiRow,
+} from './api-model.js';
+
+export async function loadApi(db: PrismaClient | TransactionClient, apiId: string): Promise<ApiRow> {
+  const api = await db.api.findUnique({ where: { id: apiId }, include: API_INCLUDE });
+  if (!api) throw notFound('API');
+  return api;
+}
+
+export async function apiResource(db: PrismaClient | TransactionClient, api: ApiRow) {
+  return apiDto(api, await scopesOf(db as TransactionClient, api));
+}
+
+function uniqueViolation(e: unknown, api: { name: string; context: string; version: string }): unknown {
+  if ((e as { code?: string }).code === 'P2002')
+    return conflict(
+      `An API with the name '${api.name}' or the context '${api.context}' already exists in version ${api.version}`,
+    );
+  return e;
+}
+
+/**
+ * Makes `apiId` the default version of its context (or stops it being one) and tells gateways.
+ */
+async function setDefaultVersion(
+  tx: TransactionClient,
+  api: { id: string; context: string; version: string },
+  on: boolean,
+) {
+  if (on) {
+    await tx.api.updateMany({
+      where: { context: api.context, id: { not: api.id } },
+      data: { isDefaultVersion: false },
+    });
+  }
+  await tx.api.update({ where: { id: api.id }, data: { isDefaultVersion: on } });
+  await appendGatewayEvent(tx, 'API_DEFAULT_VERSION_CHANGED', {
+    apiId: api.id,
+    context: api.context,
+    defaultVersion: on ? api.version : null,
+  });
+}
+
+export interface CreateOptions {
+  definition?: Record<string, unknown>;
+  /** operations taken from the definition, used when the input lists none */
+  operations?: OperationDraft[];
+}
+
+export async function createApi(
+  prisma: PrismaClient,
+  principal: Principal,
+  input: ApiInput,
+  options: CreateOptions = {},
+) {
+  const fields = apiFields(input);
+  const operations = input.operations?.length
+    ? input.operations.map(operationDraft)
+    : (options.operations ?? (options.definition ? [] : DEFAULT_OPERATIONS));
+  checkOperations(operations);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+      const created = await tx.api.create({
+        data: {
+          name: input.name,
+          context: input.context,
+          version: input.version,
+          providerId: principal.userId,
+          ...fields,
+          definition: (options.definition ?? undefined) as Prisma.InputJsonValue | undefined,
+        },
+      });
+      await writeOperations(tx, created.id, operations);
+      await writeScopes(tx, created, input.scopes ?? []);
+      if (input.isDefaultVersion) await setDefaultVersion(tx, created, true);
+      return apiResource(tx, await loadApi(tx, created.id));
+    });
+  } catch (e) {
+    throw uniqueViolation(e, input);
+  }
+}
+
+export async function updateApi(prisma: PrismaClient, apiId: string, input: ApiInput) {
+  return prisma.$transaction(async (tx) => {
+    const current = await loadApi(tx, apiId);
+    for (const key of ['name', 'context', 'version'] as const)
+      if (input[key] !== current[key])
+        throw new HttpError(
+          400,
+          `The ${key} of an API cannot be changed (create a new version with copy-api)`,
+        );
+    if (current.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be changed');
+    const fields = apiFields(input);
+    const operations = input.operations ? input.operations.map(operationDraft) : current.operations;
+    checkOperations(operations);
+    await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+    await tx.api.update({ where: { id: apiId }, data: fields });
+    if (input.operations) await writeOperations(tx, apiId, operations.map(stripRow));
+    await writeScopes(tx, current, input.scopes ?? []);
+    if (input.isDefaultVersion !== undefined && input.isDefaultVersion !== current.isDefaultVersion)
+      await setDefaultVersion(tx, current, input.isDefaultVersion);
+    return apiResource(tx, await loadApi(tx, apiId));
+  });
+}
+
+function stripRow(o: OperationDraft): OperationDraft {
+  return {
+    verb: o.verb,
+    target: o.target,
+    authEnabled: o.authEnabled,
+    scopes: o.scopes,
+    throttlingPolicy: o.throttlingPolicy,
+  };
+}
+
+/** Replaces the API's definition and, from it, its operations. */
+export async function replaceDefinition(
+  prisma: PrismaClient,
+  apiId: string,
+  definition: Record<string, unknown>,
+  operations: OperationDraft[],
+) {
+  checkOperations(operations);
+  return prisma.$transaction(async (tx) => {
+    const current = await loadApi(tx, apiId);
+    await checkPolicies(tx, current.subscriptionPolicies, current.apiThrottlingPolicy, operations);
+    await tx.api.update({ where: { id: apiId }, data: { definition: definition as Prisma.InputJsonValue } });
+    await writeOperations(tx, apiId, operations);
+    return loadApi(tx, apiId);
+  });
+}
+
+/** Deletes an API that nobody is subscribed to, undeploying it everywhere first. */
+export async function deleteApi(prisma: PrismaClient, apiId: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const api = await loadApi(tx, apiId);
+    const subscriptions = await tx.subscription.count({ where: { apiId } });
+    if (subscriptions > 0)
+      throw conflict(
+        `The API cannot be deleted: it has ${subscriptions} subscription(s); retire it or remove them first`,
+      );
+    const deployments = await tx.revisionDeployment.findMany({
+      where: { apiId },
+      include: { environment: true },
+    });
+    for (const d of deployments)
+      await appendGatewayEvent(tx, 'API_UNDEPLOYED', { apiId, environment: d.environment.name });
+    if (api.isDefaultVersion)
+      await appendGatewayEvent(tx, 'API_DEFAULT_VERSION_CHANGED', {
+        apiId,
+        context: api.context,
+        defaultVersion: null,
+      });
+    await tx.api.delete({ where: { id: apiId } });
+  });
+}
+
+/** A new version of an API: a copy of its working copy, in CREATED state, without revisions. */
+export async function copyApi(
+  prisma: PrismaClient,
+  principal: Principal,
+  apiId: string,
+  newVersion: string,
+  defaultVersion: boolean,
+) {
+  const source = await loadApi(prisma, apiId);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const created = await tx.api.create({
+        data: {
+          name: source.name,
+          context: source.context,
+          version: newVersion,
+          description: source.description,
+          providerId: principal.userId,
+          visibility: source.visibility,
+          visibleRoles: source.visibleRoles,
+          tags: source.tags,
+          endpointConfig: source.endpointConfig as Prisma.InputJsonValue,
+          securitySchemes: source.securitySchemes,
+          authorizationHeader: source.authorizationHeader,
+          apiKeyHeader: source.apiKeyHeader,
+          corsConfig: (source.corsConfig ?? undefined) as Prisma.InputJsonValue | undefined,
+          subscriptionPolicies: source.subscriptionPolicies,
+          apiThrottlingPolicy: source.apiThrottlingPolicy,
+          maxTps: (source.maxTps ?? undefined) as Prisma.InputJsonValue | undefined,
+          businessInformation: (source.businessInformation ?? undefined) as Prisma.InputJsonValue | undefined,
+          enableSchemaValidation: source.enableSchemaValidation,
+          mediationPolicies: (source.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
+          definition: withVersion(source.definition, newVersion),
+        },
+      });
+      await writeOperations(tx, created.id, source.operations.map(stripRow));
+      if (defaultVersion) await setDefaultVersion(tx, created, true);
+      return apiResource(tx, await loadApi(tx, created.id));
+    });
+  } catch (e) {
+    throw uniqueViolation(e, { ...source, version: newVersion });
+  }
+}
+
+function withVersion(definition: unknown, version: string): Prisma.InputJsonValue | undefined {
+  if (!definition || typeof definition !== 'object') return undefined;
+  const copy = structuredClone(definition) as { info?: { version?: string } };
+  if (copy.info && typeof copy.info === 'object') copy.info.version = version;
+  return copy as Prisma.InputJsonValue;
+}

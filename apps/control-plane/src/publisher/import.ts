@@ -1,0 +1,129 @@
+/** Turns an import request (upload, inline text or URL) into a validated document and API input. */
+import { badRequest } from '../http/errors.js';
+import { parseOpenApi, OpenApiError, type OpenApiSource, type ParsedOpenApi } from '../openapi/parse.js';
+import { basePathOf, operationsOf, type OperationDraft } from '../openapi/operations.js';
+import type { ApiInput } from './api-model.js';
+
+export interface ImportFields {
+  url?: string;
+  inlineAPIDefinition?: string;
+  /** name of the main file when several files are uploaded */
+  mainFile?: string;
+  additionalProperties?: string;
+}
+
+export const importFieldsSchema = {
+  type: 'object',
+  properties: {
+    url: { type: 'string', format: 'uri' },
+    inlineAPIDefinition: { type: 'string', minLength: 1 },
+    mainFile: { type: 'string', minLength: 1 },
+    additionalProperties: {
+      type: 'string',
+      description: 'the API resource (JSON) to create with the definition',
+    },
+  },
+} as const;
+
+export const IMPORT_FILE_FIELDS = ['file', 'files'];
+
+export function sourceOf(fields: ImportFields, files: Express.Multer.File[]): OpenApiSource {
+  const given = [files.length > 0, !!fields.url, !!fields.inlineAPIDefinition].filter(Boolean).length;
+  if (given !== 1)
+    throw badRequest('Give exactly one of: an uploaded file (file), a url, or an inlineAPIDefinition');
+  if (fields.url) return { kind: 'url', url: fields.url };
+  if (fields.inlineAPIDefinition) return { kind: 'inline', text: fields.inlineAPIDefinition };
+  const names = new Map(files.map((f) => [f.originalname, f.buffer.toString('utf8')]));
+  if (names.size !== files.length) throw badRequest('Two uploaded files have the same name');
+  const main = fields.mainFile ?? (files.length === 1 ? files[0]?.originalname : undefined);
+  if (!main) throw badRequest("Several files were uploaded: name the main one in 'mainFile'");
+  return { kind: 'files', main, files: names };
+}
+
+export async function parseImport(
+  source: OpenApiSource,
+  allowHosts: readonly string[],
+): Promise<ParsedOpenApi> {
+  try {
+    return await parseOpenApi(source, { allowHosts });
+  } catch (e) {
+    if (e instanceof OpenApiError) throw badRequest(e.message);
+    throw e;
+  }
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+}
+
+/**
+ * The API to create: the caller's additionalProperties, with name, version and context taken from
+ * the document when not given (info.title, info.version, base path).
+ */
+export function importedApiInput(parsed: ParsedOpenApi, additional: Partial<ApiInput>): ApiInput {
+  const info = (parsed.document.info ?? {}) as { title?: unknown; version?: unknown };
+  const title = typeof info.title === 'string' ? info.title : 'Imported API';
+  const name =
+    additional.name ??
+    (title
+      .replace(/[~!@#;:%^*()+={}|\\<>"',&$[\]/]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 60) ||
+      'Imported API');
+  const version =
+    additional.version ??
+    (String(info.version ?? '1.0.0')
+      .replace(/[~!@#;:%^*()+={}|\\<>"',&/$[\]\s]/g, '-')
+      .slice(0, 30) ||
+      '1.0.0');
+  const base = basePathOf(parsed.document)?.replace(/\/+$/, '');
+  const context =
+    additional.context ??
+    (base && /^\/[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/.test(base) ? base : `/${slug(name) || 'api'}`);
+  return {
+    ...additional,
+    name,
+    version,
+    context,
+    endpointConfig: additional.endpointConfig ?? endpointsOf(parsed.document),
+  };
+}
+
+/** The backend a document names (an absolute server URL, or 2.0 host + basePath), as endpointConfig. */
+function endpointsOf(doc: Record<string, unknown>): Record<string, unknown> | undefined {
+  let url: string | undefined;
+  const servers = doc.servers as Array<{ url?: unknown }> | undefined;
+  const first = Array.isArray(servers) ? servers[0]?.url : undefined;
+  if (typeof first === 'string' && /^https?:\/\//.test(first) && !first.includes('{')) url = first;
+  if (!url && typeof doc.host === 'string') {
+    const schemes = Array.isArray(doc.schemes) ? (doc.schemes as string[]) : [];
+    url = `${schemes.includes('https') ? 'https' : 'http'}://${doc.host}${typeof doc.basePath === 'string' ? doc.basePath : ''}`;
+  }
+  if (!url) return undefined;
+  try {
+    new URL(url);
+  } catch {
+    return undefined;
+  }
+  return { endpoint_type: 'http', production_endpoints: { url }, sandbox_endpoints: { url } };
+}
+
+export function additionalPropertiesOf(text: string | undefined): Partial<ApiInput> {
+  if (!text) return {};
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Partial<ApiInput>;
+  } catch {
+    throw badRequest("'additionalProperties' must be a JSON object");
+  }
+}
+
+export function operationsFromDocument(parsed: ParsedOpenApi): OperationDraft[] {
+  return operationsOf(parsed.document);
+}

@@ -1,0 +1,368 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayEventPayloads } from '@apim/contracts';
+import {
+  ADMIN,
+  createUser,
+  importForm,
+  PETSTORE_YAML,
+  restClient,
+  startTestBed,
+  type Caller,
+  type TestBed,
+} from '../test-support.js';
+
+const BASE = '/api/am/publisher/v4';
+let bed: TestBed;
+let call: ReturnType<typeof restClient>;
+let publisher: Caller;
+let creator: Caller;
+
+async function eventsAfter(id: bigint) {
+  return bed.prisma.gatewayEvent.findMany({ where: { id: { gt: id } }, orderBy: { id: 'asc' } });
+}
+async function lastEventId() {
+  return (await bed.prisma.gatewayEvent.findFirst({ orderBy: { id: 'desc' } }))?.id ?? 0n;
+}
+
+beforeAll(async () => {
+  bed = await startTestBed();
+  call = restClient(bed.cp.url);
+  publisher = await createUser(bed.prisma, 'pub', ['publisher']);
+  creator = await createUser(bed.prisma, 'cre', ['creator']);
+});
+afterAll(async () => bed?.close());
+
+async function importPetstore(context: string, version = '1.0.0', extra: Record<string, unknown> = {}) {
+  const res = await call('POST', `${BASE}/apis/import-openapi`, {
+    as: publisher,
+    form: importForm(
+      {
+        additionalProperties: JSON.stringify({
+          name: `Pets${context.replace(/\W/g, '')}`,
+          context,
+          version,
+          policies: ['Gold', 'Silver'],
+          ...extra,
+        }),
+      },
+      [{ name: 'petstore.yaml', text: PETSTORE_YAML }],
+    ),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as {
+    id: string;
+    operations: Array<{ verb: string; target: string; authType: string; scopes: string[] }>;
+  };
+}
+
+describe('publisher API', () => {
+  it('imports an OpenAPI document with its operations, auth settings and scopes', async () => {
+    const api = await importPetstore('/pets');
+    expect(api.operations.map((o) => `${o.verb} ${o.target}`).sort()).toEqual([
+      'DELETE /pets/{petId}',
+      'GET /health',
+      'GET /pets',
+      'GET /pets/{petId}',
+      'POST /pets',
+    ]);
+    expect(api.operations.find((o) => o.target === '/health')?.authType).toBe('None');
+    expect(api.operations.find((o) => o.verb === 'POST')?.scopes).toEqual(['write:pets']);
+    const got = await call('GET', `${BASE}/apis/${api.id}`, { as: creator });
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({
+      name: 'Petspets',
+      context: '/pets',
+      version: '1.0.0',
+      provider: 'pub',
+      lifeCycleStatus: 'CREATED',
+      policies: ['Gold', 'Silver'],
+      endpointConfig: {
+        endpoint_type: 'http',
+        production_endpoints: { url: 'http://127.0.0.1:9/petstore/v1' },
+      },
+    });
+  });
+
+  it('creates a revision, deploys it and publishes, writing the gateway events in order', async () => {
+    const api = await importPetstore('/orders');
+    const before = await lastEventId();
+    const rev = await call<{ id: string; displayName: string }>('POST', `${BASE}/apis/${api.id}/revisions`, {
+      as: publisher,
+      json: { description: 'first' },
+    });
+    expect(rev.status).toBe(201);
+    expect(rev.body.displayName).toBe('Revision 1');
+    const deployed = await call<unknown[]>(
+      'POST',
+      `${BASE}/apis/${api.id}/deploy-revision?revisionId=${rev.body.id}`,
+      {
+        as: publisher,
+        json: [{ name: 'Default', vhost: 'localhost', displayOnDevportal: true }],
+      },
+    );
+    expect(deployed.status).toBe(201);
+    expect(deployed.body).toEqual([
+      expect.objectContaining({ name: 'Default', vhost: 'localhost', revisionUuid: rev.body.id }),
+    ]);
+    const published = await call('POST', `${BASE}/apis/change-lifecycle?apiId=${api.id}&action=Publish`, {
+      as: publisher,
+    });
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({
+      workflowStatus: 'APPROVED',
+      lifecycleState: { state: 'PUBLISHED' },
+    });
+
+    const events = await eventsAfter(before);
+    expect(events.map((e) => e.type)).toEqual(['API_DEPLOYED', 'API_STATUS_CHANGED']);
+    const deployedApi = (events[0]!.payload as unknown as GatewayEventPayloads['API_DEPLOYED']).api;
+    expect(deployedApi).toMatchObject({
+      id: api.id,
+      context: '/orders',
+      version: '1.0.0',
+      environment: 'Default',
+      vhost: 'localhost',
+      revisionId: rev.body.id,
+      lifecycleStatus: 'CREATED',
+      subscriptionPolicies: ['Gold', 'Silver'],
+    });
+    expect(deployedApi.operations).toHaveLength(5);
+    expect(events[1]!.payload).toEqual({ apiId: api.id, lifecycleStatus: 'PUBLISHED' });
+
+    // a deployed revision cannot be deleted
+    const del = await call('DELETE', `${BASE}/apis/${api.id}/revisions/${rev.body.id}`, { as: publisher });
+    expect(del.status).toBe(409);
+  });
+
+  it('keeps at most five revisions', async () => {
+    const api = await importPetstore('/limits');
+    for (let i = 1; i <= 5; i++) {
+      const r = await call('POST', `${BASE}/apis/${api.id}/revisions`, { as: publisher, json: {} });
+      expect(r.status).toBe(201);
+    }
+    const sixth = await call('POST', `${BASE}/apis/${api.id}/revisions`, { as: publisher, json: {} });
+    expect(sixth.status).toBe(400);
+    expect(sixth.body.description).toMatch(/maximum of 5/);
+    const list = await call<{ count: number; list: Array<{ id: string }> }>(
+      'GET',
+      `${BASE}/apis/${api.id}/revisions`,
+      { as: publisher },
+    );
+    expect(list.body.count).toBe(5);
+    const removed = await call('DELETE', `${BASE}/apis/${api.id}/revisions/${list.body.list[0]!.id}`, {
+      as: publisher,
+    });
+    expect(removed.status).toBe(200);
+    expect((await call('POST', `${BASE}/apis/${api.id}/revisions`, { as: publisher, json: {} })).status).toBe(
+      201,
+    );
+  });
+
+  it('follows the lifecycle: invalid transitions are refused, retiring undeploys and ends subscriptions', async () => {
+    const api = await importPetstore('/life');
+    const rev = await call<{ id: string }>('POST', `${BASE}/apis/${api.id}/revisions`, {
+      as: publisher,
+      json: {},
+    });
+    await call('POST', `${BASE}/apis/${api.id}/deploy-revision?revisionId=${rev.body.id}`, {
+      as: publisher,
+      json: [{ name: 'Default' }],
+    });
+    const wrong = await call('POST', `${BASE}/apis/change-lifecycle?apiId=${api.id}&action=Retire`, {
+      as: publisher,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.description).toMatch(/not possible from the state CREATED/);
+    const before = await lastEventId();
+    for (const action of ['Publish', 'Block', 'Deprecate', 'Retire']) {
+      const r = await call(
+        'POST',
+        `${BASE}/apis/change-lifecycle?apiId=${api.id}&action=${encodeURIComponent(action)}`,
+        { as: publisher },
+      );
+      expect(r.status, action).toBe(200);
+    }
+    const events = await eventsAfter(before);
+    expect(events.map((e) => [e.type, (e.payload as { lifecycleStatus?: string }).lifecycleStatus])).toEqual([
+      ['API_STATUS_CHANGED', 'PUBLISHED'],
+      ['API_STATUS_CHANGED', 'BLOCKED'],
+      ['API_STATUS_CHANGED', 'DEPRECATED'],
+      ['API_STATUS_CHANGED', 'RETIRED'],
+      ['API_UNDEPLOYED', undefined],
+    ]);
+    const state = await call('GET', `${BASE}/apis/${api.id}/lifecycle-state`, { as: publisher });
+    expect(state.body).toEqual({ state: 'RETIRED', availableTransitions: [] });
+    expect((await call('GET', `${BASE}/apis/${api.id}/deployments`, { as: publisher })).body).toEqual([]);
+  });
+
+  it('copies an API to a new default version', async () => {
+    const api = await importPetstore('/versions');
+    const before = await lastEventId();
+    const copy = await call<{
+      id: string;
+      version: string;
+      isDefaultVersion: boolean;
+      operations: unknown[];
+    }>('POST', `${BASE}/apis/copy-api?apiId=${api.id}&newVersion=2.0.0&defaultVersion=true`, {
+      as: publisher,
+    });
+    expect(copy.status).toBe(201);
+    expect(copy.body).toMatchObject({ version: '2.0.0', isDefaultVersion: true });
+    expect(copy.body.operations).toHaveLength(5);
+    const events = await eventsAfter(before);
+    expect(events.map((e) => [e.type, e.payload])).toEqual([
+      ['API_DEFAULT_VERSION_CHANGED', { apiId: copy.body.id, context: '/versions', defaultVersion: '2.0.0' }],
+    ]);
+    const again = await call('POST', `${BASE}/apis/copy-api?apiId=${api.id}&newVersion=2.0.0`, {
+      as: publisher,
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('creates an API from JSON and validates the body, naming the field', async () => {
+    const missing = await call('POST', `${BASE}/apis`, {
+      as: creator,
+      json: { context: '/x', version: '1' },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.description).toMatch(/'name' is required/);
+    const badContext = await call('POST', `${BASE}/apis`, {
+      as: creator,
+      json: { name: 'X', context: 'no-slash', version: '1' },
+    });
+    expect(badContext.status).toBe(400);
+    expect(badContext.body.description).toMatch(/'context'/);
+    const badTier = await call('POST', `${BASE}/apis`, {
+      as: creator,
+      json: { name: 'X', context: '/x', version: '1', policies: ['Platinum'] },
+    });
+    expect(badTier.status).toBe(400);
+    expect(badTier.body.description).toMatch(/Platinum/);
+    const notJson = await fetch(`${bed.cp.url}${BASE}/apis`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain',
+        authorization: `Basic ${Buffer.from('cre:cre-password').toString('base64')}`,
+      },
+      body: 'name=X',
+    });
+    expect(notJson.status).toBe(415);
+    const brokenJson = await fetch(`${bed.cp.url}${BASE}/apis`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from('cre:cre-password').toString('base64')}`,
+      },
+      body: '{"name":',
+    });
+    expect(brokenJson.status).toBe(400);
+
+    const created = await call<{ id: string; operations: unknown[]; securityScheme: string[] }>(
+      'POST',
+      `${BASE}/apis`,
+      {
+        as: creator,
+        json: {
+          name: 'Weather',
+          context: '/weather',
+          version: 'v1',
+          tags: ['weather'],
+          endpointConfig: { endpoint_type: 'http', production_endpoints: { url: 'http://127.0.0.1:9/w' } },
+          operations: [{ target: '/forecast', verb: 'GET', authType: 'None' }],
+        },
+      },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.operations).toHaveLength(1);
+    expect(created.body.securityScheme).toEqual(['oauth2', 'oauth_basic_auth_api_key_mandatory']);
+    const dup = await call('POST', `${BASE}/apis`, {
+      as: creator,
+      json: { name: 'Weather2', context: '/weather', version: 'v1' },
+    });
+    expect(dup.status).toBe(409);
+    const renamed = await call('PUT', `${BASE}/apis/${created.body.id}`, {
+      as: creator,
+      json: { name: 'Other', context: '/weather', version: 'v1' },
+    });
+    expect(renamed.status).toBe(400);
+    const updated = await call<{ tags: string[]; operations: unknown[] }>(
+      'PUT',
+      `${BASE}/apis/${created.body.id}`,
+      {
+        as: creator,
+        json: { name: 'Weather', context: '/weather', version: 'v1', tags: ['sky'] },
+      },
+    );
+    expect(updated.status).toBe(200);
+    expect(updated.body.tags).toEqual(['sky']);
+    expect(updated.body.operations).toHaveLength(1);
+    // creators may not publish or delete
+    expect(
+      (
+        await call('POST', `${BASE}/apis/change-lifecycle?apiId=${created.body.id}&action=Publish`, {
+          as: creator,
+        })
+      ).status,
+    ).toBe(403);
+    expect((await call('DELETE', `${BASE}/apis/${created.body.id}`, { as: creator })).status).toBe(403);
+    expect((await call('DELETE', `${BASE}/apis/${created.body.id}`, { as: publisher })).status).toBe(200);
+    expect((await call('GET', `${BASE}/apis/${created.body.id}`, { as: publisher })).status).toBe(404);
+  });
+
+  it('searches and pages APIs', async () => {
+    const page1 = await call<{
+      count: number;
+      list: Array<{ name: string }>;
+      pagination: { total: number; next: string };
+    }>('GET', `${BASE}/apis?limit=2&offset=0`, { as: ADMIN });
+    expect(page1.status).toBe(200);
+    expect(page1.body.count).toBe(2);
+    expect(page1.body.pagination.total).toBeGreaterThan(2);
+    expect(page1.body.pagination.next).toBe('/apis?limit=2&offset=2');
+    const byContext = await call<{ list: Array<{ context: string }> }>(
+      'GET',
+      `${BASE}/apis?query=${encodeURIComponent('context:/orders')}`,
+      { as: ADMIN },
+    );
+    expect(byContext.body.list.map((a) => a.context)).toEqual(['/orders']);
+    const badLimit = await call('GET', `${BASE}/apis?limit=abc`, { as: ADMIN });
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.description).toMatch(/limit/);
+  });
+
+  it('exports an API as OpenAPI with x-wso2 extensions, and serves its own OpenAPI document', async () => {
+    const api = await importPetstore('/export');
+    const doc = await call<Record<string, unknown>>('GET', `${BASE}/apis/${api.id}/swagger`, {
+      as: publisher,
+    });
+    expect(doc.status).toBe(200);
+    expect(doc.body['x-wso2-basePath']).toBe('/export/1.0.0');
+    const paths = doc.body.paths as Record<string, Record<string, Record<string, unknown>>>;
+    expect(paths['/health']!.get!['x-auth-type']).toBe('None');
+    expect(paths['/pets']!.post!['x-scopes']).toEqual(['write:pets']);
+    const own = await call<{ openapi: string; paths: Record<string, unknown> }>(
+      'GET',
+      `${BASE}/openapi.json`,
+    );
+    expect(own.status).toBe(200);
+    expect(own.body.openapi).toBe('3.1.0');
+    expect(Object.keys(own.body.paths)).toContain('/apis/{apiId}/deploy-revision');
+    const yaml = await fetch(`${bed.cp.url}${BASE}/openapi.yaml`);
+    expect(yaml.headers.get('content-type')).toMatch(/yaml/);
+  });
+
+  it('answers 401 without credentials, 404 for unknown ids and 405 for unknown methods', async () => {
+    const anon = await call('GET', `${BASE}/apis`);
+    expect(anon.status).toBe(401);
+    expect(anon.body).toMatchObject({ code: 401, message: 'Unauthorized' });
+    const wrongPassword = await call('GET', `${BASE}/apis`, { as: { username: 'pub', password: 'nope' } });
+    expect(wrongPassword.status).toBe(401);
+    expect((await call('GET', `${BASE}/apis/not-a-uuid`, { as: publisher })).status).toBe(404);
+    expect(
+      (await call('GET', `${BASE}/apis/00000000-0000-4000-8000-000000000000`, { as: publisher })).status,
+    ).toBe(404);
+    const patch = await call('PATCH', `${BASE}/apis`, { as: publisher });
+    expect(patch.status).toBe(405);
+    expect(patch.headers.get('allow')).toBe('GET, POST');
+  });
+});

@@ -1,0 +1,222 @@
+/** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
+import type { ApiSnapshot } from '@apim/contracts';
+import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
+import { apiSnapshot, API_SNAPSHOT_INCLUDE, gatewayApi } from '../events/gateway-views.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { lockApi, writeOperations } from './api-model.js';
+import { loadApi } from './apis.js';
+
+export const MAX_REVISIONS = 5;
+
+type RevisionRow = Prisma.ApiRevisionGetPayload<{
+  include: { deployments: { include: { environment: true } } };
+}>;
+
+export function deploymentDto(d: RevisionRow['deployments'][number]) {
+  return {
+    revisionUuid: d.revisionId,
+    name: d.environment.name,
+    vhost: d.vhost,
+    displayOnDevportal: d.displayOnDevportal,
+    deployedTime: d.deployedAt.toISOString(),
+    status: 'CREATED',
+  };
+}
+
+export function revisionDto(r: RevisionRow) {
+  return {
+    id: r.id,
+    displayName: `Revision ${r.revisionNumber}`,
+    description: r.description,
+    createdTime: r.createdAt.toISOString(),
+    apiInfo: { id: r.apiId },
+    deploymentInfo: r.deployments.map(deploymentDto),
+  };
+}
+
+const REVISION_INCLUDE = { deployments: { include: { environment: true } } } as const;
+
+export async function listRevisions(prisma: PrismaClient, apiId: string, deployedOnly: boolean) {
+  await loadApi(prisma, apiId);
+  const rows = await prisma.apiRevision.findMany({
+    where: { apiId, ...(deployedOnly ? { deployments: { some: {} } } : {}) },
+    include: REVISION_INCLUDE,
+    orderBy: { revisionNumber: 'asc' },
+  });
+  return rows.map(revisionDto);
+}
+
+async function loadRevision(tx: TransactionClient | PrismaClient, apiId: string, revisionId: string) {
+  const rev = await tx.apiRevision.findFirst({ where: { id: revisionId, apiId }, include: REVISION_INCLUDE });
+  if (!rev) throw notFound('Revision');
+  return rev;
+}
+
+export async function getRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
+  return revisionDto(await loadRevision(prisma, apiId, revisionId));
+}
+
+export async function createRevision(prisma: PrismaClient, apiId: string, description: string | undefined) {
+  return prisma.$transaction(async (tx) => {
+    await lockApi(tx, apiId);
+    const api = await tx.api.findUnique({ where: { id: apiId }, include: API_SNAPSHOT_INCLUDE });
+    if (!api) throw notFound('API');
+    if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot get new revisions');
+    const existing = await tx.apiRevision.findMany({ where: { apiId }, select: { revisionNumber: true } });
+    if (existing.length >= MAX_REVISIONS)
+      throw badRequest(`The API already has the maximum of ${MAX_REVISIONS} revisions: delete one first`);
+    const revisionNumber = Math.max(0, ...existing.map((r) => r.revisionNumber)) + 1;
+    const created = await tx.apiRevision.create({
+      data: {
+        apiId,
+        revisionNumber,
+        description: description ?? null,
+        snapshot: apiSnapshot(api) as unknown as Prisma.InputJsonValue,
+      },
+      include: REVISION_INCLUDE,
+    });
+    return revisionDto(created);
+  });
+}
+
+export async function deleteRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
+  await prisma.$transaction(async (tx) => {
+    await lockApi(tx, apiId);
+    const rev = await loadRevision(tx, apiId, revisionId);
+    if (rev.deployments.length)
+      throw conflict('The revision is deployed: undeploy it from every environment before deleting it');
+    await tx.apiRevision.delete({ where: { id: revisionId } });
+  });
+  return listRevisions(prisma, apiId, false);
+}
+
+/** Makes the revision's content the API's working copy again. */
+export async function restoreRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
+  await prisma.$transaction(async (tx) => {
+    await lockApi(tx, apiId);
+    const rev = await loadRevision(tx, apiId, revisionId);
+    const s = rev.snapshot as unknown as ApiSnapshot;
+    await tx.api.update({
+      where: { id: apiId },
+      data: {
+        endpointConfig: s.endpointConfig as unknown as Prisma.InputJsonValue,
+        securitySchemes: s.securitySchemes,
+        authorizationHeader: s.authorizationHeader,
+        apiKeyHeader: s.apiKeyHeader,
+        corsConfig: (s.corsConfig ?? undefined) as Prisma.InputJsonValue | undefined,
+        subscriptionPolicies: s.subscriptionPolicies,
+        apiThrottlingPolicy: s.apiThrottlingPolicy,
+        maxTps: (s.maxTps ?? undefined) as Prisma.InputJsonValue | undefined,
+        enableSchemaValidation: s.enableSchemaValidation,
+        mediationPolicies: (s.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
+        definition: (s.definition ?? undefined) as Prisma.InputJsonValue | undefined,
+      },
+    });
+    await writeOperations(
+      tx,
+      apiId,
+      s.operations.map((o) => ({
+        verb: o.verb,
+        target: o.target,
+        authEnabled: o.authEnabled,
+        scopes: o.scopes,
+        throttlingPolicy: o.throttlingPolicy,
+      })),
+    );
+  });
+}
+
+export interface DeploymentTarget {
+  name: string;
+  vhost?: string;
+  displayOnDevportal?: boolean;
+}
+
+interface Vhost {
+  host: string;
+}
+
+async function environmentFor(tx: TransactionClient, target: DeploymentTarget) {
+  const env = await tx.gatewayEnvironment.findUnique({ where: { name: target.name } });
+  if (!env) throw badRequest(`There is no gateway environment named '${target.name}'`);
+  const hosts = (env.vhosts as unknown as Vhost[]).map((v) => v.host);
+  const vhost = target.vhost ?? hosts[0];
+  if (!vhost || !hosts.includes(vhost))
+    throw badRequest(
+      `The environment '${env.name}' has no vhost '${target.vhost ?? ''}' (it has: ${hosts.join(', ')})`,
+    );
+  return { env, vhost };
+}
+
+/**
+ * Deploys a revision to environments (replacing whatever revision ran there) and sends each
+ * gateway the API as it will run: the revision's snapshot plus the API's live status.
+ */
+export async function deployRevision(
+  prisma: PrismaClient,
+  apiId: string,
+  revisionId: string,
+  targets: DeploymentTarget[],
+) {
+  if (!targets.length) throw badRequest('Name at least one environment to deploy to');
+  return prisma.$transaction(async (tx) => {
+    await lockApi(tx, apiId);
+    const api = await tx.api.findUnique({ where: { id: apiId } });
+    if (!api) throw notFound('API');
+    if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be deployed');
+    const rev = await loadRevision(tx, apiId, revisionId);
+    for (const target of targets) {
+      const { env, vhost } = await environmentFor(tx, target);
+      const data = {
+        revisionId,
+        vhost,
+        displayOnDevportal: target.displayOnDevportal ?? true,
+        deployedAt: new Date(),
+      };
+      await tx.revisionDeployment.upsert({
+        where: { apiId_environmentId: { apiId, environmentId: env.id } },
+        create: { apiId, environmentId: env.id, ...data },
+        update: data,
+      });
+      await appendGatewayEvent(tx, 'API_DEPLOYED', {
+        api: gatewayApi(
+          rev.snapshot as unknown as ApiSnapshot,
+          { revisionId, environment: env.name, vhost },
+          { lifecycleStatus: api.lifecycleStatus, isDefaultVersion: api.isDefaultVersion },
+        ),
+      });
+    }
+    return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
+  });
+}
+
+export async function undeployRevision(
+  prisma: PrismaClient,
+  apiId: string,
+  revisionId: string,
+  targets: DeploymentTarget[],
+  allEnvironments: boolean,
+) {
+  return prisma.$transaction(async (tx) => {
+    await lockApi(tx, apiId);
+    const rev = await loadRevision(tx, apiId, revisionId);
+    const names = allEnvironments
+      ? rev.deployments.map((d) => d.environment.name)
+      : targets.map((t) => t.name);
+    if (!names.length)
+      throw badRequest('Name at least one environment to undeploy from, or set allEnvironments=true');
+    for (const name of names) {
+      const d = rev.deployments.find((x) => x.environment.name === name);
+      if (!d) throw badRequest(`The revision is not deployed to '${name}'`);
+      await tx.revisionDeployment.delete({ where: { id: d.id } });
+      await appendGatewayEvent(tx, 'API_UNDEPLOYED', { apiId, environment: name });
+    }
+    return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
+  });
+}
+
+export async function listDeployments(prisma: PrismaClient, apiId: string) {
+  await loadApi(prisma, apiId);
+  const rows = await prisma.revisionDeployment.findMany({ where: { apiId }, include: { environment: true } });
+  return rows.map(deploymentDto);
+}

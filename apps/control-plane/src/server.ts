@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { Scopes } from '@apim/contracts';
+import { createPrismaClient } from '@apim/db';
+import { connectTo, createLogger, handleHealth, requestIdOf } from '@apim/service';
+import type { ControlPlaneConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { createAuthenticator } from './http/auth.js';
+import { errorHandler, HttpError } from './http/errors.js';
+import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
+import { startWorkflowQueue } from './jobs/workflows.js';
+import { createKeyManagerClient } from './keys/key-manager-client.js';
+import { publisherApi } from './publisher/routes.js';
+
+export { loadConfig, type ControlPlaneConfig } from './config.js';
+
+export interface ControlPlane {
+  server: http.Server;
+  /** the OpenAPI documents served, by base path */
+  documents: Record<string, JsonSchema>;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+/** Builds the control plane (REST APIs, workflow worker, console); never listens. */
+export async function createApp(config: ControlPlaneConfig): Promise<ControlPlane> {
+  const log = createLogger('control-plane', config.logLevel);
+  const prisma = createPrismaClient(config.databaseUrl);
+  await connectTo('the database', config.databaseUrl, () => prisma.$queryRaw`SELECT 1`);
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+  redis.on('error', (err) => log.warn({ err }, 'redis error'));
+  await connectTo('Redis', config.redisUrl, () => redis.connect());
+
+  const workflows = startWorkflowQueue({ prisma, connection: redis, prefix: config.redisPrefix, log });
+  const context: AppContext = {
+    prisma,
+    config,
+    log,
+    keyManager: createKeyManagerClient(config.keyManagerUrl, config.internalSecret),
+    workflows,
+  };
+  const authenticate = createAuthenticator({
+    prisma,
+    keyManagerUrl: config.keyManagerUrl,
+    audience: config.tokenAudience,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const id = requestIdOf(req);
+    res.setHeader('x-request-id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () =>
+      log.debug(
+        {
+          reqId: id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      ),
+    );
+    next();
+  });
+
+  const apis: RestApiDefinition[] = [publisherApi(context)];
+  const documents: Record<string, JsonSchema> = {};
+  for (const def of apis) {
+    const { router, document } = restRouter(def, {
+      authenticate,
+      maxUploadBytes: config.maxImportBytes,
+      scopes: Object.values(Scopes),
+    });
+    documents[def.basePath] = document;
+    app.use(def.basePath, router);
+  }
+  app.use('/api', () => {
+    throw new HttpError(404, 'No such API');
+  });
+  serveConsole(app, config.consoleDir);
+  app.use(errorHandler(log));
+
+  const checks = {
+    database: async () => void (await prisma.$queryRaw`SELECT 1`),
+    redis: async () => void (await redis.ping()),
+  };
+  const server = http.createServer((req, res) => {
+    if (handleHealth(req, res, checks)) return;
+    app(req, res);
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+
+  return {
+    server,
+    documents,
+    context,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await workflows.close();
+      redis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** The built console, with every non-file path under it answered by index.html (client routing). */
+function serveConsole(app: express.Express, dir: string): void {
+  const index = path.join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => res.sendFile(index));
+}

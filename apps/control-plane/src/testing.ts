@@ -1,0 +1,42 @@
+/** Starts the real control plane on a free port, for other packages' tests. */
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config.js';
+import { createApp, type ControlPlane } from './server.js';
+
+export interface StartControlPlaneOptions {
+  databaseUrl: string;
+  keyManagerUrl: string;
+  internalSecret: string;
+  redisUrl: string;
+  redisPrefix: string;
+  tokenAudience?: string;
+  importUrlAllowlist?: string[];
+  logLevel?: string;
+}
+
+export interface RunningControlPlane {
+  url: string;
+  app: ControlPlane;
+  close(): Promise<void>;
+}
+
+export async function startControlPlane(options: StartControlPlaneOptions): Promise<RunningControlPlane> {
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    APIM_REDIS_PREFIX: options.redisPrefix,
+    APIM_KEY_MANAGER_URL: options.keyManagerUrl,
+    APIM_INTERNAL_SECRET: options.internalSecret,
+    APIM_TOKEN_AUDIENCE: options.tokenAudience,
+    APIM_IMPORT_URL_ALLOWLIST: options.importUrlAllowlist?.join(','),
+    APIM_CONTROL_PLANE_PORT: '0',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+  });
+  const app = await createApp(config);
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
+}
