@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose';
+import { request } from 'undici';
+import type { GatewayErrorName } from '@apim/contracts';
+import type { Logger } from '@apim/service';
+import type { GatewayConfig } from '../config.js';
+import type { GatewayState } from '../store/state.js';
+import { TokenCache } from './token-cache.js';
+
+/** A token issuer the gateway trusts: the key manager, or an admin-registered external one. */
+export interface TrustedIssuer {
+  issuer: string;
+  name: string;
+  keys: RemoteJWKSet;
+  audience: string | null;
+  algorithms: string[];
+  /** claim holding the OAuth client id, and claim holding the scopes */
+  clientIdClaim: string;
+  scopesClaim: string;
+  builtIn: boolean;
+}
+
+export interface VerifiedToken {
+  claims: JWTPayload & Record<string, unknown>;
+  issuer: TrustedIssuer;
+  expiresAt: number;
+}
+
+export type Verification =
+  { ok: true; token: VerifiedToken } | { ok: false; error: GatewayErrorName; description?: string };
+
+const KEY_MANAGER_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
+/** inactive introspection answers are remembered briefly, so a bad token cannot hammer the key manager */
+const NEGATIVE_CACHE_MS = 5000;
+
+function fail(error: GatewayErrorName, description?: string): Verification {
+  return { ok: false, error, description };
+}
+
+/** How a jose verification failure reads to a caller. */
+function describeJoseError(e: unknown): Verification {
+  if (e instanceof errors.JWTExpired) return fail('ACCESS_TOKEN_EXPIRED');
+  if (e instanceof errors.JWTClaimValidationFailed)
+    return fail('INVALID_CREDENTIALS', `The token's "${e.claim}" claim is not accepted: ${e.reason}`);
+  if (e instanceof errors.JOSEAlgNotAllowed)
+    return fail('INVALID_CREDENTIALS', 'The token signing algorithm is not allowed');
+  if (e instanceof errors.JWKSNoMatchingKey)
+    return fail('INVALID_CREDENTIALS', 'The token was signed with an unknown key');
+  if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid)
+    return fail('INVALID_CREDENTIALS', 'The key set of the token issuer could not be fetched');
+  return fail('INVALID_CREDENTIALS');
+}
+
+/**
+ * Verifies bearer JWTs and API keys against the trusted issuers' key sets, opaque tokens by RFC 7662
+ * introspection at the key manager, and revocation against the event-fed state. Signature checks
+ * are cached per token until expiry; revocation is checked on every use.
+ */
+export class CredentialVerifier {
+  private issuers = new Map<string, TrustedIssuer>();
+  private readonly keyManager: TrustedIssuer;
+  private readonly jwtCache: TokenCache<VerifiedToken>;
+  private readonly introspectionCache: TokenCache<VerifiedToken | { expiresAt: number; inactive: true }>;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly state: GatewayState,
+    private readonly logger: Logger,
+  ) {
+    this.keyManager = {
+      issuer: config.keyManagerUrl,
+      name: 'Resident Key Manager',
+      keys: createRemoteJWKSet(new URL(`${config.keyManagerUrl}/oauth2/jwks`), { cooldownDuration: 5000 }),
+      audience: config.tokenAudience,
+      algorithms: KEY_MANAGER_ALGORITHMS,
+      clientIdClaim: 'client_id',
+      scopesClaim: 'scope',
+      builtIn: true,
+    };
+    this.jwtCache = new TokenCache(config.tokenCacheSize);
+    this.introspectionCache = new TokenCache(config.tokenCacheSize);
+    this.refreshIssuers();
+  }
+
+  /** After SIGNING_KEYS_CHANGED or an issuer change: drop cached verifications and refetch keys. */
+  signingKeysChanged(): void {
+    this.jwtCache.clear();
+    this.refreshIssuers();
+    void this.keyManager.keys
+      .reload()
+      .catch((e: unknown) =>
+        this.logger.warn({ err: (e as Error).message }, 'could not refetch the key manager key set'),
+      );
+  }
+
+  private refreshIssuers(): void {
+    const next = new Map<string, TrustedIssuer>([[this.keyManager.issuer, this.keyManager]]);
+    for (const i of this.state.issuers.values()) {
+      if (!i.enabled || !i.jwksUrl || i.issuer === this.keyManager.issuer) continue;
+      const known = this.issuers.get(i.issuer);
+      next.set(i.issuer, {
+        issuer: i.issuer,
+        name: i.name,
+        keys: known && !known.builtIn ? known.keys : createRemoteJWKSet(new URL(i.jwksUrl)),
+        audience: i.audience,
+        algorithms: i.algorithms.length ? i.algorithms : KEY_MANAGER_ALGORITHMS,
+        clientIdClaim: i.claimMappings.consumerKeyClaim ?? 'azp',
+        scopesClaim: i.claimMappings.scopesClaim ?? 'scope',
+        builtIn: false,
+      });
+    }
+    this.issuers = next;
+  }
+
+  /** A signed JWT from a trusted issuer (access token or API key), checked for type and revocation. */
+  async verifyJwt(token: string, expect: 'access' | 'apiKey'): Promise<Verification> {
+    let verified = this.jwtCache.get(token);
+    if (!verified) {
+      let iss: string | undefined;
+      try {
+        iss = decodeJwt(token).iss;
+      } catch {
+        return fail('INVALID_CREDENTIALS', 'The token is not a well-formed JWT');
+      }
+      const issuer = iss === undefined ? undefined : this.issuers.get(iss);
+      if (!issuer) return fail('INVALID_CREDENTIALS', 'The token was not issued by a trusted issuer');
+      if (expect === 'apiKey' && !issuer.builtIn)
+        return fail('INVALID_CREDENTIALS', 'API keys come only from the key manager');
+      try {
+        const { payload } = await jwtVerify(token, issuer.keys, {
+          issuer: issuer.issuer,
+          algorithms: issuer.algorithms,
+          clockTolerance: 5,
+          requiredClaims: ['exp'],
+          // API keys may be audience-free; access tokens must name this gateway's audience.
+          ...(issuer.audience && expect === 'access' ? { audience: issuer.audience } : {}),
+        });
+        verified = {
+          claims: payload as VerifiedToken['claims'],
+          issuer,
+          expiresAt: (payload.exp ?? 0) * 1000,
+        };
+      } catch (e) {
+        return describeJoseError(e);
+      }
+      this.jwtCache.set(token, verified);
+    }
+    const isApiKey = verified.claims.token_type === 'apiKey';
+    if (isApiKey !== (expect === 'apiKey'))
+      return fail(
+        'INCORRECT_ACCESS_TOKEN_TYPE',
+        isApiKey ? 'An API key must be sent in the API key header' : 'An access token is not an API key',
+      );
+    if (this.isRevoked(verified)) return fail('ACCESS_TOKEN_INACTIVE');
+    return { ok: true, token: verified };
+  }
+
+  /** An opaque access token, by introspection at the key manager (cached until expiry). */
+  async introspect(token: string): Promise<Verification> {
+    const cacheKey = createHash('sha256').update(token).digest('base64url');
+    let entry = this.introspectionCache.get(cacheKey);
+    if (!entry) {
+      entry = await this.callIntrospection(token);
+      this.introspectionCache.set(cacheKey, entry);
+    }
+    if ('inactive' in entry) return fail('ACCESS_TOKEN_INACTIVE');
+    if (this.isRevoked(entry)) return fail('ACCESS_TOKEN_INACTIVE');
+    return { ok: true, token: entry };
+  }
+
+  private async callIntrospection(
+    token: string,
+  ): Promise<VerifiedToken | { expiresAt: number; inactive: true }> {
+    const basic = Buffer.from(`apim-gateway:${this.config.internalSecret}`).toString('base64');
+    const res = await request(`${this.config.keyManagerUrl}/oauth2/introspect`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      headersTimeout: 5000,
+      bodyTimeout: 5000,
+    });
+    const body = (await res.body.json().catch(() => ({}))) as Record<string, unknown>;
+    if (res.statusCode !== 200) throw new Error(`introspection answered ${res.statusCode}`);
+    const now = Date.now();
+    if (body.active !== true || typeof body.exp !== 'number')
+      return { inactive: true, expiresAt: now + NEGATIVE_CACHE_MS };
+    const expiresAt = Math.min(body.exp * 1000, now + this.config.introspectionCacheMs);
+    return { claims: body as VerifiedToken['claims'], issuer: this.keyManager, expiresAt };
+  }
+
+  private isRevoked(t: VerifiedToken): boolean {
+    const { jti, iat } = t.claims;
+    if (typeof jti === 'string' && this.state.revokedTokens.has(jti)) return true;
+    const clientId = t.claims[t.issuer.clientIdClaim];
+    if (typeof clientId === 'string' && typeof iat === 'number') {
+      const before = this.state.revokedClients.get(clientId);
+      if (before !== undefined && iat * 1000 < before) return true;
+    }
+    return false;
+  }
+
+  clientIdOf(t: VerifiedToken): string | null {
+    const v = t.claims[t.issuer.clientIdClaim] ?? t.claims.client_id ?? t.claims.azp;
+    return typeof v === 'string' ? v : null;
+  }
+
+  scopesOf(t: VerifiedToken): Set<string> {
+    const v = t.claims[t.issuer.scopesClaim];
+    if (typeof v === 'string') return new Set(v.split(' ').filter(Boolean));
+    if (Array.isArray(v)) return new Set(v.filter((s): s is string => typeof s === 'string'));
+    return new Set();
+  }
+}

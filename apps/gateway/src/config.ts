@@ -1,0 +1,61 @@
+import { availableParallelism } from 'node:os';
+import { ConfigError, commonConfig, envReader } from '@apim/service';
+
+type Env = Record<string, string | undefined>;
+
+/** Every gateway setting, read once from the environment (README lists them). */
+export function loadConfig(env: Env = process.env) {
+  const r = envReader(env);
+  const common = commonConfig(env);
+  const tlsCert = r.optionalString('APIM_GATEWAY_TLS_CERT');
+  const tlsKey = r.optionalString('APIM_GATEWAY_TLS_KEY');
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new ConfigError(
+      tlsCert ? 'APIM_GATEWAY_TLS_KEY' : 'APIM_GATEWAY_TLS_CERT',
+      'must be set together with the other of APIM_GATEWAY_TLS_CERT / APIM_GATEWAY_TLS_KEY',
+    );
+  const internalSecret = r.string('APIM_INTERNAL_SECRET');
+  if (internalSecret.length < 32)
+    throw new ConfigError('APIM_INTERNAL_SECRET', 'must be at least 32 characters');
+  return {
+    ...common,
+    port: r.port('APIM_GATEWAY_PORT', 8280),
+    httpsPort: r.port('APIM_GATEWAY_HTTPS_PORT', 8243),
+    tls:
+      tlsCert && tlsKey ? { cert: tlsCert, key: tlsKey, ca: r.optionalString('APIM_GATEWAY_TLS_CA') } : null,
+    /** management port serving /metrics (cluster-wide when workers > 1); 0 picks a free port */
+    metricsPort: r.port('APIM_GATEWAY_METRICS_PORT', 9280),
+    workers: r.int('APIM_GATEWAY_WORKERS', availableParallelism(), 1, 256),
+    environment: r.string('APIM_GATEWAY_ENVIRONMENT', 'Default'),
+    /** name of this node in analytics and logs */
+    gatewayId: r.string('APIM_GATEWAY_ID', `gateway-${process.pid}`),
+    keyManagerUrl: r
+      .url('APIM_KEY_MANAGER_URL', 'http://127.0.0.1:9444', ['http', 'https'])
+      .replace(/\/+$/, ''),
+    tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
+    internalSecret,
+    limits: {
+      maxHeaderBytes: r.int('APIM_GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
+      maxBodyBytes: r.int('APIM_GATEWAY_MAX_BODY_BYTES', 10 * 1024 * 1024, 0, 2 ** 40),
+      headersTimeoutMs: r.int('APIM_GATEWAY_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: r.int('APIM_GATEWAY_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      keepAliveTimeoutMs: r.int('APIM_GATEWAY_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    },
+    backend: {
+      /** default read timeout when an endpoint does not set endpointTimeoutMs */
+      timeoutMs: r.int('APIM_GATEWAY_BACKEND_TIMEOUT_MS', 60_000, 10, 3_600_000),
+      connectTimeoutMs: r.int('APIM_GATEWAY_BACKEND_CONNECT_TIMEOUT_MS', 10_000, 10, 600_000),
+      connections: r.int('APIM_GATEWAY_BACKEND_CONNECTIONS', 128, 1, 10_000),
+    },
+    analytics: {
+      enabled: r.bool('APIM_GATEWAY_ANALYTICS', true),
+      batchSize: r.int('APIM_GATEWAY_ANALYTICS_BATCH', 500, 1, 100_000),
+      flushMs: r.int('APIM_GATEWAY_ANALYTICS_FLUSH_MS', 1000, 10, 600_000),
+    },
+    /** token verification results kept in memory (revocation is still checked on every request) */
+    tokenCacheSize: r.int('APIM_GATEWAY_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
+    introspectionCacheMs: r.int('APIM_GATEWAY_INTROSPECTION_CACHE_MS', 60_000, 0, 3_600_000),
+  };
+}
+
+export type GatewayConfig = ReturnType<typeof loadConfig>;

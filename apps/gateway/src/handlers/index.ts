@@ -1,0 +1,25 @@
+import type { HandlerModule } from '../pipeline/handler-module.js';
+import { apiStatus } from './api-status/handler.js';
+import { authentication } from './authentication/handler.js';
+import { scopes } from './scopes/handler.js';
+import { subscription } from './subscription/handler.js';
+import { throttling } from './throttling/handler.js';
+
+/** Forgets a module's config type; compile.ts validates each config against the module's schema. */
+function erase<C>(m: HandlerModule<C>): HandlerModule<unknown> {
+  return {
+    name: m.name,
+    schema: m.schema,
+    configOf: (api) => m.configOf(api),
+    create: (c, d, api) => m.create(c as C, d, api),
+  };
+}
+
+/** Every handler, in the order a request meets them (responses see them in reverse). */
+export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
+  erase(apiStatus),
+  erase(authentication),
+  erase(scopes),
+  erase(subscription),
+  erase(throttling),
+];

@@ -1,0 +1,36 @@
+import type { HandlerModule } from '../../pipeline/handler-module.js';
+import { errorResponse } from '../../pipeline/respond.js';
+import { subscriptionKey } from '../../store/state.js';
+import { schema, type SubscriptionConfig } from './schema.js';
+
+/**
+ * The calling application must be approved and subscribed to this API with an active subscription
+ * (PROD_ONLY_BLOCKED still admits sandbox keys). Unauthenticated resources skip the check.
+ */
+export const subscription: HandlerModule<SubscriptionConfig> = {
+  name: 'subscription',
+  schema,
+  configOf: (api) => (api.lifecycleStatus === 'PROTOTYPED' ? null : { apiId: api.id }),
+  create(config, deps) {
+    return {
+      name: 'subscription',
+      onRequest(ctx) {
+        const cred = ctx.credential;
+        if (!cred) return undefined;
+        const app = cred.application;
+        if (!cred.applicationId || !app)
+          return errorResponse(
+            'RESOURCE_FORBIDDEN',
+            'The credential does not belong to an application of this gateway',
+          );
+        if (app.status !== 'APPROVED')
+          return errorResponse('RESOURCE_FORBIDDEN', 'The application is not approved');
+        const sub = deps.state.subscriptions.get(subscriptionKey(cred.applicationId, config.apiId));
+        if (!sub) return errorResponse('RESOURCE_FORBIDDEN');
+        if (sub.status === 'UNBLOCKED' || (sub.status === 'PROD_ONLY_BLOCKED' && cred.keyType === 'SANDBOX'))
+          return undefined;
+        return errorResponse('SUBSCRIPTION_INACTIVE');
+      },
+    };
+  },
+};

@@ -1,0 +1,100 @@
+import type { GatewayErrorName, GatewayLimit, GatewayPolicy } from '@apim/contracts';
+import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
+import { errorResponse } from '../../pipeline/respond.js';
+import type { Outcome, RequestContext } from '../../pipeline/types.js';
+import { policyKey, subscriptionKey } from '../../store/state.js';
+import { conditionsHold } from '../../throttling/conditions.js';
+import type { Verdict } from '../../throttling/shared-counter.js';
+import { schema, type ThrottlingConfig } from './schema.js';
+
+function throttled(name: GatewayErrorName, v: Verdict): Outcome {
+  return errorResponse(name, undefined, {
+    'retry-after': String(Math.max(1, Math.ceil(v.resetMs / 1000))),
+    'ratelimit-limit': String(v.limit),
+    'ratelimit-remaining': '0',
+    'ratelimit-reset': String(Math.max(1, Math.ceil(v.resetMs / 1000))),
+  });
+}
+
+/** The advanced policy's limit for this request: its first matching conditional group, else its default. */
+function advancedLimit(p: GatewayPolicy, ctx: RequestContext): { limit: GatewayLimit; suffix: string } {
+  for (const g of p.conditionalGroups)
+    if (conditionsHold(g.conditions, ctx)) return { limit: g, suffix: `:g${g.id}` };
+  return { limit: p, suffix: '' };
+}
+
+/**
+ * WSO2's throttling tiers, checked in this order: API or resource advanced policy (900800/900802),
+ * subscription burst control (900807) and quota (900804), application quota (900803), then the
+ * backend's max TPS (503 / 900801). Counters are shared by all gateway nodes.
+ * The strictest limit seen is reported in RateLimit-* response headers.
+ */
+export const throttling: HandlerModule<ThrottlingConfig> = {
+  name: 'throttling',
+  schema,
+  configOf: (api) => ({ apiId: api.id, apiPolicy: api.apiThrottlingPolicy, maxTps: api.maxTps }),
+  create(config, deps) {
+    return { name: 'throttling', onRequest: (ctx) => throttle(ctx, config, deps) };
+  },
+};
+
+async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: GatewayDeps): Promise<Outcome> {
+  const { state, throttler } = deps;
+  let strictest: Verdict | null = null;
+  const admit = (v: Verdict) => {
+    if (!strictest || v.remaining < strictest.remaining) strictest = v;
+  };
+
+  const apiPolicyName = config.apiPolicy ?? ctx.operation.throttlingPolicy;
+  const apiPolicy = apiPolicyName ? state.policies.get(policyKey('ADVANCED', apiPolicyName)) : undefined;
+  if (apiPolicy) {
+    const { limit, suffix } = advancedLimit(apiPolicy, ctx);
+    const key = config.apiPolicy
+      ? `api:${config.apiId}${suffix}`
+      : `res:${config.apiId}:${ctx.operation.verb}:${ctx.operation.target}${suffix}`;
+    const v = await throttler.check(key, limit);
+    if (v && !v.allowed) return throttled(config.apiPolicy ? 'API_THROTTLED' : 'RESOURCE_THROTTLED', v);
+    if (v) admit(v);
+  }
+
+  const cred = ctx.credential;
+  if (cred?.applicationId) {
+    const sub = state.subscriptions.get(subscriptionKey(cred.applicationId, config.apiId));
+    const subPolicy = sub ? state.policies.get(policyKey('SUBSCRIPTION', sub.throttlingPolicy)) : undefined;
+    if (subPolicy) {
+      const subKey = `${cred.applicationId}:${config.apiId}`;
+      if (subPolicy.rateLimitCount && subPolicy.rateLimitTimeUnit) {
+        const v = await throttler.rate(
+          `burst:${subKey}`,
+          subPolicy.rateLimitCount,
+          subPolicy.rateLimitTimeUnit,
+        );
+        if (!v.allowed) return throttled('BURST_THROTTLED', v);
+      }
+      const v = await throttler.check(`sub:${subKey}`, subPolicy);
+      if (v && !v.allowed && subPolicy.stopOnQuotaReach) return throttled('SUBSCRIPTION_THROTTLED', v);
+      if (v) admit(v);
+    }
+    const appPolicyName = cred.application?.throttlingPolicy;
+    const appPolicy = appPolicyName ? state.policies.get(policyKey('APPLICATION', appPolicyName)) : undefined;
+    if (appPolicy) {
+      const v = await throttler.check(`app:${cred.applicationId}`, appPolicy);
+      if (v && !v.allowed) return throttled('APPLICATION_THROTTLED', v);
+      if (v) admit(v);
+    }
+  }
+
+  const tps = cred?.keyType === 'SANDBOX' ? config.maxTps?.sandbox : config.maxTps?.production;
+  if (tps) {
+    const v = await throttler.rate(`tps:${config.apiId}:${cred?.keyType ?? 'PRODUCTION'}`, tps, 'sec');
+    if (!v.allowed) return errorResponse('HARD_LIMIT_EXCEEDED', undefined, { 'retry-after': '1' });
+  }
+
+  const s = strictest as Verdict | null;
+  if (s) {
+    ctx.responseHeaders['ratelimit-limit'] = String(s.limit);
+    ctx.responseHeaders['ratelimit-remaining'] = String(s.remaining);
+    ctx.responseHeaders['ratelimit-reset'] = String(Math.max(1, Math.ceil(s.resetMs / 1000)));
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+/** The gateway's Prometheus metrics, in a registry of its own (several gateways may share a process in tests). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'apim_gateway_' });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'apim_gateway_requests_total',
+      help: 'Requests answered, by API and status code',
+      labelNames: ['api', 'status'] as const,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'apim_gateway_request_duration_seconds',
+      help: 'Time from request to the end of the response, by API',
+      labelNames: ['api'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    backendLatency: new Histogram({
+      name: 'apim_gateway_backend_duration_seconds',
+      help: 'Time from sending to the backend to its response headers, by API',
+      labelNames: ['api'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    throttled: new Counter({
+      name: 'apim_gateway_throttled_total',
+      help: 'Requests refused by a rate limit, by error code',
+      labelNames: ['api', 'code'] as const,
+      registers: [registry],
+    }),
+    backendErrors: new Counter({
+      name: 'apim_gateway_backend_errors_total',
+      help: 'Backend calls that failed (unreachable, timeout, suspended), by error code',
+      labelNames: ['api', 'code'] as const,
+      registers: [registry],
+    }),
+    eventsBehind: new Gauge({
+      name: 'apim_gateway_events_behind',
+      help: 'Gateway events in the log not applied yet by this node',
+      registers: [registry],
+    }),
+    databaseConnected: new Gauge({
+      name: 'apim_gateway_database_connected',
+      help: '1 while this node follows the event log, 0 while it serves from memory alone',
+      registers: [registry],
+    }),
+    redisShared: new Gauge({
+      name: 'apim_gateway_rate_limits_shared',
+      help: '1 while rate limits are shared through Redis, 0 while counted per node',
+      registers: [registry],
+    }),
+    deployedApis: new Gauge({
+      name: 'apim_gateway_deployed_apis',
+      help: 'APIs this node serves',
+      registers: [registry],
+    }),
+    deploymentErrors: new Counter({
+      name: 'apim_gateway_deployment_errors_total',
+      help: 'API deployments refused because a handler configuration is invalid',
+      registers: [registry],
+    }),
+    analyticsDropped: new Counter({
+      name: 'apim_gateway_analytics_dropped_total',
+      help: 'Analytics events dropped because the queue could not take them',
+      registers: [registry],
+    }),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createMetrics>;

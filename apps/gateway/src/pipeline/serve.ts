@@ -1,0 +1,238 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayErrors, type AnalyticsRecord, type GatewayErrorName } from '@apim/contracts';
+import { handleHealth, requestIdOf, type ReadinessCheck } from '@apim/service';
+import type { AnalyticsPublisher } from '../analytics/publisher.js';
+import { forward, type BackendBody } from '../backend/proxy.js';
+import { BodyError } from '../builders/body.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { parseTarget } from '../routing/path.js';
+import type { Router } from '../routing/router.js';
+import type { CompiledApi } from './compile.js';
+import { Context } from './context.js';
+import type { GatewayDeps } from './handler-module.js';
+import { errorResponse } from './respond.js';
+import type { GatewayResponse, Outcome } from './types.js';
+
+const THROTTLE_ERRORS = new Set<GatewayErrorName>([
+  'API_THROTTLED',
+  'RESOURCE_THROTTLED',
+  'APPLICATION_THROTTLED',
+  'SUBSCRIPTION_THROTTLED',
+  'BURST_THROTTLED',
+  'HARD_LIMIT_EXCEEDED',
+]);
+const BACKEND_ERRORS = new Set<GatewayErrorName>([
+  'BACKEND_UNREACHABLE',
+  'BACKEND_TIMEOUT',
+  'ENDPOINT_SUSPENDED',
+]);
+
+function clientIpOf(req: IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+function hostOf(req: IncomingMessage): string {
+  const h = req.headers.host ?? '';
+  const end = h.startsWith('[') ? h.indexOf(']') + 1 : h.indexOf(':');
+  return (end > 0 ? h.slice(0, end) : h).toLowerCase();
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+}
+
+function send(res: ServerResponse, r: GatewayResponse, extra?: Record<string, string>, close = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = r.status;
+  if (extra) for (const k in extra) res.setHeader(k, extra[k]!);
+  if (r.headers) for (const k in r.headers) res.setHeader(k, r.headers[k]!);
+  if (close) res.setHeader('connection', 'close');
+  res.end(r.body);
+}
+
+export interface PipelineOptions {
+  deps: GatewayDeps;
+  router: Router<CompiledApi>;
+  metrics: GatewayMetrics;
+  analytics: AnalyticsPublisher | null;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/**
+ * The gateway's request path: health endpoints, target parsing, routing, the API's compiled handler
+ * chain, the backend call, response handlers in reverse, then one analytics record and metrics.
+ */
+export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { deps, router, metrics } = o;
+  const maxBody = deps.config.limits.maxBodyBytes;
+
+  function finish(
+    ctx: Context | null,
+    req: IncomingMessage,
+    requestId: string,
+    startedAt: number,
+    status: number,
+    targetStatus: number | null,
+    backendLatencyMs: number | null,
+    error: GatewayErrorName | null,
+  ): void {
+    const api = ctx?.api;
+    const label = api ? `${api.name}:${api.version}` : 'none';
+    const total = performance.now() - startedAt;
+    metrics.requests.inc({ api: label, status: String(status) });
+    metrics.latency.observe({ api: label }, total / 1000);
+    if (backendLatencyMs !== null) metrics.backendLatency.observe({ api: label }, backendLatencyMs / 1000);
+    if (error && THROTTLE_ERRORS.has(error)) metrics.throttled.inc({ api: label, code: error });
+    if (error && BACKEND_ERRORS.has(error)) metrics.backendErrors.inc({ api: label, code: error });
+    if (!o.analytics) return;
+    const cred = ctx?.credential;
+    const record: AnalyticsRecord = {
+      requestTimestamp: new Date(Date.now() - total).toISOString(),
+      correlationId: requestId,
+      gatewayId: deps.config.gatewayId,
+      apiId: api?.id ?? null,
+      apiName: api?.name ?? null,
+      apiVersion: api?.version ?? null,
+      apiContext: api?.context ?? null,
+      apiResourceTemplate: ctx?.template ?? null,
+      apiMethod: req.method ?? '',
+      applicationId: cred?.applicationId ?? null,
+      applicationName: cred?.application?.name ?? null,
+      keyType: cred?.keyType ?? null,
+      userName: cred?.username ?? null,
+      proxyResponseCode: status,
+      targetResponseCode: targetStatus,
+      backendLatency: backendLatencyMs === null ? null : Math.round(backendLatencyMs),
+      requestMediationLatency:
+        ctx?.requestMediationMs === null || !ctx ? null : Math.round(ctx.requestMediationMs),
+      responseMediationLatency: null,
+      responseLatency: Math.round(total),
+      errorCode: error ? GatewayErrors[error].code : null,
+      errorType: error,
+      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+      userIp: clientIpOf(req),
+    };
+    o.analytics.record(record);
+  }
+
+  function respondEarly(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: GatewayResponse,
+    requestId: string,
+    startedAt: number,
+    close = false,
+  ) {
+    send(res, r, undefined, close);
+    finish(null, req, requestId, startedAt, r.status, null, null, r.error ?? null);
+  }
+
+  async function run(ctx: Context, compiled: CompiledApi, res: ServerResponse): Promise<void> {
+    const handlers = compiled.handlers;
+    let outcome: Outcome;
+    let ran = 0;
+    for (; ran < handlers.length; ran++) {
+      const o1 = handlers[ran]!.onRequest(ctx);
+      outcome = o1 instanceof Promise ? await o1 : o1;
+      if (outcome) {
+        ran++;
+        break;
+      }
+    }
+    const responseHandlers = (status: number) => {
+      for (let i = ran - 1; i >= 0; i--) handlers[i]!.onResponse?.(ctx, status);
+    };
+    if (outcome) {
+      responseHandlers(outcome.status);
+      send(res, outcome, ctx.responseHeaders);
+      finish(ctx, ctx.req, ctx.requestId, ctx.startedAt, outcome.status, null, null, outcome.error ?? null);
+      return;
+    }
+    ctx.requestMediationMs = performance.now() - ctx.startedAt;
+    const buffered = await ctx.bufferedBody();
+    const body: BackendBody = buffered ?? (hasBody(ctx.req) ? ctx.req : null);
+    const result = await forward(ctx, res, compiled.backend, ctx.prefixLength, body, responseHandlers);
+    if (result.error) {
+      const r = errorResponse(
+        result.error,
+        result.error === 'INCORRECT_ACCESS_TOKEN_TYPE'
+          ? `This API has no ${ctx.credential?.keyType.toLowerCase()} endpoint`
+          : undefined,
+      );
+      responseHandlers(r.status);
+      send(res, r, ctx.responseHeaders);
+      finish(ctx, ctx.req, ctx.requestId, ctx.startedAt, r.status, null, null, r.error ?? null);
+      return;
+    }
+    finish(
+      ctx,
+      ctx.req,
+      ctx.requestId,
+      ctx.startedAt,
+      result.status,
+      result.targetStatus,
+      result.backendLatencyMs,
+      null,
+    );
+  }
+
+  return function handle(req, res) {
+    const startedAt = performance.now();
+    const url = req.url ?? '/';
+    if ((url === '/healthz' || url.startsWith('/readyz')) && handleHealth(req, res, o.readiness)) return;
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const target = parseTarget(url);
+    if ('error' in target) {
+      respondEarly(req, res, errorResponse('BAD_REQUEST', target.error), requestId, startedAt, true);
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const match = router.match(hostOf(req), method, target.segments);
+    if (match.kind === 'not-found') {
+      respondEarly(req, res, errorResponse('NO_MATCHING_RESOURCE'), requestId, startedAt);
+      return;
+    }
+    if (match.kind === 'method-not-allowed') {
+      res.setHeader('allow', [...match.route.operations.keys()].join(', '));
+      respondEarly(req, res, errorResponse('METHOD_NOT_ALLOWED'), requestId, startedAt);
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBody) {
+      respondEarly(req, res, errorResponse('PAYLOAD_TOO_LARGE'), requestId, startedAt, true);
+      return;
+    }
+    const compiled = match.route.api;
+    const ctx = new Context(
+      req,
+      requestId,
+      startedAt,
+      clientIpOf(req),
+      method,
+      target,
+      compiled.api,
+      match.operation,
+      match.route.template,
+      match.params,
+      match.route.prefixLength,
+      maxBody,
+    );
+    run(ctx, compiled, res).catch((e: unknown) => {
+      const r =
+        e instanceof BodyError
+          ? e.kind === 'too-large'
+            ? errorResponse('PAYLOAD_TOO_LARGE', e.message)
+            : errorResponse('BAD_REQUEST', e.message)
+          : errorResponse('INTERNAL_ERROR');
+      if (!(e instanceof BodyError))
+        deps.logger.error({ err: e, requestId }, 'request failed in the gateway');
+      send(res, r, ctx.responseHeaders, r.status === 413);
+      finish(ctx, req, requestId, startedAt, r.status, null, null, r.error ?? null);
+    });
+  };
+}

@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import type {
+  GatewayApi,
+  GatewayApplication,
+  GatewayErrorName,
+  GatewayOperation,
+  KeyType,
+} from '@apim/contracts';
+import type { RequestTarget } from '../routing/path.js';
+
+/** A response made by the gateway itself (an error, a preflight, a throttle). */
+export interface GatewayResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+  /** the registry name when this is an error, for analytics and metrics */
+  error?: GatewayErrorName;
+}
+
+/** What a handler returns: undefined to continue, or the response that ends the request. */
+export type Outcome = GatewayResponse | undefined;
+
+/** Who is calling, once authentication has run. */
+export interface Credential {
+  kind: 'oauth2' | 'apiKey' | 'basic';
+  /** the OAuth client id (consumer key), when the credential is a token */
+  consumerKey: string | null;
+  applicationId: string | null;
+  application: GatewayApplication | null;
+  keyType: KeyType;
+  /** end user (or application owner for client-credentials tokens) */
+  username: string | null;
+  scopes: ReadonlySet<string>;
+  claims: Record<string, unknown>;
+}
+
+/** The request as handlers see it: a narrow view, never the socket. */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly clientIp: string;
+  readonly method: string;
+  readonly target: RequestTarget;
+  readonly api: GatewayApi;
+  readonly operation: GatewayOperation;
+  readonly template: string;
+  readonly pathParams: Record<string, string>;
+  credential: Credential | null;
+  /** headers added to (or, with null, removed from) the backend request */
+  readonly backendHeaders: Record<string, string | null>;
+  /** query parameters added to (or, with null, removed from) the backend request */
+  readonly backendQuery: Record<string, string | null>;
+  /** headers added to the response, whoever makes it */
+  readonly responseHeaders: Record<string, string>;
+  /** the request body, read and parsed on first use (only for handlers that declared needsBody) */
+  body(): Promise<ParsedBody>;
+  /** milliseconds spent before the backend call (request mediation) */
+  requestMediationMs: number | null;
+}
+
+export type ParsedBody =
+  | { kind: 'json'; raw: Buffer; value: unknown }
+  | { kind: 'xml'; raw: Buffer; value: unknown }
+  | { kind: 'form'; raw: Buffer; value: Record<string, string | string[]> }
+  | { kind: 'text'; raw: Buffer; value: string }
+  | { kind: 'bytes'; raw: Buffer }
+  | { kind: 'empty'; raw: Buffer };
+
+export interface Handler {
+  readonly name: string;
+  /** the handler reads the request body, so it must be buffered for this API */
+  readonly needsBody?: boolean;
+  onRequest(ctx: RequestContext): Outcome | Promise<Outcome>;
+  /** runs after the backend (or a handler) answered, in reverse handler order */
+  onResponse?(ctx: RequestContext, status: number): void;
+}

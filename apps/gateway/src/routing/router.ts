@@ -1,0 +1,102 @@
+import type { GatewayApi, GatewayOperation } from '@apim/contracts';
+import { SegmentTrie, parsePattern, type PatternSegment } from './segment-trie.js';
+
+/** One URI template of one API with its operations by verb. */
+export interface ResourceRoute<A> {
+  api: A;
+  template: string;
+  operations: Map<string, GatewayOperation>;
+  paramNames: string[];
+  /** segments of context (and version) before the resource part */
+  prefixLength: number;
+}
+
+export type RouteMatch<A> =
+  | {
+      kind: 'found';
+      route: ResourceRoute<A>;
+      operation: GatewayOperation;
+      params: Record<string, string>;
+    }
+  | { kind: 'method-not-allowed'; route: ResourceRoute<A> }
+  | { kind: 'not-found' };
+
+interface Installed<A> {
+  trie: SegmentTrie<ResourceRoute<A>>;
+  pattern: PatternSegment[];
+  route: ResourceRoute<A>;
+}
+
+function contextPattern(api: GatewayApi, withVersion: boolean): PatternSegment[] {
+  const hasVersionParam = api.context.includes('{version}');
+  const context = withVersion
+    ? api.context.replace('{version}', api.version)
+    : api.context.replace('/{version}', '').replace('{version}', '');
+  const segs = parsePattern(context);
+  return withVersion && !hasVersionParam ? [...segs, { kind: 'static', text: api.version }] : segs;
+}
+
+/**
+ * Host + context + version + URI template + verb -> API operation. Routes are compiled when an API is
+ * deployed; APIs on the environment's first vhost (or none) answer on any Host, others only on theirs.
+ */
+export class Router<A extends { api: GatewayApi }> {
+  private readonly anyHost = new SegmentTrie<ResourceRoute<A>>();
+  private readonly byHost = new Map<string, SegmentTrie<ResourceRoute<A>>>();
+  private readonly installed = new Map<string, Installed<A>[]>();
+  defaultVhosts = new Set<string>(['', 'localhost']);
+
+  deploy(id: string, compiled: A): void {
+    this.remove(id);
+    const api = compiled.api;
+    const host = api.vhost.toLowerCase();
+    let trie = this.anyHost;
+    if (!this.defaultVhosts.has(host)) {
+      trie = this.byHost.get(host) ?? new SegmentTrie();
+      this.byHost.set(host, trie);
+    }
+    const byTemplate = new Map<string, GatewayOperation[]>();
+    for (const op of api.operations) byTemplate.set(op.target, [...(byTemplate.get(op.target) ?? []), op]);
+    const list: Installed<A>[] = [];
+    const prefixes = [contextPattern(api, true)];
+    if (api.isDefaultVersion) prefixes.push(contextPattern(api, false));
+    for (const prefix of prefixes) {
+      for (const [template, ops] of byTemplate) {
+        const resource = parsePattern(template);
+        const pattern = [...prefix, ...resource];
+        const route: ResourceRoute<A> = {
+          api: compiled,
+          template,
+          operations: new Map(ops.map((o) => [o.verb, o])),
+          paramNames: pattern.flatMap((s) => (s.kind === 'param' ? [s.name] : [])),
+          prefixLength: prefix.length,
+        };
+        trie.insert(pattern, route);
+        list.push({ trie, pattern, route });
+      }
+    }
+    this.installed.set(id, list);
+  }
+
+  remove(id: string): void {
+    for (const { trie, pattern, route } of this.installed.get(id) ?? []) trie.remove(pattern, route);
+    this.installed.delete(id);
+  }
+
+  get size(): number {
+    return this.installed.size;
+  }
+
+  match(host: string, method: string, segments: readonly string[]): RouteMatch<A> {
+    const trie = this.byHost.size > 0 ? this.byHost.get(host) : undefined;
+    const m = (trie && trie.match(segments)) ?? this.anyHost.match(segments);
+    if (!m) return { kind: 'not-found' };
+    const route = m.value;
+    const operation =
+      route.operations.get(method) ?? (method === 'HEAD' ? route.operations.get('GET') : undefined);
+    if (!operation) return { kind: 'method-not-allowed', route };
+    const params: Record<string, string> = {};
+    for (let i = 0; i < m.params.length; i++) params[route.paramNames[i]!] = m.params[i]!;
+    return { kind: 'found', route, operation, params };
+  }
+}

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { createPrismaClient } from '@apim/db';
+import { connectTo, createLogger, type Logger } from '@apim/service';
+import { AnalyticsPublisher } from './analytics/publisher.js';
+import { CredentialVerifier } from './auth/credentials.js';
+import { BackendPools } from './backend/endpoints.js';
+import type { GatewayConfig } from './config.js';
+import { createMetrics } from './metrics.js';
+import { compileApi, type CompiledApi } from './pipeline/compile.js';
+import type { GatewayDeps } from './pipeline/handler-module.js';
+import { createPipeline } from './pipeline/serve.js';
+import { Router } from './routing/router.js';
+import { GatewayState } from './store/state.js';
+import { EventLogFollower } from './store/sync.js';
+import { SharedCounters } from './throttling/shared-counter.js';
+import { Throttler } from './throttling/throttler.js';
+
+export type { GatewayConfig } from './config.js';
+export { loadConfig } from './config.js';
+
+/** Node answers framing errors itself; this only adds WSO2's JSON body and closes the connection. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    code: status === 400 ? '900400' : String(status),
+    message: http.STATUS_CODES[status],
+    description: status === 400 ? 'The request is malformed' : http.STATUS_CODES[status],
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Builds one gateway node: loads the snapshot for its environment (rejects if the database cannot
+ * be reached), follows the event log, and returns its HTTP(S) servers, not listening.
+ */
+export async function createApp(config: GatewayConfig, options: { logger?: Logger } = {}) {
+  const logger = options.logger ?? createLogger('gateway', config.logLevel);
+  const metrics = createMetrics();
+  const prisma = createPrismaClient(config.databaseUrl, { poolSize: 2 });
+  // Rate-limit counters must fail fast when Redis is away (then each node counts alone), never queue.
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1000,
+    retryStrategy: (n) => Math.min(100 * n, 1000),
+  });
+  redis.on('error', () => undefined);
+  await redis
+    .connect()
+    .catch((e: unknown) =>
+      logger.warn(
+        { err: (e as Error).message },
+        'Redis is unreachable at start: rate limits are per node until it is',
+      ),
+    );
+
+  const pools = new BackendPools({
+    connections: config.backend.connections,
+    connectTimeoutMs: config.backend.connectTimeoutMs,
+  });
+  const router = new Router<CompiledApi>();
+  const counters = new SharedCounters(redis, config.redisPrefix, logger, (shared) =>
+    metrics.redisShared.set(shared ? 1 : 0),
+  );
+  metrics.redisShared.set(1);
+  let deps: GatewayDeps | null = null;
+  let credentials: CredentialVerifier | null = null;
+  const state: GatewayState = new GatewayState(config.environment, {
+    apiDeployed(api) {
+      if (!deps) return;
+      router.defaultVhosts = new Set(['', 'localhost', ...state.vhosts.slice(0, 1)]);
+      try {
+        router.deploy(api.id, compileApi(api, deps, pools));
+      } catch (e) {
+        router.remove(api.id);
+        metrics.deploymentErrors.inc();
+        logger.error(
+          { apiId: api.id, api: `${api.name}:${api.version}`, err: (e as Error).message },
+          'API not deployed',
+        );
+      }
+      metrics.deployedApis.set(router.size);
+    },
+    apiRemoved(apiId) {
+      router.remove(apiId);
+      metrics.deployedApis.set(router.size);
+    },
+    signingKeysChanged: () => credentials?.signingKeysChanged(),
+  });
+  credentials = new CredentialVerifier(config, state, logger);
+  deps = { config, state, credentials, throttler: new Throttler(counters), logger };
+
+  const follower = new EventLogFollower(config.databaseUrl, prisma, state, logger);
+  try {
+    await connectTo('the database', config.databaseUrl, () => follower.start());
+  } catch (e) {
+    await Promise.all([prisma.$disconnect(), follower.close(), pools.close()]);
+    redis.disconnect();
+    counters.close();
+    throw e;
+  }
+  const purgeTimer = setInterval(() => state.purgeExpired(), 60_000);
+  purgeTimer.unref();
+
+  let analytics: AnalyticsPublisher | null = null;
+  let queueRedis: Redis | null = null;
+  if (config.analytics.enabled) {
+    queueRedis = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+    });
+    queueRedis.on('error', () => undefined);
+    void queueRedis.connect().catch(() => undefined);
+    analytics = new AnalyticsPublisher(
+      queueRedis,
+      config.redisPrefix,
+      config.analytics.batchSize,
+      config.analytics.flushMs,
+      logger,
+      (n) => metrics.analyticsDropped.inc(n),
+    );
+  }
+
+  const collectSync = () => {
+    const s = follower.status();
+    metrics.eventsBehind.set(s.behind);
+    metrics.databaseConnected.set(s.connected ? 1 : 0);
+  };
+
+  const pipeline = createPipeline({
+    deps,
+    router,
+    metrics,
+    analytics,
+    readiness: {
+      snapshot: async () => {
+        if (!state.loaded) throw new Error('the snapshot is not loaded yet');
+      },
+    },
+  });
+
+  const serverOptions: http.ServerOptions = {
+    maxHeaderSize: config.limits.maxHeaderBytes,
+    headersTimeout: config.limits.headersTimeoutMs,
+    requestTimeout: config.limits.requestTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.limits.headersTimeoutMs),
+    insecureHTTPParser: false,
+    requireHostHeader: true,
+  };
+  const server = http.createServer(serverOptions, pipeline);
+  server.on('clientError', answerClientError);
+  let httpsServer: https.Server | null = null;
+  if (config.tls) {
+    httpsServer = https.createServer(
+      {
+        ...serverOptions,
+        cert: readFileSync(config.tls.cert),
+        key: readFileSync(config.tls.key),
+        ...(config.tls.ca
+          ? { ca: readFileSync(config.tls.ca), requestCert: true, rejectUnauthorized: true }
+          : {}),
+      },
+      pipeline,
+    );
+    httpsServer.on('clientError', answerClientError);
+  }
+
+  return {
+    server,
+    httpsServer,
+    logger,
+    state,
+    metrics,
+    /** Prometheus text of this node */
+    async metricsText(): Promise<string> {
+      collectSync();
+      return metrics.registry.metrics();
+    },
+    syncStatus: () => follower.status(),
+    async close(): Promise<void> {
+      clearInterval(purgeTimer);
+      const closing = [server, httpsServer].filter((s): s is http.Server => s !== null);
+      await Promise.all(
+        closing.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              if (!s.listening) return resolve();
+              s.close(() => resolve());
+              s.closeIdleConnections();
+            }),
+        ),
+      );
+      await follower.close();
+      await analytics?.close();
+      queueRedis?.disconnect();
+      counters.close();
+      redis.disconnect();
+      await pools.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+export type GatewayApp = Awaited<ReturnType<typeof createApp>>;

@@ -1,0 +1,160 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '@apim/service';
+
+export interface Verdict {
+  allowed: boolean;
+  limit: number;
+  /** best local estimate of what is left in this window */
+  remaining: number;
+  /** milliseconds until the window resets */
+  resetMs: number;
+}
+
+interface WindowState {
+  windowStart: number;
+  windowEnd: number;
+  /** requests this node may still admit from what it reserved in Redis */
+  leased: number;
+  /** the shared count Redis last told us (this node's reservations included) */
+  seen: number;
+  /** Redis said the window is used up: nothing more is admitted until it ends */
+  exhausted: boolean;
+  /** size of the next reservation: grows while this node uses reservations quickly */
+  nextChunk: number;
+  leasedAt: number;
+  pending: Promise<void> | null;
+  /** per-node count, used only while Redis is unreachable */
+  local: number;
+}
+
+/** Never reserve more than this share of what is left, so idle reservations strand little quota. */
+const SHARE_DIVISOR = 8;
+const MAX_CHUNK = 1024;
+/** a reservation used up this fast means this node is hot for the key: reserve more next time */
+const FAST_MS = 100;
+
+/** INCRBY that sets the expiry on the first increment of a window, atomically. */
+const LEASE_LUA = `
+local t = redis.call('INCRBY', KEYS[1], ARGV[1])
+if t == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return t`;
+
+type LeaseRedis = Redis & { apimLease(key: string, chunk: number, ttlMs: number): Promise<number> };
+
+/**
+ * Fixed-window request counters shared by every gateway node through Redis, never admitting more
+ * than the limit. A node reserves part of what is left (INCRBY) and admits from its reservation
+ * without a Redis round trip; reservations shrink to one request as the window fills, so small
+ * limits are counted exactly, request by request, across nodes. When Redis is unreachable each node
+ * counts alone (a per-node limit) and says so; shared counting resumes as soon as Redis is back.
+ */
+export class SharedCounters {
+  private readonly windows = new Map<string, WindowState>();
+  private readonly redis: LeaseRedis;
+  private shared = true;
+  private sweepTimer: NodeJS.Timeout;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+    private readonly onModeChange: (shared: boolean) => void = () => undefined,
+  ) {
+    redis.defineCommand('apimLease', { numberOfKeys: 1, lua: LEASE_LUA });
+    this.redis = redis as LeaseRedis;
+    redis.on('ready', () => this.setShared(true));
+    this.sweepTimer = setInterval(() => this.sweep(), 10_000);
+    this.sweepTimer.unref();
+  }
+
+  get isShared(): boolean {
+    return this.shared;
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  take(key: string, limit: number, windowMs: number, now = Date.now()): Verdict | Promise<Verdict> {
+    const windowStart = now - (now % windowMs);
+    const resetMs = windowStart + windowMs - now;
+    let s = this.windows.get(key);
+    if (!s || s.windowStart !== windowStart) {
+      s = {
+        windowStart,
+        windowEnd: windowStart + windowMs,
+        leased: 0,
+        seen: 0,
+        exhausted: false,
+        nextChunk: s && s.windowStart === windowStart - windowMs ? s.nextChunk : 1,
+        leasedAt: 0,
+        pending: null,
+        local: 0,
+      };
+      this.windows.set(key, s);
+    }
+    if (s.leased > 0) {
+      s.leased--;
+      if (s.leased === 0)
+        s.nextChunk = now - s.leasedAt < FAST_MS ? s.nextChunk * 2 : Math.max(1, s.nextChunk >> 1);
+      return { allowed: true, limit, remaining: Math.max(0, limit - s.seen) + s.leased, resetMs };
+    }
+    if (s.exhausted) return { allowed: false, limit, remaining: 0, resetMs };
+    if (this.redis.status !== 'ready') {
+      this.setShared(false, new Error(`connection ${this.redis.status}`));
+      return this.takeLocally(s, limit, resetMs);
+    }
+    const state = s;
+    if (!state.pending)
+      state.pending = this.lease(key, state, limit, windowMs).finally(() => (state.pending = null));
+    return state.pending.then(
+      () => this.take(key, limit, windowMs),
+      () => this.takeLocally(state, limit, resetMs),
+    );
+  }
+
+  private takeLocally(s: WindowState, limit: number, resetMs: number): Verdict {
+    s.local++;
+    return { allowed: s.local <= limit, limit, remaining: Math.max(0, limit - s.local), resetMs };
+  }
+
+  private async lease(key: string, s: WindowState, limit: number, windowMs: number): Promise<void> {
+    const chunk = Math.max(1, Math.min(s.nextChunk, MAX_CHUNK, Math.floor((limit - s.seen) / SHARE_DIVISOR)));
+    let total: number;
+    try {
+      total = await this.redis.apimLease(
+        `${this.prefix}:throttle:${key}:${s.windowStart}`,
+        chunk,
+        windowMs + 1000,
+      );
+    } catch (e) {
+      this.setShared(false, e);
+      throw e;
+    }
+    s.seen = total;
+    const granted = Math.min(chunk, limit - (total - chunk));
+    if (granted <= 0) s.exhausted = true;
+    else {
+      s.leased += granted;
+      s.leasedAt = Date.now();
+    }
+  }
+
+  private setShared(shared: boolean, cause?: unknown): void {
+    if (this.shared === shared) return;
+    this.shared = shared;
+    if (shared)
+      this.logger.info('Redis is reachable again: rate limits are shared by all gateway nodes again');
+    else
+      this.logger.warn(
+        { err: (cause as Error | undefined)?.message },
+        'Redis is unreachable: rate limits are counted per gateway node until it returns',
+      );
+    this.onModeChange(shared);
+  }
+
+  /** Forgets windows that have ended. */
+  private sweep(now = Date.now()): void {
+    for (const [k, s] of this.windows) if (s.windowEnd < now && !s.pending) this.windows.delete(k);
+  }
+}
