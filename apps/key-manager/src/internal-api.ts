@@ -1,0 +1,138 @@
+/**
+ * The internal API the control plane uses to manage the OAuth clients behind application keys,
+ * API keys and revocations: /internal/v1, `Authorization: Bearer <APIM_INTERNAL_SECRET>`.
+ */
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { PrismaClient } from '@apim/db';
+import { constantTimeEqual, type Logger } from '@apim/service';
+import { issueApiKey, parseApiKeyRequest } from './api-keys.js';
+import { parseClientInput, type ClientInput, type ClientService } from './clients.js';
+import { ApiError } from './errors.js';
+import type { ProviderHolder } from './provider-holder.js';
+import { revokeTokenId } from './revocation.js';
+import { signingKeyAt, type SigningKeyStore } from './signing-keys.js';
+
+/** Stored expiry of a revoked token that never expires (an API key without validity period). */
+const NEVER = new Date('9999-12-31T00:00:00Z');
+
+export interface InternalApiDeps {
+  prisma: PrismaClient;
+  clients: ClientService;
+  keyStore: SigningKeyStore;
+  holder: ProviderHolder;
+  issuer: string;
+  internalSecret: string;
+  logger: Logger;
+}
+
+function requireInternalSecret(secret: string) {
+  return async (ctx: Context, next: Next) => {
+    const header = ctx.get('authorization');
+    const match = /^Bearer (.+)$/i.exec(header);
+    if (!match || !constantTimeEqual(match[1]!, secret)) {
+      ctx.set('WWW-Authenticate', 'Bearer realm="apim-internal"');
+      throw new ApiError(401, 'Unauthorized', 'A valid internal secret is required (Authorization: Bearer)');
+    }
+    await next();
+  };
+}
+
+export function errorResponder(logger: Logger) {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } catch (e) {
+      const err = e as Error & { status?: number; expose?: boolean; error_description?: string };
+      if (e instanceof ApiError) {
+        ctx.status = e.status;
+        ctx.body = e.toBody();
+      } else if (err.name === 'InvalidClientMetadata' || err.name === 'InvalidRedirectUri') {
+        ctx.status = 400;
+        ctx.body = ApiError.badRequest(err.error_description ?? err.message).toBody();
+      } else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        // body parser (http-errors): malformed JSON, too large, unsupported charset
+        ctx.status = err.status;
+        ctx.body = { code: err.status, message: 'Bad Request', description: err.message };
+      } else {
+        logger.error({ err }, 'internal API error');
+        ctx.status = 500;
+        ctx.body = { code: 500, message: 'Internal Server Error', description: 'Unexpected error' };
+      }
+    }
+  };
+}
+
+export function internalApi(deps: InternalApiDeps): Router {
+  const { clients } = deps;
+  const router = new Router({ prefix: '/internal/v1' });
+  router.use(requireInternalSecret(deps.internalSecret));
+
+  router.post('/clients', async (ctx) => {
+    const created = await clients.create(parseClientInput(ctx.request.body, false) as ClientInput);
+    ctx.status = 201;
+    ctx.body = created;
+  });
+  router.get('/clients/:clientId', async (ctx) => {
+    ctx.body = await clients.get(ctx.params.clientId!);
+  });
+  router.patch('/clients/:clientId', async (ctx) => {
+    ctx.body = await clients.update(ctx.params.clientId!, parseClientInput(ctx.request.body, true));
+  });
+  router.delete('/clients/:clientId', async (ctx) => {
+    await clients.delete(ctx.params.clientId!);
+    ctx.status = 204;
+  });
+  router.post('/clients/:clientId/regenerate-secret', async (ctx) => {
+    ctx.body = await clients.regenerateSecret(ctx.params.clientId!);
+  });
+  router.post('/clients/:clientId/revoke-tokens', async (ctx) => {
+    await clients.revokeTokens(ctx.params.clientId!);
+    ctx.status = 204;
+  });
+
+  router.post('/api-keys', async (ctx) => {
+    const request = parseApiKeyRequest(ctx.request.body);
+    const key = signingKeyAt(deps.holder.publishedKeys);
+    if (!key) throw new Error('no signing key is active');
+    ctx.status = 201;
+    ctx.body = await issueApiKey(deps.prisma, deps.issuer, key, request);
+  });
+
+  router.post('/tokens/revoke', async (ctx) => {
+    const body = (ctx.request.body ?? {}) as { jti?: unknown; expiresAt?: unknown };
+    if (typeof body.jti !== 'string' || !body.jti || body.jti.length > 256)
+      throw ApiError.badRequest('jti must be a non-empty string');
+    const expiresAt =
+      body.expiresAt === null || body.expiresAt === undefined ? NEVER : new Date(String(body.expiresAt));
+    if (Number.isNaN(expiresAt.getTime()))
+      throw ApiError.badRequest('expiresAt must be an ISO date-time or null');
+    const jti = body.jti;
+    await deps.prisma.$transaction((tx) => revokeTokenId(tx, jti, expiresAt));
+    ctx.status = 204;
+  });
+
+  /** Publishes a new signing key (it signs after `leadSeconds`, default APIM_SIGNING_KEY_LEAD_SECONDS). */
+  router.post('/signing-keys/rotate', async (ctx) => {
+    const lead = (ctx.request.body as { leadSeconds?: unknown } | undefined)?.leadSeconds;
+    if (
+      lead !== undefined &&
+      (typeof lead !== 'number' || !Number.isInteger(lead) || lead < 0 || lead > 86_400)
+    )
+      throw ApiError.badRequest('leadSeconds must be a whole number from 0 to 86400');
+    const kid = await deps.keyStore.rotate({ leadSeconds: lead as number | undefined });
+    await deps.holder.refresh();
+    ctx.status = 201;
+    ctx.body = { kid };
+  });
+
+  /** An initial access token for RFC 7591 dynamic client registration at /oauth2/register. */
+  router.post('/initial-access-tokens', async (ctx) => {
+    const { InitialAccessToken } = deps.holder.current;
+    const token = await new InitialAccessToken({ expiresIn: 86_400 }).save();
+    ctx.status = 201;
+    ctx.body = { initialAccessToken: token, expiresIn: 86_400 };
+  });
+
+  return router;
+}

@@ -1,0 +1,261 @@
+/**
+ * The oidc-provider configuration: storage, routes at WSO2's paths, grants, token formats and
+ * claims. One Provider is built per set of published signing keys (see provider-holder.ts).
+ */
+import Provider, {
+  errors,
+  type Client,
+  type Configuration,
+  type KoaContextWithOIDC,
+  type ResourceServer,
+} from 'oidc-provider';
+import type { PrismaClient } from '@apim/db';
+import { verifySecret } from '@apim/service';
+import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapter.js';
+import { applicationClaims, applicationOfClient, type ClientApplication } from './applications.js';
+import type { KeyManagerConfig } from './config.js';
+import { deriveKey } from './key-encryption.js';
+import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
+import { allScopeNames, isOidcScope, OIDC_SCOPES, rolesOfUser, scopesForRoles } from './scopes.js';
+import { signingKeyAt, type PublishedKey } from './signing-keys.js';
+import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.js';
+import { INTERACTION_PATH, Routes } from './routes.js';
+import type { BruteForceGuard } from './brute-force.js';
+import { TooManyAttempts } from './brute-force-middleware.js';
+
+/** The resource indicator of the gateways; tokens for it carry aud = APIM_TOKEN_AUDIENCE. */
+export const GATEWAY_RESOURCE = 'urn:apim:gateway';
+
+export interface ProviderDeps {
+  config: KeyManagerConfig;
+  prisma: PrismaClient;
+  keys: readonly PublishedKey[];
+  guard: BruteForceGuard;
+}
+
+/** Per-request memo of the application behind the client (several hooks need it). */
+const applicationMemo = new WeakMap<object, Map<string, Promise<ClientApplication | null>>>();
+
+export function clientApplication(
+  prisma: PrismaClient,
+  ctx: object | undefined,
+  clientId: string,
+): Promise<ClientApplication | null> {
+  if (!ctx) return applicationOfClient(prisma, clientId);
+  let memo = applicationMemo.get(ctx);
+  if (!memo) applicationMemo.set(ctx, (memo = new Map()));
+  let found = memo.get(clientId);
+  if (!found) memo.set(clientId, (found = applicationOfClient(prisma, clientId)));
+  return found;
+}
+
+export function accessTokenTtlOf(client: Client): number {
+  const ttl = client.metadata()[ClientExtras.accessTokenTtl];
+  return typeof ttl === 'number' && ttl > 0 ? ttl : 3600;
+}
+
+export function passwordGrantAllowed(client: Client): boolean {
+  return client.metadata()[ClientExtras.passwordGrant] === true;
+}
+
+/**
+ * Scopes the caller of this request may obtain on the gateways: for client_credentials those of
+ * the application owner's roles (WSO2 authorises application tokens as the owner); for a user,
+ * those of the user's roles; before anyone has logged in, every scope (narrowed at consent).
+ */
+async function gatewayScopes(
+  deps: ProviderDeps,
+  ctx: KoaContextWithOIDC,
+  client: Client,
+  app: ClientApplication | null,
+): Promise<string[]> {
+  const { prisma } = deps;
+  if (ctx.oidc.params?.grant_type === 'client_credentials')
+    return scopesForRoles(prisma, app?.ownerRoles ?? []);
+  const accountId = ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
+  if (!accountId) return allScopeNames(prisma);
+  return scopesForRoles(prisma, (await rolesOfUser(prisma, accountId)) ?? []);
+}
+
+export async function gatewayResourceServer(
+  deps: ProviderDeps,
+  ctx: KoaContextWithOIDC,
+  client: Client,
+): Promise<ResourceServer> {
+  const app = await clientApplication(deps.prisma, ctx, client.clientId);
+  const signing = signingKeyAt(deps.keys);
+  if (!signing) throw new Error('no signing key is active');
+  return {
+    audience: deps.config.tokenAudience,
+    scope: (await gatewayScopes(deps, ctx, client, app)).join(' '),
+    accessTokenTTL: accessTokenTtlOf(client),
+    accessTokenFormat: app?.tokenType === 'OPAQUE' ? 'opaque' : 'jwt',
+    jwt: { sign: { alg: signing.alg as 'RS256', kid: signing.kid } },
+  };
+}
+
+/** The client's redirect origins may call the token, userinfo and other CORS endpoints. */
+function corsAllowed(_ctx: KoaContextWithOIDC, origin: string, client: Client): boolean {
+  return (client.redirectUris ?? []).some((uri) => {
+    try {
+      return new URL(uri).origin === origin;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function buildProvider(deps: ProviderDeps): Provider {
+  const { config, prisma, keys } = deps;
+  const signing = signingKeyAt(keys);
+  // ID tokens are signed with the first key of the keystore: keep the signing key first.
+  const ordered = [...keys].sort((a, b) => (a === signing ? -1 : b === signing ? 1 : 0));
+
+  const configuration: Configuration = {
+    adapter: prismaAdapter(prisma),
+    clients: [],
+    jwks: { keys: ordered.map((k) => k.privateJwk) as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: {
+      keys: [deriveKey(config.keyEncryptionKey, 'oidc-cookies')],
+      long: { signed: true, sameSite: 'lax' },
+      short: { signed: true, sameSite: 'lax' },
+    },
+    routes: Routes,
+    scopes: [...OIDC_SCOPES],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username', 'updated_at'],
+      email: ['email', 'email_verified'],
+    },
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    enabledJWA: {
+      idTokenSigningAlgValues: [config.signingAlg],
+      userinfoSigningAlgValues: [config.signingAlg],
+      introspectionSigningAlgValues: [config.signingAlg],
+      authorizationSigningAlgValues: [config.signingAlg],
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: config.signingAlg,
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    extraClientMetadata: {
+      properties: [ClientExtras.accessTokenTtl, ClientExtras.passwordGrant],
+      validator(ctx, key, _value, metadata) {
+        // Set by the internal API only; dynamic registration cannot grant them to itself.
+        if (ctx?.oidc?.route?.startsWith('registration')) metadata[key] = undefined;
+      },
+    },
+    async findAccount(_ctx, sub) {
+      const user = await prisma.user.findUnique({ where: { username: sub } });
+      if (!user?.enabled) return undefined;
+      return {
+        accountId: user.username,
+        claims: () => ({
+          sub: user.username,
+          name: user.displayName ?? user.username,
+          preferred_username: user.username,
+          updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+          ...(user.email ? { email: user.email, email_verified: false } : {}),
+        }),
+      };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // The gateways may introspect every token; any other client only its own.
+        allowedPolicy: (ctx, client, token) =>
+          client.clientId === GATEWAY_CLIENT_ID || token.clientId === client.clientId,
+      },
+      revocation: { enabled: true },
+      registration: { enabled: true, initialAccessToken: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage(form);
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = logoutSuccessPage();
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => oneOf ?? GATEWAY_RESOURCE,
+        // An OpenID-only login gets a token for userinfo; anything that may call APIs gets a
+        // gateway token (every application key, every grant with an API or REST scope).
+        async useGrantedResource(ctx, model) {
+          const clientId = (model as { clientId?: string }).clientId ?? ctx.oidc.client?.clientId;
+          if ([...model.scopes].some((s) => !isOidcScope(s))) return true;
+          return !!clientId && (await clientApplication(prisma, ctx, clientId)) !== null;
+        },
+        async getResourceServerInfo(ctx, indicator, client) {
+          if (indicator !== GATEWAY_RESOURCE) throw new errors.InvalidTarget();
+          return gatewayResourceServer(deps, ctx, client);
+        },
+      },
+    },
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    async extraTokenClaims(ctx, token) {
+      const app = await clientApplication(prisma, ctx, token.clientId!);
+      return {
+        azp: token.clientId,
+        aut: token.kind === 'ClientCredentials' ? 'APPLICATION' : 'APPLICATION_USER',
+        ...(app ? applicationClaims(app) : {}),
+      };
+    },
+    formats: {
+      customizers: {
+        async jwt(_ctx, token, jwt) {
+          jwt.payload.nbf = jwt.payload.iat;
+          const { grantId, jti, clientId, exp } = token as typeof token & { grantId?: string; exp?: number };
+          if (grantId && clientId && exp) await recordIssuedJwt(prisma, { jti, grantId, clientId, exp });
+        },
+      },
+    },
+    ttl: {
+      AccessToken: (_ctx, token, client) => token.resourceServer?.accessTokenTTL ?? accessTokenTtlOf(client),
+      ClientCredentials: (_ctx, token, client) =>
+        token.resourceServer?.accessTokenTTL ?? accessTokenTtlOf(client),
+      RefreshToken: () => config.refreshTokenTtl,
+      Grant: () => Math.max(config.refreshTokenTtl, 14 * 86_400),
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 14 * 86_400,
+    },
+    rotateRefreshToken: true,
+    // WSO2 issues a refresh token to every client allowed the grant, without offline_access.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: () => false,
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    clientBasedCORS: corsAllowed,
+    renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = errorPage(out);
+    },
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  // Client secrets are stored as hashes (the adapter hands the hash to oidc-provider as
+  // client_secret), so the presented secret is hashed before the constant-time comparison.
+  // A client that keeps failing is refused for a while, even with the right secret.
+  provider.Client.prototype.compareClientSecret = async function compareHashed(this: Client, actual: string) {
+    const wait = await deps.guard.retryAfter(`client:${this.clientId}`);
+    if (wait > 0) throw new TooManyAttempts(wait);
+    return typeof this.clientSecret === 'string' && verifySecret(actual, this.clientSecret);
+  };
+  const retryAfter = (ctx: KoaContextWithOIDC, err: Error) => {
+    if (err instanceof TooManyAttempts) ctx.set('Retry-After', String(err.retryAfter));
+  };
+  provider.on('grant.error', retryAfter);
+  provider.on('introspection.error', retryAfter);
+  provider.on('revocation.error', retryAfter);
+  return provider;
+}

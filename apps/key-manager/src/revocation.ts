@@ -1,0 +1,39 @@
+import { appendGatewayEvent, type TransactionClient } from '@apim/db';
+import { hashSecret } from '@apim/service';
+
+/**
+ * The id gateways know an opaque access token by: its hash, so that revocation events and
+ * introspection answers never carry a usable token.
+ */
+export function opaqueTokenId(value: string): string {
+  return hashSecret(value);
+}
+
+/** Revokes one token (access token or API key) until it would have expired anyway. */
+export async function revokeTokenId(tx: TransactionClient, jti: string, expiresAt: Date): Promise<void> {
+  if (expiresAt.getTime() <= Date.now()) return;
+  const existing = await tx.revokedToken.findUnique({ where: { jti } });
+  if (existing) return;
+  await tx.revokedToken.create({ data: { jti, expiresAt } });
+  await appendGatewayEvent(tx, 'TOKEN_REVOKED', { jti, expiresAt: expiresAt.toISOString() });
+}
+
+/**
+ * Revokes every token issued to a client until now: gateways reject JWTs with an earlier `iat`,
+ * and the stored tokens, codes and grants of the client are deleted. Token `iat`s are whole
+ * seconds, so the cut-off is the start of the current second: a token issued right after the
+ * revocation stays valid, one issued in the same second before it may too.
+ */
+export async function revokeClientTokens(tx: TransactionClient, clientId: string): Promise<void> {
+  const revokedBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
+  await tx.revokedClient.upsert({
+    where: { clientId },
+    create: { clientId, revokedBefore },
+    update: { revokedBefore },
+  });
+  await tx.$executeRaw`DELETE FROM oidc_payload WHERE payload->>'clientId' = ${clientId} AND type <> 'Session'`;
+  await appendGatewayEvent(tx, 'CLIENT_TOKENS_REVOKED', {
+    clientId,
+    revokedBefore: revokedBefore.toISOString(),
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * Builds the key manager: oidc-provider (token, authorize, introspect, revoke, JWKS, userinfo,
+ * logout, registration, discovery), the login/consent/sign-up pages and the internal API.
+ * Never listens and never reads process.env (see main.ts and testing.ts).
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { bodyParser } from '@koa/bodyparser';
+import { Redis } from 'ioredis';
+import Koa from 'koa';
+import type Provider from 'oidc-provider';
+import { createPrismaClient } from '@apim/db';
+import { connectTo, createLogger, handleHealth, requestIdOf } from '@apim/service';
+import { BruteForceGuard } from './brute-force.js';
+import { bruteForceMiddleware } from './brute-force-middleware.js';
+import { ensureBuiltInClients } from './builtin-clients.js';
+import { ClientService } from './clients.js';
+import type { KeyManagerConfig } from './config.js';
+import { errorResponder, internalApi } from './internal-api.js';
+import { buildProvider } from './provider.js';
+import { ProviderHolder } from './provider-holder.js';
+import { INTERACTION_PATH, SIGNUP_PATH } from './routes.js';
+import { SigningKeyStore } from './signing-keys.js';
+import { structuredTokenEndpoints } from './structured-tokens.js';
+
+export type { KeyManagerConfig } from './config.js';
+export { loadConfig } from './config.js';
+export { CONSOLE_CLIENT_ID, GATEWAY_CLIENT_ID } from './builtin-clients.js';
+
+export interface KeyManagerApp {
+  /** an http.Server with requestListener attached, not listening */
+  server: http.Server;
+  requestListener: (req: IncomingMessage, res: ServerResponse) => void;
+  keyStore: SigningKeyStore;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp> {
+  const logger = createLogger('key-manager', config.logLevel);
+  const prisma = createPrismaClient(config.databaseUrl);
+  await connectTo('the database', config.databaseUrl, () => prisma.$queryRaw`SELECT 1`);
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', (e: Error) => logger.debug({ err: e.message }, 'redis error'));
+  try {
+    await connectTo('Redis', config.redisUrl, () => redis.connect());
+  } catch (e) {
+    await prisma.$disconnect();
+    redis.disconnect();
+    throw e;
+  }
+
+  const keyStore = new SigningKeyStore(prisma, {
+    alg: config.signingAlg,
+    encryptionKey: config.keyEncryptionKey,
+    leadSeconds: config.signingKeyLeadSeconds,
+    graceSeconds: config.signingKeyPollSeconds * 2,
+  });
+  await keyStore.ensureSigningKey();
+  await ensureBuiltInClients(prisma, config);
+
+  const guard = new BruteForceGuard(
+    redis,
+    config.redisPrefix,
+    config.bruteForceMaxFailures,
+    config.bruteForceWindowSeconds,
+    logger,
+  );
+  const holder: ProviderHolder = new ProviderHolder(
+    keyStore,
+    (keys) => {
+      const provider = buildProvider({ config, prisma, keys, guard });
+      provider.use(bruteForceMiddleware(guard));
+      provider.use(
+        structuredTokenEndpoints({ prisma, issuer: config.issuer, keys: () => holder.publishedKeys }),
+      );
+      provider.on('server_error', (_ctx, err: Error) => logger.error({ err }, 'oidc-provider error'));
+      return provider;
+    },
+    logger,
+  );
+  await holder.refresh();
+  holder.start(config.signingKeyPollSeconds);
+
+  const clients = new ClientService(prisma, (metadata) =>
+    holder.current.Client.validate(metadata as Parameters<Provider['Client']['validate']>[0]),
+  );
+  const app = new Koa({ proxy: config.trustProxy });
+  app.use(errorResponder(logger));
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '64kb', formLimit: '64kb' }));
+  const api = internalApi({
+    prisma,
+    clients,
+    keyStore,
+    holder,
+    issuer: config.issuer,
+    internalSecret: config.internalSecret,
+    logger,
+  });
+  app.use(api.routes()).use(api.allowedMethods());
+  const appListener = app.callback();
+
+  const checks = {
+    database: async () => void (await prisma.$queryRaw`SELECT 1`),
+    redis: async () => void (await redis.ping()),
+  };
+  const requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (handleHealth(req, res, checks)) return;
+    const path = (req.url ?? '/').split('?')[0]!;
+    const id = requestIdOf(req);
+    res.setHeader('X-Request-ID', id);
+    res.on('finish', () =>
+      logger.debug({ reqId: id, method: req.method, path, status: res.statusCode }, 'request'),
+    );
+    if (path.startsWith('/internal/') || path.startsWith(`${INTERACTION_PATH}/`) || path === SIGNUP_PATH)
+      return appListener(req, res);
+    holder.handle(req, res);
+  };
+  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, requestListener);
+
+  return {
+    server,
+    requestListener,
+    keyStore,
+    async close() {
+      holder.stop();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      redis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
