@@ -256,6 +256,8 @@ export function restRouter(
   const router = express.Router();
   const upload = multer({
     storage: multer.memoryStorage(),
+    // multi-file OpenAPI uploads name their files by relative path (spec/pet.yaml)
+    preservePath: true,
     limits: { fileSize: options.maxUploadBytes, files: 50 },
   });
   router.use(express.json({ limit: options.maxUploadBytes, strict: false }));

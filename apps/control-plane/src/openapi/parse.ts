@@ -41,7 +41,11 @@ function normalize(name: string): string {
 
 async function fetchAllowed(url: string, allowHosts: readonly string[]): Promise<string> {
   const u = new URL(url);
-  if (!['http:', 'https:'].includes(u.protocol) || !allowHosts.includes(u.hostname.toLowerCase()))
+  if (!['http:', 'https:'].includes(u.protocol))
+    throw new OpenApiError(
+      `Reading ${url} is not allowed: only http(s) URLs of allow-listed hosts are fetched`,
+    );
+  if (!allowHosts.includes(u.hostname.toLowerCase()))
     throw new OpenApiError(
       `Fetching ${u.origin} is not allowed: its host is not in APIM_IMPORT_URL_ALLOWLIST`,
     );
@@ -89,6 +93,16 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
     mainUrl = source.url;
   }
 
+  // The parser replaces a resolver's error with "Error reading file": keep ours, it says why.
+  let readFailure: string | undefined;
+  const reading = async <T>(read: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (e) {
+      readFailure ??= (e as Error).message;
+      throw e;
+    }
+  };
   const parserOptions = {
     resolve: {
       file: false,
@@ -108,7 +122,7 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
       remote: {
         order: 2,
         canRead: (file: { url: string }) => !file.url.startsWith(UPLOAD_BASE),
-        read: (file: { url: string }) => fetchAllowed(file.url, options.allowHosts),
+        read: (file: { url: string }) => reading(() => fetchAllowed(file.url, options.allowHosts)),
       },
     },
   };
@@ -120,7 +134,7 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
       unknown
     >;
   } catch (e) {
-    throw new OpenApiError(messageOf(e));
+    throw new OpenApiError(readFailure ?? messageOf(e));
   }
   if (!bundled || typeof bundled !== 'object' || Array.isArray(bundled))
     throw new OpenApiError('The document is not a JSON or YAML object');
@@ -143,8 +157,6 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
 
 function messageOf(e: unknown): string {
   if (e instanceof OpenApiError) return e.message;
-  const cause = (e as { cause?: unknown }).cause;
-  if (cause instanceof OpenApiError) return cause.message;
   const err = e as { message?: string; details?: Array<{ message?: string; instancePath?: string }> };
   let msg = (err.message ?? String(e)).replaceAll(UPLOAD_BASE, '').trim();
   // swagger-parser's message for a document without paths names only the file.
