@@ -45,6 +45,11 @@ export function createMetrics() {
       help: 'Gateway events in the log not applied yet by this node',
       registers: [registry],
     }),
+    lastEventId: new Gauge({
+      name: 'apim_gateway_last_event_id',
+      help: 'Id of the last gateway event this node applied',
+      registers: [registry],
+    }),
     databaseConnected: new Gauge({
       name: 'apim_gateway_database_connected',
       help: '1 while this node follows the event log, 0 while it serves from memory alone',

@@ -138,6 +138,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const collectSync = () => {
     const s = follower.status();
     metrics.eventsBehind.set(s.behind);
+    metrics.lastEventId.set(Number(s.lastEventId));
     metrics.databaseConnected.set(s.connected ? 1 : 0);
   };
 

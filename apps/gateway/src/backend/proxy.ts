@@ -1,7 +1,9 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import type { GatewayErrorName } from '@apim/contracts';
+import { BodyError } from '../builders/body.js';
 import type { RequestContext } from '../pipeline/types.js';
 import type { BackendTarget, Endpoint } from './endpoints.js';
 
@@ -37,7 +39,7 @@ export interface BackendResult {
   error: GatewayErrorName | null;
 }
 
-export type BackendBody = Buffer | IncomingMessage | null;
+export type BackendBody = Buffer | Readable | null;
 
 function connectionTokens(h: IncomingHttpHeaders): Set<string> {
   const c = h.connection;
@@ -165,6 +167,7 @@ export async function forward(
         bodyTimeout: target.timeoutMs,
       });
     } catch (e) {
+      if (e instanceof BodyError) throw e;
       endpoint.failed(Date.now());
       lastError = classify(e);
       const retry = replayable && (lastError === 'BACKEND_UNREACHABLE' || IDEMPOTENT.has(ctx.method));

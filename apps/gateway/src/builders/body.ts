@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ParsedBody } from '../pipeline/types.js';
 
@@ -68,4 +69,18 @@ export function buildMessage(contentType: string | undefined, raw: Buffer): Pars
   }
   if (type.startsWith('text/')) return { kind: 'text', raw, value: raw.toString('utf8') };
   return { kind: 'bytes', raw };
+}
+
+/** Passes a streamed body through, failing with BodyError('too-large') past `max` bytes. */
+export function limitedStream(req: IncomingMessage, max: number): Transform {
+  let size = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > max) done(new BodyError('too-large', `The request body exceeds ${max} bytes`));
+      else done(null, chunk);
+    },
+  });
+  req.on('error', (e) => t.destroy(e));
+  return req.pipe(t);
 }

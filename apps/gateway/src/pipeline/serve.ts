@@ -3,7 +3,7 @@ import { GatewayErrors, type AnalyticsRecord, type GatewayErrorName } from '@api
 import { handleHealth, requestIdOf, type ReadinessCheck } from '@apim/service';
 import type { AnalyticsPublisher } from '../analytics/publisher.js';
 import { forward, type BackendBody } from '../backend/proxy.js';
-import { BodyError } from '../builders/body.js';
+import { BodyError, limitedStream } from '../builders/body.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { parseTarget } from '../routing/path.js';
 import type { Router } from '../routing/router.js';
@@ -73,6 +73,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
   function finish(
     ctx: Context | null,
     req: IncomingMessage,
+    clientIp: string,
     requestId: string,
     startedAt: number,
     status: number,
@@ -114,7 +115,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       errorCode: error ? GatewayErrors[error].code : null,
       errorType: error,
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-      userIp: clientIpOf(req),
+      userIp: clientIp,
     };
     o.analytics.record(record);
   }
@@ -128,7 +129,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     close = false,
   ) {
     send(res, r, undefined, close);
-    finish(null, req, requestId, startedAt, r.status, null, null, r.error ?? null);
+    finish(null, req, clientIpOf(req), requestId, startedAt, r.status, null, null, r.error ?? null);
   }
 
   async function run(ctx: Context, compiled: CompiledApi, res: ServerResponse): Promise<void> {
@@ -149,12 +150,28 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     if (outcome) {
       responseHandlers(outcome.status);
       send(res, outcome, ctx.responseHeaders);
-      finish(ctx, ctx.req, ctx.requestId, ctx.startedAt, outcome.status, null, null, outcome.error ?? null);
+      finish(
+        ctx,
+        ctx.req,
+        ctx.clientIp,
+        ctx.requestId,
+        ctx.startedAt,
+        outcome.status,
+        null,
+        null,
+        outcome.error ?? null,
+      );
       return;
     }
     ctx.requestMediationMs = performance.now() - ctx.startedAt;
     const buffered = await ctx.bufferedBody();
-    const body: BackendBody = buffered ?? (hasBody(ctx.req) ? ctx.req : null);
+    const body: BackendBody =
+      buffered ??
+      (!hasBody(ctx.req)
+        ? null
+        : ctx.req.headers['content-length'] !== undefined
+          ? ctx.req
+          : limitedStream(ctx.req, maxBody));
     const result = await forward(ctx, res, compiled.backend, ctx.prefixLength, body, responseHandlers);
     if (result.error) {
       const r = errorResponse(
@@ -165,7 +182,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       );
       responseHandlers(r.status);
       send(res, r, ctx.responseHeaders);
-      finish(ctx, ctx.req, ctx.requestId, ctx.startedAt, r.status, null, null, r.error ?? null);
+      finish(ctx, ctx.req, ctx.clientIp, ctx.requestId, ctx.startedAt, r.status, null, null, r.error ?? null);
       return;
     }
     finish(
@@ -232,7 +249,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       if (!(e instanceof BodyError))
         deps.logger.error({ err: e, requestId }, 'request failed in the gateway');
       send(res, r, ctx.responseHeaders, r.status === 413);
-      finish(ctx, req, requestId, startedAt, r.status, null, null, r.error ?? null);
+      finish(ctx, req, ctx.clientIp, requestId, startedAt, r.status, null, null, r.error ?? null);
     });
   };
 }
