@@ -188,6 +188,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     finish(
       ctx,
       ctx.req,
+      ctx.clientIp,
       ctx.requestId,
       ctx.startedAt,
       result.status,
