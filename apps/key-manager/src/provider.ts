@@ -66,13 +66,13 @@ export function passwordGrantAllowed(client: Client): boolean {
 async function gatewayScopes(
   deps: ProviderDeps,
   ctx: KoaContextWithOIDC,
-  client: Client,
   app: ClientApplication | null,
+  knownAccountId?: string,
 ): Promise<string[]> {
   const { prisma } = deps;
   if (ctx.oidc.params?.grant_type === 'client_credentials')
     return scopesForRoles(prisma, app?.ownerRoles ?? []);
-  const accountId = ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
+  const accountId = knownAccountId ?? ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
   if (!accountId) return allScopeNames(prisma);
   return scopesForRoles(prisma, (await rolesOfUser(prisma, accountId)) ?? []);
 }
@@ -81,13 +81,15 @@ export async function gatewayResourceServer(
   deps: ProviderDeps,
   ctx: KoaContextWithOIDC,
   client: Client,
+  /** the user the token is for, when the context does not say (password grant) */
+  accountId?: string,
 ): Promise<ResourceServer> {
   const app = await clientApplication(deps.prisma, ctx, client.clientId);
   const signing = signingKeyAt(deps.keys);
   if (!signing) throw new Error('no signing key is active');
   return {
     audience: deps.config.tokenAudience,
-    scope: (await gatewayScopes(deps, ctx, client, app)).join(' '),
+    scope: (await gatewayScopes(deps, ctx, app, accountId)).join(' '),
     accessTokenTTL: accessTokenTtlOf(client),
     accessTokenFormat: app?.tokenType === 'OPAQUE' ? 'opaque' : 'jwt',
     jwt: { sign: { alg: signing.alg as 'RS256', kid: signing.kid } },
@@ -213,8 +215,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
       customizers: {
         async jwt(_ctx, token, jwt) {
           jwt.payload.nbf = jwt.payload.iat;
-          const { grantId, jti, clientId, exp } = token as typeof token & { grantId?: string; exp?: number };
-          if (grantId && clientId && exp) await recordIssuedJwt(prisma, { jti, grantId, clientId, exp });
+          const { grantId, jti, clientId } = token as typeof token & { grantId?: string };
+          const exp = jwt.payload.exp;
+          if (grantId && clientId && typeof exp === 'number')
+            await recordIssuedJwt(prisma, { jti, grantId, clientId, exp });
         },
       },
     },

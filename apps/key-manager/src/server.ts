@@ -16,6 +16,8 @@ import { ensureBuiltInClients } from './builtin-clients.js';
 import { ClientService } from './clients.js';
 import type { KeyManagerConfig } from './config.js';
 import { errorResponder, internalApi } from './internal-api.js';
+import { interactionRoutes } from './interactions/routes.js';
+import { registerPasswordGrant } from './password-grant.js';
 import { buildProvider } from './provider.js';
 import { ProviderHolder } from './provider-holder.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from './routes.js';
@@ -71,7 +73,9 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
   const holder: ProviderHolder = new ProviderHolder(
     keyStore,
     (keys) => {
-      const provider = buildProvider({ config, prisma, keys, guard });
+      const deps = { config, prisma, keys, guard };
+      const provider = buildProvider(deps);
+      registerPasswordGrant(provider, deps);
       provider.use(bruteForceMiddleware(guard));
       provider.use(
         structuredTokenEndpoints({ prisma, issuer: config.issuer, keys: () => holder.publishedKeys }),
@@ -100,6 +104,8 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
     logger,
   });
   app.use(api.routes()).use(api.allowedMethods());
+  const pages = interactionRoutes({ prisma, provider: () => holder.current, guard, logger });
+  app.use(pages.routes()).use(pages.allowedMethods());
   const appListener = app.callback();
 
   const checks = {

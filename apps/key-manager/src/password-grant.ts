@@ -1,0 +1,79 @@
+/**
+ * The resource owner password grant, which WSO2 users expect to find. oidc-provider does not ship
+ * it; it is registered as an extension grant and refused to every client not explicitly allowed
+ * it (APIM internal API: allowPasswordGrant).
+ */
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { hashPassword, verifyPassword } from '@apim/service';
+import {
+  GATEWAY_RESOURCE,
+  gatewayResourceServer,
+  passwordGrantAllowed,
+  type ProviderDeps,
+} from './provider.js';
+import { isOidcScope } from './scopes.js';
+
+const DUMMY_HASH = await hashPassword('timing-equaliser');
+
+export function registerPasswordGrant(provider: Provider, deps: ProviderDeps): void {
+  const { prisma, guard } = deps;
+
+  async function handler(ctx: KoaContextWithOIDC): Promise<void> {
+    const client = ctx.oidc.client!;
+    if (!passwordGrantAllowed(client))
+      throw new errors.UnauthorizedClient('the password grant is not allowed for this client');
+    const params = ctx.oidc.params as { username?: string; password?: string; scope?: string };
+    if (!params.username || !params.password)
+      throw new errors.InvalidRequest('username and password are required');
+
+    const keys = [`login-ip:${ctx.ip}`, `login-user:${params.username.toLowerCase()}`];
+    const wait = await guard.retryAfter(...keys);
+    if (wait > 0) throw new errors.InvalidGrant('too many failed attempts, retry later');
+    const user = await prisma.user.findUnique({ where: { username: params.username } });
+    const matches = await verifyPassword(params.password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !matches || !user.enabled) {
+      await guard.recordFailure(...keys);
+      throw new errors.InvalidGrant('invalid user credentials');
+    }
+    const resourceServer = await gatewayResourceServer(deps, ctx, client, user.username);
+    const allowed = new Set(resourceServer.scope.split(' '));
+    const requested = (params.scope ?? '').split(' ').filter(Boolean);
+    const oidcScopes = requested.filter(isOidcScope);
+    const apiScopes = requested.filter((s) => allowed.has(s));
+
+    const grant = new provider.Grant({ accountId: user.username, clientId: client.clientId });
+    if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
+    if (apiScopes.length) grant.addResourceScope(GATEWAY_RESOURCE, apiScopes.join(' '));
+    const grantId = await grant.save();
+
+    const at = new provider.AccessToken({ accountId: user.username, client, grantId, gty: 'password' });
+    at.resourceServer = new provider.ResourceServer(GATEWAY_RESOURCE, resourceServer);
+    at.scope = apiScopes.join(' ') || undefined;
+    ctx.oidc.entity('AccessToken', at);
+    const accessToken = await at.save();
+
+    let refreshToken: string | undefined;
+    if (client.grantTypeAllowed('refresh_token')) {
+      const rt = new provider.RefreshToken({
+        accountId: user.username,
+        client,
+        grantId,
+        gty: 'password',
+        scope: [...oidcScopes, ...apiScopes].join(' '),
+        resource: GATEWAY_RESOURCE,
+        rotations: 0,
+      });
+      ctx.oidc.entity('RefreshToken', rt);
+      refreshToken = await rt.save();
+    }
+    ctx.body = {
+      access_token: accessToken,
+      expires_in: at.expiration,
+      token_type: at.tokenType,
+      scope: at.scope,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    };
+  }
+
+  provider.registerGrantType('password', handler, ['username', 'password', 'scope']);
+}
