@@ -3,7 +3,8 @@
  * it; it is registered as an extension grant and refused to every client not explicitly allowed
  * it (APIM internal API: allowPasswordGrant).
  */
-import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { hashPassword, verifyPassword } from '@apim/service';
 import {
   GATEWAY_RESOURCE,
