@@ -131,7 +131,8 @@ export class CredentialVerifier {
           issuer: issuer.issuer,
           algorithms: issuer.algorithms,
           clockTolerance: 5,
-          requiredClaims: ['exp'],
+          // API keys may be issued without expiry; access tokens always expire.
+          requiredClaims: expect === 'access' ? ['exp'] : [],
           // API keys may be audience-free; access tokens must name this gateway's audience.
           ...(issuer.audience && expect === 'access' ? { audience: issuer.audience } : {}),
         });

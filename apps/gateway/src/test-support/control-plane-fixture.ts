@@ -161,7 +161,12 @@ export class ControlPlaneFixture {
   }
 
   async createApplication(
-    spec: { name?: string; throttlingPolicy?: string; status?: GatewayApplication['status'] } = {},
+    spec: {
+      name?: string;
+      throttlingPolicy?: string;
+      status?: GatewayApplication['status'];
+      tokenType?: GatewayApplication['tokenType'];
+    } = {},
   ): Promise<GatewayApplication> {
     const ownerId = await this.adminId();
     return this.prisma.$transaction(async (tx) => {
@@ -171,6 +176,7 @@ export class ControlPlaneFixture {
           ownerId,
           throttlingPolicy: spec.throttlingPolicy ?? 'Unlimited',
           status: spec.status ?? 'APPROVED',
+          tokenType: spec.tokenType ?? 'JWT',
         },
       });
       const application: GatewayApplication = {
@@ -199,6 +205,16 @@ export class ControlPlaneFixture {
       });
     });
     return consumerKey;
+  }
+
+  /** The key mapping of an OAuth client that already exists (created through the key manager). */
+  async mapKey(applicationId: string, keyType: KeyType, consumerKey: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.applicationKey.create({ data: { applicationId, keyType, consumerKey } });
+      await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', {
+        keyMapping: { consumerKey, applicationId, keyType },
+      });
+    });
   }
 
   async subscribe(

@@ -1,0 +1,136 @@
+/** Authentication with credentials from the real key manager: JWTs, opaque tokens, API keys. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import type { GatewayApi, GatewayApplication } from '@apim/contracts';
+import { eventually } from '../../test-support/eventually.js';
+import { startStack, type Stack } from '../../test-support/stack.js';
+
+let s: Stack;
+let oauthApi: GatewayApi;
+let keyApi: GatewayApi;
+let app: GatewayApplication;
+
+beforeAll(async () => {
+  s = await startStack();
+  oauthApi = await s.fx.deployApi({
+    context: '/oauth',
+    endpointConfig: {
+      endpoint_type: 'http',
+      production_endpoints: { url: `${s.backend.url}/prod` },
+      sandbox_endpoints: { url: `${s.backend.url}/sandbox` },
+    },
+  });
+  keyApi = await s.fx.deployApi({
+    context: '/keyed',
+    backendUrl: s.backend.url,
+    securitySchemes: ['api_key'],
+    apiKeyHeader: 'X-Key',
+  });
+  app = await s.fx.createApplication();
+  await s.fx.subscribe(app.id, oauthApi.id);
+  await s.fx.subscribe(app.id, keyApi.id);
+  await s.synced();
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+describe('authentication handler', () => {
+  it('admits a key manager JWT and routes by its key type', async () => {
+    const prod = await s.newKey(app.id, 'PRODUCTION');
+    const sandbox = await s.newKey(app.id, 'SANDBOX');
+    await s.synced();
+    const p = await s.call('/oauth/1.0.0/a', { headers: bearer(await s.token(prod)) });
+    expect(p.status).toBe(200);
+    expect(p.json.url).toBe('/prod/a');
+    const sb = await s.call('/oauth/1.0.0/a', { headers: bearer(await s.token(sandbox)) });
+    expect(sb.status).toBe(200);
+    expect(sb.json.url).toBe('/sandbox/a');
+  });
+
+  it('refuses a sandbox credential on an API without sandbox endpoints (900905)', async () => {
+    const other = await s.fx.createApplication();
+    await s.fx.subscribe(other.id, keyApi.id);
+    const k = await s.apiKey(other.id, { keyType: 'SANDBOX' });
+    await s.synced();
+    const r = await s.call('/keyed/1.0.0/a', { headers: { 'x-key': k } });
+    expect(r.status).toBe(401);
+    expect(r.json.code).toBe('900905');
+  });
+
+  it('verifies opaque tokens by introspection and rejects them once revoked', async () => {
+    const opaqueApp = await s.fx.createApplication({ tokenType: 'OPAQUE' });
+    await s.fx.subscribe(opaqueApp.id, oauthApi.id);
+    const key = await s.newKey(opaqueApp.id);
+    await s.synced();
+    const token = await s.token(key);
+    expect(token.split('.')).toHaveLength(1);
+    expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).status).toBe(200);
+    const basic = Buffer.from(`${key.clientId}:${key.clientSecret}`).toString('base64');
+    const revoked = await request(`${s.km.url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    await revoked.body.dump();
+    expect(revoked.statusCode).toBe(200);
+    await eventually(async () =>
+      expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).json.code).toBe('900904'),
+    );
+    expect((await s.call('/oauth/1.0.0/a', { headers: bearer('not-a-token') })).json.code).toBe('900904');
+  });
+
+  it('admits API keys in the API key header only, with their IP and referer restrictions', async () => {
+    const k = await s.apiKey(app.id);
+    const ok = await s.call('/keyed/1.0.0/a', { headers: { 'x-key': k } });
+    expect(ok.status).toBe(200);
+    expect((ok.json.headers as Record<string, string>)['x-key']).toBeUndefined();
+    expect((await s.call('/keyed/1.0.0/a')).json.code).toBe('900902');
+    expect((await s.call('/oauth/1.0.0/a', { headers: bearer(k) })).json.code).toBe('900905');
+    const elsewhere = await s.apiKey(app.id, { permittedIps: ['10.1.2.0/24'] });
+    expect((await s.call('/keyed/1.0.0/a', { headers: { 'x-key': elsewhere } })).json.code).toBe('900901');
+    const here = await s.apiKey(app.id, {
+      permittedIps: ['127.0.0.0/8'],
+      permittedReferers: ['https://*.example.com/*'],
+    });
+    expect((await s.call('/keyed/1.0.0/a', { headers: { 'x-key': here } })).json.code).toBe('900901');
+    const withReferer = await s.call('/keyed/1.0.0/a', {
+      headers: { 'x-key': here, referer: 'https://shop.example.com/page' },
+    });
+    expect(withReferer.status).toBe(200);
+  });
+
+  it('accepts tokens signed with a newly rotated key (JWKS refetched on an unknown kid)', async () => {
+    const rotated = await s.fx.createApplication();
+    await s.fx.subscribe(rotated.id, oauthApi.id);
+    const key = await s.newKey(rotated.id);
+    await s.synced();
+    const rotate = await request(`${s.km.url}/internal/v1/signing-keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.km.internalSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ leadSeconds: 0 }),
+    });
+    expect(rotate.statusCode).toBe(201);
+    const { kid } = (await rotate.body.json()) as { kid: string };
+    const token = await s.token(key);
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid).toBe(kid);
+    await eventually(async () =>
+      expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).status).toBe(200),
+    );
+  });
+
+  it('refuses a token whose client is no application key of this gateway (900908)', async () => {
+    const created = await request(`${s.km.url}/internal/v1/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.km.internalSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientName: 'loose', grantTypes: ['client_credentials'] }),
+    });
+    const c = (await created.body.json()) as { clientId: string; clientSecret: string };
+    const r = await s.call('/oauth/1.0.0/a', { headers: bearer(await s.token(c)) });
+    expect(r.status).toBe(403);
+    expect(r.json.code).toBe('900908');
+  });
+});
