@@ -1,0 +1,231 @@
+/**
+ * Subscription, application and advanced rate-limit policies (WSO2's shapes): a request count or
+ * bandwidth per time window, burst control for subscription tiers, conditional groups for advanced.
+ */
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { request, type ListOf } from '../shared/api';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { useBodyCheck, type FieldErrors } from '../shared/schema';
+import { Checkbox, ErrorBox, OtherErrors, Page, QueryView, SelectField, TextField } from '../shared/ui';
+import { ConditionalGroupsEditor, limitText, type ConditionalGroup, type ThrottleLimit } from './conditions';
+
+type Level = 'subscription' | 'application' | 'advanced';
+
+interface Policy {
+  policyId: string;
+  policyName: string;
+  displayName?: string;
+  description?: string;
+  isDeployed?: boolean;
+  defaultLimit: ThrottleLimit;
+  rateLimitCount?: number;
+  rateLimitTimeUnit?: string;
+  stopOnQuotaReach?: boolean;
+  conditionalGroups?: ConditionalGroup[];
+}
+
+const TITLES: Record<Level, string> = {
+  subscription: 'Subscription policies',
+  application: 'Application policies',
+  advanced: 'Advanced policies',
+};
+const OPERATION_IDS: Record<Level, string> = {
+  subscription: 'addSubscriptionThrottlingPolicy',
+  application: 'addApplicationThrottlingPolicy',
+  advanced: 'addAdvancedThrottlingPolicy',
+};
+export const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
+
+function PolicyForm({ level }: { level: Level }) {
+  const check = useBodyCheck('admin', OPERATION_IDS[level]);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [type, setType] = useState<'REQUESTCOUNTLIMIT' | 'BANDWIDTHLIMIT'>('REQUESTCOUNTLIMIT');
+  const [amount, setAmount] = useState('100');
+  const [dataUnit, setDataUnit] = useState('MB');
+  const [unitTime, setUnitTime] = useState('1');
+  const [timeUnit, setTimeUnit] = useState('min');
+  const [burst, setBurst] = useState('');
+  const [burstUnit, setBurstUnit] = useState('sec');
+  const [stop, setStop] = useState(true);
+  const [groups, setGroups] = useState<ConditionalGroup[]>([]);
+  const [errors, setErrors] = useState<FieldErrors | null>(null);
+  const path = `/throttling-policies/${level}`;
+  const add = useRestMutation((body: object) => request('admin', path, { json: body }), {
+    stale: [['admin', path]],
+    onSuccess: () => {
+      setName('');
+      setDescription('');
+      setGroups([]);
+    },
+  });
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const limit: ThrottleLimit =
+          type === 'REQUESTCOUNTLIMIT'
+            ? { type, requestCount: { requestCount: Number(amount), unitTime: Number(unitTime), timeUnit } }
+            : {
+                type,
+                bandwidth: { dataAmount: Number(amount), dataUnit, unitTime: Number(unitTime), timeUnit },
+              };
+        const body: Record<string, unknown> = {
+          policyName: name.trim(),
+          displayName: name.trim(),
+          description: description.trim(),
+          defaultLimit: limit,
+        };
+        if (level === 'subscription') {
+          body.stopOnQuotaReach = stop;
+          if (burst.trim()) {
+            body.rateLimitCount = Number(burst);
+            body.rateLimitTimeUnit = burstUnit;
+          }
+        }
+        if (level === 'advanced') body.conditionalGroups = groups;
+        const found = check(body);
+        setErrors(found);
+        if (!found) add.mutate(body);
+      }}
+    >
+      <h2>Add a policy</h2>
+      <div className="row">
+        <TextField label="Policy name" required value={name} error={errors?.policyName} onChange={setName} />
+        <TextField
+          label="Description"
+          value={description}
+          error={errors?.description}
+          onChange={setDescription}
+        />
+      </div>
+      <div className="row">
+        <SelectField
+          label="Quota type"
+          value={type}
+          options={[
+            { value: 'REQUESTCOUNTLIMIT', label: 'Request count' },
+            { value: 'BANDWIDTHLIMIT', label: 'Bandwidth' },
+          ]}
+          onChange={(v) => setType(v as typeof type)}
+        />
+        <TextField
+          label={type === 'REQUESTCOUNTLIMIT' ? 'Requests' : 'Data amount'}
+          type="number"
+          min={1}
+          value={amount}
+          error={
+            errors?.['defaultLimit.requestCount.requestCount'] ??
+            errors?.['defaultLimit.bandwidth.dataAmount']
+          }
+          onChange={setAmount}
+        />
+        {type === 'BANDWIDTHLIMIT' && (
+          <SelectField label="Data unit" value={dataUnit} options={['KB', 'MB']} onChange={setDataUnit} />
+        )}
+        <TextField label="Per" type="number" min={1} value={unitTime} onChange={setUnitTime} />
+        <SelectField label="Time unit" value={timeUnit} options={TIME_UNITS} onChange={setTimeUnit} />
+      </div>
+      {level === 'subscription' && (
+        <>
+          <div className="row">
+            <TextField
+              label="Burst limit (requests)"
+              type="number"
+              hint="Optional spike arrest"
+              value={burst}
+              error={errors?.rateLimitCount}
+              onChange={setBurst}
+            />
+            <SelectField
+              label="Burst time unit"
+              value={burstUnit}
+              options={['sec', 'min']}
+              onChange={setBurstUnit}
+            />
+          </div>
+          <Checkbox label="Stop requests when the quota is reached" checked={stop} onChange={setStop} />
+        </>
+      )}
+      {level === 'advanced' && (
+        <ConditionalGroupsEditor groups={groups} onChange={setGroups} errors={errors} />
+      )}
+      <OtherErrors
+        errors={errors}
+        shown={['policyName', 'description', 'defaultLimit', 'rateLimitCount', 'conditionalGroups']}
+      />
+      <ErrorBox error={add.error} />
+      <button type="submit" disabled={add.isPending}>
+        Add policy
+      </button>
+    </form>
+  );
+}
+
+export function PoliciesPage() {
+  const { level = 'subscription' } = useParams();
+  const lvl: Level = level === 'application' || level === 'advanced' ? level : 'subscription';
+  const path = `/throttling-policies/${lvl}`;
+  const policies = useRest<ListOf<Policy>>('admin', path);
+  const remove = useRestMutation((id: string) => request('admin', `${path}/${id}`, { method: 'DELETE' }), {
+    stale: [['admin', path]],
+  });
+  return (
+    <Page title={TITLES[lvl]}>
+      <QueryView query={policies} what="policies" isEmpty={(d) => d.list.length === 0} empty="No policies.">
+        {(data) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Limit</th>
+                {lvl === 'subscription' && <th scope="col">Burst</th>}
+                {lvl === 'advanced' && <th scope="col">Conditional groups</th>}
+                <th scope="col">Description</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.list.map((p) => (
+                <tr key={p.policyId}>
+                  <td>{p.displayName ?? p.policyName}</td>
+                  <td>{limitText(p.defaultLimit)}</td>
+                  {lvl === 'subscription' && (
+                    <td>{p.rateLimitCount ? `${p.rateLimitCount}/${p.rateLimitTimeUnit}` : ''}</td>
+                  )}
+                  {lvl === 'advanced' && (
+                    <td>
+                      {(p.conditionalGroups ?? []).map((g, i) => (
+                        <div key={i}>
+                          {g.description || `Group ${i + 1}`}: {limitText(g.limit)}
+                        </div>
+                      ))}
+                    </td>
+                  )}
+                  <td>{p.description}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      aria-label={`Delete ${p.policyName}`}
+                      onClick={() => remove.mutate(p.policyId)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+      <ErrorBox error={remove.error} />
+      <PolicyForm key={lvl} level={lvl} />
+    </Page>
+  );
+}

@@ -1,0 +1,104 @@
+/** Pending approvals (application creation, subscriptions, tier changes): approve or reject each. */
+import { useState } from 'react';
+import { request, type ListOf } from '../shared/api';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { ErrorBox, formatDate, Notice, Page, QueryView, SelectField } from '../shared/ui';
+
+interface Workflow {
+  workflowType: string;
+  workflowStatus: string;
+  createdTime: string;
+  updatedTime?: string;
+  referenceId: string;
+  properties?: Record<string, unknown>;
+  description?: string;
+}
+
+const TYPES = [
+  { value: '', label: 'All types' },
+  { value: 'AM_APPLICATION_CREATION', label: 'Application creation' },
+  { value: 'AM_SUBSCRIPTION_CREATION', label: 'Subscription creation' },
+  { value: 'AM_SUBSCRIPTION_UPDATE', label: 'Subscription update' },
+];
+
+function describe(w: Workflow): string {
+  const p = w.properties ?? {};
+  const parts = ['apiName', 'apiVersion', 'applicationName', 'throttlingPolicy', 'subscriber', 'userName']
+    .filter((k) => p[k] !== undefined && p[k] !== '')
+    .map((k) => `${k}: ${String(p[k])}`);
+  return w.description || parts.join(', ');
+}
+
+export function WorkflowsPage() {
+  const [type, setType] = useState('');
+  const list = useRest<ListOf<Workflow>>('admin', '/workflows', {
+    workflowType: type || undefined,
+    limit: 100,
+  });
+  const decide = useRestMutation(
+    ({ w, status }: { w: Workflow; status: 'APPROVED' | 'REJECTED' }) =>
+      request('admin', '/workflows/update-workflow-status', {
+        query: { workflowReferenceId: w.referenceId },
+        json: {
+          status,
+          description: status === 'APPROVED' ? 'Approved in the console' : 'Rejected in the console',
+        },
+      }),
+    { stale: [['admin', '/workflows']] },
+  );
+  return (
+    <Page title="Workflow approvals">
+      <SelectField label="Workflow type" value={type} options={TYPES} onChange={setType} />
+      <QueryView
+        query={list}
+        what="pending requests"
+        isEmpty={(d) => d.list.length === 0}
+        empty="No requests are waiting for approval."
+      >
+        {(data) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col">Request</th>
+                <th scope="col">Created</th>
+                <th scope="col">Decision</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.list.map((w) => (
+                <tr key={w.referenceId}>
+                  <td>{TYPES.find((t) => t.value === w.workflowType)?.label ?? w.workflowType}</td>
+                  <td>{describe(w)}</td>
+                  <td>{formatDate(w.createdTime)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={decide.isPending}
+                      onClick={() => decide.mutate({ w, status: 'APPROVED' })}
+                    >
+                      Approve
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="danger small"
+                      disabled={decide.isPending}
+                      onClick={() => decide.mutate({ w, status: 'REJECTED' })}
+                    >
+                      Reject
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+      <ErrorBox error={decide.error} />
+      {decide.isSuccess && (
+        <Notice>The request was {decide.variables?.status === 'APPROVED' ? 'approved' : 'rejected'}.</Notice>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,38 @@
+/** Admin: rate-limit and deny policies, users and roles, gateway environments, key managers, workflows. */
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { DenyPoliciesPage } from './DenyPoliciesPage';
+import { EnvironmentsPage } from './EnvironmentsPage';
+import { KeyManagersPage } from './KeyManagersPage';
+import { PoliciesPage } from './PoliciesPage';
+import { UsersPage } from './UsersPage';
+import { WorkflowsPage } from './WorkflowsPage';
+
+export default function AdminRoutes() {
+  return (
+    <div className="layout">
+      <nav className="side-nav" aria-label="Admin">
+        <h2>Rate limiting</h2>
+        <NavLink to="/admin/policies/subscription">Subscription policies</NavLink>
+        <NavLink to="/admin/policies/application">Application policies</NavLink>
+        <NavLink to="/admin/policies/advanced">Advanced policies</NavLink>
+        <NavLink to="/admin/deny-policies">Deny policies</NavLink>
+        <h2>Settings</h2>
+        <NavLink to="/admin/users">Users and roles</NavLink>
+        <NavLink to="/admin/environments">Gateway environments</NavLink>
+        <NavLink to="/admin/key-managers">Key managers</NavLink>
+        <NavLink to="/admin/workflows">Workflow approvals</NavLink>
+      </nav>
+      <div>
+        <Routes>
+          <Route index element={<Navigate to="workflows" replace />} />
+          <Route path="policies/:level" element={<PoliciesPage />} />
+          <Route path="deny-policies" element={<DenyPoliciesPage />} />
+          <Route path="users" element={<UsersPage />} />
+          <Route path="environments" element={<EnvironmentsPage />} />
+          <Route path="key-managers" element={<KeyManagersPage />} />
+          <Route path="workflows" element={<WorkflowsPage />} />
+        </Routes>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+/** Traffic through the gateways: requests over time, latency percentiles, errors and throttling by API
+ * and by application, and the most recent requests; refreshed every few seconds. */
+import { useState } from 'react';
+import type { AnalyticsRecord } from '@apim/contracts';
+import { useRest } from '../shared/hooks';
+import { Checkbox, formatDate, Page, QueryView, SelectField } from '../shared/ui';
+import { BarChart, LineChart } from './charts';
+
+interface Totals {
+  requests: number;
+  errors: number;
+  throttled: number;
+}
+
+export interface AnalyticsSummary {
+  from: string;
+  to: string;
+  totals: Totals;
+  timeline: ({ time: string } & Totals)[];
+  latency: {
+    p50: number | null;
+    p90: number | null;
+    p95?: number | null;
+    p99: number | null;
+    max?: number | null;
+  };
+  byApi: ({ apiId: string; apiName: string | null; apiVersion?: string | null } & Totals)[];
+  byApplication: ({ applicationId: string; applicationName: string | null } & Totals)[];
+  recent: AnalyticsRecord[];
+}
+
+const RANGES = [
+  { value: '15', label: 'Last 15 minutes' },
+  { value: '60', label: 'Last hour' },
+  { value: '1440', label: 'Last 24 hours' },
+  { value: '10080', label: 'Last 7 days' },
+];
+
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v} ms`);
+const parts = (t: Totals) => [
+  { name: 'OK', value: t.requests - t.errors - t.throttled },
+  { name: 'Errors', value: t.errors },
+  { name: 'Throttled', value: t.throttled },
+];
+
+export default function AnalyticsPage() {
+  const [minutes, setMinutes] = useState('60');
+  const [live, setLive] = useState(true);
+  const summary = useRest<AnalyticsSummary>(
+    'admin',
+    '/analytics/summary',
+    { minutes },
+    { refetchInterval: live ? 5000 : undefined },
+  );
+  return (
+    <Page
+      title="Analytics"
+      actions={
+        <div className="row">
+          <SelectField label="Period" value={minutes} options={RANGES} onChange={setMinutes} />
+          <Checkbox label="Refresh every 5 seconds" checked={live} onChange={setLive} />
+        </div>
+      }
+    >
+      <QueryView query={summary} what="analytics">
+        {(s) => (
+          <>
+            <div className="grid">
+              <div className="card">
+                <h2>{s.totals.requests}</h2>
+                <p className="muted">requests</p>
+              </div>
+              <div className="card">
+                <h2>{s.totals.errors}</h2>
+                <p className="muted">errors</p>
+              </div>
+              <div className="card">
+                <h2>{s.totals.throttled}</h2>
+                <p className="muted">throttled</p>
+              </div>
+              <div className="card">
+                <h2>
+                  {ms(s.latency.p50)} / {ms(s.latency.p90)} / {ms(s.latency.p99)}
+                </h2>
+                <p className="muted">latency p50 / p90 / p99</p>
+              </div>
+            </div>
+            <LineChart
+              title="Requests over time"
+              labels={s.timeline.map((t) =>
+                new Date(t.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+              )}
+              series={[
+                { name: 'Requests', values: s.timeline.map((t) => t.requests) },
+                { name: 'Errors', values: s.timeline.map((t) => t.errors) },
+                { name: 'Throttled', values: s.timeline.map((t) => t.throttled) },
+              ]}
+            />
+            <BarChart
+              title="By API"
+              rows={s.byApi.map((a) => ({
+                label: `${a.apiName ?? a.apiId}${a.apiVersion ? ` ${a.apiVersion}` : ''}`,
+                parts: parts(a),
+              }))}
+            />
+            <BarChart
+              title="By application"
+              rows={s.byApplication.map((a) => ({
+                label: a.applicationName ?? (a.applicationId || 'none'),
+                parts: parts(a),
+              }))}
+            />
+            <section className="panel" aria-labelledby="recent-title">
+              <h2 id="recent-title">Most recent requests</h2>
+              {s.recent.length === 0 ? (
+                <p className="empty">No requests in this period.</p>
+              ) : (
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">API</th>
+                      <th scope="col">Request</th>
+                      <th scope="col">Application</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Latency</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {s.recent.map((r) => (
+                      <tr key={r.correlationId}>
+                        <td>{formatDate(r.requestTimestamp)}</td>
+                        <td>
+                          {r.apiName ? (
+                            `${r.apiName} ${r.apiVersion ?? ''}`
+                          ) : (
+                            <span className="muted">no API matched</span>
+                          )}
+                        </td>
+                        <td>
+                          <code>
+                            {r.apiMethod} {r.apiResourceTemplate ?? ''}
+                          </code>
+                        </td>
+                        <td>{r.applicationName ?? ''}</td>
+                        <td>
+                          {r.proxyResponseCode}
+                          {r.errorCode && <span className="muted"> ({r.errorCode})</span>}
+                        </td>
+                        <td>{r.responseLatency} ms</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+          </>
+        )}
+      </QueryView>
+    </Page>
+  );
+}

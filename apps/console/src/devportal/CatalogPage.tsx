@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import type { ListOf } from '../shared/api';
+import { useRest } from '../shared/hooks';
+import { Page, Pager, PAGE_SIZE, QueryView } from '../shared/ui';
+import type { DevApiInfo } from './types';
+
+interface Tag {
+  value: string;
+  count: number;
+}
+
+/** The published APIs, searchable, filtered by tag. */
+export function CatalogPage() {
+  const [params, setParams] = useSearchParams();
+  const query = params.get('query') ?? '';
+  const tag = params.get('tag') ?? '';
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const [text, setText] = useState(query);
+  const fullQuery = [query, tag ? `tag:${tag}` : ''].filter(Boolean).join(' ');
+  const apis = useRest<ListOf<DevApiInfo>>('devportal', '/apis', {
+    query: fullQuery,
+    limit: PAGE_SIZE,
+    offset,
+  });
+  const tags = useRest<ListOf<Tag>>('devportal', '/tags');
+  const go = (next: Record<string, string>) =>
+    setParams(Object.fromEntries(Object.entries({ query, tag, ...next }).filter(([, v]) => v)));
+  return (
+    <Page title="APIs">
+      <form
+        role="search"
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          go({ query: text.trim(), offset: '' });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="catalog-search">Search APIs</label>
+          <input
+            id="catalog-search"
+            type="search"
+            value={text}
+            placeholder="Name, or context:/pets"
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <button type="submit">Search</button>
+        </div>
+      </form>
+      {tags.data && tags.data.list.length > 0 && (
+        <nav className="row" aria-label="Tags" style={{ marginBottom: 12 }}>
+          <button
+            type="button"
+            className={tag ? 'secondary small' : 'small'}
+            aria-pressed={!tag}
+            onClick={() => go({ tag: '', offset: '' })}
+          >
+            All
+          </button>
+          {tags.data.list.map((t) => (
+            <button
+              key={t.value}
+              type="button"
+              className={tag === t.value ? 'small' : 'secondary small'}
+              aria-pressed={tag === t.value}
+              onClick={() => go({ tag: t.value, offset: '' })}
+            >
+              {t.value} ({t.count})
+            </button>
+          ))}
+        </nav>
+      )}
+      <QueryView
+        query={apis}
+        what="APIs"
+        isEmpty={(d) => d.list.length === 0}
+        empty={fullQuery ? 'No published API matches this search.' : 'No APIs are published yet.'}
+      >
+        {(data) => (
+          <>
+            <ul className="grid" style={{ listStyle: 'none', padding: 0 }}>
+              {data.list.map((a) => (
+                <li key={a.id} className="card">
+                  <h2>
+                    <Link to={`/devportal/apis/${a.id}`}>
+                      {a.name} {a.version}
+                    </Link>
+                  </h2>
+                  <p className="muted">
+                    <code>{a.context}</code> by {a.provider}
+                  </p>
+                  {a.description && <p>{a.description}</p>}
+                  {a.tags && a.tags.length > 0 && <p className="muted">Tags: {a.tags.join(', ')}</p>}
+                </li>
+              ))}
+            </ul>
+            <Pager
+              offset={offset}
+              total={data.pagination?.total ?? data.count}
+              onGo={(o) => go({ offset: o ? String(o) : '' })}
+            />
+          </>
+        )}
+      </QueryView>
+    </Page>
+  );
+}

@@ -1,0 +1,227 @@
+/** One API in the developer portal: overview and subscription, its documentation, try-it. */
+import { useState } from 'react';
+import { Link, Navigate, Route, Routes, useParams } from 'react-router';
+import { Scopes } from '@apim/contracts';
+import { hasScope, useSession } from '../shared/auth';
+import { request, type ListOf } from '../shared/api';
+import { useConfig } from '../shared/config-context';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { SignInButton } from '../shared/session-pages';
+import { useBodyCheck, type FieldErrors } from '../shared/schema';
+import {
+  ErrorBox,
+  Notice,
+  OtherErrors,
+  Page,
+  QueryView,
+  SelectField,
+  StatusBadge,
+  TabLinks,
+} from '../shared/ui';
+import { OperationDoc, operationsOf } from './openapi-view';
+import { TryIt } from './TryIt';
+import type { Application, DevApi, Subscription } from './types';
+
+type Doc = Record<string, unknown>;
+
+/** The gateway URL of the API: from its deployments, else the configured gateway. */
+export function gatewayBaseUrl(api: DevApi, gatewayUrl: string): string {
+  const urls = api.endpointURLs?.[0]?.URLs;
+  const fromDeployment = urls?.https ?? urls?.http;
+  return (fromDeployment ?? `${gatewayUrl}${api.context}/${api.version}`).replace(/\/+$/, '');
+}
+
+function SubscribeForm({ api }: { api: DevApi }) {
+  const apps = useRest<ListOf<Application>>('devportal', '/applications', { limit: 100 });
+  const subs = useRest<ListOf<Subscription>>('devportal', '/subscriptions', { apiId: api.id, limit: 100 });
+  const check = useBodyCheck('devportal', 'subscriptionsPost');
+  const tiers = (api.tiers ?? []).map((t) => t.tierName);
+  const [appId, setAppId] = useState('');
+  const [tier, setTier] = useState('');
+  const [errors, setErrors] = useState<FieldErrors | null>(null);
+  const subscribe = useRestMutation(
+    (body: object) => request<Subscription>('devportal', '/subscriptions', { json: body }),
+    {
+      stale: [
+        ['devportal', '/subscriptions'],
+        ['devportal', '/applications'],
+      ],
+    },
+  );
+  const subscribed = new Set((subs.data?.list ?? []).map((s) => s.applicationId));
+  const candidates = (apps.data?.list ?? []).filter((a) => !subscribed.has(a.applicationId));
+  const chosenApp = appId || candidates[0]?.applicationId || '';
+  const chosenTier = tier || tiers[0] || '';
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const body = { apiId: api.id, applicationId: chosenApp, throttlingPolicy: chosenTier };
+        const found = check(body);
+        setErrors(found);
+        if (!found) subscribe.mutate(body);
+      }}
+    >
+      <h2>Subscribe</h2>
+      {subs.data && subs.data.list.length > 0 && (
+        <ul>
+          {subs.data.list.map((s) => (
+            <li key={s.subscriptionId}>
+              <Link to={`/devportal/applications/${s.applicationId}/subscriptions`}>
+                {s.applicationInfo?.name ?? s.applicationId}
+              </Link>{' '}
+              on {s.throttlingPolicy} <StatusBadge status={s.status} />
+              {s.status === 'ON_HOLD' && <span className="muted"> awaiting approval</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <QueryView
+        query={apps}
+        what="your applications"
+        isEmpty={(d) => d.list.length === 0}
+        empty={
+          <>
+            You have no applications yet. <Link to="/devportal/applications">Create one</Link> to subscribe.
+          </>
+        }
+      >
+        {() =>
+          candidates.length === 0 ? (
+            <p className="muted">All your applications are subscribed to this API.</p>
+          ) : (
+            <>
+              <div className="row">
+                <SelectField
+                  label="Application"
+                  value={chosenApp}
+                  error={errors?.applicationId}
+                  options={candidates.map((a) => ({ value: a.applicationId, label: a.name }))}
+                  onChange={setAppId}
+                />
+                <SelectField
+                  label="Tier"
+                  value={chosenTier}
+                  error={errors?.throttlingPolicy}
+                  options={tiers}
+                  onChange={setTier}
+                />
+              </div>
+              <OtherErrors errors={errors} shown={['applicationId', 'throttlingPolicy']} />
+              <ErrorBox error={subscribe.error} />
+              {subscribe.data && (
+                <Notice>
+                  {subscribe.data.status === 'ON_HOLD'
+                    ? 'Subscription requested: it is waiting for an administrator’s approval.'
+                    : `Subscribed on ${subscribe.data.throttlingPolicy}.`}
+                </Notice>
+              )}
+              <button type="submit" disabled={subscribe.isPending || !chosenApp || !chosenTier}>
+                Subscribe
+              </button>
+            </>
+          )
+        }
+      </QueryView>
+    </form>
+  );
+}
+
+function Overview({ api }: { api: DevApi }) {
+  const session = useSession();
+  const config = useConfig();
+  return (
+    <>
+      <div className="panel">
+        {api.description && <p>{api.description}</p>}
+        <dl className="kv">
+          <dt>Provider</dt>
+          <dd>{api.provider}</dd>
+          <dt>Gateway URL</dt>
+          <dd>
+            <code>{gatewayBaseUrl(api, config.gatewayUrl)}</code>
+          </dd>
+          {(api.endpointURLs ?? []).map((e) => (
+            <div key={e.environmentName} style={{ display: 'contents' }}>
+              <dt>{e.environmentDisplayName ?? e.environmentName}</dt>
+              <dd>
+                <code>{e.URLs.https ?? e.URLs.http}</code>
+              </dd>
+            </div>
+          ))}
+          <dt>Tiers</dt>
+          <dd>{(api.tiers ?? []).map((t) => t.tierName).join(', ')}</dd>
+          <dt>Security</dt>
+          <dd>{(api.securityScheme ?? []).join(', ')}</dd>
+        </dl>
+      </div>
+      {hasScope(session, Scopes.subscribe) ? (
+        <SubscribeForm api={api} />
+      ) : (
+        <div className="panel">
+          <p>Sign in to subscribe to this API.</p>
+          {!session && <SignInButton />}
+        </div>
+      )}
+    </>
+  );
+}
+
+function Documentation({ doc }: { doc: Doc }) {
+  const ops = operationsOf(doc);
+  const info = (doc.info ?? {}) as { title?: string; description?: string };
+  return (
+    <div>
+      {info.description && <p>{info.description}</p>}
+      {ops.length === 0 ? (
+        <p className="empty">The definition lists no operations.</p>
+      ) : (
+        ops.map((op) => <OperationDoc key={`${op.verb} ${op.path}`} doc={doc} op={op} />)
+      )}
+    </div>
+  );
+}
+
+export function DevApiPage() {
+  const { apiId = '' } = useParams();
+  const api = useRest<DevApi>('devportal', `/apis/${apiId}`);
+  const doc = useRest<Doc>('devportal', `/apis/${apiId}/swagger`);
+  return (
+    <QueryView query={api} what="the API">
+      {(a) => (
+        <Page title={`${a.name} ${a.version}`} actions={<code>{a.context}</code>}>
+          <TabLinks
+            label="API"
+            tabs={[
+              { to: `/devportal/apis/${a.id}/overview`, label: 'Overview' },
+              { to: `/devportal/apis/${a.id}/documentation`, label: 'Documentation' },
+              { to: `/devportal/apis/${a.id}/try-it`, label: 'Try it' },
+            ]}
+          />
+          <Routes>
+            <Route index element={<Navigate to="overview" replace />} />
+            <Route path="overview" element={<Overview api={a} />} />
+            <Route
+              path="documentation"
+              element={
+                <QueryView query={doc} what="the definition">
+                  {(d) => <Documentation doc={d} />}
+                </QueryView>
+              }
+            />
+            <Route
+              path="try-it"
+              element={
+                <QueryView query={doc} what="the definition">
+                  {(d) => <TryIt api={a} doc={d} />}
+                </QueryView>
+              }
+            />
+          </Routes>
+        </Page>
+      )}
+    </QueryView>
+  );
+}

@@ -1,0 +1,75 @@
+/** The developer portal API's resources, with WSO2's field names. */
+export interface DevApiInfo {
+  id: string;
+  name: string;
+  description: string | null;
+  context: string;
+  version: string;
+  provider: string;
+  lifeCycleStatus: string;
+  throttlingPolicies?: string[];
+  tags?: string[];
+}
+
+export interface EndpointUrls {
+  environmentName: string;
+  environmentDisplayName?: string;
+  environmentType?: string;
+  URLs: { http?: string | null; https?: string | null };
+  defaultVersionURLs?: { http?: string | null; https?: string | null } | null;
+}
+
+export interface DevApi extends DevApiInfo {
+  tiers?: { tierName: string; tierPlan?: string }[];
+  endpointURLs?: EndpointUrls[];
+  securityScheme?: string[];
+  authorizationHeader?: string | null;
+  apiKeyHeader?: string | null;
+  isDefaultVersion?: boolean;
+}
+
+export interface Application {
+  applicationId: string;
+  name: string;
+  throttlingPolicy: string;
+  description: string | null;
+  tokenType?: string;
+  status: string;
+  subscriptionCount?: number;
+  owner?: string;
+}
+
+export interface ApplicationToken {
+  accessToken: string;
+  tokenScopes: string[];
+  validityTime: number;
+}
+
+export interface ApplicationKey {
+  keyMappingId: string;
+  keyManager?: string;
+  consumerKey: string;
+  consumerSecret?: string | null;
+  supportedGrantTypes?: string[];
+  callbackUrl?: string | null;
+  keyState?: string;
+  keyType: 'PRODUCTION' | 'SANDBOX';
+  token?: ApplicationToken | null;
+}
+
+export interface Subscription {
+  subscriptionId: string;
+  applicationId: string;
+  apiId: string;
+  apiInfo?: DevApiInfo;
+  applicationInfo?: { applicationId: string; name: string };
+  throttlingPolicy: string;
+  requestedThrottlingPolicy?: string | null;
+  status: string;
+}
+
+export interface ApiKeyInfo {
+  keyName?: string;
+  apikey: string;
+  validityTime: number;
+}

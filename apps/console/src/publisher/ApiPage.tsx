@@ -1,0 +1,62 @@
+/** One API in the publisher: a header and a tab per group of settings. */
+import { Navigate, Route, Routes, useParams } from 'react-router';
+import { useRest } from '../shared/hooks';
+import { Page, QueryView, StatusBadge, TabLinks } from '../shared/ui';
+import { DefinitionTab } from './DefinitionTab';
+import { DeploymentsTab } from './DeploymentsTab';
+import { LifecycleTab } from './LifecycleTab';
+import { ResourcesTab } from './ResourcesTab';
+import { ScopesTab } from './ScopesTab';
+import { EndpointsTab, OverviewTab, SecurityTab, TiersTab } from './SettingsTabs';
+import { VersionsTab } from './VersionsTab';
+import type { Api } from './types';
+
+const TABS = [
+  { to: 'overview', label: 'Overview' },
+  { to: 'resources', label: 'Resources' },
+  { to: 'endpoints', label: 'Endpoints' },
+  { to: 'security', label: 'Security & CORS' },
+  { to: 'tiers', label: 'Tiers' },
+  { to: 'scopes', label: 'Scopes' },
+  { to: 'lifecycle', label: 'Lifecycle' },
+  { to: 'deployments', label: 'Revisions & deployments' },
+  { to: 'versions', label: 'Versions' },
+  { to: 'definition', label: 'Definition' },
+];
+
+export function ApiPage() {
+  const { apiId = '' } = useParams();
+  const query = useRest<Api>('publisher', `/apis/${apiId}`);
+  return (
+    <QueryView query={query} what="the API">
+      {(api) => (
+        <Page
+          title={`${api.name} ${api.version}`}
+          actions={
+            <span>
+              <code>{api.context}</code> <StatusBadge status={api.lifeCycleStatus} />
+            </span>
+          }
+        >
+          <TabLinks
+            label="API settings"
+            tabs={TABS.map((t) => ({ ...t, to: `/publisher/apis/${api.id}/${t.to}` }))}
+          />
+          <Routes>
+            <Route index element={<Navigate to="overview" replace />} />
+            <Route path="overview" element={<OverviewTab api={api} />} />
+            <Route path="resources" element={<ResourcesTab api={api} />} />
+            <Route path="endpoints" element={<EndpointsTab api={api} />} />
+            <Route path="security" element={<SecurityTab api={api} />} />
+            <Route path="tiers" element={<TiersTab api={api} />} />
+            <Route path="scopes" element={<ScopesTab api={api} />} />
+            <Route path="lifecycle" element={<LifecycleTab api={api} />} />
+            <Route path="deployments" element={<DeploymentsTab api={api} />} />
+            <Route path="versions" element={<VersionsTab api={api} />} />
+            <Route path="definition" element={<DefinitionTab api={api} />} />
+          </Routes>
+        </Page>
+      )}
+    </QueryView>
+  );
+}

@@ -1,0 +1,193 @@
+/** Revisions (immutable snapshots, at most five) and their deployment to gateway environments. */
+import { useState } from 'react';
+import { request, type ListOf } from '../shared/api';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { ErrorBox, formatDate, Notice, QueryView, TextField } from '../shared/ui';
+import type { Api, Revision, RevisionDeployment } from './types';
+
+export interface Environment {
+  name: string;
+  displayName?: string;
+  vhosts?: { host: string }[];
+}
+
+/** The gateway environments, from the publisher's settings (WSO2's GET /settings). */
+export function useEnvironments() {
+  return useRest<{ environment?: Environment[] }>('publisher', '/settings');
+}
+
+function DeployControl({
+  api,
+  revision,
+  environments,
+}: {
+  api: Api;
+  revision: Revision;
+  environments: Environment[];
+}) {
+  const notHere = environments.filter((e) => !revision.deploymentInfo.some((d) => d.name === e.name));
+  const [env, setEnv] = useState(notHere[0]?.name ?? '');
+  const deploy = useRestMutation(
+    (target: Environment) =>
+      request<RevisionDeployment[]>('publisher', `/apis/${api.id}/deploy-revision`, {
+        query: { revisionId: revision.id },
+        json: [{ name: target.name, vhost: target.vhosts?.[0]?.host, displayOnDevportal: true }],
+      }),
+    { stale: [['publisher', `/apis/${api.id}`]] },
+  );
+  if (notHere.length === 0) return null;
+  const chosen = notHere.find((e) => e.name === env) ?? notHere[0];
+  return (
+    <div className="row">
+      <select
+        aria-label={`Environment to deploy ${revision.displayName} to`}
+        value={chosen?.name}
+        onChange={(e) => setEnv(e.target.value)}
+      >
+        {notHere.map((e) => (
+          <option key={e.name} value={e.name}>
+            {e.displayName ?? e.name}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="small"
+        disabled={deploy.isPending || !chosen}
+        onClick={() => chosen && deploy.mutate(chosen)}
+      >
+        Deploy {revision.displayName}
+      </button>
+      <ErrorBox error={deploy.error} />
+    </div>
+  );
+}
+
+export function DeploymentsTab({ api }: { api: Api }) {
+  const revisions = useRest<ListOf<Revision>>('publisher', `/apis/${api.id}/revisions`);
+  const environments = useEnvironments();
+  const [description, setDescription] = useState('');
+  const stale = [['publisher', `/apis/${api.id}`]] as const;
+  const create = useRestMutation(
+    () =>
+      request<Revision>('publisher', `/apis/${api.id}/revisions`, {
+        json: description.trim() ? { description: description.trim() } : {},
+      }),
+    { stale, onSuccess: () => setDescription('') },
+  );
+  const undeploy = useRestMutation(
+    ({ revision, env }: { revision: Revision; env: RevisionDeployment }) =>
+      request('publisher', `/apis/${api.id}/undeploy-revision`, {
+        query: { revisionId: revision.id },
+        json: [{ name: env.name, vhost: env.vhost }],
+      }),
+    { stale },
+  );
+  const restore = useRestMutation(
+    (revision: Revision) =>
+      request('publisher', `/apis/${api.id}/restore-revision`, {
+        method: 'POST',
+        query: { revisionId: revision.id },
+      }),
+    { stale },
+  );
+  const remove = useRestMutation(
+    (revision: Revision) =>
+      request('publisher', `/apis/${api.id}/revisions/${revision.id}`, { method: 'DELETE' }),
+    { stale },
+  );
+  return (
+    <>
+      <form
+        className="panel row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <TextField
+          label="Revision description"
+          value={description}
+          placeholder="What changed"
+          onChange={setDescription}
+        />
+        <div className="field">
+          <button type="submit" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create revision'}
+          </button>
+        </div>
+      </form>
+      <ErrorBox error={create.error ?? undeploy.error ?? restore.error ?? remove.error} />
+      {restore.isSuccess && <Notice>The revision is the working copy again.</Notice>}
+      {environments.isError && <ErrorBox error={environments.error} />}
+      <QueryView
+        query={revisions}
+        what="revisions"
+        isEmpty={(d) => d.list.length === 0}
+        empty="No revisions yet. A revision is a snapshot of the API that can be deployed to gateways."
+      >
+        {(data) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Revision</th>
+                <th scope="col">Created</th>
+                <th scope="col">Deployed to</th>
+                <th scope="col">Deploy</th>
+                <th scope="col">Other actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.list.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <strong>{r.displayName}</strong>
+                    {r.description && <div className="muted">{r.description}</div>}
+                  </td>
+                  <td>{formatDate(r.createdTime)}</td>
+                  <td>
+                    {r.deploymentInfo.length === 0 && <span className="muted">not deployed</span>}
+                    {r.deploymentInfo.map((d) => (
+                      <div key={d.name}>
+                        {d.name} <span className="muted">({d.vhost})</span>{' '}
+                        <button
+                          type="button"
+                          className="secondary small"
+                          disabled={undeploy.isPending}
+                          onClick={() => undeploy.mutate({ revision: r, env: d })}
+                        >
+                          Undeploy from {d.name}
+                        </button>
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    <DeployControl
+                      api={api}
+                      revision={r}
+                      environments={environments.data?.environment ?? []}
+                    />
+                  </td>
+                  <td>
+                    <button type="button" className="secondary small" onClick={() => restore.mutate(r)}>
+                      Restore {r.displayName}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={r.deploymentInfo.length > 0}
+                      title={r.deploymentInfo.length ? 'Undeploy it first' : undefined}
+                      onClick={() => remove.mutate(r)}
+                    >
+                      Delete {r.displayName}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
+    </>
+  );
+}

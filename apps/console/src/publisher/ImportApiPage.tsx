@@ -1,0 +1,294 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import YAML from 'yaml';
+import { request } from '../shared/api';
+import { useRestMutation } from '../shared/hooks';
+import { useBodyCheck, type FieldErrors } from '../shared/schema';
+import { ErrorBox, OtherErrors, Page, TextArea, TextField } from '../shared/ui';
+import {
+  ApiBasicsFields,
+  BASICS_FIELDS,
+  basicsBody,
+  basicsErrors,
+  duplicateErrors,
+  EMPTY_BASICS,
+  type ApiBasics,
+} from './basics';
+import { VERBS, type Api } from './types';
+
+type SourceKind = 'file' | 'paste' | 'url';
+
+interface Validation {
+  isValid: boolean;
+  info?: { name?: string; version?: string; description?: string; openAPIVersion?: string; context?: string };
+  errors?: { message?: string; description?: string }[];
+}
+
+interface Preview {
+  operations: { verb: string; target: string; summary?: string }[];
+  context?: string;
+  endpoint?: string;
+}
+
+/** The operations, base path and server of a document, read in the browser for the preview. */
+function previewOf(text: string): Preview {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text, { maxAliasCount: 1000 });
+  } catch {
+    return { operations: [] };
+  }
+  const d = (doc ?? {}) as {
+    paths?: Record<string, Record<string, { summary?: string }>>;
+    servers?: { url?: string }[];
+    basePath?: string;
+  };
+  const operations = Object.entries(d.paths ?? {}).flatMap(([target, item]) =>
+    VERBS.filter((v) => item && typeof item === 'object' && v.toLowerCase() in item).map((verb) => ({
+      verb,
+      target,
+      summary: item[verb.toLowerCase()]?.summary,
+    })),
+  );
+  const server = d.servers?.[0]?.url;
+  let context = d.basePath;
+  let endpoint: string | undefined;
+  if (server && /^https?:\/\//.test(server) && !server.includes('{')) endpoint = server;
+  if (!context && server && !server.includes('{')) {
+    try {
+      context = new URL(server, 'http://relative.invalid').pathname;
+    } catch {
+      context = undefined;
+    }
+  }
+  return {
+    operations,
+    context: context && context !== '/' ? context.replace(/\/+$/, '') : undefined,
+    endpoint,
+  };
+}
+
+function sourceForm(kind: SourceKind, file: File | null, text: string, url: string): FormData {
+  const form = new FormData();
+  if (kind === 'file' && file) form.set('file', file, file.name);
+  if (kind === 'paste') form.set('inlineAPIDefinition', text);
+  if (kind === 'url') form.set('url', url.trim());
+  return form;
+}
+
+/**
+ * Import OpenAPI 2.0 / 3.x from a file, pasted text or a URL: the server checks the document first,
+ * the operations are previewed, and only then is the API created.
+ */
+export function ImportApiPage() {
+  const navigate = useNavigate();
+  const check = useBodyCheck('publisher', 'createAPI');
+  const [kind, setKind] = useState<SourceKind>('file');
+  const [file, setFile] = useState<File | null>(null);
+  const [text, setText] = useState('');
+  const [url, setUrl] = useState('');
+  const [validated, setValidated] = useState<{ validation: Validation; preview: Preview } | null>(null);
+  const [basics, setBasics] = useState<ApiBasics>(EMPTY_BASICS);
+  const [errors, setErrors] = useState<FieldErrors | null>(null);
+  const [sourceError, setSourceError] = useState<string | null>(null);
+
+  const reset = () => {
+    setValidated(null);
+    setSourceError(null);
+  };
+  const validate = useRestMutation(
+    async () => {
+      const validation = await request<Validation>('publisher', '/apis/validate-openapi', {
+        form: sourceForm(kind, file, text, url),
+      });
+      const docText = kind === 'file' && file ? await file.text() : kind === 'paste' ? text : '';
+      return { validation, preview: previewOf(docText) };
+    },
+    {
+      stale: [],
+      onSuccess: (result) => {
+        if (!result.validation.isValid) {
+          const first = result.validation.errors?.[0];
+          setSourceError(
+            first?.description ?? first?.message ?? 'The document is not a valid OpenAPI definition',
+          );
+          setValidated(null);
+          return;
+        }
+        setValidated(result);
+        const info = result.validation.info ?? {};
+        setBasics({
+          ...EMPTY_BASICS,
+          name: info.name ?? '',
+          version: info.version ?? '1.0.0',
+          description: info.description ?? '',
+          context: info.context ?? result.preview.context ?? '',
+          endpoint: result.preview.endpoint ?? '',
+        });
+        setErrors(null);
+      },
+    },
+  );
+  const importApi = useRestMutation(
+    (body: Record<string, unknown>) => {
+      const form = sourceForm(kind, file, text, url);
+      form.set('additionalProperties', JSON.stringify(body));
+      return request<Api>('publisher', '/apis/import-openapi', { form });
+    },
+    { stale: [['publisher', '/apis']], onSuccess: (api) => navigate(`/publisher/apis/${api.id}`) },
+  );
+  const checkUnique = async () => {
+    const dup = await duplicateErrors(basics.name, basics.context, basics.version.trim()).catch(() => ({}));
+    setErrors((prev) => {
+      const next = { ...(prev ?? {}) };
+      delete next.name;
+      delete next.context;
+      return { ...next, ...dup };
+    });
+    return dup;
+  };
+  const sourceGiven =
+    kind === 'file' ? !!file : kind === 'paste' ? text.trim().length > 0 : url.trim().length > 0;
+
+  return (
+    <Page title="Import an OpenAPI definition">
+      <form
+        className="panel"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSourceError(null);
+          validate.mutate();
+        }}
+      >
+        <fieldset className="checkbox-group inline">
+          <legend>Source</legend>
+          {(
+            [
+              ['file', 'Upload a file'],
+              ['paste', 'Paste the definition'],
+              ['url', 'From a URL'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className="checkbox">
+              <input
+                type="radio"
+                name="source"
+                value={value}
+                checked={kind === value}
+                onChange={() => {
+                  setKind(value);
+                  reset();
+                }}
+              />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+        {kind === 'file' && (
+          <div className="field">
+            <label htmlFor="openapi-file">OpenAPI file (JSON or YAML)</label>
+            <input
+              id="openapi-file"
+              type="file"
+              accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                reset();
+              }}
+            />
+          </div>
+        )}
+        {kind === 'paste' && (
+          <TextArea
+            label="OpenAPI definition"
+            rows={12}
+            monospace
+            value={text}
+            onChange={(v) => {
+              setText(v);
+              reset();
+            }}
+          />
+        )}
+        {kind === 'url' && (
+          <TextField
+            label="Definition URL"
+            type="url"
+            value={url}
+            hint="The control plane fetches it; its host must be allowed by the administrator"
+            onChange={(v) => {
+              setUrl(v);
+              reset();
+            }}
+          />
+        )}
+        {sourceError && (
+          <div className="error-box" role="alert">
+            <strong>The definition cannot be imported.</strong> {sourceError}
+          </div>
+        )}
+        <ErrorBox error={validate.error} />
+        <button type="submit" className="secondary" disabled={!sourceGiven || validate.isPending}>
+          {validate.isPending ? 'Checking…' : 'Check definition'}
+        </button>
+      </form>
+
+      {validated && (
+        <form
+          className="panel"
+          noValidate
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const body = basicsBody(basics);
+            const found = { ...basicsErrors(check(body)), ...(await checkUnique()) };
+            setErrors(Object.keys(found).length ? found : null);
+            if (Object.keys(found).length === 0) importApi.mutate(body);
+          }}
+        >
+          <h2>Preview</h2>
+          <p className="notice" role="status">
+            A valid OpenAPI {validated.validation.info?.openAPIVersion ?? ''} definition
+            {validated.preview.operations.length
+              ? ` with ${validated.preview.operations.length} operations`
+              : ''}
+            .
+          </p>
+          {validated.preview.operations.length > 0 && (
+            <table aria-label="Operations to be created">
+              <thead>
+                <tr>
+                  <th scope="col">Verb</th>
+                  <th scope="col">Resource</th>
+                  <th scope="col">Summary</th>
+                </tr>
+              </thead>
+              <tbody>
+                {validated.preview.operations.map((o) => (
+                  <tr key={`${o.verb} ${o.target}`}>
+                    <td className={`verb verb-${o.verb.toLowerCase()}`}>{o.verb}</td>
+                    <td>
+                      <code>{o.target}</code>
+                    </td>
+                    <td>{o.summary}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>API details</h2>
+          <ApiBasicsFields
+            value={basics}
+            onChange={setBasics}
+            errors={errors}
+            onBlurUnique={() => void checkUnique()}
+          />
+          <OtherErrors errors={errors} shown={BASICS_FIELDS} />
+          <ErrorBox error={importApi.error} />
+          <button type="submit" disabled={importApi.isPending}>
+            {importApi.isPending ? 'Importing…' : 'Import'}
+          </button>
+        </form>
+      )}
+    </Page>
+  );
+}

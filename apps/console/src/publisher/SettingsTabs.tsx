@@ -1,0 +1,378 @@
+/** The API's plain settings: overview, endpoints, security and CORS, tiers. */
+import { useState } from 'react';
+import type { EndpointConfig, EndpointUrl } from '@apim/contracts';
+import type { ListOf } from '../shared/api';
+import { useRest } from '../shared/hooks';
+import type { FieldErrors } from '../shared/schema';
+import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from '../shared/ui';
+import { useSubscriptionTiers } from './basics';
+import { SaveBar, useApiSave } from './save';
+import type { Api, ThrottlingPolicyInfo } from './types';
+
+/** The first error at or under a field of the resource. */
+export function errorAt(errors: FieldErrors | null, ...prefixes: string[]): string | undefined {
+  for (const [k, v] of Object.entries(errors ?? {}))
+    if (prefixes.some((p) => k === p || k.startsWith(`${p}.`))) return v;
+  return undefined;
+}
+
+const splitList = (s: string) =>
+  s
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+export function OverviewTab({ api }: { api: Api }) {
+  const save = useApiSave(api);
+  const [description, setDescription] = useState(api.description ?? '');
+  const [tags, setTags] = useState(api.tags.join(', '));
+  const [visibility, setVisibility] = useState(api.visibility);
+  const [roles, setRoles] = useState(api.visibleRoles.join(', '));
+  const [isDefault, setDefault] = useState(api.isDefaultVersion);
+  const [owner, setOwner] = useState(api.businessInformation?.businessOwner ?? '');
+  const [ownerEmail, setOwnerEmail] = useState(api.businessInformation?.businessOwnerEmail ?? '');
+  const e = save.errors;
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        save.save({
+          description: description.trim() || null,
+          tags: splitList(tags),
+          visibility,
+          visibleRoles: visibility === 'RESTRICTED' ? splitList(roles) : [],
+          isDefaultVersion: isDefault,
+          businessInformation: {
+            ...(api.businessInformation ?? {}),
+            businessOwner: owner.trim(),
+            businessOwnerEmail: ownerEmail.trim(),
+          },
+        });
+      }}
+    >
+      <dl className="kv">
+        <dt>Name</dt>
+        <dd>{api.name}</dd>
+        <dt>Version</dt>
+        <dd>{api.version}</dd>
+        <dt>Context</dt>
+        <dd>
+          <code>{api.context}</code>
+        </dd>
+        <dt>Provider</dt>
+        <dd>{api.provider}</dd>
+        <dt>Operations</dt>
+        <dd>{api.operations.length}</dd>
+      </dl>
+      <TextArea
+        label="Description"
+        value={description}
+        error={errorAt(e, 'description')}
+        onChange={setDescription}
+      />
+      <TextField
+        label="Tags"
+        hint="Separated by commas"
+        value={tags}
+        error={errorAt(e, 'tags')}
+        onChange={setTags}
+      />
+      <SelectField
+        label="Visibility on the developer portal"
+        value={visibility}
+        options={[
+          { value: 'PUBLIC', label: 'Public: everyone' },
+          { value: 'RESTRICTED', label: 'Restricted by roles' },
+          { value: 'PRIVATE', label: 'Private: publishers only' },
+        ]}
+        error={errorAt(e, 'visibility')}
+        onChange={(v) => setVisibility(v as Api['visibility'])}
+      />
+      {visibility === 'RESTRICTED' && (
+        <TextField
+          label="Visible to roles"
+          hint="Separated by commas"
+          value={roles}
+          error={errorAt(e, 'visibleRoles')}
+          onChange={setRoles}
+        />
+      )}
+      <Checkbox
+        label="Default version (also served at the context without a version)"
+        checked={isDefault}
+        onChange={setDefault}
+      />
+      <div className="row">
+        <TextField label="Business owner" value={owner} onChange={setOwner} />
+        <TextField label="Business owner e-mail" type="email" value={ownerEmail} onChange={setOwnerEmail} />
+      </div>
+      <SaveBar
+        save={save}
+        shown={['description', 'tags', 'visibility', 'visibleRoles', 'businessInformation']}
+      />
+    </form>
+  );
+}
+
+const urlsOf = (v: EndpointUrl | EndpointUrl[] | undefined) =>
+  v ? (Array.isArray(v) ? v : [v]).map((u) => u.url) : [];
+
+export function EndpointsTab({ api }: { api: Api }) {
+  const save = useApiSave(api);
+  const cfg = api.endpointConfig ?? { endpoint_type: 'http' };
+  const [type, setType] = useState<EndpointConfig['endpoint_type']>(cfg.endpoint_type);
+  const [production, setProduction] = useState(urlsOf(cfg.production_endpoints).join('\n'));
+  const [sandbox, setSandbox] = useState(urlsOf(cfg.sandbox_endpoints).join('\n'));
+  const [timeout, setTimeoutMs] = useState(cfg.endpointTimeoutMs ? String(cfg.endpointTimeoutMs) : '');
+  const [suspend, setSuspend] = useState(cfg.suspendAfterFailures ? String(cfg.suspendAfterFailures) : '');
+  const e = save.errors;
+  const many = type !== 'http';
+  const asUrls = (text: string): EndpointUrl | EndpointUrl[] | undefined => {
+    const urls = splitList(text).map((url) => ({ url }));
+    if (!urls.length) return undefined;
+    return many ? urls : urls[0];
+  };
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        const next: EndpointConfig = { ...cfg, endpoint_type: type };
+        next.production_endpoints = asUrls(production);
+        next.sandbox_endpoints = asUrls(sandbox);
+        if (timeout.trim()) next.endpointTimeoutMs = Number(timeout);
+        else delete next.endpointTimeoutMs;
+        if (suspend.trim()) next.suspendAfterFailures = Number(suspend);
+        else delete next.suspendAfterFailures;
+        for (const k of ['production_endpoints', 'sandbox_endpoints'] as const) if (!next[k]) delete next[k];
+        save.save({ endpointConfig: next });
+      }}
+    >
+      <SelectField
+        label="Endpoint type"
+        value={type}
+        options={[
+          { value: 'http', label: 'HTTP/REST endpoint' },
+          { value: 'load_balance', label: 'Load balanced group' },
+          { value: 'failover', label: 'Failover group' },
+        ]}
+        onChange={(v) => setType(v as EndpointConfig['endpoint_type'])}
+      />
+      <TextArea
+        label={many ? 'Production endpoints (one per line)' : 'Production endpoint'}
+        rows={many ? 3 : 1}
+        value={production}
+        error={errorAt(e, 'endpointConfig.production_endpoints')}
+        onChange={setProduction}
+      />
+      <TextArea
+        label={many ? 'Sandbox endpoints (one per line)' : 'Sandbox endpoint'}
+        rows={many ? 3 : 1}
+        value={sandbox}
+        error={errorAt(e, 'endpointConfig.sandbox_endpoints')}
+        onChange={setSandbox}
+      />
+      <div className="row">
+        <TextField
+          label="Timeout (ms)"
+          type="number"
+          value={timeout}
+          error={errorAt(e, 'endpointConfig.endpointTimeoutMs')}
+          onChange={setTimeoutMs}
+        />
+        <TextField
+          label="Suspend after failures"
+          type="number"
+          value={suspend}
+          error={errorAt(e, 'endpointConfig.suspendAfterFailures')}
+          onChange={setSuspend}
+        />
+      </div>
+      <SaveBar save={save} shown={['endpointConfig']} />
+    </form>
+  );
+}
+
+const SECURITY_SCHEMES = [
+  { value: 'oauth2', label: 'OAuth2 (access tokens)' },
+  { value: 'api_key', label: 'API key' },
+  { value: 'basic_auth', label: 'Basic authentication' },
+  { value: 'mutualssl', label: 'Mutual TLS' },
+  { value: 'oauth_basic_auth_api_key_mandatory', label: 'OAuth2, Basic or API key is mandatory' },
+  { value: 'mutualssl_mandatory', label: 'Mutual TLS is mandatory' },
+];
+
+export function SecurityTab({ api }: { api: Api }) {
+  const save = useApiSave(api);
+  const cors = api.corsConfiguration;
+  const [schemes, setSchemes] = useState(api.securityScheme);
+  const [authHeader, setAuthHeader] = useState(api.authorizationHeader ?? '');
+  const [keyHeader, setKeyHeader] = useState(api.apiKeyHeader ?? '');
+  const [corsOn, setCorsOn] = useState(cors?.corsConfigurationEnabled ?? false);
+  const [origins, setOrigins] = useState((cors?.accessControlAllowOrigins ?? ['*']).join(', '));
+  const [headers, setHeaders] = useState(
+    (
+      cors?.accessControlAllowHeaders ?? [
+        'authorization',
+        'Access-Control-Allow-Origin',
+        'Content-Type',
+        'SOAPAction',
+        'apikey',
+      ]
+    ).join(', '),
+  );
+  const [methods, setMethods] = useState(
+    cors?.accessControlAllowMethods ?? ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
+  );
+  const [credentials, setCredentials] = useState(cors?.accessControlAllowCredentials ?? false);
+  const e = save.errors;
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        save.save({
+          securityScheme: schemes,
+          authorizationHeader: authHeader.trim() || null,
+          apiKeyHeader: keyHeader.trim() || null,
+          corsConfiguration: {
+            corsConfigurationEnabled: corsOn,
+            accessControlAllowOrigins: splitList(origins),
+            accessControlAllowHeaders: splitList(headers),
+            accessControlAllowMethods: methods,
+            accessControlAllowCredentials: credentials,
+          },
+        });
+      }}
+    >
+      <h2>Application security</h2>
+      <CheckboxGroup
+        label="Security schemes"
+        options={SECURITY_SCHEMES}
+        values={schemes}
+        error={errorAt(e, 'securityScheme')}
+        onChange={setSchemes}
+      />
+      <div className="row">
+        <TextField
+          label="Authorization header"
+          placeholder="Authorization"
+          value={authHeader}
+          error={errorAt(e, 'authorizationHeader')}
+          onChange={setAuthHeader}
+        />
+        <TextField
+          label="API key header"
+          placeholder="apikey"
+          value={keyHeader}
+          error={errorAt(e, 'apiKeyHeader')}
+          onChange={setKeyHeader}
+        />
+      </div>
+      <h2>CORS</h2>
+      <Checkbox label="Enable CORS" checked={corsOn} onChange={setCorsOn} />
+      {corsOn && (
+        <>
+          <TextField
+            label="Allowed origins"
+            hint="Separated by commas; * for any"
+            value={origins}
+            onChange={setOrigins}
+          />
+          <TextField
+            label="Allowed headers"
+            hint="Separated by commas"
+            value={headers}
+            onChange={setHeaders}
+          />
+          <CheckboxGroup
+            label="Allowed methods"
+            options={['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']}
+            values={methods}
+            onChange={setMethods}
+          />
+          <Checkbox label="Allow credentials" checked={credentials} onChange={setCredentials} />
+        </>
+      )}
+      <SaveBar
+        save={save}
+        shown={['securityScheme', 'authorizationHeader', 'apiKeyHeader', 'corsConfiguration']}
+      />
+    </form>
+  );
+}
+
+export function useAdvancedTiers() {
+  return useRest<ListOf<ThrottlingPolicyInfo>>('publisher', '/throttling-policies/api');
+}
+
+export function TiersTab({ api }: { api: Api }) {
+  const save = useApiSave(api);
+  const tiers = useSubscriptionTiers();
+  const advanced = useAdvancedTiers();
+  const [policies, setPolicies] = useState(api.policies);
+  const [apiPolicy, setApiPolicy] = useState(api.apiThrottlingPolicy ?? '');
+  const [prodTps, setProdTps] = useState(api.maxTps?.production ? String(api.maxTps.production) : '');
+  const [sandTps, setSandTps] = useState(api.maxTps?.sandbox ? String(api.maxTps.sandbox) : '');
+  const e = save.errors;
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        const maxTps = {
+          ...(prodTps.trim() ? { production: Number(prodTps) } : {}),
+          ...(sandTps.trim() ? { sandbox: Number(sandTps) } : {}),
+        };
+        save.save({
+          policies,
+          apiThrottlingPolicy: apiPolicy || null,
+          maxTps: Object.keys(maxTps).length ? maxTps : null,
+        });
+      }}
+    >
+      <CheckboxGroup
+        label="Subscription tiers applications may choose"
+        options={(tiers.data?.list ?? []).map((t) => ({
+          value: t.name,
+          label: `${t.displayName ?? t.name}${t.description ? ` — ${t.description}` : ''}`,
+        }))}
+        values={policies}
+        error={errorAt(e, 'policies') ?? (tiers.isError ? tiers.error.message : undefined)}
+        onChange={setPolicies}
+      />
+      <SelectField
+        label="API-level rate limit (overrides the per-resource limits)"
+        value={apiPolicy}
+        options={[
+          { value: '', label: 'None: per resource' },
+          ...(advanced.data?.list ?? []).map((t) => t.name),
+        ]}
+        error={errorAt(e, 'apiThrottlingPolicy') ?? (advanced.isError ? advanced.error.message : undefined)}
+        onChange={setApiPolicy}
+      />
+      <div className="row">
+        <TextField
+          label="Backend max TPS (production)"
+          type="number"
+          value={prodTps}
+          error={errorAt(e, 'maxTps.production', 'maxTps')}
+          onChange={setProdTps}
+        />
+        <TextField
+          label="Backend max TPS (sandbox)"
+          type="number"
+          value={sandTps}
+          error={errorAt(e, 'maxTps.sandbox')}
+          onChange={setSandTps}
+        />
+      </div>
+      <SaveBar save={save} shown={['policies', 'apiThrottlingPolicy', 'maxTps']} />
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * Checks a form's body before it is sent, against the very JSON Schema the REST API validates with:
+ * the request body schema of the operation in the OpenAPI document the control plane serves.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { REST, type RestApi } from './api';
+
+type Doc = {
+  paths?: Record<
+    string,
+    Record<string, { operationId?: string; requestBody?: { content?: Record<string, unknown> } }>
+  >;
+};
+
+/** Field path (dots, '' for the whole body) -> what is wrong with it. */
+export type FieldErrors = Record<string, string>;
+
+const compilers = new Map<RestApi, { doc: Doc; ajv: Ajv2020; cache: Map<string, ValidateFunction | null> }>();
+
+function compilerFor(api: RestApi, doc: Doc) {
+  let c = compilers.get(api);
+  if (!c || c.doc !== doc) {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(doc as object, `urn:console:${api}`);
+    c = { doc, ajv, cache: new Map() };
+    compilers.set(api, c);
+  }
+  return c;
+}
+
+const escape = (s: string) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
+
+function validatorFor(api: RestApi, doc: Doc, operationId: string): ValidateFunction | null {
+  const c = compilerFor(api, doc);
+  if (c.cache.has(operationId)) return c.cache.get(operationId) ?? null;
+  let found: ValidateFunction | null = null;
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (op?.operationId !== operationId) continue;
+      const type = Object.keys(op.requestBody?.content ?? {})[0];
+      if (type)
+        found = c.ajv.compile({
+          $ref: `urn:console:${api}#/paths/${escape(path)}/${method}/requestBody/content/${escape(type)}/schema`,
+        });
+    }
+  }
+  c.cache.set(operationId, found);
+  return found;
+}
+
+/** ajv's errors keyed by field, in words a person reads. */
+export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of errors ?? []) {
+    // oneOf/anyOf report every branch; the branch errors say more, so the summary is skipped.
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    let field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      field = [field, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
+      message = 'is required';
+    } else if (e.keyword === 'pattern') message = 'contains characters that are not allowed';
+    else if (e.keyword === 'format') message = `must be a valid ${(e.params as { format: string }).format}`;
+    else if (e.keyword === 'enum')
+      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    else if (e.keyword === 'additionalProperties') {
+      field = [field, (e.params as { additionalProperty: string }).additionalProperty]
+        .filter(Boolean)
+        .join('.');
+      message = 'is not a known field';
+    }
+    out[field] ??= message;
+  }
+  return out;
+}
+
+/** The served OpenAPI document of a REST API (cached for the session). */
+export function useRestDocument(api: RestApi) {
+  return useQuery({
+    queryKey: ['openapi', api],
+    queryFn: async () => {
+      const res = await fetch(`${REST[api]}/openapi.json`, { headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`The ${api} API description answered ${res.status}`);
+      return (await res.json()) as Doc;
+    },
+    staleTime: Infinity,
+    retry: 1,
+  });
+}
+
+/**
+ * A checker for the body of `operationId`. It returns the errors by field, or null when the body
+ * is valid (or when the document could not be loaded: the server checks again anyway).
+ */
+export function useBodyCheck(api: RestApi, operationId: string): (body: unknown) => FieldErrors | null {
+  const { data } = useRestDocument(api);
+  return useMemo(() => {
+    const validate = data ? validatorFor(api, data, operationId) : null;
+    return (body: unknown) => {
+      if (!validate || validate(body)) return null;
+      return fieldErrors(validate.errors);
+    };
+  }, [api, data, operationId]);
+}

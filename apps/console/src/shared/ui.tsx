@@ -1,0 +1,346 @@
+/** The console's building blocks: labelled fields, the three states of server data, tables, tabs. */
+import { useId, useState, type ReactNode } from 'react';
+import { NavLink } from 'react-router';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { messageOf } from './api';
+import type { FieldErrors } from './schema';
+
+export function Page(props: { title: string; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-header">
+        <h1 id="page-title">{props.title}</h1>
+        {props.actions && <div className="page-actions">{props.actions}</div>}
+      </header>
+      {props.children}
+    </section>
+  );
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      {what}…
+    </p>
+  );
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (!error) return null;
+  return (
+    <div className="error-box" role="alert">
+      <span>{messageOf(error)}</span>
+      {onRetry && (
+        <button type="button" className="link" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p className="notice" role="status">
+      {children}
+    </p>
+  );
+}
+
+/** Loading, error, empty or the data. */
+export function QueryView<T>(props: {
+  query: UseQueryResult<T>;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  what?: string;
+  children: (data: T) => ReactNode;
+}) {
+  const { query } = props;
+  if (query.isPending) return <Loading what={props.what ? `Loading ${props.what}` : 'Loading'} />;
+  if (query.isError) return <ErrorBox error={query.error} onRetry={() => void query.refetch()} />;
+  if (props.isEmpty?.(query.data)) return <Empty>{props.empty ?? 'Nothing here yet.'}</Empty>;
+  return <>{props.children(query.data)}</>;
+}
+
+interface FieldProps {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  required?: boolean;
+}
+
+function FieldShell(props: FieldProps & { id: string; children: ReactNode }) {
+  return (
+    <div className={`field${props.error ? ' has-error' : ''}`}>
+      <label htmlFor={props.id}>
+        {props.label}
+        {props.required && <span aria-hidden="true"> *</span>}
+      </label>
+      {props.children}
+      {props.hint && (
+        <small id={`${props.id}-hint`} className="hint">
+          {props.hint}
+        </small>
+      )}
+      {props.error && (
+        <small id={`${props.id}-error`} className="field-error" role="alert">
+          {props.error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+function describedBy(id: string, p: FieldProps): string | undefined {
+  return [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+export function TextField(
+  props: FieldProps & {
+    value: string;
+    onChange: (v: string) => void;
+    onBlur?: () => void;
+    type?: string;
+    placeholder?: string;
+    name?: string;
+    autoComplete?: string;
+    min?: number;
+  },
+) {
+  const id = useId();
+  return (
+    <FieldShell {...props} id={id}>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value}
+        placeholder={props.placeholder}
+        required={props.required}
+        min={props.min}
+        autoComplete={props.autoComplete ?? 'off'}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy(id, props)}
+        onChange={(e) => props.onChange(e.target.value)}
+        onBlur={props.onBlur}
+      />
+    </FieldShell>
+  );
+}
+
+export function TextArea(
+  props: FieldProps & {
+    value: string;
+    onChange: (v: string) => void;
+    rows?: number;
+    name?: string;
+    monospace?: boolean;
+  },
+) {
+  const id = useId();
+  return (
+    <FieldShell {...props} id={id}>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 4}
+        value={props.value}
+        className={props.monospace ? 'mono' : undefined}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy(id, props)}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField(
+  props: FieldProps & {
+    value: string;
+    onChange: (v: string) => void;
+    options: readonly (string | { value: string; label: string })[];
+    name?: string;
+  },
+) {
+  const id = useId();
+  return (
+    <FieldShell {...props} id={id}>
+      <select
+        id={id}
+        name={props.name}
+        value={props.value}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy(id, props)}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        {props.options.map((o) => {
+          const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+          return (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          );
+        })}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function Checkbox(props: {
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  name?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="checkbox">
+      <input
+        id={id}
+        type="checkbox"
+        name={props.name}
+        checked={props.checked}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      <label htmlFor={id}>{props.label}</label>
+    </div>
+  );
+}
+
+/** Several checkboxes as one labelled group (tiers, security schemes, scopes). */
+export function CheckboxGroup(props: {
+  label: string;
+  options: readonly (string | { value: string; label: string })[];
+  values: readonly string[];
+  onChange: (v: string[]) => void;
+  error?: string;
+}) {
+  return (
+    <fieldset className={`checkbox-group${props.error ? ' has-error' : ''}`}>
+      <legend>{props.label}</legend>
+      {props.options.length === 0 && <span className="hint">None available</span>}
+      {props.options.map((o) => {
+        const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+        return (
+          <Checkbox
+            key={value}
+            label={label}
+            checked={props.values.includes(value)}
+            onChange={(on) =>
+              props.onChange(on ? [...props.values, value] : props.values.filter((v) => v !== value))
+            }
+          />
+        );
+      })}
+      {props.error && (
+        <small className="field-error" role="alert">
+          {props.error}
+        </small>
+      )}
+    </fieldset>
+  );
+}
+
+/** Errors of fields that have no input of their own on the form. */
+export function OtherErrors({ errors, shown }: { errors: FieldErrors | null; shown: readonly string[] }) {
+  const rest = Object.entries(errors ?? {}).filter(
+    ([f]) => !shown.some((s) => f === s || f.startsWith(`${s}.`)),
+  );
+  if (!rest.length) return null;
+  return (
+    <ul className="error-box" role="alert">
+      {rest.map(([f, m]) => (
+        <li key={f}>{f ? `${f} ${m}` : m}</li>
+      ))}
+    </ul>
+  );
+}
+
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
+  return (
+    <button
+      type="button"
+      className="secondary small"
+      aria-label={label}
+      onClick={() => {
+        navigator.clipboard.writeText(text).then(
+          () => setCopied('done'),
+          () => setCopied('failed'),
+        );
+      }}
+    >
+      {copied === 'done' ? 'Copied' : copied === 'failed' ? 'Copy failed: select the text' : 'Copy'}
+    </button>
+  );
+}
+
+/** Links styled as tabs, for the sub-pages of one resource. */
+export function TabLinks({
+  label,
+  tabs,
+}: {
+  label: string;
+  tabs: readonly { to: string; label: string; end?: boolean }[];
+}) {
+  return (
+    <nav className="tabs" aria-label={label}>
+      {tabs.map((t) => (
+        <NavLink key={t.to} to={t.to} end={t.end}>
+          {t.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge badge-${status.toLowerCase().replace(/[^a-z]+/g, '-')}`}>{status}</span>;
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+export const PAGE_SIZE = 20;
+
+export function Pager({
+  offset,
+  total,
+  onGo,
+}: {
+  offset: number;
+  total: number;
+  onGo: (offset: number) => void;
+}) {
+  if (total <= PAGE_SIZE) return null;
+  return (
+    <nav className="row" aria-label="Pages">
+      <button
+        type="button"
+        className="secondary small"
+        disabled={offset === 0}
+        onClick={() => onGo(Math.max(0, offset - PAGE_SIZE))}
+      >
+        Previous
+      </button>
+      <span className="muted">
+        {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} of {total}
+      </span>
+      <button
+        type="button"
+        className="secondary small"
+        disabled={offset + PAGE_SIZE >= total}
+        onClick={() => onGo(offset + PAGE_SIZE)}
+      >
+        Next
+      </button>
+    </nav>
+  );
+}
