@@ -101,8 +101,10 @@ class PayloadAdapter implements Adapter {
 
   async upsert(value: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const id = this.storedId(value);
+    // A bearer token's jti is the token itself: not kept at rest (find puts it back).
+    const { jti: _jti, ...rest } = payload;
     const data = {
-      payload: payload as Prisma.InputJsonObject,
+      payload: (BEARER_MODELS.has(this.type) ? rest : payload) as Prisma.InputJsonObject,
       grantId: payload.grantId ?? null,
       userCode: payload.userCode ?? null,
       uid: payload.uid ?? null,
@@ -121,8 +123,9 @@ class PayloadAdapter implements Adapter {
     return { ...(row.payload as AdapterPayload), ...(row.consumedAt ? { consumed: true } : {}) };
   }
 
-  find(id: string) {
-    return this.findWhere({ id: this.storedId(id) });
+  async find(id: string) {
+    const found = await this.findWhere({ id: this.storedId(id) });
+    return found && BEARER_MODELS.has(this.type) ? { ...found, jti: id } : found;
   }
 
   findByUid(uid: string) {

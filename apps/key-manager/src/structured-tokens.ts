@@ -55,6 +55,8 @@ export function structuredTokenEndpoints(deps: StructuredTokenDeps) {
       // Opaque tokens: gateways know them by their hash (the id in revocation events).
       body.jti ??= opaqueTokenId(token);
       body.nbf ??= body.iat;
+      // as in the JWT: an application token's subject is its client
+      body.sub ??= body.client_id;
       return;
     }
     const client = ctx.oidc.client;

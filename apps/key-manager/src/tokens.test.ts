@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { decodeJwt } from 'jose';
+import { TEST_ADMIN_PASSWORD } from '@apim/testing';
+import { opaqueTokenId } from './revocation.js';
+import { basicAuth, createApplicationFor, discover, postForm, useKeyManager } from './test-helpers/index.js';
+
+const f = useKeyManager();
+
+async function client(options: Record<string, unknown> = {}) {
+  const res = await f.internal('POST', '/clients', {
+    clientName: 'tokens',
+    grantTypes: ['password', 'refresh_token', 'client_credentials'],
+    allowPasswordGrant: true,
+    ...options,
+  });
+  expect(res.status).toBe(201);
+  return res.body as { clientId: string; clientSecret: string };
+}
+
+function token(c: { clientId: string; clientSecret: string }, form: Record<string, string>) {
+  return postForm(f.km.tokenEndpoint, form, { authorization: basicAuth(c.clientId, c.clientSecret) });
+}
+
+function passwordGrant(c: { clientId: string; clientSecret: string }, scope = 'apim:subscribe') {
+  return token(c, { grant_type: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD, scope });
+}
+
+function introspect(tokenValue: string) {
+  return postForm(
+    `${f.km.url}/oauth2/introspect`,
+    { token: tokenValue },
+    { authorization: basicAuth('apim-gateway', f.km.internalSecret) },
+  );
+}
+
+describe('password grant', () => {
+  it('issues user tokens to a client allowed it', async () => {
+    const c = await client();
+    const res = await passwordGrant(c, 'apim:subscribe apim:admin');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const claims = decodeJwt(res.body.access_token);
+    expect(claims).toMatchObject({ sub: 'admin', client_id: c.clientId, aut: 'APPLICATION_USER' });
+    expect(res.body.refresh_token).toBeTruthy();
+  });
+
+  it('is refused to a client not allowed it, even with the grant type listed', async () => {
+    const c = await client({ allowPasswordGrant: false });
+    const res = await passwordGrant(c);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unauthorized_client');
+  });
+
+  it('refuses wrong user credentials with invalid_grant', async () => {
+    const c = await client();
+    const res = await token(c, { grant_type: 'password', username: 'admin', password: 'nope' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_grant');
+  });
+
+  it('drops scopes wider than the user may have', async () => {
+    await f.prisma.user.create({
+      data: {
+        username: 'creator1',
+        passwordHash: await (await import('@apim/service')).hashPassword('creator-pass'),
+        roles: { create: [{ roleName: 'creator' }] },
+      },
+    });
+    const c = await client();
+    const res = await token(c, {
+      grant_type: 'password',
+      username: 'creator1',
+      password: 'creator-pass',
+      scope: 'apim:api_create apim:api_publish apim:admin',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe('apim:api_create');
+    expect(decodeJwt(res.body.access_token).scope).toBe('apim:api_create');
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates refresh tokens, and a reused one revokes the whole grant', async () => {
+    const c = await client();
+    const first = await passwordGrant(c);
+    const second = await token(c, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).toBeTruthy();
+    expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+    expect(decodeJwt(second.body.access_token).sub).toBe('admin');
+
+    const reuse = await token(c, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
+    expect(reuse.status).toBe(400);
+    expect(reuse.body.error).toBe('invalid_grant');
+    // reuse detected: the newest refresh token is dead too, and the access tokens are revoked
+    const third = await token(c, { grant_type: 'refresh_token', refresh_token: second.body.refresh_token });
+    expect(third.body.error).toBe('invalid_grant');
+    for (const at of [first.body.access_token, second.body.access_token]) {
+      const jti = decodeJwt(at).jti!;
+      expect(await f.prisma.revokedToken.findUnique({ where: { jti } })).not.toBeNull();
+      expect((await introspect(at)).body).toEqual({ active: false });
+    }
+  });
+
+  it('refuses a refresh token of another client', async () => {
+    const a = await client();
+    const b = await client();
+    const issued = await passwordGrant(a);
+    const res = await token(b, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('introspection and revocation', () => {
+  it('introspects a JWT with its claims, then inactive after revocation (event written)', async () => {
+    const c = await client();
+    await createApplicationFor(f.prisma, c.clientId, { keyType: 'PRODUCTION' });
+    const config = await discover(f.km, c.clientId, c.clientSecret);
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'apim:subscribe' });
+    const active = await introspect(tokens.access_token);
+    const claims = decodeJwt(tokens.access_token);
+    expect(active.body).toMatchObject({ ...claims, active: true, token_type: 'Bearer' });
+
+    await oidc.tokenRevocation(config, tokens.access_token);
+    expect((await introspect(tokens.access_token)).body).toEqual({ active: false });
+    const events = await f.prisma.gatewayEvent.findMany({ where: { type: 'TOKEN_REVOKED' } });
+    expect(events.map((e) => (e.payload as { jti: string }).jti)).toContain(claims.jti);
+  });
+
+  it('issues opaque tokens to OPAQUE applications; introspection carries the JWT claims', async () => {
+    const c = await client();
+    const app = await createApplicationFor(f.prisma, c.clientId, { tokenType: 'OPAQUE', keyType: 'SANDBOX' });
+    const config = await discover(f.km, c.clientId, c.clientSecret);
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'apim:subscribe' });
+    expect(tokens.access_token.split('.')).toHaveLength(1);
+    const stored = await f.prisma.oidcPayload.findMany({ where: { type: 'ClientCredentials' } });
+    expect(JSON.stringify(stored)).not.toContain(tokens.access_token);
+
+    const res = await introspect(tokens.access_token);
+    expect(res.body).toMatchObject({
+      active: true,
+      iss: f.km.issuer,
+      sub: c.clientId,
+      client_id: c.clientId,
+      azp: c.clientId,
+      aud: 'apim-gateway',
+      scope: 'apim:subscribe',
+      aut: 'APPLICATION',
+      keytype: 'SANDBOX',
+      application: { id: app.id, name: app.name, owner: 'admin', tier: '50PerMin' },
+      jti: opaqueTokenId(tokens.access_token),
+      token_type: 'Bearer',
+    });
+    expect(res.body.nbf).toBe(res.body.iat);
+
+    await oidc.tokenRevocation(config, tokens.access_token);
+    expect((await introspect(tokens.access_token)).body).toEqual({ active: false });
+    const revoked = await f.prisma.revokedToken.findUnique({
+      where: { jti: opaqueTokenId(tokens.access_token) },
+    });
+    expect(revoked).not.toBeNull();
+  });
+
+  it('lets a client introspect only its own tokens; the gateway client all', async () => {
+    const a = await client();
+    const b = await client();
+    const issued = await token(a, { grant_type: 'client_credentials' });
+    const byB = await postForm(
+      `${f.km.url}/oauth2/introspect`,
+      { token: issued.body.access_token },
+      { authorization: basicAuth(b.clientId, b.clientSecret) },
+    );
+    expect(byB.body).toEqual({ active: false });
+    const byA = await postForm(
+      `${f.km.url}/oauth2/introspect`,
+      { token: issued.body.access_token },
+      { authorization: basicAuth(a.clientId, a.clientSecret) },
+    );
+    expect(byA.body.active).toBe(true);
+    const refusedRevoke = await postForm(
+      `${f.km.url}/oauth2/revoke`,
+      { token: issued.body.access_token },
+      { authorization: basicAuth(b.clientId, b.clientSecret) },
+    );
+    expect(refusedRevoke.status).toBe(400);
+    expect((await introspect(issued.body.access_token)).body.active).toBe(true);
+  });
+
+  it('makes tokens issued before a client-wide revocation inactive', async () => {
+    const c = await client();
+    const issued = await token(c, { grant_type: 'client_credentials' });
+    // tokens carry whole-second iat: revoke in a later second than the issue
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await f.internal('POST', `/clients/${c.clientId}/revoke-tokens`)).status).toBe(204);
+    expect((await introspect(issued.body.access_token)).body).toEqual({ active: false });
+    const fresh = await token(c, { grant_type: 'client_credentials' });
+    expect((await introspect(fresh.body.access_token)).body.active).toBe(true);
+  });
+
+  it('answers 200 to revoking an unknown or garbage token', async () => {
+    const c = await client();
+    for (const t of ['not-a-token', 'eyJhbGciOiJub25lIn0.eyJqdGkiOiJ4In0.']) {
+      const res = await postForm(
+        `${f.km.url}/oauth2/revoke`,
+        { token: t },
+        { authorization: basicAuth(c.clientId, c.clientSecret) },
+      );
+      expect(res.status).toBe(200);
+    }
+  });
+});
