@@ -17,6 +17,7 @@ import { ClientService } from './clients.js';
 import type { KeyManagerConfig } from './config.js';
 import { errorResponder, internalApi } from './internal-api.js';
 import { interactionRoutes } from './interactions/routes.js';
+import { runCleanup, scheduleCleanup } from './jobs/cleanup.js';
 import { registerPasswordGrant } from './password-grant.js';
 import { buildProvider } from './provider.js';
 import { ProviderHolder } from './provider-holder.js';
@@ -33,6 +34,8 @@ export interface KeyManagerApp {
   server: http.Server;
   requestListener: (req: IncomingMessage, res: ServerResponse) => void;
   keyStore: SigningKeyStore;
+  /** re-reads the signing keys now (after a rotation made elsewhere) */
+  reloadKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,12 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
   );
   await holder.refresh();
   holder.start(config.signingKeyPollSeconds);
+  const stopCleanup = scheduleCleanup(
+    () => runCleanup(prisma, keyStore, { rotationDays: config.signingKeyRotationDays }),
+    config.cleanupIntervalSeconds,
+    logger,
+    () => holder.refresh(),
+  );
 
   const clients = new ClientService(prisma, (metadata) =>
     holder.current.Client.validate(metadata as Parameters<Provider['Client']['validate']>[0]),
@@ -130,8 +139,10 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
     server,
     requestListener,
     keyStore,
+    reloadKeys: () => holder.refresh(),
     async close() {
       holder.stop();
+      stopCleanup();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       redis.disconnect();
       await prisma.$disconnect();

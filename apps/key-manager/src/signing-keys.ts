@@ -89,9 +89,31 @@ export class SigningKeyStore {
    * expired. Returns the new key id.
    */
   async rotate(options: { leadSeconds?: number } = {}): Promise<string> {
+    return (await this.rotateUnless(options, () => false))!;
+  }
+
+  /**
+   * Rotates when the signing key is older than maxAgeDays (checked under the lock, so that
+   * instances running the same schedule rotate once). Returns the new key id, if any.
+   */
+  async rotateIfOlderThan(maxAgeDays: number): Promise<string | undefined> {
+    const cutoff = new Date(Date.now() - maxAgeDays * 86_400_000);
+    return this.rotateUnless({}, async (tx, now) => {
+      const fresh = await tx.signingKey.count({
+        where: { activatesAt: { gt: cutoff }, OR: [{ retiredAt: null }, { retiredAt: { gt: now } }] },
+      });
+      return fresh > 0;
+    });
+  }
+
+  private async rotateUnless(
+    options: { leadSeconds?: number },
+    skip: (tx: TransactionClient, now: Date) => boolean | Promise<boolean>,
+  ): Promise<string | undefined> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK_ID}::bigint)`;
       const now = new Date();
+      if (await skip(tx, now)) return undefined;
       const activatesAt = new Date(now.getTime() + (options.leadSeconds ?? this.options.leadSeconds) * 1000);
       const kid = await this.insertKey(tx, activatesAt);
       const expiresAt = await this.lastUseOfKeysRetiredAt(tx, activatesAt);
@@ -102,14 +124,6 @@ export class SigningKeyStore {
       await this.announce(tx, now);
       return kid;
     });
-  }
-
-  /** Rotates when the signing key is older than maxAgeDays; true when it did. */
-  async rotateIfOlderThan(maxAgeDays: number): Promise<boolean> {
-    const current = signingKeyAt(await this.load());
-    if (current && Date.now() - current.activatesAt.getTime() < maxAgeDays * 86_400_000) return false;
-    await this.rotate();
-    return true;
   }
 
   /** Removes keys whose last token has expired; announces the change. Returns how many. */
