@@ -115,7 +115,7 @@ function classify(e: unknown): GatewayErrorName {
 function copyResponseHeaders(
   res: ServerResponse,
   headers: IncomingHttpHeaders,
-  extra: Record<string, string>,
+  extra: Record<string, string | null>,
 ): void {
   const named = connectionTokens(headers);
   for (const k in headers) {
@@ -123,7 +123,11 @@ function copyResponseHeaders(
     if (v === undefined || RESPONSE_DROP.has(k) || named.has(k)) continue;
     res.setHeader(k, v);
   }
-  for (const k in extra) res.setHeader(k, extra[k]!);
+  for (const k in extra) {
+    const v = extra[k];
+    if (v === null || v === undefined) res.removeHeader(k);
+    else res.setHeader(k, v);
+  }
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { HandlerModule } from '../pipeline/handler-module.js';
 import { apiStatus } from './api-status/handler.js';
+import { cors } from './cors/handler.js';
+import { denyPolicies } from './deny-policies/handler.js';
+import { schemaValidation } from './schema-validation/handler.js';
+import { transformation } from './transformation/handler.js';
 import { authentication } from './authentication/handler.js';
 import { scopes } from './scopes/handler.js';
 import { subscription } from './subscription/handler.js';
@@ -17,9 +21,13 @@ function erase<C>(m: HandlerModule<C>): HandlerModule<unknown> {
 
 /** Every handler, in the order a request meets them (responses see them in reverse). */
 export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
+  erase(cors),
   erase(apiStatus),
   erase(authentication),
   erase(scopes),
   erase(subscription),
+  erase(denyPolicies),
   erase(throttling),
+  erase(schemaValidation),
+  erase(transformation),
 ];

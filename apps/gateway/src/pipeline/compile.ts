@@ -3,6 +3,7 @@ import type { GatewayApi } from '@apim/contracts';
 import { compileBackend, type BackendPools, type BackendTarget } from '../backend/endpoints.js';
 import { endpointConfigSchema } from '../backend/schema.js';
 import { handlerModules } from '../handlers/index.js';
+import { DeploymentError } from './deployment-error.js';
 import type { GatewayDeps, HandlerModule } from './handler-module.js';
 import type { Handler } from './types.js';
 
@@ -13,10 +14,6 @@ export interface CompiledApi {
   /** some handler reads the request body, so it is buffered for this API */
   needsBody: boolean;
   backend: BackendTarget;
-}
-
-export class DeploymentError extends Error {
-  override name = 'DeploymentError';
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -9,7 +9,7 @@ export class Context implements RequestContext {
   credential: Credential | null = null;
   readonly backendHeaders: Record<string, string | null> = {};
   readonly backendQuery: Record<string, string | null> = {};
-  readonly responseHeaders: Record<string, string> = {};
+  readonly responseHeaders: Record<string, string | null> = {};
   requestMediationMs: number | null = null;
   private parsed: Promise<ParsedBody> | null = null;
 

@@ -38,18 +38,32 @@ function hostOf(req: IncomingMessage): string {
   return (end > 0 ? h.slice(0, end) : h).toLowerCase();
 }
 
+function isPreflight(req: IncomingMessage): boolean {
+  return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+}
+
 function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 }
 
-function send(res: ServerResponse, r: GatewayResponse, extra?: Record<string, string>, close = false): void {
+function send(
+  res: ServerResponse,
+  r: GatewayResponse,
+  extra?: Record<string, string | null>,
+  close = false,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.statusCode = r.status;
-  if (extra) for (const k in extra) res.setHeader(k, extra[k]!);
   if (r.headers) for (const k in r.headers) res.setHeader(k, r.headers[k]!);
+  if (extra)
+    for (const k in extra) {
+      const v = extra[k];
+      if (v === null || v === undefined) res.removeHeader(k);
+      else res.setHeader(k, v);
+    }
   if (close) res.setHeader('connection', 'close');
   res.end(r.body);
 }
@@ -210,10 +224,30 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       return;
     }
     const method = req.method ?? 'GET';
-    const match = router.match(hostOf(req), method, target.segments);
+    let match = router.match(hostOf(req), method, target.segments);
     if (match.kind === 'not-found') {
       respondEarly(req, res, errorResponse('NO_MATCHING_RESOURCE'), requestId, startedAt);
       return;
+    }
+    if (
+      match.kind === 'method-not-allowed' &&
+      isPreflight(req) &&
+      match.route.api.handlers.some((h) => h.name === 'cors')
+    ) {
+      // a CORS preflight for a resource without an OPTIONS operation: the CORS handler answers it
+      match = {
+        kind: 'found',
+        route: match.route,
+        params: {},
+        operation: {
+          verb: 'OPTIONS',
+          target: match.route.template,
+          authEnabled: false,
+          scopes: [],
+          throttlingPolicy: null,
+          operationPolicies: null,
+        },
+      };
     }
     if (match.kind === 'method-not-allowed') {
       res.setHeader('allow', [...match.route.operations.keys()].join(', '));

@@ -51,8 +51,8 @@ export interface RequestContext {
   readonly backendHeaders: Record<string, string | null>;
   /** query parameters added to (or, with null, removed from) the backend request */
   readonly backendQuery: Record<string, string | null>;
-  /** headers added to the response, whoever makes it */
-  readonly responseHeaders: Record<string, string>;
+  /** headers added to (or, with null, removed from) the response, whoever makes it */
+  readonly responseHeaders: Record<string, string | null>;
   /** the request body, read and parsed on first use (only for handlers that declared needsBody) */
   body(): Promise<ParsedBody>;
   /** milliseconds spent before the backend call (request mediation) */
