@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
-import { startStack, type Stack } from '../../test-support/stack.js';
+import { startStack, type CallResult, type Stack } from '../../test-support/stack.js';
 
 let s: Stack;
 let api: GatewayApi;
@@ -21,7 +21,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-const get = () => s.call('/deny/1.0.0/x', { headers: { authorization: `Bearer ${token}` } });
+const get = (): Promise<CallResult> =>
+  s.call('/deny/1.0.0/x', { headers: { authorization: `Bearer ${token}` } });
 
 describe('deny policies handler', () => {
   it.each([
