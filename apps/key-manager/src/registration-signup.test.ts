@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { verifyPassword } from '@apim/service';
+import { basicAuth, discover, postForm, useKeyManager } from './test-helpers/index.js';
+
+const f = useKeyManager({ env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3', APIM_TRUST_PROXY: 'true' } });
+
+function register(body: unknown, initialAccessToken?: string) {
+  return fetch(`${f.km.url}/oauth2/register`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(initialAccessToken ? { authorization: `Bearer ${initialAccessToken}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('dynamic client registration (RFC 7591)', () => {
+  it('needs an initial access token', async () => {
+    const res = await register({ redirect_uris: ['https://dcr.example.com/cb'] });
+    expect(res.status).toBe(401);
+  });
+
+  it('registers a client whose secret is stored hashed and works at once', async () => {
+    const iat = await f.internal('POST', '/initial-access-tokens');
+    expect(iat.status).toBe(201);
+    const res = await register(
+      {
+        client_name: 'DCR app',
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        apim_password_grant: true,
+      },
+      iat.body.initialAccessToken,
+    );
+    expect(res.status).toBe(201);
+    const client = await res.json();
+    expect(client.client_secret).toBeTruthy();
+    const row = await f.prisma.oAuthClient.findUniqueOrThrow({ where: { clientId: client.client_id } });
+    expect(row.clientSecretHash).not.toBe(client.client_secret);
+    expect(JSON.stringify(row.metadata)).not.toContain(client.client_secret);
+    expect(row.allowPasswordGrant).toBe(false);
+    const tokens = await oidc.clientCredentialsGrant(
+      await discover(f.km, client.client_id, client.client_secret),
+    );
+    expect(tokens.access_token).toBeTruthy();
+  });
+});
+
+describe('self sign-up', () => {
+  it('creates a subscriber account with a hashed password', async () => {
+    const page = await fetch(`${f.km.url}/signup`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<label for="username">');
+    const res = await postForm(`${f.km.url}/signup`, {
+      username: 'newdev',
+      password: 'a-long-password',
+      email: 'newdev@example.com',
+      displayName: 'New Dev',
+    });
+    expect(res.status).toBe(201);
+    const user = await f.prisma.user.findUniqueOrThrow({
+      where: { username: 'newdev' },
+      include: { roles: true },
+    });
+    expect(user.roles.map((r) => r.roleName)).toEqual(['subscriber']);
+    expect(await verifyPassword('a-long-password', user.passwordHash)).toBe(true);
+
+    const again = await postForm(`${f.km.url}/signup`, { username: 'newdev', password: 'another-password' });
+    expect(again.status).toBe(409);
+    const bad = await postForm(`${f.km.url}/signup`, { username: 'x', password: 'short' });
+    expect(bad.status).toBe(400);
+    expect(await f.prisma.user.count({ where: { username: 'x' } })).toBe(0);
+  });
+
+  it('is refused when switched off', async () => {
+    await f.prisma.systemSetting.update({
+      where: { key: 'selfSignUp' },
+      data: { value: { enabled: false, roles: ['subscriber'] } },
+    });
+    const res = await postForm(`${f.km.url}/signup`, { username: 'late', password: 'a-long-password' });
+    expect(res.status).toBe(403);
+    expect((await fetch(`${f.km.url}/signup`)).status).toBe(403);
+    expect(await f.prisma.user.count({ where: { username: 'late' } })).toBe(0);
+  });
+});
+
+describe('brute-force protection', () => {
+  const newClient = async () =>
+    (await f.internal('POST', '/clients', { clientName: 'bf', grantTypes: ['client_credentials'] })).body;
+  const attempt = (clientId: string, secret: string, ip: string) =>
+    postForm(
+      f.km.tokenEndpoint,
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth(clientId, secret), 'x-forwarded-for': ip },
+    );
+
+  it('blocks a client after repeated wrong secrets, even with the right one, with Retry-After', async () => {
+    const c = await newClient();
+    for (let i = 0; i < 3; i++)
+      expect((await attempt(c.clientId, `wrong-${i}`, `10.0.0.${i}`)).status).toBe(401);
+    const blocked = await attempt(c.clientId, c.clientSecret, '10.0.1.1');
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toBe('too_many_requests');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const other = await newClient();
+    expect((await attempt(other.clientId, other.clientSecret, '10.0.1.1')).status).toBe(200);
+  });
+
+  it('blocks a source address that keeps failing, whatever client it names', async () => {
+    for (let i = 0; i < 3; i++) expect((await attempt(`unknown-${i}`, 'x', '10.9.9.9')).status).toBe(401);
+    const c = await newClient();
+    const blocked = await attempt(c.clientId, c.clientSecret, '10.9.9.9');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await attempt(c.clientId, c.clientSecret, '10.9.9.10')).status).toBe(200);
+  });
+});
