@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { verifyPassword } from '@apim/service';
-import { basicAuth, discover, postForm, useKeyManager } from './test-helpers/index.js';
+import { basicAuth, discover, postForm, useKeyManager, type Json } from './test-helpers/index.js';
 
 const f = useKeyManager({ env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3', APIM_TRUST_PROXY: 'true' } });
 
@@ -36,7 +36,7 @@ describe('dynamic client registration (RFC 7591)', () => {
       iat.body.initialAccessToken,
     );
     expect(res.status).toBe(201);
-    const client = await res.json();
+    const client: Json = await res.json();
     expect(client.client_secret).toBeTruthy();
     const row = await f.prisma.oAuthClient.findUniqueOrThrow({ where: { clientId: client.client_id } });
     expect(row.clientSecretHash).not.toBe(client.client_secret);
