@@ -25,12 +25,13 @@ const get = (): Promise<CallResult> =>
   s.call('/deny/1.0.0/x', { headers: { authorization: `Bearer ${token}` } });
 
 describe('deny policies handler', () => {
-  it.each([
+  const conditions: Array<['API' | 'APPLICATION' | 'IP' | 'IPRANGE', () => unknown]> = [
     ['API', () => '/deny/1.0.0'],
     ['APPLICATION', () => `admin:${app.name}`],
     ['IP', () => '127.0.0.1'],
     ['IPRANGE', () => ({ startingIp: '127.0.0.0', endingIp: '127.0.0.255', invert: false })],
-  ] as const)(
+  ];
+  it.each(conditions)(
     'refuses requests matching an enabled %s condition with 403 900805, until it is removed',
     async (type, value) => {
       expect((await get()).status).toBe(200);
