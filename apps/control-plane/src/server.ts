@@ -14,6 +14,8 @@ import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest
 import { startWorkflowQueue } from './jobs/workflows.js';
 import { createKeyManagerClient } from './keys/key-manager-client.js';
 import { publisherApi } from './publisher/routes.js';
+import { adminApi } from './admin/routes.js';
+import { devportalApi } from './devportal/routes.js';
 
 export { loadConfig, type ControlPlaneConfig } from './config.js';
 
@@ -71,7 +73,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     next();
   });
 
-  const apis: RestApiDefinition[] = [publisherApi(context)];
+  const apis: RestApiDefinition[] = [publisherApi(context), devportalApi(context), adminApi(context)];
   const documents: Record<string, JsonSchema> = {};
   for (const def of apis) {
     const { router, document } = restRouter(def, {

@@ -10,6 +10,7 @@ import {
   testRedisUrl,
   TEST_ADMIN_PASSWORD,
 } from '@apim/testing';
+import { startKeyManager, type StartedKeyManager } from '@apim/key-manager/testing';
 import { startControlPlane, type RunningControlPlane } from './testing.js';
 
 export const PETSTORE_YAML = readFileSync(
@@ -19,6 +20,8 @@ export const PETSTORE_YAML = readFileSync(
 
 export interface TestBed {
   cp: RunningControlPlane;
+  /** the real key manager, when asked for */
+  km?: StartedKeyManager;
   prisma: PrismaClient;
   databaseUrl: string;
   redisPrefix: string;
@@ -26,15 +29,19 @@ export interface TestBed {
 }
 
 export async function startTestBed(
-  options: { keyManagerUrl?: string; internalSecret?: string; importUrlAllowlist?: string[] } = {},
+  options: { keyManager?: boolean; importUrlAllowlist?: string[] } = {},
 ): Promise<TestBed> {
   const db = await createTestDatabase();
   const redisPrefix = testRedisPrefix();
+  const internalSecret = randomSecret(32);
+  const km = options.keyManager
+    ? await startKeyManager({ databaseUrl: db.url, redisUrl: testRedisUrl(), redisPrefix, internalSecret })
+    : undefined;
   const cp = await startControlPlane({
     databaseUrl: db.url,
-    // Tests that do not need the key manager authenticate with Basic credentials only.
-    keyManagerUrl: options.keyManagerUrl ?? 'http://127.0.0.1:9',
-    internalSecret: options.internalSecret ?? randomSecret(32),
+    // Without the key manager, tests authenticate with Basic credentials only.
+    keyManagerUrl: km?.url ?? 'http://127.0.0.1:9',
+    internalSecret,
     redisUrl: testRedisUrl(),
     redisPrefix,
     importUrlAllowlist: options.importUrlAllowlist,
@@ -42,11 +49,13 @@ export async function startTestBed(
   const prisma = createPrismaClient(db.url, { poolSize: 2 });
   return {
     cp,
+    km,
     prisma,
     databaseUrl: db.url,
     redisPrefix,
     async close() {
       await cp.close();
+      await km?.close();
       await prisma.$disconnect();
       await db.drop();
       await cleanupRedis(redisPrefix);

@@ -94,16 +94,17 @@ export function createKeyManagerClient(baseUrl: string, internalSecret: string) 
     revokeToken: (jti: string, expiresAt: string) =>
       call<void>('POST', '/internal/v1/tokens/revoke', { jti, expiresAt }),
 
-    /** client_credentials at the token endpoint, with the credentials the caller gave us. */
+    /**
+     * client_credentials at the token endpoint, with the credentials the caller gave us. The token
+     * lives as long as the client's accessTokenTtl (the key's validity time).
+     */
     async clientCredentialsToken(
       clientId: string,
       clientSecret: string,
       scopes: string[],
-      validityPeriod?: number,
     ): Promise<TokenResponse> {
       const form = new URLSearchParams({ grant_type: 'client_credentials' });
       if (scopes.length) form.set('scope', scopes.join(' '));
-      if (validityPeriod && validityPeriod > 0) form.set('validity_period', String(validityPeriod));
       let res;
       try {
         res = await request(`${baseUrl}/oauth2/token`, {

@@ -1,0 +1,161 @@
+/** Gateway environments and their virtual hosts. */
+import { Scopes } from '@apim/contracts';
+import type { Prisma } from '@apim/db';
+import type { AppContext } from '../context.js';
+import { conflict, notFound } from '../http/errors.js';
+import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+
+export const environmentSchemas: Record<string, JsonSchema> = {
+  Environment: {
+    type: 'object',
+    required: ['name', 'vhosts'],
+    properties: {
+      id: { type: 'string', readOnly: true },
+      name: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_-]+$' },
+      displayName: { type: 'string', maxLength: 255 },
+      description: { type: 'string', maxLength: 1023 },
+      type: { enum: ['hybrid', 'production', 'sandbox'] },
+      isReadOnly: { type: 'boolean', readOnly: true },
+      vhosts: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          required: ['host'],
+          properties: {
+            host: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.-]+$' },
+            httpContext: { type: 'string', maxLength: 255 },
+            httpPort: { type: 'integer', minimum: 1, maximum: 65535 },
+            httpsPort: { type: 'integer', minimum: 1, maximum: 65535 },
+          },
+        },
+      },
+    },
+  },
+};
+
+interface EnvironmentDto {
+  name: string;
+  displayName?: string;
+  description?: string;
+  type?: string;
+  vhosts: Array<{ host: string; httpContext?: string; httpPort?: number; httpsPort?: number }>;
+}
+
+function dto(e: Prisma.GatewayEnvironmentGetPayload<object>) {
+  return {
+    id: e.id,
+    name: e.name,
+    displayName: e.displayName,
+    description: e.description ?? '',
+    type: e.type,
+    isReadOnly: e.isReadOnly,
+    vhosts: e.vhosts,
+  };
+}
+
+function data(body: EnvironmentDto) {
+  return {
+    displayName: body.displayName ?? body.name,
+    description: body.description ?? null,
+    type: body.type ?? 'hybrid',
+    vhosts: body.vhosts.map((v) => ({
+      host: v.host,
+      httpContext: v.httpContext ?? '',
+      httpPort: v.httpPort ?? 80,
+      httpsPort: v.httpsPort ?? 443,
+    })),
+  };
+}
+
+export function environmentOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
+  const tag = 'Environments';
+  const params = { environmentId: { type: 'string', format: 'uuid' } };
+  const find = async (id: string) => {
+    const e = await prisma.gatewayEnvironment.findUnique({ where: { id } });
+    if (!e) throw notFound('Environment');
+    return e;
+  };
+  return [
+    operation({
+      method: 'get',
+      path: '/environments',
+      operationId: 'getEnvironments',
+      summary: 'List gateway environments',
+      tag,
+      access: [Scopes.admin, Scopes.apiView, Scopes.apiPublish],
+      responses: { 200: { description: 'Environments', schema: { type: 'object' } } },
+      async handle() {
+        const rows = await prisma.gatewayEnvironment.findMany({ orderBy: { name: 'asc' } });
+        return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
+      },
+    }),
+    operation<EnvironmentDto>({
+      method: 'post',
+      path: '/environments',
+      operationId: 'addEnvironment',
+      summary: 'Create a gateway environment',
+      tag,
+      access: [Scopes.admin],
+      body: ref('Environment'),
+      responses: { 201: { description: 'Created', schema: ref('Environment') } },
+      async handle({ body }) {
+        const row = await prisma.gatewayEnvironment
+          .create({ data: { name: body.name, ...data(body) } })
+          .catch((e: { code?: string }) => {
+            throw e.code === 'P2002' ? conflict(`An environment named '${body.name}' already exists`) : e;
+          });
+        return { status: 201, body: dto(row) };
+      },
+    }),
+    operation<EnvironmentDto>({
+      method: 'put',
+      path: '/environments/{environmentId}',
+      operationId: 'updateEnvironment',
+      summary: 'Change a gateway environment (its name stays)',
+      tag,
+      access: [Scopes.admin],
+      params,
+      body: ref('Environment'),
+      responses: { 200: { description: 'The environment', schema: ref('Environment') } },
+      async handle({ params: p, body }) {
+        const current = await find(p.environmentId!);
+        if (current.isReadOnly)
+          throw conflict('This environment is read-only (configured by the installation)');
+        if (body.name !== current.name) throw conflict('The name of an environment cannot be changed');
+        const inUse = await prisma.revisionDeployment.findMany({
+          where: { environmentId: current.id },
+          select: { vhost: true },
+        });
+        const hosts = new Set(body.vhosts.map((v) => v.host));
+        const orphaned = inUse.find((d) => !hosts.has(d.vhost));
+        if (orphaned)
+          throw conflict(
+            `APIs are deployed on the vhost '${orphaned.vhost}': undeploy them before removing it`,
+          );
+        const row = await prisma.gatewayEnvironment.update({ where: { id: current.id }, data: data(body) });
+        return { status: 200, body: dto(row) };
+      },
+    }),
+    operation({
+      method: 'delete',
+      path: '/environments/{environmentId}',
+      operationId: 'removeEnvironment',
+      summary: 'Delete a gateway environment nothing is deployed to',
+      tag,
+      access: [Scopes.admin],
+      params,
+      responses: { 200: { description: 'Deleted' } },
+      async handle({ params: p }) {
+        const current = await find(p.environmentId!);
+        if (current.isReadOnly)
+          throw conflict('This environment is read-only (configured by the installation)');
+        const deployed = await prisma.revisionDeployment.count({ where: { environmentId: current.id } });
+        if (deployed)
+          throw conflict(`${deployed} API(s) are deployed to this environment: undeploy them first`);
+        await prisma.gatewayEnvironment.delete({ where: { id: current.id } });
+        return { status: 200 };
+      },
+    }),
+  ] as OperationSpec<never, never>[];
+}

@@ -1,0 +1,519 @@
+/** Throttling policies (subscription, application, advanced with conditional groups), WSO2's admin shape. */
+import { Scopes, type GatewayCondition } from '@apim/contracts';
+import { appendGatewayEvent, type Prisma, type PolicyType, type TransactionClient } from '@apim/db';
+import type { AppContext } from '../context.js';
+import { gatewayPolicy } from '../events/gateway-views.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+
+const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
+const ipAddress: JsonSchema = { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] };
+
+const requestCountLimit: JsonSchema = {
+  type: 'object',
+  required: ['timeUnit', 'unitTime', 'requestCount'],
+  properties: {
+    timeUnit: { enum: TIME_UNITS },
+    unitTime: { type: 'integer', minimum: 1 },
+    requestCount: { type: 'integer', minimum: 1 },
+  },
+};
+const bandwidthLimit: JsonSchema = {
+  type: 'object',
+  required: ['timeUnit', 'unitTime', 'dataAmount', 'dataUnit'],
+  properties: {
+    timeUnit: { enum: TIME_UNITS },
+    unitTime: { type: 'integer', minimum: 1 },
+    dataAmount: { type: 'integer', minimum: 1 },
+    dataUnit: { enum: ['KB', 'MB'] },
+  },
+};
+
+export const policySchemas: Record<string, JsonSchema> = {
+  ThrottleLimit: {
+    type: 'object',
+    required: ['type'],
+    description:
+      "WSO2's limit; type UNLIMITED (no quota) is this product's addition, used by the built-in Unlimited tiers",
+    properties: {
+      type: { enum: ['REQUESTCOUNTLIMIT', 'BANDWIDTHLIMIT', 'UNLIMITED'] },
+      requestCount: requestCountLimit,
+      bandwidth: bandwidthLimit,
+    },
+  },
+  ThrottleCondition: {
+    type: 'object',
+    required: ['type'],
+    properties: {
+      type: { enum: ['HEADERCONDITION', 'IPCONDITION', 'JWTCLAIMSCONDITION', 'QUERYPARAMETERCONDITION'] },
+      invertCondition: { type: 'boolean' },
+      headerCondition: {
+        type: 'object',
+        required: ['headerName', 'headerValue'],
+        properties: { headerName: { type: 'string', minLength: 1 }, headerValue: { type: 'string' } },
+      },
+      ipCondition: {
+        type: 'object',
+        required: ['ipConditionType'],
+        properties: {
+          ipConditionType: { enum: ['IPSPECIFIC', 'IPRANGE'] },
+          specificIP: ipAddress,
+          startingIP: ipAddress,
+          endingIP: ipAddress,
+        },
+      },
+      jwtClaimsCondition: {
+        type: 'object',
+        required: ['claimUrl', 'attribute'],
+        properties: { claimUrl: { type: 'string', minLength: 1 }, attribute: { type: 'string' } },
+      },
+      queryParameterCondition: {
+        type: 'object',
+        required: ['parameterName', 'parameterValue'],
+        properties: { parameterName: { type: 'string', minLength: 1 }, parameterValue: { type: 'string' } },
+      },
+    },
+  },
+  ThrottlePolicy: {
+    type: 'object',
+    required: ['policyName', 'defaultLimit'],
+    properties: {
+      policyId: { type: 'string', readOnly: true },
+      policyName: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_.-]+$' },
+      displayName: { type: 'string' },
+      description: { type: 'string', maxLength: 1024 },
+      isDeployed: { type: 'boolean', readOnly: true },
+      type: { type: 'string', readOnly: true },
+      defaultLimit: ref('ThrottleLimit'),
+      rateLimitCount: { type: ['integer', 'null'], minimum: 1 },
+      rateLimitTimeUnit: { enum: ['sec', 'min', null] },
+      stopOnQuotaReach: { type: 'boolean' },
+      billingPlan: { enum: ['FREE', 'COMMERCIAL'] },
+      customAttributes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'value'],
+          properties: { name: { type: 'string' }, value: { type: 'string' } },
+        },
+      },
+      conditionalGroups: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['conditions', 'limit'],
+          properties: {
+            description: { type: 'string' },
+            conditions: { type: 'array', items: ref('ThrottleCondition'), minItems: 1 },
+            limit: ref('ThrottleLimit'),
+          },
+        },
+      },
+    },
+  },
+  ThrottlePolicyList: {
+    type: 'object',
+    properties: { count: { type: 'integer' }, list: { type: 'array', items: ref('ThrottlePolicy') } },
+  },
+};
+
+interface LimitDto {
+  type: 'REQUESTCOUNTLIMIT' | 'BANDWIDTHLIMIT' | 'UNLIMITED';
+  requestCount?: { timeUnit: string; unitTime: number; requestCount: number };
+  bandwidth?: { timeUnit: string; unitTime: number; dataAmount: number; dataUnit: string };
+}
+interface ConditionDto {
+  type: 'HEADERCONDITION' | 'IPCONDITION' | 'JWTCLAIMSCONDITION' | 'QUERYPARAMETERCONDITION';
+  invertCondition?: boolean;
+  headerCondition?: { headerName: string; headerValue: string };
+  ipCondition?: {
+    ipConditionType: 'IPSPECIFIC' | 'IPRANGE';
+    specificIP?: string;
+    startingIP?: string;
+    endingIP?: string;
+  };
+  jwtClaimsCondition?: { claimUrl: string; attribute: string };
+  queryParameterCondition?: { parameterName: string; parameterValue: string };
+}
+interface PolicyDto {
+  policyName: string;
+  displayName?: string;
+  description?: string;
+  defaultLimit: LimitDto;
+  rateLimitCount?: number | null;
+  rateLimitTimeUnit?: 'sec' | 'min' | null;
+  stopOnQuotaReach?: boolean;
+  billingPlan?: string;
+  customAttributes?: Array<{ name: string; value: string }>;
+  conditionalGroups?: Array<{ description?: string; conditions: ConditionDto[]; limit: LimitDto }>;
+}
+
+function limitFields(limit: LimitDto, where: string) {
+  if (limit.type === 'REQUESTCOUNTLIMIT') {
+    if (!limit.requestCount) throw badRequest(`${where}: a REQUESTCOUNTLIMIT needs 'requestCount'`);
+    const r = limit.requestCount;
+    return {
+      quotaType: 'REQUESTCOUNT' as const,
+      requestCount: r.requestCount,
+      dataAmount: null,
+      dataUnit: null,
+      unitTime: r.unitTime,
+      timeUnit: r.timeUnit,
+    };
+  }
+  if (limit.type === 'BANDWIDTHLIMIT') {
+    if (!limit.bandwidth) throw badRequest(`${where}: a BANDWIDTHLIMIT needs 'bandwidth'`);
+    const b = limit.bandwidth;
+    return {
+      quotaType: 'BANDWIDTH' as const,
+      requestCount: null,
+      dataAmount: b.dataAmount,
+      dataUnit: b.dataUnit,
+      unitTime: b.unitTime,
+      timeUnit: b.timeUnit,
+    };
+  }
+  return {
+    quotaType: 'UNLIMITED' as const,
+    requestCount: null,
+    dataAmount: null,
+    dataUnit: null,
+    unitTime: 1,
+    timeUnit: 'min',
+  };
+}
+
+type LimitRow = Pick<
+  Prisma.ThrottlingPolicyGetPayload<object>,
+  'quotaType' | 'requestCount' | 'dataAmount' | 'dataUnit' | 'unitTime' | 'timeUnit'
+>;
+
+function limitDto(row: LimitRow): LimitDto {
+  if (row.quotaType === 'REQUESTCOUNT')
+    return {
+      type: 'REQUESTCOUNTLIMIT',
+      requestCount: { timeUnit: row.timeUnit, unitTime: row.unitTime, requestCount: row.requestCount ?? 0 },
+    };
+  if (row.quotaType === 'BANDWIDTH')
+    return {
+      type: 'BANDWIDTHLIMIT',
+      bandwidth: {
+        timeUnit: row.timeUnit,
+        unitTime: row.unitTime,
+        dataAmount: row.dataAmount ?? 0,
+        dataUnit: row.dataUnit ?? 'KB',
+      },
+    };
+  return { type: 'UNLIMITED' };
+}
+
+function conditionFromDto(c: ConditionDto, where: string): GatewayCondition {
+  const invertCondition = c.invertCondition ?? false;
+  const need = <T>(v: T | undefined, field: string): T => {
+    if (v === undefined) throw badRequest(`${where}: a ${c.type} needs '${field}'`);
+    return v;
+  };
+  switch (c.type) {
+    case 'HEADERCONDITION': {
+      const h = need(c.headerCondition, 'headerCondition');
+      return {
+        type: 'HEADERCONDITION',
+        invertCondition,
+        name: h.headerName.toLowerCase(),
+        value: h.headerValue,
+      };
+    }
+    case 'QUERYPARAMETERCONDITION': {
+      const q = need(c.queryParameterCondition, 'queryParameterCondition');
+      return {
+        type: 'QUERYPARAMETERCONDITION',
+        invertCondition,
+        name: q.parameterName,
+        value: q.parameterValue,
+      };
+    }
+    case 'JWTCLAIMSCONDITION': {
+      const j = need(c.jwtClaimsCondition, 'jwtClaimsCondition');
+      try {
+        new RegExp(j.attribute);
+      } catch {
+        throw badRequest(`${where}: the claim value '${j.attribute}' is not a valid regular expression`);
+      }
+      return { type: 'JWTCLAIMSCONDITION', invertCondition, name: j.claimUrl, value: j.attribute };
+    }
+    case 'IPCONDITION': {
+      const ip = need(c.ipCondition, 'ipCondition');
+      if (ip.ipConditionType === 'IPSPECIFIC')
+        return {
+          type: 'IPCONDITION',
+          invertCondition,
+          specificIp: need(ip.specificIP, 'ipCondition.specificIP'),
+        };
+      return {
+        type: 'IPRANGECONDITION',
+        invertCondition,
+        startingIp: need(ip.startingIP, 'ipCondition.startingIP'),
+        endingIp: need(ip.endingIP, 'ipCondition.endingIP'),
+      };
+    }
+  }
+}
+
+function conditionDto(c: GatewayCondition): ConditionDto {
+  const base = { invertCondition: c.invertCondition };
+  switch (c.type) {
+    case 'HEADERCONDITION':
+      return {
+        ...base,
+        type: c.type,
+        headerCondition: { headerName: c.name ?? '', headerValue: c.value ?? '' },
+      };
+    case 'QUERYPARAMETERCONDITION':
+      return {
+        ...base,
+        type: c.type,
+        queryParameterCondition: { parameterName: c.name ?? '', parameterValue: c.value ?? '' },
+      };
+    case 'JWTCLAIMSCONDITION':
+      return {
+        ...base,
+        type: c.type,
+        jwtClaimsCondition: { claimUrl: c.name ?? '', attribute: c.value ?? '' },
+      };
+    case 'IPCONDITION':
+      return {
+        ...base,
+        type: 'IPCONDITION',
+        ipCondition: { ipConditionType: 'IPSPECIFIC', specificIP: c.specificIp },
+      };
+    case 'IPRANGECONDITION':
+      return {
+        ...base,
+        type: 'IPCONDITION',
+        ipCondition: { ipConditionType: 'IPRANGE', startingIP: c.startingIp, endingIP: c.endingIp },
+      };
+  }
+}
+
+const TYPE_NAMES: Record<PolicyType, string> = {
+  SUBSCRIPTION: 'SubscriptionThrottlePolicy',
+  APPLICATION: 'ApplicationThrottlePolicy',
+  ADVANCED: 'AdvancedThrottlePolicy',
+};
+
+type PolicyRow = Prisma.ThrottlingPolicyGetPayload<{ include: { conditionalGroups: true } }>;
+
+function policyDto(p: PolicyRow) {
+  return {
+    policyId: p.id,
+    policyName: p.name,
+    displayName: p.displayName ?? p.name,
+    description: p.description ?? '',
+    isDeployed: true,
+    type: TYPE_NAMES[p.type],
+    defaultLimit: limitDto(p),
+    ...(p.type === 'SUBSCRIPTION'
+      ? {
+          rateLimitCount: p.rateLimitCount,
+          rateLimitTimeUnit: p.rateLimitTimeUnit,
+          stopOnQuotaReach: p.stopOnQuotaReach,
+          billingPlan: p.billingPlan,
+          customAttributes: (p.customAttributes as unknown[] | null) ?? [],
+        }
+      : {}),
+    ...(p.type === 'ADVANCED'
+      ? {
+          conditionalGroups: [...p.conditionalGroups]
+            .sort((a, b) => a.position - b.position)
+            .map((g) => ({
+              description: g.description ?? '',
+              conditions: (g.conditions as unknown as GatewayCondition[]).map(conditionDto),
+              limit: limitDto(g),
+            })),
+        }
+      : {}),
+  };
+}
+
+async function inUse(tx: TransactionClient, p: PolicyRow): Promise<string | undefined> {
+  if (p.type === 'SUBSCRIPTION') {
+    const apis = await tx.api.count({ where: { subscriptionPolicies: { has: p.name } } });
+    const subs = await tx.subscription.count({ where: { throttlingPolicy: p.name } });
+    if (apis + subs) return `${apis} API(s) and ${subs} subscription(s) use it`;
+  } else if (p.type === 'APPLICATION') {
+    const apps = await tx.application.count({ where: { throttlingPolicy: p.name } });
+    if (apps) return `${apps} application(s) use it`;
+  } else {
+    const apis = await tx.api.count({ where: { apiThrottlingPolicy: p.name } });
+    const ops = await tx.apiOperation.count({ where: { throttlingPolicy: p.name } });
+    if (apis + ops) return `${apis} API(s) and ${ops} resource(s) use it`;
+  }
+  return undefined;
+}
+
+export function policyOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
+  const levels: Array<[string, PolicyType]> = [
+    ['subscription', 'SUBSCRIPTION'],
+    ['application', 'APPLICATION'],
+    ['advanced', 'ADVANCED'],
+  ];
+  const view = [Scopes.tierView, Scopes.tierManage, Scopes.admin];
+  const manage = [Scopes.tierManage, Scopes.admin];
+
+  function rowData(type: PolicyType, dto: PolicyDto) {
+    return {
+      displayName: dto.displayName ?? dto.policyName,
+      description: dto.description ?? null,
+      ...limitFields(dto.defaultLimit, 'defaultLimit'),
+      rateLimitCount: type === 'SUBSCRIPTION' ? (dto.rateLimitCount ?? null) : null,
+      rateLimitTimeUnit:
+        type === 'SUBSCRIPTION' && dto.rateLimitCount ? (dto.rateLimitTimeUnit ?? 'sec') : null,
+      stopOnQuotaReach: dto.stopOnQuotaReach ?? true,
+      billingPlan: dto.billingPlan ?? 'FREE',
+      customAttributes: (dto.customAttributes ?? []) as Prisma.InputJsonValue,
+    };
+  }
+
+  async function writeGroups(tx: TransactionClient, type: PolicyType, policyId: string, dto: PolicyDto) {
+    await tx.conditionalGroup.deleteMany({ where: { policyId } });
+    if (type !== 'ADVANCED') {
+      if (dto.conditionalGroups?.length) throw badRequest('Only advanced policies have conditional groups');
+      return;
+    }
+    for (const [position, g] of (dto.conditionalGroups ?? []).entries()) {
+      await tx.conditionalGroup.create({
+        data: {
+          policyId,
+          position,
+          description: g.description ?? null,
+          conditions: g.conditions.map((c, i) =>
+            conditionFromDto(c, `conditionalGroups[${position}].conditions[${i}]`),
+          ) as unknown as Prisma.InputJsonValue,
+          ...limitFields(g.limit, `conditionalGroups[${position}].limit`),
+        },
+      });
+    }
+  }
+
+  async function publish(tx: TransactionClient, id: string) {
+    const row = await tx.throttlingPolicy.findUniqueOrThrow({
+      where: { id },
+      include: { conditionalGroups: true },
+    });
+    await appendGatewayEvent(tx, 'POLICY_UPSERTED', { policy: gatewayPolicy(row) });
+    return policyDto(row);
+  }
+
+  return levels.flatMap(([level, type]) => {
+    const find = async (tx: TransactionClient | typeof prisma, policyId: string) => {
+      const p = await tx.throttlingPolicy.findFirst({
+        where: { id: policyId, type },
+        include: { conditionalGroups: true },
+      });
+      if (!p) throw notFound('Throttling policy');
+      return p;
+    };
+    const tag = `Throttling Policies (${level})`;
+    const params = { policyId: { type: 'string', format: 'uuid' } };
+    return [
+      operation({
+        method: 'get',
+        path: `/throttling/policies/${level}`,
+        operationId: `getAll${TYPE_NAMES[type]}s`,
+        summary: `List ${level} throttling policies`,
+        tag,
+        access: view,
+        responses: { 200: { description: 'Policies', schema: ref('ThrottlePolicyList') } },
+        async handle() {
+          const rows = await prisma.throttlingPolicy.findMany({
+            where: { type },
+            include: { conditionalGroups: true },
+            orderBy: { name: 'asc' },
+          });
+          return { status: 200, body: { count: rows.length, list: rows.map(policyDto) } };
+        },
+      }),
+      operation<PolicyDto>({
+        method: 'post',
+        path: `/throttling/policies/${level}`,
+        operationId: `add${TYPE_NAMES[type]}`,
+        summary: `Create a ${level} throttling policy`,
+        tag,
+        access: manage,
+        body: ref('ThrottlePolicy'),
+        responses: { 201: { description: 'Created', schema: ref('ThrottlePolicy') } },
+        async handle({ body }) {
+          const dto = await prisma
+            .$transaction(async (tx) => {
+              const created = await tx.throttlingPolicy.create({
+                data: { type, name: body.policyName, ...rowData(type, body) },
+              });
+              await writeGroups(tx, type, created.id, body);
+              return publish(tx, created.id);
+            })
+            .catch((e: { code?: string }) => {
+              throw e.code === 'P2002'
+                ? conflict(`A ${level} policy named '${body.policyName}' already exists`)
+                : e;
+            });
+          return { status: 201, body: dto };
+        },
+      }),
+      operation({
+        method: 'get',
+        path: `/throttling/policies/${level}/{policyId}`,
+        operationId: `get${TYPE_NAMES[type]}`,
+        summary: `One ${level} throttling policy`,
+        tag,
+        access: view,
+        params,
+        responses: { 200: { description: 'The policy', schema: ref('ThrottlePolicy') } },
+        async handle({ params: p }) {
+          return { status: 200, body: policyDto(await find(prisma, p.policyId!)) };
+        },
+      }),
+      operation<PolicyDto>({
+        method: 'put',
+        path: `/throttling/policies/${level}/{policyId}`,
+        operationId: `update${TYPE_NAMES[type]}`,
+        summary: `Change a ${level} throttling policy (its name stays)`,
+        tag,
+        access: manage,
+        params,
+        body: ref('ThrottlePolicy'),
+        responses: { 200: { description: 'The policy', schema: ref('ThrottlePolicy') } },
+        async handle({ params: p, body }) {
+          const dto = await prisma.$transaction(async (tx) => {
+            const current = await find(tx, p.policyId!);
+            if (body.policyName !== current.name) throw badRequest('The name of a policy cannot be changed');
+            await tx.throttlingPolicy.update({ where: { id: current.id }, data: rowData(type, body) });
+            await writeGroups(tx, type, current.id, body);
+            return publish(tx, current.id);
+          });
+          return { status: 200, body: dto };
+        },
+      }),
+      operation({
+        method: 'delete',
+        path: `/throttling/policies/${level}/{policyId}`,
+        operationId: `remove${TYPE_NAMES[type]}`,
+        summary: `Delete a ${level} throttling policy nothing uses`,
+        tag,
+        access: manage,
+        params,
+        responses: { 200: { description: 'Deleted' } },
+        async handle({ params: p }) {
+          await prisma.$transaction(async (tx) => {
+            const current = await find(tx, p.policyId!);
+            if (current.builtIn) throw conflict('Built-in policies cannot be deleted');
+            const usage = await inUse(tx, current);
+            if (usage) throw conflict(`The policy cannot be deleted: ${usage}`);
+            await tx.throttlingPolicy.delete({ where: { id: current.id } });
+            await appendGatewayEvent(tx, 'POLICY_DELETED', { type, name: current.name });
+          });
+          return { status: 200 };
+        },
+      }),
+    ] as OperationSpec<never, never>[];
+  });
+}

@@ -1,0 +1,152 @@
+/** Applications of the developer portal: created (maybe pending approval), changed, deleted. */
+import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
+import type { Logger } from '@apim/service';
+import { gatewayApplication } from '../events/gateway-views.js';
+import type { Principal } from '../http/auth.js';
+import { badRequest, conflict } from '../http/errors.js';
+import { needsApproval } from '../jobs/workflows.js';
+import type { KeyManagerClient } from '../keys/key-manager-client.js';
+import { ownedApplication } from './access.js';
+
+export interface ApplicationInput {
+  name: string;
+  throttlingPolicy: string;
+  description?: string | null;
+  tokenType?: 'JWT' | 'OAUTH';
+  attributes?: Record<string, string>;
+}
+
+type AppRow = Prisma.ApplicationGetPayload<{ include: { owner: true } }>;
+
+export function applicationDto(app: AppRow, extra: { subscriptionCount?: number; keys?: unknown[] } = {}) {
+  return {
+    applicationId: app.id,
+    name: app.name,
+    throttlingPolicy: app.throttlingPolicy,
+    description: app.description,
+    tokenType: app.tokenType === 'OPAQUE' ? 'OAUTH' : 'JWT',
+    status: app.status,
+    groups: [],
+    subscriptionCount: extra.subscriptionCount ?? 0,
+    keys: extra.keys ?? [],
+    attributes: (app.attributes as Record<string, string> | null) ?? {},
+    owner: app.owner.username,
+    createdTime: app.createdAt.toISOString(),
+    updatedTime: app.updatedAt.toISOString(),
+  };
+}
+
+async function checkTier(prisma: PrismaClient | TransactionClient, name: string) {
+  const tier = await prisma.throttlingPolicy.findUnique({
+    where: { type_name: { type: 'APPLICATION', name } },
+  });
+  if (!tier) throw badRequest(`'${name}' is not an application throttling policy`);
+}
+
+const nameTaken = (name: string) => (e: { code?: string }) => {
+  throw e.code === 'P2002' ? conflict(`You already have an application named '${name}'`) : e;
+};
+
+export async function createApplication(prisma: PrismaClient, principal: Principal, input: ApplicationInput) {
+  return prisma
+    .$transaction(async (tx) => {
+      await checkTier(tx, input.throttlingPolicy);
+      const pending = await needsApproval(tx, 'APPLICATION_CREATION');
+      const app = await tx.application.create({
+        data: {
+          name: input.name,
+          ownerId: principal.userId,
+          description: input.description ?? null,
+          throttlingPolicy: input.throttlingPolicy,
+          tokenType: input.tokenType === 'OAUTH' ? 'OPAQUE' : 'JWT',
+          status: pending ? 'CREATED' : 'APPROVED',
+          attributes: input.attributes ?? {},
+        },
+        include: { owner: true },
+      });
+      if (pending)
+        await tx.workflow.create({
+          data: {
+            type: 'APPLICATION_CREATION',
+            referenceId: app.id,
+            createdById: principal.userId,
+            properties: {
+              applicationName: app.name,
+              owner: principal.username,
+              throttlingPolicy: app.throttlingPolicy,
+            },
+          },
+        });
+      await appendGatewayEvent(tx, 'APPLICATION_UPSERTED', { application: gatewayApplication(app) });
+      return app;
+    })
+    .catch(nameTaken(input.name));
+}
+
+export async function updateApplication(
+  prisma: PrismaClient,
+  principal: Principal,
+  applicationId: string,
+  input: ApplicationInput,
+) {
+  return prisma
+    .$transaction(async (tx) => {
+      await ownedApplication(tx, principal, applicationId);
+      await checkTier(tx, input.throttlingPolicy);
+      const app = await tx.application.update({
+        where: { id: applicationId },
+        data: {
+          name: input.name,
+          description: input.description ?? null,
+          throttlingPolicy: input.throttlingPolicy,
+          tokenType: input.tokenType === 'OAUTH' ? 'OPAQUE' : 'JWT',
+          attributes: input.attributes ?? {},
+        },
+        include: { owner: true },
+      });
+      await appendGatewayEvent(tx, 'APPLICATION_UPSERTED', { application: gatewayApplication(app) });
+      return app;
+    })
+    .catch(nameTaken(input.name));
+}
+
+/**
+ * Deletes the application with its subscriptions and keys (gateways told of each), then removes
+ * its OAuth clients from the key manager.
+ */
+export async function deleteApplication(
+  prisma: PrismaClient,
+  keyManager: KeyManagerClient,
+  log: Logger,
+  principal: Principal,
+  applicationId: string,
+) {
+  const clients = await prisma.$transaction(async (tx) => {
+    const app = await ownedApplication(tx, principal, applicationId);
+    const [subs, keys] = await Promise.all([
+      tx.subscription.findMany({ where: { applicationId: app.id } }),
+      tx.applicationKey.findMany({ where: { applicationId: app.id } }),
+    ]);
+    await tx.application.delete({ where: { id: app.id } });
+    await tx.workflow.updateMany({
+      where: { referenceId: app.id, status: 'CREATED' },
+      data: { status: 'REJECTED', comment: 'application deleted' },
+    });
+    for (const s of subs)
+      await appendGatewayEvent(tx, 'SUBSCRIPTION_DELETED', {
+        subscriptionId: s.id,
+        applicationId: app.id,
+        apiId: s.apiId,
+      });
+    for (const k of keys) await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', { consumerKey: k.consumerKey });
+    await appendGatewayEvent(tx, 'APPLICATION_DELETED', { applicationId: app.id });
+    return keys.map((k) => k.consumerKey);
+  });
+  for (const clientId of clients) {
+    // Gateways already refuse the client (its key mapping is gone); a client the key manager
+    // could not delete now is only clutter, so log it rather than fail the request.
+    await keyManager
+      .deleteClient(clientId)
+      .catch((err: unknown) => log.warn({ err, clientId }, 'could not delete OAuth client'));
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The whole path over HTTP with the real key manager: import Swagger Petstore v3, revise, deploy,
+ * publish; a subscriber signs up, creates an application, generates keys, subscribes on Gold and
+ * gets a token; the gateway event log holds the expected events in order.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { StartedKeyManager } from '@apim/key-manager/testing';
+import { repoRoot } from '@apim/db';
+import { ADMIN, importForm, PETSTORE_YAML, restClient, startTestBed, type TestBed } from '../test-support.js';
+
+const PUB = '/api/am/publisher/v4';
+const DEV = '/api/am/devportal/v3';
+const petstore3 = path.resolve(repoRoot, '../shared/corpora/openapi/swagger-petstore3-openapi.yaml');
+
+let km: StartedKeyManager;
+let bed: TestBed;
+let call: ReturnType<typeof restClient>;
+
+beforeAll(async () => {
+  bed = await startTestBed({ keyManager: true });
+  km = bed.km!;
+  call = restClient(bed.cp.url);
+});
+afterAll(async () => bed?.close());
+
+describe('publish, sign up, subscribe and get a token', () => {
+  it('runs end to end and logs the gateway events in order', async () => {
+    const startId = (await bed.prisma.gatewayEvent.findFirst({ orderBy: { id: 'desc' } }))?.id ?? 0n;
+    const spec = existsSync(petstore3) ? readFileSync(petstore3, 'utf8') : PETSTORE_YAML;
+
+    const imported = await call<{ id: string }>('POST', `${PUB}/apis/import-openapi`, {
+      as: ADMIN,
+      form: importForm(
+        {
+          additionalProperties: JSON.stringify({
+            name: 'SwaggerPetstore',
+            context: '/petstore',
+            version: '1.0.0',
+            policies: ['Gold', 'Bronze'],
+          }),
+        },
+        [{ name: 'openapi.yaml', text: spec }],
+      ),
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const apiId = imported.body.id;
+    const rev = await call<{ id: string }>('POST', `${PUB}/apis/${apiId}/revisions`, {
+      as: ADMIN,
+      json: { description: 'v1' },
+    });
+    expect(rev.status).toBe(201);
+    expect(
+      (
+        await call('POST', `${PUB}/apis/${apiId}/deploy-revision?revisionId=${rev.body.id}`, {
+          as: ADMIN,
+          json: [{ name: 'Default' }],
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await call('POST', `${PUB}/apis/change-lifecycle?apiId=${apiId}&action=Publish`, { as: ADMIN }))
+        .status,
+    ).toBe(200);
+
+    // anonymous visitors see the published API; it names the gateway URL, not the backend
+    const catalog = await call<{ list: Array<{ id: string }> }>(
+      'GET',
+      `${DEV}/apis?query=${encodeURIComponent('context:/petstore')}`,
+    );
+    expect(catalog.body.list.map((a) => a.id)).toEqual([apiId]);
+    const doc = await call<{ servers: Array<{ url: string }> }>('GET', `${DEV}/apis/${apiId}/swagger`);
+    expect(doc.body.servers.map((s) => s.url)).toContain('http://localhost:8280/petstore/1.0.0');
+    expect(JSON.stringify(doc.body)).not.toContain('x-wso2-production-endpoints');
+
+    const dev = { username: 'dana', password: 'dana-password-1' };
+    const signUp = await call<{ roles: string[] }>('POST', `${DEV}/me/sign-up`, {
+      json: { ...dev, email: 'dana@example.com' },
+    });
+    expect(signUp.status).toBe(201);
+    expect(signUp.body.roles).toEqual(['subscriber']);
+    expect((await call('POST', `${DEV}/me/sign-up`, { json: dev })).status).toBe(409);
+
+    const app = await call<{ applicationId: string; status: string }>('POST', `${DEV}/applications`, {
+      as: dev,
+      json: { name: 'PetClient', throttlingPolicy: '50PerMin', tokenType: 'JWT' },
+    });
+    expect(app.status).toBe(201);
+    expect(app.body.status).toBe('APPROVED');
+    const appId = app.body.applicationId;
+
+    const keys = await call<{
+      keyMappingId: string;
+      consumerKey: string;
+      consumerSecret: string;
+      supportedGrantTypes: string[];
+    }>('POST', `${DEV}/applications/${appId}/generate-keys`, {
+      as: dev,
+      json: { keyType: 'PRODUCTION', grantTypesToBeSupported: ['client_credentials'], validityTime: '1800' },
+    });
+    expect(keys.status, JSON.stringify(keys.body)).toBe(200);
+    expect(keys.body.consumerSecret).toBeTruthy();
+    expect(keys.body.supportedGrantTypes).toEqual(['client_credentials']);
+    const again = await call('POST', `${DEV}/applications/${appId}/generate-keys`, {
+      as: dev,
+      json: { keyType: 'PRODUCTION' },
+    });
+    expect(again.status).toBe(409);
+    const listed = await call<{ list: Array<Record<string, unknown>> }>(
+      'GET',
+      `${DEV}/applications/${appId}/oauth-keys`,
+      { as: dev },
+    );
+    expect(listed.body.list).toHaveLength(1);
+    expect(listed.body.list[0]).not.toHaveProperty('consumerSecret');
+
+    const sub = await call<{ subscriptionId: string; status: string }>('POST', `${DEV}/subscriptions`, {
+      as: dev,
+      json: { applicationId: appId, apiId, throttlingPolicy: 'Gold' },
+    });
+    expect(sub.status).toBe(201);
+    expect(sub.body.status).toBe('UNBLOCKED');
+    const wrongTier = await call('POST', `${DEV}/subscriptions`, {
+      as: dev,
+      json: { applicationId: appId, apiId, throttlingPolicy: 'Silver' },
+    });
+    expect(wrongTier.status).toBe(400);
+
+    const token = await call<{ accessToken: string; validityTime: number }>(
+      'POST',
+      `${DEV}/applications/${appId}/oauth-keys/${keys.body.keyMappingId}/generate-token`,
+      { as: dev, json: { consumerSecret: keys.body.consumerSecret, scopes: [] } },
+    );
+    expect(token.status, JSON.stringify(token.body)).toBe(200);
+    expect(token.body.validityTime).toBe(1800);
+    const { payload } = await jwtVerify(token.body.accessToken, createRemoteJWKSet(new URL(km.jwksUri)), {
+      issuer: km.issuer,
+      audience: 'apim-gateway',
+    });
+    expect(payload).toMatchObject({
+      client_id: keys.body.consumerKey,
+      keytype: 'PRODUCTION',
+      application: { id: appId },
+    });
+    const badSecret = await call('POST', `${DEV}/applications/${appId}/keys/PRODUCTION/generate-token`, {
+      as: dev,
+      json: { consumerSecret: 'wrong' },
+    });
+    expect(badSecret.status).toBe(400);
+
+    const events = await bed.prisma.gatewayEvent.findMany({
+      where: { id: { gt: startId } },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      'API_DEPLOYED',
+      'API_STATUS_CHANGED',
+      'APPLICATION_UPSERTED',
+      'KEY_MAPPING_UPSERTED',
+      'SUBSCRIPTION_UPSERTED',
+    ]);
+    expect(events[2]!.payload).toMatchObject({
+      application: { id: appId, ownerName: 'dana', throttlingPolicy: '50PerMin', status: 'APPROVED' },
+    });
+    expect(events[3]!.payload).toEqual({
+      keyMapping: { consumerKey: keys.body.consumerKey, applicationId: appId, keyType: 'PRODUCTION' },
+    });
+    expect(events[4]!.payload).toMatchObject({
+      subscription: { applicationId: appId, apiId, throttlingPolicy: 'Gold', status: 'UNBLOCKED' },
+    });
+  });
+
+  it('accepts bearer tokens from the key manager, with the scopes of the token', async () => {
+    const res = await fetch(`${km.url}/internal/v1/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${km.internalSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientName: 'cli', grantTypes: ['password'], allowPasswordGrant: true }),
+    });
+    const client = (await res.json()) as { clientId: string; clientSecret: string };
+    const tokenFor = async (scope: string) => {
+      const r = await fetch(`${km.url}/oauth2/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          username: ADMIN.username,
+          password: ADMIN.password,
+          scope,
+        }),
+      });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { access_token: string }).access_token;
+    };
+    const viewOnly = await tokenFor('apim:api_view');
+    const list = await fetch(`${bed.cp.url}${PUB}/apis`, {
+      headers: { authorization: `Bearer ${viewOnly}` },
+    });
+    expect(list.status).toBe(200);
+    const create = await fetch(`${bed.cp.url}${PUB}/apis`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewOnly}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'T', context: '/t', version: '1' }),
+    });
+    expect(create.status).toBe(403);
+    const forged = await fetch(`${bed.cp.url}${PUB}/apis`, {
+      headers: { authorization: `Bearer ${viewOnly.slice(0, -4)}AAAA` },
+    });
+    expect(forged.status).toBe(401);
+  });
+});

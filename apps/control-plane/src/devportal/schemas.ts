@@ -1,0 +1,187 @@
+/** JSON Schemas of the developer portal API, with WSO2's field names. */
+import { listOf } from '../http/paging.js';
+import { ref, type JsonSchema } from '../http/rest-api.js';
+import { email, username } from '../admin/users.js';
+
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: str } as const;
+export const keyType = { enum: ['PRODUCTION', 'SANDBOX'] } as const;
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const;
+
+export const devportalSchemas: Record<string, JsonSchema> = {
+  APIInfo: {
+    type: 'object',
+    properties: {
+      id: str,
+      name: str,
+      description: { type: ['string', 'null'] },
+      context: str,
+      version: str,
+      type: str,
+      provider: str,
+      lifeCycleStatus: str,
+      isDefaultVersion: { type: 'boolean' },
+      tags: strings,
+      throttlingPolicies: strings,
+    },
+  },
+  APIList: listOf(ref('APIInfo')),
+  API: {
+    allOf: [
+      ref('APIInfo'),
+      {
+        type: 'object',
+        properties: {
+          tiers: { type: 'array', items: { type: 'object' } },
+          securityScheme: strings,
+          endpointURLs: { type: 'array', items: { type: 'object' } },
+          operations: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    ],
+  },
+  Application: {
+    type: 'object',
+    required: ['name', 'throttlingPolicy'],
+    properties: {
+      applicationId: { type: 'string', readOnly: true },
+      name: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 100,
+        pattern: '^[^~!@#;:%^*()+={}|\\\\<>"\',&/$\\[\\]]+$',
+      },
+      throttlingPolicy: { type: 'string', minLength: 1 },
+      description: { type: ['string', 'null'], maxLength: 512 },
+      tokenType: { enum: ['JWT', 'OAUTH'] },
+      status: { type: 'string', readOnly: true },
+      attributes: { type: 'object', additionalProperties: { type: 'string' } },
+      owner: { type: 'string', readOnly: true },
+      subscriptionCount: { type: 'integer', readOnly: true },
+      keys: { type: 'array', readOnly: true },
+      groups: strings,
+      createdTime: { type: 'string', readOnly: true },
+      updatedTime: { type: 'string', readOnly: true },
+    },
+  },
+  ApplicationList: listOf(ref('Application')),
+  ApplicationKeyGenerateRequest: {
+    type: 'object',
+    required: ['keyType'],
+    properties: {
+      keyType,
+      keyManager: str,
+      grantTypesToBeSupported: { type: 'array', items: { enum: [...GRANT_TYPES] }, minItems: 1 },
+      callbackUrl: { type: ['string', 'null'] },
+      scopes: strings,
+      validityTime: { type: ['string', 'integer'], pattern: '^[0-9]+$' },
+      additionalProperties: { type: 'object' },
+    },
+  },
+  ApplicationKey: {
+    type: 'object',
+    properties: {
+      keyMappingId: str,
+      keyManager: str,
+      consumerKey: str,
+      consumerSecret: { type: 'string', description: 'returned only when generated or regenerated' },
+      supportedGrantTypes: strings,
+      callbackUrl: { type: ['string', 'null'] },
+      keyState: str,
+      keyType: str,
+      mode: str,
+      additionalProperties: { type: 'object' },
+    },
+  },
+  ApplicationKeyUpdate: {
+    type: 'object',
+    properties: {
+      supportedGrantTypes: { type: 'array', items: { enum: [...GRANT_TYPES] }, minItems: 1 },
+      callbackUrl: { type: ['string', 'null'] },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          application_access_token_expiry_time: { type: ['string', 'integer'], pattern: '^[0-9]+$' },
+        },
+      },
+    },
+  },
+  ApplicationTokenGenerateRequest: {
+    type: 'object',
+    required: ['consumerSecret'],
+    properties: {
+      consumerSecret: { type: 'string', minLength: 1, maxLength: 512 },
+      validityPeriod: {
+        type: 'integer',
+        description: "ignored: a token lives as long as the key's validity time",
+      },
+      scopes: strings,
+      revokeToken: { type: ['string', 'null'] },
+      grantType: { enum: ['CLIENT_CREDENTIALS', 'client_credentials'] },
+      additionalProperties: { type: 'object' },
+    },
+  },
+  ApplicationToken: {
+    type: 'object',
+    properties: { accessToken: str, tokenScopes: strings, validityTime: { type: 'integer' } },
+  },
+  APIKeyGenerateRequest: {
+    type: 'object',
+    properties: {
+      validityPeriod: { type: 'integer', minimum: -1, description: 'seconds; -1 or 0: never expires' },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          permittedIP: { type: 'string', description: 'comma-separated IPs or CIDR ranges' },
+          permittedReferer: { type: 'string', description: 'comma-separated referrer patterns' },
+        },
+      },
+    },
+  },
+  APIKey: {
+    type: 'object',
+    properties: { keyName: str, apikey: str, validityTime: { type: 'integer' } },
+  },
+  APIKeyRevokeRequest: {
+    type: 'object',
+    required: ['apikey'],
+    properties: { apikey: { type: 'string', minLength: 1 } },
+  },
+  Subscription: {
+    type: 'object',
+    required: ['applicationId', 'apiId', 'throttlingPolicy'],
+    properties: {
+      subscriptionId: { type: 'string', readOnly: true },
+      applicationId: { type: 'string', format: 'uuid' },
+      apiId: { type: 'string', format: 'uuid' },
+      apiInfo: { ...ref('APIInfo'), readOnly: true },
+      throttlingPolicy: { type: 'string', minLength: 1 },
+      requestedThrottlingPolicy: { type: ['string', 'null'], readOnly: true },
+      status: { type: 'string', readOnly: true },
+    },
+  },
+  SubscriptionList: listOf(ref('Subscription')),
+  SignUp: {
+    type: 'object',
+    required: ['username', 'password'],
+    additionalProperties: false,
+    properties: {
+      username,
+      password: { type: 'string', minLength: 8, maxLength: 256 },
+      email,
+      displayName: { type: 'string', maxLength: 255 },
+    },
+  },
+  ThrottlingPolicy: {
+    type: 'object',
+    properties: {
+      name: str,
+      description: str,
+      policyLevel: str,
+      requestCount: { type: ['integer', 'null'] },
+      unitTime: { type: 'integer' },
+      timeUnit: str,
+      tierPlan: str,
+    },
+  },
+};

@@ -1,0 +1,253 @@
+/** Subscriptions: an application x an API x one of the API's tiers. */
+import { Scopes } from '@apim/contracts';
+import { appendGatewayEvent, type Prisma } from '@apim/db';
+import type { AppContext } from '../context.js';
+import { gatewaySubscription } from '../events/gateway-views.js';
+import { isAdmin, type Principal } from '../http/auth.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { page, pagingQuery, type Paging } from '../http/paging.js';
+import { operation, ref, type AuthedRequest, type OperationSpec } from '../http/rest-api.js';
+import { needsApproval } from '../jobs/workflows.js';
+import { ownedApplication } from './access.js';
+import { catalogInfo, visibleApi } from './catalog.js';
+
+const INCLUDE = { api: { include: { provider: { select: { username: true } } } } } as const;
+type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof INCLUDE }>;
+
+function dto(s: SubscriptionRow) {
+  return {
+    subscriptionId: s.id,
+    applicationId: s.applicationId,
+    apiId: s.apiId,
+    apiInfo: catalogInfo(s.api),
+    throttlingPolicy: s.throttlingPolicy,
+    requestedThrottlingPolicy: s.requestedThrottlingPolicy,
+    status: s.status,
+  };
+}
+
+interface SubscriptionInput {
+  applicationId: string;
+  apiId: string;
+  throttlingPolicy: string;
+}
+
+export function subscriptionOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
+  const access = [Scopes.subscribe, Scopes.subManage];
+  const principalOf = (r: { principal: unknown }) => (r as AuthedRequest<unknown, unknown>).principal;
+
+  async function ownedSubscription(principal: Principal, subscriptionId: string) {
+    const s = await prisma.subscription.findUnique({
+      where: { id: subscriptionId },
+      include: { ...INCLUDE, application: true },
+    });
+    if (!s || (s.application.ownerId !== principal.userId && !isAdmin(principal)))
+      throw notFound('Subscription');
+    return s;
+  }
+
+  return [
+    operation<unknown, Paging & { applicationId?: string; apiId?: string }>({
+      method: 'get',
+      path: '/subscriptions',
+      operationId: 'subscriptionsGet',
+      summary: 'Your subscriptions, of one application or to one API',
+      tag: 'Subscriptions',
+      access,
+      query: {
+        properties: {
+          ...pagingQuery,
+          applicationId: { type: 'string', format: 'uuid' },
+          apiId: { type: 'string', format: 'uuid' },
+        },
+      },
+      responses: { 200: { description: 'Subscriptions', schema: ref('SubscriptionList') } },
+      async handle(req) {
+        const { query } = req;
+        const principal = principalOf(req);
+        if (query.applicationId) await ownedApplication(prisma, principal, query.applicationId);
+        const where: Prisma.SubscriptionWhereInput = {
+          ...(query.applicationId ? { applicationId: query.applicationId } : {}),
+          ...(query.apiId ? { apiId: query.apiId } : {}),
+          ...(isAdmin(principal) ? {} : { application: { ownerId: principal.userId } }),
+        };
+        const [total, rows] = await Promise.all([
+          prisma.subscription.count({ where }),
+          prisma.subscription.findMany({
+            where,
+            include: INCLUDE,
+            orderBy: { createdAt: 'asc' },
+            skip: query.offset,
+            take: query.limit,
+          }),
+        ]);
+        const extra = Object.fromEntries(
+          Object.entries({ applicationId: query.applicationId, apiId: query.apiId }).filter(([, v]) => v),
+        ) as Record<string, string>;
+        return { status: 200, body: page('/subscriptions', rows.map(dto), total, query, extra) };
+      },
+    }),
+    operation<SubscriptionInput>({
+      method: 'post',
+      path: '/subscriptions',
+      operationId: 'subscriptionsPost',
+      summary: 'Subscribe an application to an API on one of its tiers',
+      tag: 'Subscriptions',
+      access,
+      body: ref('Subscription'),
+      responses: {
+        201: {
+          description: 'Created (status ON_HOLD while waiting for approval)',
+          schema: ref('Subscription'),
+        },
+      },
+      async handle(req) {
+        const { body } = req;
+        const principal = principalOf(req);
+        const app = await ownedApplication(prisma, principal, body.applicationId);
+        if (app.status !== 'APPROVED')
+          throw conflict(`The application is ${app.status}: it can subscribe once it is approved`);
+        const api = await visibleApi(prisma, principal, body.apiId);
+        if (api.lifecycleStatus !== 'PUBLISHED')
+          throw badRequest(`The API is ${api.lifecycleStatus}: only PUBLISHED APIs take new subscriptions`);
+        if (!api.subscriptionPolicies.includes(body.throttlingPolicy))
+          throw badRequest(
+            `'${body.throttlingPolicy}' is not one of the API's tiers: ${api.subscriptionPolicies.join(', ')}`,
+          );
+        const created = await prisma
+          .$transaction(async (tx) => {
+            const pending = await needsApproval(tx, 'SUBSCRIPTION_CREATION');
+            const s = await tx.subscription.create({
+              data: {
+                applicationId: app.id,
+                apiId: api.id,
+                throttlingPolicy: body.throttlingPolicy,
+                status: pending ? 'ON_HOLD' : 'UNBLOCKED',
+              },
+              include: INCLUDE,
+            });
+            if (pending)
+              await tx.workflow.create({
+                data: {
+                  type: 'SUBSCRIPTION_CREATION',
+                  referenceId: s.id,
+                  createdById: principal.userId,
+                  properties: {
+                    applicationName: app.name,
+                    apiName: api.name,
+                    apiVersion: api.version,
+                    throttlingPolicy: s.throttlingPolicy,
+                    subscriber: principal.username,
+                  },
+                },
+              });
+            await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(s) });
+            return s;
+          })
+          .catch((e: { code?: string }) => {
+            throw e.code === 'P2002' ? conflict('The application is already subscribed to this API') : e;
+          });
+        return {
+          status: 201,
+          body: dto(created),
+          headers: { location: `/api/am/devportal/v3/subscriptions/${created.id}` },
+        };
+      },
+    }),
+    operation({
+      method: 'get',
+      path: '/subscriptions/{subscriptionId}',
+      operationId: 'subscriptionsSubscriptionIdGet',
+      summary: 'One subscription',
+      tag: 'Subscriptions',
+      access,
+      params: { subscriptionId: { type: 'string', format: 'uuid' } },
+      responses: { 200: { description: 'The subscription', schema: ref('Subscription') } },
+      async handle(req) {
+        return {
+          status: 200,
+          body: dto(await ownedSubscription(principalOf(req), req.params.subscriptionId!)),
+        };
+      },
+    }),
+    operation<SubscriptionInput>({
+      method: 'put',
+      path: '/subscriptions/{subscriptionId}',
+      operationId: 'subscriptionsSubscriptionIdPut',
+      summary: "Change a subscription's tier (approval may be needed)",
+      tag: 'Subscriptions',
+      access,
+      params: { subscriptionId: { type: 'string', format: 'uuid' } },
+      body: ref('Subscription'),
+      responses: { 200: { description: 'The subscription', schema: ref('Subscription') } },
+      async handle(req) {
+        const { body } = req;
+        const principal = principalOf(req);
+        const current = await ownedSubscription(principal, req.params.subscriptionId!);
+        if (body.applicationId !== current.applicationId || body.apiId !== current.apiId)
+          throw badRequest('The application and API of a subscription cannot be changed');
+        if (!current.api.subscriptionPolicies.includes(body.throttlingPolicy))
+          throw badRequest(
+            `'${body.throttlingPolicy}' is not one of the API's tiers: ${current.api.subscriptionPolicies.join(', ')}`,
+          );
+        if (current.status !== 'UNBLOCKED')
+          throw conflict(`The subscription is ${current.status}: its tier cannot be changed now`);
+        const updated = await prisma.$transaction(async (tx) => {
+          const pending = await needsApproval(tx, 'SUBSCRIPTION_UPDATE');
+          if (pending) {
+            await tx.workflow.create({
+              data: {
+                type: 'SUBSCRIPTION_UPDATE',
+                referenceId: current.id,
+                createdById: principal.userId,
+                properties: {
+                  throttlingPolicy: body.throttlingPolicy,
+                  previousThrottlingPolicy: current.throttlingPolicy,
+                },
+              },
+            });
+            return tx.subscription.update({
+              where: { id: current.id },
+              data: { requestedThrottlingPolicy: body.throttlingPolicy },
+              include: INCLUDE,
+            });
+          }
+          const s = await tx.subscription.update({
+            where: { id: current.id },
+            data: { throttlingPolicy: body.throttlingPolicy },
+            include: INCLUDE,
+          });
+          await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(s) });
+          return s;
+        });
+        return { status: 200, body: dto(updated) };
+      },
+    }),
+    operation({
+      method: 'delete',
+      path: '/subscriptions/{subscriptionId}',
+      operationId: 'subscriptionsSubscriptionIdDelete',
+      summary: 'Unsubscribe',
+      tag: 'Subscriptions',
+      access,
+      params: { subscriptionId: { type: 'string', format: 'uuid' } },
+      responses: { 200: { description: 'Removed' } },
+      async handle(req) {
+        const s = await ownedSubscription(principalOf(req), req.params.subscriptionId!);
+        await prisma.$transaction(async (tx) => {
+          await tx.subscription.delete({ where: { id: s.id } });
+          await tx.workflow.updateMany({
+            where: { referenceId: s.id, status: 'CREATED' },
+            data: { status: 'REJECTED', comment: 'unsubscribed' },
+          });
+          await appendGatewayEvent(tx, 'SUBSCRIPTION_DELETED', {
+            subscriptionId: s.id,
+            applicationId: s.applicationId,
+            apiId: s.apiId,
+          });
+        });
+        return { status: 200 };
+      },
+    }),
+  ] as OperationSpec<never, never>[];
+}
