@@ -51,6 +51,8 @@ export function loadConfig(env: Env = process.env) {
       enabled: r.bool('APIM_GATEWAY_ANALYTICS', true),
       batchSize: r.int('APIM_GATEWAY_ANALYTICS_BATCH', 500, 1, 100_000),
       flushMs: r.int('APIM_GATEWAY_ANALYTICS_FLUSH_MS', 1000, 10, 600_000),
+      /** also consume the queue here, storing raw events and per-minute rollups in Postgres */
+      worker: r.bool('APIM_GATEWAY_ANALYTICS_WORKER', true),
     },
     /** token verification results kept in memory (revocation is still checked on every request) */
     tokenCacheSize: r.int('APIM_GATEWAY_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),

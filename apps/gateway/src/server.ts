@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, type Logger } from '@apim/service';
 import { AnalyticsPublisher } from './analytics/publisher.js';
+import { startAnalyticsWorker } from './analytics/worker.js';
 import { CredentialVerifier } from './auth/credentials.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
@@ -135,6 +136,11 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     );
   }
 
+  const analyticsWorker =
+    config.analytics.enabled && config.analytics.worker
+      ? startAnalyticsWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, prisma, logger })
+      : null;
+
   const collectSync = () => {
     const s = follower.status();
     metrics.eventsBehind.set(s.behind);
@@ -208,6 +214,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       );
       await follower.close();
       await analytics?.close();
+      await analyticsWorker?.close();
       queueRedis?.disconnect();
       counters.close();
       redis.disconnect();

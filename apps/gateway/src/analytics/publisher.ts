@@ -52,7 +52,16 @@ export class AnalyticsPublisher {
       while (this.pending.length > 0) {
         const batch = this.pending[0]!;
         try {
-          await this.queue.add('batch', { records: batch }, { removeOnComplete: 1000, removeOnFail: 1000 });
+          await this.queue.add(
+            'batch',
+            { records: batch },
+            {
+              attempts: 5,
+              backoff: { type: 'exponential', delay: 1000 },
+              removeOnComplete: 1000,
+              removeOnFail: 1000,
+            },
+          );
           this.pending.shift();
         } catch (e) {
           this.logger.warn(
