@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from 'jose';
 import { Scopes, scopesForRoles, type ScopeName } from '@apim/contracts';
 import type { PrismaClient } from '@apim/db';
@@ -66,6 +67,24 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     return { userId: user.id, username: user.username, roles: user.roleNames, scopes };
   }
 
+  // scrypt costs tens of milliseconds by design; a script calling the REST API with Basic
+  // credentials should pay it once, not on every call. Remembered: a keyed hash of the
+  // credentials together with the stored hash, so a changed password is never matched.
+  const cacheKey = randomBytes(32);
+  const verified = new Set<string>();
+  const MAX_VERIFIED = 10_000;
+  const fingerprint = (username: string, password: string, stored: string) =>
+    createHmac('sha256', cacheKey).update(`${username}\0${password}\0${stored}`).digest('base64url');
+
+  async function passwordMatches(username: string, password: string, stored: string): Promise<boolean> {
+    const fp = fingerprint(username, password, stored);
+    if (verified.has(fp)) return true;
+    if (!(await verifyPassword(password, stored))) return false;
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.values().next().value as string);
+    verified.add(fp);
+    return true;
+  }
+
   async function fromBasic(encoded: string): Promise<Principal> {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -74,7 +93,9 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     const password = decoded.slice(colon + 1);
     const user = await loadUser({ username });
     // Verify against a dummy hash when the user is unknown, so timing does not reveal usernames.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    const ok = user
+      ? await passwordMatches(username, password, user.passwordHash)
+      : await verifyPassword(password, DUMMY_HASH);
     if (!user || !ok) throw unauthorized('Invalid username or password');
     return {
       userId: user.id,

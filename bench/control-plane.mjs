@@ -1,0 +1,234 @@
+// Control plane benchmark: (1) importing an OpenAPI document with 850 operations over HTTP
+// (multipart upload: parse, validate, store API + operations in one transaction); (2) listing
+// 10,000 APIs page by page in the publisher and the developer portal, and searching them.
+// Run: `npm run bench -- control-plane` (or, after `npx tsc -b`, `node bench/control-plane.mjs`).
+// DATABASE_URL (any database of the server) and REDIS_URL are used when set; otherwise an
+// embedded Postgres is started. BENCH_APIS (default 10000), BENCH_OPERATIONS (default 850).
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createPrismaClient, migrate, seed } from '@apim/db';
+import { startEmbeddedPostgres } from '@apim/db/embedded';
+import { startControlPlane } from '@apim/control-plane/testing';
+
+const API_COUNT = Number(process.env.BENCH_APIS ?? 10_000);
+const OPERATION_COUNT = Number(process.env.BENCH_OPERATIONS ?? 850);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN_PASSWORD = randomBytes(12).toString('base64url');
+const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url, name) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** An OpenAPI 3.0 document with `count` operations over shared schemas and parameters. */
+function bigSpec(count) {
+  const paths = {};
+  for (let i = 0; paths && Object.keys(paths).length * 2 < count; i++) {
+    const ref = { $ref: '#/components/schemas/Item' };
+    paths[`/resource${i}/{id}`] = {
+      parameters: [{ $ref: '#/components/parameters/Id' }],
+      get: {
+        operationId: `get${i}`,
+        responses: { 200: { description: 'ok', content: { 'application/json': { schema: ref } } } },
+      },
+      put: {
+        operationId: `put${i}`,
+        requestBody: { content: { 'application/json': { schema: ref } } },
+        responses: { 200: { description: 'ok' } },
+        security: [{ oauth: [`write:r${i % 20}`] }],
+      },
+    };
+  }
+  return JSON.stringify({
+    openapi: '3.0.3',
+    info: { title: 'Big', version: '1.0.0' },
+    paths,
+    components: {
+      parameters: { Id: { name: 'id', in: 'path', required: true, schema: { type: 'string' } } },
+      schemas: {
+        Item: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            children: { type: 'array', items: { $ref: '#/components/schemas/Item' } },
+          },
+        },
+      },
+      securitySchemes: {
+        oauth: {
+          type: 'oauth2',
+          flows: { clientCredentials: { tokenUrl: 'http://127.0.0.1:9/token', scopes: {} } },
+        },
+      },
+    },
+  });
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timed(fn) {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [Number(process.hrtime.bigint() - t) / 1e6, r];
+}
+
+async function getJson(url, headers = {}) {
+  const res = await fetch(url, { headers });
+  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function main() {
+  let embedded;
+  let embeddedDir;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embeddedDir = await mkdtemp(path.join(tmpdir(), 'apim-bench-pg-'));
+    embedded = await startEmbeddedPostgres({ dir: embeddedDir, port: await freePort(), persistent: false });
+    serverUrl = embedded.url;
+  }
+  const dbName = `apim_bench_cp_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const databaseUrl = withDatabase(serverUrl, dbName);
+  await migrate(databaseUrl);
+  const prisma = createPrismaClient(databaseUrl, { poolSize: 4 });
+  await seed(prisma, { adminPassword: ADMIN_PASSWORD });
+  const cp = await startControlPlane({
+    databaseUrl,
+    keyManagerUrl: 'http://127.0.0.1:9',
+    internalSecret: randomBytes(32).toString('base64url'),
+    redisUrl,
+    redisPrefix: `apim-bench-${randomBytes(3).toString('hex')}`,
+  });
+  try {
+    // 1. import
+    const spec = bigSpec(OPERATION_COUNT);
+    const importTimes = [];
+    let operations = 0;
+    for (let run = 0; run < 5; run++) {
+      const form = new FormData();
+      form.set(
+        'additionalProperties',
+        JSON.stringify({ name: `Big${run}`, context: `/big${run}`, version: '1' }),
+      );
+      form.append('file', new Blob([spec]), 'big.json');
+      const [ms, res] = await timed(() =>
+        fetch(`${cp.url}/api/am/publisher/v4/apis/import-openapi`, {
+          method: 'POST',
+          headers: { authorization: auth },
+          body: form,
+        }),
+      );
+      const body = await res.json();
+      if (res.status !== 201) throw new Error(`import failed: ${JSON.stringify(body)}`);
+      operations = body.operations.length;
+      importTimes.push(ms);
+    }
+    importTimes.sort((a, b) => a - b);
+    console.log(
+      `import-openapi, ${operations} operations, ${(spec.length / 1024).toFixed(0)} KiB: ` +
+        `median ${importTimes[2].toFixed(0)} ms, min ${importTimes[0].toFixed(0)} ms, max ${importTimes[4].toFixed(0)} ms (5 runs)`,
+    );
+
+    // 2. listing
+    const provider = await prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    for (let i = 0; i < API_COUNT; i += 1000) {
+      await prisma.api.createMany({
+        data: Array.from({ length: Math.min(1000, API_COUNT - i) }, (_, k) => {
+          const n = i + k;
+          return {
+            name: `Api${String(n).padStart(5, '0')}`,
+            context: `/api${n}`,
+            version: '1.0.0',
+            providerId: provider.id,
+            lifecycleStatus: 'PUBLISHED',
+            tags: [`tag${n % 50}`],
+            endpointConfig: { endpoint_type: 'http' },
+            securitySchemes: ['oauth2'],
+            subscriptionPolicies: ['Gold'],
+          };
+        }),
+      });
+    }
+    await prisma.$executeRawUnsafe('ANALYZE');
+    const total = await prisma.api.count();
+    const scenarios = [
+      [
+        'publisher, first page (limit 25)',
+        '/api/am/publisher/v4/apis?limit=25&offset=0',
+        { authorization: auth },
+      ],
+      [
+        'publisher, middle page (offset 5000)',
+        '/api/am/publisher/v4/apis?limit=25&offset=5000',
+        { authorization: auth },
+      ],
+      [
+        'publisher, last page',
+        `/api/am/publisher/v4/apis?limit=25&offset=${total - 25}`,
+        { authorization: auth },
+      ],
+      [
+        'publisher, search name:Api0999',
+        '/api/am/publisher/v4/apis?limit=25&query=name:Api0999',
+        { authorization: auth },
+      ],
+      ['devportal anonymous, middle page', '/api/am/devportal/v3/apis?limit=25&offset=5000', {}],
+      ['devportal anonymous, search tag:tag7', '/api/am/devportal/v3/apis?limit=25&query=tag:tag7', {}],
+    ];
+    console.log(`listing ${total} APIs (50 sequential requests per row, after 5 warm-up requests):`);
+    for (const [label, url, headers] of scenarios) {
+      for (let i = 0; i < 5; i++) await getJson(`${cp.url}${url}`, headers);
+      const times = [];
+      for (let i = 0; i < 50; i++) times.push((await timed(() => getJson(`${cp.url}${url}`, headers)))[0]);
+      times.sort((a, b) => a - b);
+      console.log(
+        `  ${label.padEnd(40)} p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`,
+      );
+    }
+    const [walkMs, pages] = await timed(async () => {
+      let next = '/apis?limit=100&offset=0';
+      let n = 0;
+      let seen = 0;
+      while (next) {
+        const page = await getJson(`${cp.url}/api/am/publisher/v4${next}`, { authorization: auth });
+        seen += page.count;
+        next = page.pagination.next;
+        n++;
+      }
+      if (seen !== total) throw new Error(`walked ${seen} of ${total}`);
+      return n;
+    });
+    console.log(`  walking every page (limit 100): ${pages} pages, ${total} APIs in ${walkMs.toFixed(0)} ms`);
+  } finally {
+    await cp.close();
+    await prisma.$disconnect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    if (embedded) await embedded.stop();
+    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+  }
+}
+
+await main();
