@@ -28,7 +28,7 @@ const callers: Record<string, { caller?: Caller; roles: string[] }> = {};
 
 beforeAll(async () => {
   bed = await startTestBed();
-  call = restClient(bed.cp.url);
+  call = restClient(bed.cp.url, bed.cp.app.documents);
   callers.anonymous = { roles: [] };
   callers.subscriber = {
     caller: await createUser(bed.prisma, 'sub1', ['subscriber']),

@@ -11,6 +11,7 @@ import {
   TEST_ADMIN_PASSWORD,
 } from '@apim/testing';
 import { startKeyManager, type StartedKeyManager } from '@apim/key-manager/testing';
+import { describeErrors, documentValidators, type JsonSchema } from './http/rest-api.js';
 import { startControlPlane, type RunningControlPlane } from './testing.js';
 
 export const PETSTORE_YAML = readFileSync(
@@ -92,8 +93,74 @@ export interface Reply<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-/** A small REST client for the tests: JSON in and out, Basic credentials of `as`. */
-export function restClient(baseUrl: string) {
+/**
+ * Checks a response against the OpenAPI document of the API it came from: a documented status,
+ * and a body matching that status's schema (errors: the Error schema).
+ */
+export function responseChecker(documents: Record<string, JsonSchema>) {
+  const routes = Object.entries(documents).flatMap(([base, doc]) => {
+    const validators = documentValidators(doc, `urn:test:${base}`);
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+    >;
+    return Object.entries(paths).flatMap(([template, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        pattern: new RegExp(
+          `^${base}${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+        ),
+        template,
+        op,
+        validators,
+      })),
+    );
+  });
+  // static paths before templated ones (/apis/import-openapi before /apis/{apiId})
+  routes.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
+  return (
+    method: string,
+    url: string,
+    status: number,
+    body: unknown,
+    contentType: string | null,
+  ): string | undefined => {
+    const path = url.split('?')[0]!;
+    const route = routes.find((r) => r.method === method && r.pattern.test(path));
+    if (!route) return undefined;
+    const documented = route.op.responses[String(status)]
+      ? String(status)
+      : status >= 400
+        ? 'default'
+        : undefined;
+    if (!documented)
+      return `${method} ${route.template} answered ${status}, which its document does not list`;
+    if (!contentType?.includes('application/json') || !route.op.responses[documented]?.content)
+      return undefined;
+    const validate = route.validators.at(
+      route.validators.pointer(
+        'paths',
+        route.template,
+        method.toLowerCase(),
+        'responses',
+        documented,
+        'content',
+        'application/json',
+        'schema',
+      ),
+    );
+    return validate(body)
+      ? undefined
+      : `${method} ${route.template} ${status}: ${describeErrors('response', validate.errors)}`;
+  };
+}
+
+/**
+ * A small REST client for the tests: JSON in and out, Basic credentials of `as`; with the
+ * server's documents, every response is checked against them.
+ */
+export function restClient(baseUrl: string, documents?: Record<string, JsonSchema>) {
+  const check = documents ? responseChecker(documents) : undefined;
   return async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -115,6 +182,8 @@ export function restClient(baseUrl: string) {
     } catch {
       // not JSON: keep the text
     }
+    const problem = check?.(method, path, res.status, parsed, res.headers.get('content-type'));
+    if (problem) throw new Error(`Response does not match the OpenAPI document: ${problem}`);
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
 }

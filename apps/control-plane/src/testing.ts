@@ -11,6 +11,8 @@ export interface StartControlPlaneOptions {
   redisPrefix: string;
   tokenAudience?: string;
   importUrlAllowlist?: string[];
+  /** the built console to serve (default: none) */
+  consoleDir?: string;
   logLevel?: string;
 }
 
@@ -30,6 +32,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     APIM_TOKEN_AUDIENCE: options.tokenAudience,
     APIM_IMPORT_URL_ALLOWLIST: options.importUrlAllowlist?.join(','),
     APIM_CONTROL_PLANE_PORT: '0',
+    // a folder that does not exist serves no console
+    APIM_CONSOLE_DIR: options.consoleDir ?? '/nonexistent-console',
     LOG_LEVEL: options.logLevel ?? 'warn',
   });
   const app = await createApp(config);

@@ -18,7 +18,7 @@ async function eventsAfter(id: bigint) {
 
 beforeAll(async () => {
   bed = await startTestBed();
-  call = restClient(bed.cp.url);
+  call = restClient(bed.cp.url, bed.cp.app.documents);
 });
 afterAll(async () => bed?.close());
 

@@ -24,7 +24,7 @@ export const userSchemas: Record<string, JsonSchema> = {
       id: { type: 'string', readOnly: true },
       username,
       password: { ...password, writeOnly: true },
-      email,
+      email: { ...email, type: ['string', 'null'] },
       displayName: { type: 'string', maxLength: 255 },
       roles: { type: 'array', items: { type: 'string' } },
       enabled: { type: 'boolean' },

@@ -22,7 +22,7 @@ let call: ReturnType<typeof restClient>;
 beforeAll(async () => {
   bed = await startTestBed({ keyManager: true });
   km = bed.km!;
-  call = restClient(bed.cp.url);
+  call = restClient(bed.cp.url, bed.cp.app.documents);
 });
 afterAll(async () => bed?.close());
 

@@ -70,7 +70,7 @@ describe.skipIf(!present)('OpenAPI corpora', () => {
   let call: ReturnType<typeof restClient>;
   beforeAll(async () => {
     bed = await startTestBed();
-    call = restClient(bed.cp.url);
+    call = restClient(bed.cp.url, bed.cp.app.documents);
   });
   afterAll(async () => bed?.close());
 

@@ -26,7 +26,7 @@ async function lastEventId() {
 
 beforeAll(async () => {
   bed = await startTestBed();
-  call = restClient(bed.cp.url);
+  call = restClient(bed.cp.url, bed.cp.app.documents);
   publisher = await createUser(bed.prisma, 'pub', ['publisher']);
   creator = await createUser(bed.prisma, 'cre', ['creator']);
 });
