@@ -31,10 +31,29 @@ export interface ControlPlane {
 export async function createApp(config: ControlPlaneConfig): Promise<ControlPlane> {
   const log = createLogger('control-plane', config.logLevel);
   const prisma = createPrismaClient(config.databaseUrl);
-  await connectTo('the database', config.databaseUrl, () => prisma.$queryRaw`SELECT 1`);
+  const pingDatabase = async () => {
+    try {
+      await prisma.$queryRaw`SELECT 1`;
+    } catch (e) {
+      // Prisma's message starts with a blank line and the call site; the driver's reason is at its end.
+      const text = (e as Error).message ?? String(e);
+      throw new Error(/Message: `([^`]+)`/.exec(text)?.[1] ?? text.trim().split('\n').pop());
+    }
+  };
+  await connectTo('the database', config.databaseUrl, pingDatabase);
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
-  redis.on('error', (err) => log.warn({ err }, 'redis error'));
-  await connectTo('Redis', config.redisUrl, () => redis.connect());
+  let redisError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    redisError = err;
+    log.warn({ err }, 'redis error');
+  });
+  await connectTo('Redis', config.redisUrl, () =>
+    // connect() only says "Connection is closed"; the error event says why.
+    redis.connect().catch((e: unknown) => {
+      redis.disconnect();
+      throw redisError ?? e;
+    }),
+  );
 
   const workflows = startWorkflowQueue({ prisma, connection: redis, prefix: config.redisPrefix, log });
   const context: AppContext = {
@@ -91,7 +110,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
   app.use(errorHandler(log));
 
   const checks = {
-    database: async () => void (await prisma.$queryRaw`SELECT 1`),
+    database: pingDatabase,
     redis: async () => void (await redis.ping()),
   };
   const server = http.createServer((req, res) => {

@@ -351,6 +351,75 @@ describe('publisher API', () => {
     expect(yaml.headers.get('content-type')).toMatch(/yaml/);
   });
 
+  it('blocks and unblocks subscriptions, and deprecated APIs take no new ones', async () => {
+    const api = await importPetstore('/blocking');
+    await call('POST', `${BASE}/apis/change-lifecycle?apiId=${api.id}&action=Publish`, { as: publisher });
+    const dev = await createUser(bed.prisma, 'blockdev', ['subscriber']);
+    const app = await call<{ applicationId: string }>('POST', '/api/am/devportal/v3/applications', {
+      as: dev,
+      json: { name: 'B', throttlingPolicy: 'Unlimited' },
+    });
+    const sub = await call<{ subscriptionId: string }>('POST', '/api/am/devportal/v3/subscriptions', {
+      as: dev,
+      json: { applicationId: app.body.applicationId, apiId: api.id, throttlingPolicy: 'Silver' },
+    });
+    expect(sub.status).toBe(201);
+    const before = await lastEventId();
+    const id = sub.body.subscriptionId;
+    expect(
+      (
+        await call(
+          'POST',
+          `${BASE}/subscriptions/block-subscription?subscriptionId=${id}&blockState=PROD_ONLY_BLOCKED`,
+          { as: creator },
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(
+          'POST',
+          `${BASE}/subscriptions/block-subscription?subscriptionId=${id}&blockState=PROD_ONLY_BLOCKED`,
+          { as: publisher },
+        )
+      ).status,
+    ).toBe(200);
+    const listed = await call<{
+      list: Array<{ subscriptionStatus: string; applicationInfo: { subscriber: string } }>;
+    }>('GET', `${BASE}/subscriptions?apiId=${api.id}`, { as: creator });
+    expect(listed.body.list).toEqual([
+      expect.objectContaining({
+        subscriptionStatus: 'PROD_ONLY_BLOCKED',
+        applicationInfo: expect.objectContaining({ subscriber: 'blockdev' }),
+      }),
+    ]);
+    expect(
+      (
+        await call('POST', `${BASE}/subscriptions/unblock-subscription?subscriptionId=${id}`, {
+          as: publisher,
+        })
+      ).status,
+    ).toBe(200);
+    const events = await eventsAfter(before);
+    expect(
+      events.map((e) => (e.payload as { subscription: { status: string } }).subscription.status),
+    ).toEqual(['PROD_ONLY_BLOCKED', 'UNBLOCKED']);
+
+    await call('POST', `${BASE}/apis/change-lifecycle?apiId=${api.id}&action=Deprecate`, { as: publisher });
+    const app2 = await call<{ applicationId: string }>('POST', '/api/am/devportal/v3/applications', {
+      as: dev,
+      json: { name: 'B2', throttlingPolicy: 'Unlimited' },
+    });
+    const late = await call('POST', '/api/am/devportal/v3/subscriptions', {
+      as: dev,
+      json: { applicationId: app2.body.applicationId, apiId: api.id, throttlingPolicy: 'Silver' },
+    });
+    expect(late.status).toBe(400);
+    expect(late.body.description).toMatch(/DEPRECATED/);
+    // the API cannot be deleted while subscribed
+    expect((await call('DELETE', `${BASE}/apis/${api.id}`, { as: publisher })).status).toBe(409);
+  });
+
   it('answers 401 without credentials, 404 for unknown ids and 405 for unknown methods', async () => {
     const anon = await call('GET', `${BASE}/apis`);
     expect(anon.status).toBe(401);

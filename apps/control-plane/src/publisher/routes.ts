@@ -41,6 +41,7 @@ import {
   type DeploymentTarget,
 } from './revisions.js';
 import { sharedScopeOperations } from './scopes.js';
+import { publisherSubscriptionOperations } from './subscriptions.js';
 
 const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
 const create = [Scopes.apiCreate];
@@ -452,6 +453,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       },
     }),
     ...sharedScopeOperations(ctx),
+    ...publisherSubscriptionOperations(ctx),
   ] as OperationSpec<never, never>[];
 
   return {
