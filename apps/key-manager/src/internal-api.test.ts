@@ -137,10 +137,13 @@ describe('internal client API', () => {
       clientName: 'rt',
       grantTypes: ['client_credentials'],
     });
+    const revokedAt = Date.now();
     const res = await f.internal('POST', `/clients/${body.clientId}/revoke-tokens`);
     expect(res.status).toBe(204);
     const row = await f.prisma.revokedClient.findUniqueOrThrow({ where: { clientId: body.clientId } });
-    expect(row.revokedBefore.getTime()).toBeLessThanOrEqual(Date.now());
+    // iat is whole seconds: the cut-off is the next whole second, so no earlier token survives
+    expect(row.revokedBefore.getTime() % 1000).toBe(0);
+    expect(row.revokedBefore.getTime()).toBeGreaterThan(revokedAt);
     expect((await f.internal('POST', '/clients/nope/revoke-tokens')).status).toBe(404);
   });
 

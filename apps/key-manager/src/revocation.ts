@@ -21,11 +21,11 @@ export async function revokeTokenId(tx: TransactionClient, jti: string, expiresA
 /**
  * Revokes every token issued to a client until now: gateways reject JWTs with an earlier `iat`,
  * and the stored tokens, codes and grants of the client are deleted. Token `iat`s are whole
- * seconds, so the cut-off is the start of the current second: a token issued right after the
- * revocation stays valid, one issued in the same second before it may too.
+ * seconds, so the cut-off is the start of the next second: no token issued before the revocation
+ * survives it, at the price that one issued later in the same second is refused too.
  */
 export async function revokeClientTokens(tx: TransactionClient, clientId: string): Promise<void> {
-  const revokedBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const revokedBefore = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
   await tx.revokedClient.upsert({
     where: { clientId },
     create: { clientId, revokedBefore },
