@@ -1,8 +1,10 @@
 import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
+import { createPrismaClient } from '@apim/db';
 import { createLogger, runMain } from '@apim/service';
+import { startAnalyticsWorker } from './analytics/worker.js';
 import { loadConfig } from './config.js';
 import { createApp } from './server.js';
 
@@ -13,91 +15,93 @@ function listen(server: http.Server, port: number, host: string): Promise<number
   });
 }
 
-/** /metrics on the management port, from `collect` (this node's registry, or the cluster's). */
-function metricsServer(collect: () => Promise<string>, contentType: string): http.Server {
+/** /metrics on the management port, aggregated over every worker. */
+function metricsServer(aggregator: AggregatorRegistry<PrometheusContentType>): http.Server {
   return http.createServer((req, res) => {
     if ((req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found\n');
       return;
     }
-    collect().then(
-      (text) => res.writeHead(200, { 'content-type': contentType }).end(text),
+    aggregator.clusterMetrics().then(
+      (text: string) => res.writeHead(200, { 'content-type': aggregator.contentType }).end(text),
       () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
   });
 }
 
 /**
- * One process per worker (node:cluster) sharing the listening sockets; each worker is a full gateway
- * node that follows the event log itself. The primary restarts workers that die and serves the
- * cluster-wide /metrics.
+ * The primary process serves no API traffic: it forks the workers (node:cluster, sharing the
+ * listening sockets; each a full gateway node following the event log itself), restarts any that
+ * dies, serves the cluster-wide /metrics, and stores analytics batches, so that the database writes
+ * of analytics never compete with requests for a worker's event loop.
  */
 async function runPrimary(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger('gateway', config.logLevel);
-  const aggregator = new AggregatorRegistry();
-  let stopping = false;
-  const fork = () => cluster.fork();
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    logger.error({ pid: worker.process.pid, code, signal }, 'gateway worker died; starting another');
-    fork();
-  });
   await runMain('gateway', async () => {
-    const metrics = metricsServer(() => aggregator.clusterMetrics(), aggregator.contentType);
+    const config = loadConfig();
+    const logger = createLogger('gateway', config.logLevel);
+    const aggregator = new AggregatorRegistry<PrometheusContentType>();
+    const metrics = metricsServer(aggregator);
     const metricsPort = await listen(metrics, config.metricsPort, config.host);
+    const prisma = createPrismaClient(config.databaseUrl, { poolSize: 2 });
+    const analyticsWorker =
+      config.analytics.enabled && config.analytics.worker
+        ? startAnalyticsWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, prisma, logger })
+        : null;
+    let stopping = false;
+    const workerEnv = {
+      APIM_GATEWAY_ANALYTICS_WORKER: 'false',
+      APIM_GATEWAY_METRICS_PORT: String(metricsPort),
+    };
+    const fork = () => cluster.fork(workerEnv);
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return;
+      logger.error({ pid: worker.process.pid, code, signal }, 'gateway worker died; starting another');
+      // a worker that cannot start (say, the database is unreachable) is retried, not spun
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, 1000).unref();
+    });
     for (let i = 0; i < config.workers; i++) fork();
     logger.info({ workers: config.workers, metricsPort }, 'gateway cluster started');
     return {
       close: async () => {
         stopping = true;
-        const workers = Object.values(cluster.workers ?? {});
         await Promise.all(
-          workers.map(
+          Object.values(cluster.workers ?? {}).map(
             (w) =>
-              new Promise<void>((r) => {
-                if (!w || w.isDead()) return r();
-                w.once('exit', () => r());
+              new Promise<void>((resolve) => {
+                if (!w || w.isDead()) return resolve();
+                w.once('exit', () => resolve());
                 w.process.kill('SIGTERM');
               }),
           ),
         );
+        await analyticsWorker?.close();
+        await prisma.$disconnect();
         await new Promise<void>((r) => metrics.close(() => r()));
       },
     };
   });
 }
 
-async function runNode(): Promise<void> {
+async function runWorker(): Promise<void> {
   await runMain('gateway', async () => {
     const config = loadConfig();
     const app = await createApp(config);
+    // Constructing an AggregatorRegistry is what installs a worker's reply to the primary's requests.
+    new AggregatorRegistry<PrometheusContentType>();
+    AggregatorRegistry.setRegistries([app.metrics.registry]);
     const port = await listen(app.server, config.port, config.host);
     const httpsPort = app.httpsServer
       ? await listen(app.httpsServer as unknown as http.Server, config.httpsPort, config.host)
       : null;
-    let metrics: http.Server | null = null;
-    let metricsPort: number | null = null;
-    if (cluster.isWorker) AggregatorRegistry.setRegistries([app.metrics.registry]);
-    else {
-      metrics = metricsServer(() => app.metricsText(), app.metrics.registry.contentType);
-      metricsPort = await listen(metrics, config.metricsPort, config.host);
-    }
-    app.logger.info({ port, httpsPort, metricsPort, environment: config.environment }, 'listening');
-    return {
-      close: async () => {
-        await app.close();
-        if (metrics) await new Promise<void>((r) => metrics.close(() => r()));
-      },
-    };
+    app.logger.info(
+      { port, httpsPort, metricsPort: config.metricsPort, environment: config.environment },
+      'listening',
+    );
+    return { close: () => app.close() };
   });
 }
 
-let workers = 1;
-try {
-  workers = loadConfig().workers;
-} catch {
-  // a bad setting: runNode reports it in one line through runMain
-}
-if (cluster.isPrimary && workers > 1) await runPrimary();
-else await runNode();
+if (cluster.isPrimary) await runPrimary();
+else await runWorker();

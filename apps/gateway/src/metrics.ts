@@ -1,9 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SyncStatus } from './store/sync.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
-/** The gateway's Prometheus metrics, in a registry of its own (several gateways may share a process in tests). */
-export function createMetrics() {
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (several gateways may share a process in
+ * tests). Node-state gauges aggregate across cluster workers by min/max: the cluster is as healthy as
+ * its least healthy worker.
+ */
+export function createMetrics(sync: () => SyncStatus | null) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'apim_gateway_' });
   return {
@@ -42,26 +47,43 @@ export function createMetrics() {
     }),
     eventsBehind: new Gauge({
       name: 'apim_gateway_events_behind',
+      aggregator: 'max',
       help: 'Gateway events in the log not applied yet by this node',
+      collect() {
+        const st = sync();
+        if (st) this.set(st.behind);
+      },
       registers: [registry],
     }),
     lastEventId: new Gauge({
       name: 'apim_gateway_last_event_id',
+      aggregator: 'min',
       help: 'Id of the last gateway event this node applied',
+      collect() {
+        const st = sync();
+        if (st) this.set(Number(st.lastEventId));
+      },
       registers: [registry],
     }),
     databaseConnected: new Gauge({
       name: 'apim_gateway_database_connected',
+      aggregator: 'min',
       help: '1 while this node follows the event log, 0 while it serves from memory alone',
+      collect() {
+        const st = sync();
+        if (st) this.set(st.connected ? 1 : 0);
+      },
       registers: [registry],
     }),
     redisShared: new Gauge({
       name: 'apim_gateway_rate_limits_shared',
+      aggregator: 'min',
       help: '1 while rate limits are shared through Redis, 0 while counted per node',
       registers: [registry],
     }),
     deployedApis: new Gauge({
       name: 'apim_gateway_deployed_apis',
+      aggregator: 'min',
       help: 'APIs this node serves',
       registers: [registry],
     }),

@@ -33,7 +33,8 @@ async function metric(node: GatewayProcess, name: string): Promise<number> {
   const res = await request(`${node.metricsUrl}/metrics`);
   const text = await res.body.text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return Number(line?.split(' ')[1]);
+  if (!line) throw new Error(`no ${name} in the metrics of ${node.metricsUrl}:\n${text.slice(0, 2000)}`);
+  return Number(line.split(' ')[1]);
 }
 
 /** A new application subscribed to the API on `tier`, and a token for it. */

@@ -48,7 +48,8 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
  */
 export async function createApp(config: GatewayConfig, options: { logger?: Logger } = {}) {
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
-  const metrics = createMetrics();
+  let follower: EventLogFollower | null = null;
+  const metrics = createMetrics(() => follower?.status() ?? null);
   const prisma = createPrismaClient(config.databaseUrl, { poolSize: 2 });
   // Rate-limit counters must fail fast when Redis is away (then each node counts alone), never queue.
   const redis = new Redis(config.redisUrl, {
@@ -104,11 +105,12 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   credentials = new CredentialVerifier(config, state, logger);
   deps = { config, state, credentials, throttler: new Throttler(counters), logger };
 
-  const follower = new EventLogFollower(config.databaseUrl, prisma, state, logger);
+  follower = new EventLogFollower(config.databaseUrl, prisma, state, logger);
+  const following = follower;
   try {
-    await connectTo('the database', config.databaseUrl, () => follower.start());
+    await connectTo('the database', config.databaseUrl, () => following.start());
   } catch (e) {
-    await Promise.all([prisma.$disconnect(), follower.close(), pools.close()]);
+    await Promise.all([prisma.$disconnect(), following.close(), pools.close()]);
     redis.disconnect();
     counters.close();
     throw e;
@@ -140,13 +142,6 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     config.analytics.enabled && config.analytics.worker
       ? startAnalyticsWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, prisma, logger })
       : null;
-
-  const collectSync = () => {
-    const s = follower.status();
-    metrics.eventsBehind.set(s.behind);
-    metrics.lastEventId.set(Number(s.lastEventId));
-    metrics.databaseConnected.set(s.connected ? 1 : 0);
-  };
 
   const pipeline = createPipeline({
     deps,
@@ -192,13 +187,13 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     httpsServer,
     logger,
     state,
+    router,
     metrics,
     /** Prometheus text of this node */
     async metricsText(): Promise<string> {
-      collectSync();
       return metrics.registry.metrics();
     },
-    syncStatus: () => follower.status(),
+    syncStatus: () => following.status(),
     async close(): Promise<void> {
       clearInterval(purgeTimer);
       const closing = [server, httpsServer].filter((s): s is http.Server => s !== null);
@@ -212,7 +207,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
             }),
         ),
       );
-      await follower.close();
+      await following.close();
       await analytics?.close();
       await analyticsWorker?.close();
       queueRedis?.disconnect();

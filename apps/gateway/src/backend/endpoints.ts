@@ -33,6 +33,8 @@ export class BackendPools {
 /** A backend URL with its failure record (suspension after repeated failures, with back-off). */
 export class Endpoint {
   readonly origin: string;
+  /** host[:port], the Host header the backend gets */
+  readonly host: string;
   /** path prefix of the endpoint URL, without a trailing slash */
   readonly basePath: string;
   private failures = 0;
@@ -47,6 +49,7 @@ export class Endpoint {
   ) {
     const u = new URL(url);
     this.origin = u.origin;
+    this.host = u.host;
     this.basePath = u.pathname.replace(/\/+$/, '');
   }
 

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import type { GatewayErrorName } from '@apim/contracts';
 import { BodyError } from '../builders/body.js';
@@ -131,6 +130,26 @@ function copyResponseHeaders(
 }
 
 /**
+ * Streams the backend's body to the client. (Plain pipe: stream/promises' pipeline allocates an
+ * AbortSignal per call, measurable at gateway rates.) If either side goes away mid-body the status
+ * line is already sent, so the only honest signal left is to cut the connection.
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    body.once('error', () => {
+      res.destroy();
+      resolve();
+    });
+    res.once('close', () => {
+      if (!body.readableEnded) body.destroy();
+      resolve();
+    });
+    res.once('finish', resolve);
+    body.pipe(res);
+  });
+}
+
+/**
  * Sends the request to the first available endpoint for the credential's key type and streams the
  * answer back untouched. Another endpoint is tried only when the request can be replayed safely
  * (no streamed body; after a response started, only for idempotent methods).
@@ -183,13 +202,7 @@ export async function forward(
     onHeaders(answer.statusCode);
     res.statusCode = answer.statusCode;
     copyResponseHeaders(res, answer.headers, ctx.responseHeaders);
-    try {
-      await pipeline(answer.body, res);
-    } catch {
-      // The backend or the client went away mid-body: the status line is already sent, so the only
-      // honest signal left is to cut the connection.
-      res.destroy();
-    }
+    await relay(answer.body, res);
     return {
       status: answer.statusCode,
       targetStatus: answer.statusCode,

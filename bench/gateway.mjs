@@ -1,0 +1,320 @@
+// Gateway benchmark, all side by side in one run on loopback (autocannon, 1 KiB JSON responses):
+//   (a) the backend directly, (b) a bare node:http + undici keep-alive reverse proxy (the floor),
+//   (c) the gateway with an open API, (d) the gateway with JWT auth (real key manager tokens),
+//   subscription validation, Redis-shared subscription throttling and analytics all on;
+// then b and d again at half of b's saturation rate (p99 compared), and the scale benchmark
+// (10,000 deployed APIs, 100,000 subscriptions: snapshot load, memory, route match, one event).
+// Run: `npm run bench -- gateway` (or, after `npx tsc -b`, `node bench/gateway.mjs`).
+// DATABASE_URL (any database of the server) and REDIS_URL are used when set; otherwise an embedded
+// Postgres is started. BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 32),
+// BENCH_SCALE=0 skips the scale benchmark.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createPrismaClient, migrate, seed } from '@apim/db';
+import { startEmbeddedPostgres } from '@apim/db/embedded';
+
+const root = path.resolve(import.meta.dirname, '..');
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { ControlPlaneFixture } = await import(
+  pathToFileURL(path.join(root, 'apps/gateway/dist/test-support/control-plane-fixture.js')).href
+);
+const children = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url, name) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function start(args, env = {}) {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url, child) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(url);
+      await r.arrayBuffer();
+      if (r.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+const BACKEND = `
+import http from 'node:http';
+const body = JSON.stringify({ data: 'x'.repeat(1000) }).slice(0, 1024);
+http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
+}).listen(Number(process.env.PORT), '127.0.0.1');`;
+
+const BARE_PROXY = `
+import http from 'node:http';
+import { Pool } from 'undici';
+const pool = new Pool(process.env.TARGET, { connections: 128, keepAliveTimeout: 30000 });
+const hop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade']);
+http.createServer(async (req, res) => {
+  try {
+    const headers = {};
+    for (const k in req.headers) if (!hop.has(k)) headers[k] = req.headers[k];
+    const r = await pool.request({ path: req.url, method: req.method, headers, body: req.method === 'GET' ? null : req });
+    const out = {};
+    for (const k in r.headers) if (!hop.has(k)) out[k] = r.headers[k];
+    res.writeHead(r.statusCode, out);
+    r.body.pipe(res);
+  } catch { res.writeHead(502).end(); }
+}).listen(Number(process.env.PORT), '127.0.0.1');`;
+
+async function load(url, headers, rate) {
+  const opts = { url, connections, duration, headers, ...(rate ? { overallRate: Math.round(rate) } : {}) };
+  await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, pools, token cache
+  const r = await autocannon(opts);
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+async function scaleBench(serverUrl, kmUrl) {
+  const name = `apim_bench_scale_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = withDatabase(serverUrl, name);
+  await migrate(url);
+  const prisma = createPrismaClient(url, { poolSize: 1 });
+  await seed(prisma, { adminPassword: randomBytes(12).toString('hex') });
+  await prisma.$disconnect();
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const t = performance.now();
+  await db.query(`
+    INSERT INTO api (id, name, context, version, provider_id, lifecycle_status, endpoint_config, security_schemes,
+                     subscription_policies, updated_at)
+    SELECT gen_random_uuid(), 'api' || i, '/api' || i, '1.0.0', (SELECT id FROM user_account WHERE username = 'admin'),
+           'PUBLISHED', '{"endpoint_type":"http","production_endpoints":{"url":"http://127.0.0.1:9"}}', '{oauth2}',
+           '{Unlimited}', now()
+    FROM generate_series(1, 10000) i;
+    INSERT INTO api_revision (id, api_id, revision_number, snapshot)
+    SELECT gen_random_uuid(), a.id, 1, jsonb_build_object(
+      'id', a.id, 'name', a.name, 'context', a.context, 'version', a.version, 'providerName', 'admin',
+      'endpointConfig', a.endpoint_config, 'securitySchemes', to_jsonb(a.security_schemes),
+      'authorizationHeader', null, 'apiKeyHeader', null, 'corsConfig', null,
+      'subscriptionPolicies', '["Unlimited"]'::jsonb, 'apiThrottlingPolicy', null, 'maxTps', null,
+      'enableSchemaValidation', false, 'mediationPolicies', null, 'definition', null,
+      'operations', '[{"verb":"GET","target":"/items/{id}","authEnabled":true,"scopes":[],"throttlingPolicy":null,"operationPolicies":null},
+                      {"verb":"POST","target":"/items","authEnabled":true,"scopes":[],"throttlingPolicy":null,"operationPolicies":null}]'::jsonb)
+    FROM api a;
+    INSERT INTO revision_deployment (id, api_id, revision_id, environment_id, vhost)
+    SELECT gen_random_uuid(), r.api_id, r.id, (SELECT id FROM gateway_environment WHERE name = 'Default'), 'localhost'
+    FROM api_revision r;
+    INSERT INTO application (id, name, owner_id, throttling_policy, updated_at)
+    SELECT gen_random_uuid(), 'app' || i, (SELECT id FROM user_account WHERE username = 'admin'), 'Unlimited', now()
+    FROM generate_series(1, 10000) i;
+    WITH apps AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM application),
+         apis AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM api)
+    INSERT INTO subscription (id, application_id, api_id, throttling_policy, updated_at)
+    SELECT gen_random_uuid(), apps.id, apis.id, 'Unlimited', now()
+    FROM apps CROSS JOIN generate_series(0, 9) k JOIN apis ON apis.n = ((apps.n * 10 + k) % 10000) + 1;`);
+  const filled = performance.now() - t;
+  await db.end();
+  const probe = spawn(process.execPath, ['--expose-gc', path.join(root, 'bench/gateway.probe.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      REDIS_URL: redisUrl,
+      APIM_REDIS_PREFIX: `apim-bench-${randomBytes(3).toString('hex')}`,
+      APIM_KEY_MANAGER_URL: kmUrl,
+      APIM_INTERNAL_SECRET: randomBytes(32).toString('base64url'),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  probe.stdout.on('data', (c) => (out += c));
+  await new Promise((r) => probe.on('exit', r));
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+  return { fillMs: Math.round(filled), ...JSON.parse(out.trim().split('\n').pop()) };
+}
+
+let embedded;
+let embeddedDir;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  embeddedDir = await mkdtemp(path.join(tmpdir(), 'apim-bench-pg-'));
+  embedded = await startEmbeddedPostgres({ dir: embeddedDir, port: await freePort(), persistent: false });
+  serverUrl = embedded.url;
+}
+serverUrl = withDatabase(serverUrl, 'postgres');
+const dbName = `apim_bench_gw_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${dbName}`);
+const databaseUrl = withDatabase(serverUrl, dbName);
+
+try {
+  await migrate(databaseUrl);
+  const prisma = createPrismaClient(databaseUrl, { poolSize: 1 });
+  await seed(prisma, { adminPassword: randomBytes(12).toString('hex') });
+  await prisma.$disconnect();
+  const prefix = `apim-bench-${randomBytes(3).toString('hex')}`;
+  const internalSecret = randomBytes(32).toString('base64url');
+
+  const [backendPort, barePort, kmPort, gwPort, metricsPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const backend = start(['--input-type=module', '-e', BACKEND], { PORT: String(backendPort) });
+  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const bare = start(['--input-type=module', '-e', BARE_PROXY], {
+    PORT: String(barePort),
+    TARGET: backendUrl,
+  });
+  const kmUrl = `http://127.0.0.1:${kmPort}`;
+  const km = start([path.join(root, 'apps/key-manager/dist/main.js')], {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    APIM_REDIS_PREFIX: prefix,
+    APIM_KEY_MANAGER_PORT: String(kmPort),
+    APIM_KEY_MANAGER_URL: kmUrl,
+    APIM_INTERNAL_SECRET: internalSecret,
+    APIM_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+  });
+  await Promise.all([
+    waitFor(`${backendUrl}/`, backend),
+    waitFor(`http://127.0.0.1:${barePort}/`, bare),
+    waitFor(`${kmUrl}/readyz`, km),
+  ]);
+
+  // What the control plane and developer portal would have written.
+  const fx = new ControlPlaneFixture(databaseUrl);
+  await fx.deployApi({
+    context: '/open',
+    backendUrl,
+    operations: [{ verb: 'GET', target: '/*', authEnabled: false }],
+  });
+  const secured = await fx.deployApi({
+    context: '/secured',
+    backendUrl,
+    operations: [{ verb: 'GET', target: '/*' }],
+  });
+  await fx.upsertPolicy({ type: 'SUBSCRIPTION', name: 'BenchTier', requestCount: 1_000_000_000 });
+  const app = await fx.createApplication({ name: 'bench' });
+  const created = await (
+    await fetch(`${kmUrl}/internal/v1/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${internalSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientName: 'bench', grantTypes: ['client_credentials'] }),
+    })
+  ).json();
+  await fx.mapKey(app.id, 'PRODUCTION', created.clientId);
+  await fx.subscribe(app.id, secured.id, 'BenchTier');
+  await fx.close();
+  const tokenRes = await fetch(`${kmUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${created.clientId}:${created.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token: token } = await tokenRes.json();
+
+  const gw = start([path.join(root, 'apps/gateway/dist/main.js')], {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    APIM_REDIS_PREFIX: prefix,
+    APIM_KEY_MANAGER_URL: kmUrl,
+    APIM_INTERNAL_SECRET: internalSecret,
+    APIM_GATEWAY_PORT: String(gwPort),
+    APIM_GATEWAY_METRICS_PORT: String(metricsPort),
+    APIM_GATEWAY_WORKERS: '1',
+    LOG_LEVEL: 'warn',
+  });
+  const gwUrl = `http://127.0.0.1:${gwPort}`;
+  await waitFor(`${gwUrl}/readyz`, gw);
+  await waitFor(`${gwUrl}/open/1.0.0/x`, gw);
+
+  const auth = { authorization: `Bearer ${token}` };
+  const check = await fetch(`${gwUrl}/secured/1.0.0/x`, { headers: auth });
+  if (check.status !== 200)
+    throw new Error(`the secured API answered ${check.status}: ${await check.text()}`);
+
+  const results = {};
+  results.a = await load(`${backendUrl}/x`);
+  results.b = await load(`http://127.0.0.1:${barePort}/x`);
+  results.c = await load(`${gwUrl}/open/1.0.0/x`);
+  results.d = await load(`${gwUrl}/secured/1.0.0/x`, auth);
+  const half = results.b.rps / 2;
+  const bHalf = await load(`http://127.0.0.1:${barePort}/x`, undefined, half);
+  const dHalf = await load(`${gwUrl}/secured/1.0.0/x`, auth, half);
+
+  const labels = {
+    a: 'backend directly',
+    b: 'bare node:http + undici proxy',
+    c: 'gateway, open API',
+    d: 'gateway, JWT + subscription + Redis throttling + analytics',
+  };
+  console.log(`\n${connections} connections, ${duration} s each, 1 KiB JSON responses\n`);
+  console.log('| case | requests/s | p50 | p99 |');
+  console.log('|---|---|---|---|');
+  for (const k of ['a', 'b', 'c', 'd']) {
+    const r = results[k];
+    console.log(`| (${k}) ${labels[k]} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms |`);
+  }
+  console.log(
+    `\nc/b = ${(results.c.rps / results.b.rps).toFixed(2)}, d/b = ${(results.d.rps / results.b.rps).toFixed(2)}`,
+  );
+  console.log(
+    `at ${Math.round(half)} req/s (half of b's saturation): p99 b = ${bHalf.p99} ms, d = ${dHalf.p99} ms (difference ${dHalf.p99 - bHalf.p99} ms)`,
+  );
+
+  if (process.env.BENCH_SCALE !== '0') {
+    for (const c of children) c.kill('SIGTERM');
+    const scale = await scaleBench(serverUrl, kmUrl);
+    console.log('\nScale: 10,000 deployed APIs, 100,000 subscriptions');
+    console.log(JSON.stringify(scale, null, 2));
+  }
+} finally {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+  await admin.end();
+  if (embedded) await embedded.stop();
+  if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+}
