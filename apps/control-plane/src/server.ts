@@ -97,6 +97,22 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
   for (const def of apis) {
     const { router, document } = restRouter(def, {
       authenticate,
+      audit: async (e) => {
+        // The audit trail must not fail a change that has already been made: log instead.
+        await prisma.auditLog
+          .create({
+            data: {
+              actorId: e.principal?.userId ?? null,
+              actorName: e.principal?.username ?? null,
+              action: e.operationId,
+              entityType: e.tag,
+              entityId: e.entityId ?? null,
+              details: { method: e.method, path: e.path, status: e.status },
+              sourceIp: e.ip ?? null,
+            },
+          })
+          .catch((err: unknown) => log.error({ err, action: e.operationId }, 'audit log write failed'));
+      },
       maxUploadBytes: config.maxImportBytes,
       scopes: Object.values(Scopes),
     });

@@ -10,7 +10,7 @@ import {
   testRedisUrl,
   TEST_ADMIN_PASSWORD,
 } from '@apim/testing';
-import { startKeyManager, type StartedKeyManager } from '@apim/key-manager/testing';
+import type { StartedKeyManager } from '@apim/key-manager/testing';
 import { describeErrors, documentValidators, type JsonSchema } from './http/rest-api.js';
 import { startControlPlane, type RunningControlPlane } from './testing.js';
 
@@ -35,8 +35,11 @@ export async function startTestBed(
   const db = await createTestDatabase();
   const redisPrefix = testRedisPrefix();
   const internalSecret = randomSecret(32);
+  // loaded only when asked for: the key manager brings oidc-provider with it
   const km = options.keyManager
-    ? await startKeyManager({ databaseUrl: db.url, redisUrl: testRedisUrl(), redisPrefix, internalSecret })
+    ? await (
+        await import('@apim/key-manager/testing')
+      ).startKeyManager({ databaseUrl: db.url, redisUrl: testRedisUrl(), redisPrefix, internalSecret })
     : undefined;
   const cp = await startControlPlane({
     databaseUrl: db.url,

@@ -211,5 +211,19 @@ describe('publish, sign up, subscribe and get a token', () => {
       headers: { authorization: `Bearer ${viewOnly.slice(0, -4)}AAAA` },
     });
     expect(forged.status).toBe(401);
+    // a token revoked at the key manager is refused here too
+    const revoke = await fetch(`${km.url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token: viewOnly }),
+    });
+    expect(revoke.status).toBe(200);
+    const afterRevoke = await fetch(`${bed.cp.url}${PUB}/apis`, {
+      headers: { authorization: `Bearer ${viewOnly}` },
+    });
+    expect(afterRevoke.status).toBe(401);
   });
 });

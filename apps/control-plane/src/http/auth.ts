@@ -58,6 +58,16 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     }
     const sub = payload.sub;
     if (!sub) throw unauthorized('The access token does not name a user');
+    // Revoked tokens (logout, revocation) and every token of a client revoked as a whole.
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+    const [revokedToken, revokedClient] = await Promise.all([
+      typeof payload.jti === 'string'
+        ? prisma.revokedToken.findUnique({ where: { jti: payload.jti } })
+        : null,
+      clientId ? prisma.revokedClient.findUnique({ where: { clientId } }) : null,
+    ]);
+    if (revokedToken || (revokedClient && (payload.iat ?? 0) * 1000 < revokedClient.revokedBefore.getTime()))
+      throw unauthorized('The access token has been revoked');
     const user = await loadUser(UUID.test(sub) ? { id: sub } : { username: sub });
     if (!user) throw unauthorized('The access token does not belong to an active user');
     const granted = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];

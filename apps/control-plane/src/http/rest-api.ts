@@ -237,8 +237,22 @@ function toExpressPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
+/** A change made through the API, for the audit log. */
+export interface AuditEntry {
+  principal: Principal | undefined;
+  operationId: string;
+  tag: string;
+  entityId: string | undefined;
+  method: string;
+  path: string;
+  status: number;
+  ip: string | undefined;
+}
+
 export interface MountOptions {
   authenticate: Authenticate;
+  /** called after every successful change (not for GET) */
+  audit?: (entry: AuditEntry) => Promise<void>;
   maxUploadBytes: number;
   scopes: readonly string[];
 }
@@ -330,6 +344,25 @@ export function restRouter(
         files: (req.files as Express.Multer.File[] | undefined) ?? [],
         ip: req.ip,
       });
+      if (options.audit && op.method !== 'get' && result.status < 300) {
+        const created = result.body as Record<string, unknown> | undefined;
+        const createdId = ['id', 'applicationId', 'subscriptionId', 'policyId', 'conditionId', 'keyMappingId']
+          .map((k) => created?.[k])
+          .find((v) => typeof v === 'string');
+        await options.audit({
+          principal,
+          operationId: op.operationId,
+          tag: op.tag,
+          entityId:
+            Object.values(params)[0] ??
+            (createdId as string | undefined) ??
+            (query.apiId as string | undefined),
+          method: op.method.toUpperCase(),
+          path: req.originalUrl.split('?')[0] ?? '',
+          status: result.status,
+          ip: req.ip,
+        });
+      }
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
       res.status(result.status);
       if (result.body === undefined) res.end();

@@ -306,6 +306,15 @@ describe('publisher API', () => {
     ).toBe(403);
     expect((await call('DELETE', `${BASE}/apis/${created.body.id}`, { as: creator })).status).toBe(403);
     expect((await call('DELETE', `${BASE}/apis/${created.body.id}`, { as: publisher })).status).toBe(200);
+    const audit = await bed.prisma.auditLog.findMany({
+      where: { entityId: created.body.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((a) => [a.action, a.actorName])).toEqual([
+      ['createAPI', 'cre'],
+      ['updateAPI', 'cre'],
+      ['deleteAPI', 'pub'],
+    ]);
     expect((await call('GET', `${BASE}/apis/${created.body.id}`, { as: publisher })).status).toBe(404);
   });
 
