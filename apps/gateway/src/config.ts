@@ -54,6 +54,18 @@ export function loadConfig(env: Env = process.env) {
       /** also consume the queue here, storing raw events and per-minute rollups in Postgres */
       worker: r.bool('APIM_GATEWAY_ANALYTICS_WORKER', true),
     },
+    /** backend JWT (X-JWT-Assertion) signing key, PKCS#8 PEM file; unset: no backend JWT */
+    backendJwt: (() => {
+      const keyFile = r.optionalString('APIM_GATEWAY_BACKEND_JWT_KEY');
+      if (!keyFile) return null;
+      return {
+        keyFile,
+        algorithm: r.oneOf('APIM_GATEWAY_BACKEND_JWT_ALG', ['RS256', 'ES256', 'PS256'] as const, 'RS256'),
+        issuer: r.string('APIM_GATEWAY_BACKEND_JWT_ISSUER', 'wso2.org/products/am'),
+        header: r.string('APIM_GATEWAY_BACKEND_JWT_HEADER', 'X-JWT-Assertion').toLowerCase(),
+        ttlSec: r.int('APIM_GATEWAY_BACKEND_JWT_TTL_SEC', 900, 10, 86_400),
+      };
+    })(),
     /** token verification results kept in memory (revocation is still checked on every request) */
     tokenCacheSize: r.int('APIM_GATEWAY_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
     introspectionCacheMs: r.int('APIM_GATEWAY_INTROSPECTION_CACHE_MS', 60_000, 0, 3_600_000),

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
+import { importPKCS8 } from 'jose';
 import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, type Logger } from '@apim/service';
 import { AnalyticsPublisher } from './analytics/publisher.js';
@@ -103,7 +104,10 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     signingKeysChanged: () => credentials?.signingKeysChanged(),
   });
   credentials = new CredentialVerifier(config, state, logger);
-  deps = { config, state, credentials, throttler: new Throttler(counters), logger };
+  const backendJwtKey = config.backendJwt
+    ? await importPKCS8(readFileSync(config.backendJwt.keyFile, 'utf8'), config.backendJwt.algorithm)
+    : null;
+  deps = { config, state, credentials, throttler: new Throttler(counters), logger, backendJwtKey };
 
   follower = new EventLogFollower(config.databaseUrl, prisma, state, logger);
   const following = follower;

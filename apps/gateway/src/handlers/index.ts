@@ -5,6 +5,7 @@ import { denyPolicies } from './deny-policies/handler.js';
 import { schemaValidation } from './schema-validation/handler.js';
 import { transformation } from './transformation/handler.js';
 import { authentication } from './authentication/handler.js';
+import { backendJwt } from './backend-jwt/handler.js';
 import { scopes } from './scopes/handler.js';
 import { subscription } from './subscription/handler.js';
 import { throttling } from './throttling/handler.js';
@@ -14,7 +15,7 @@ function erase<C>(m: HandlerModule<C>): HandlerModule<unknown> {
   return {
     name: m.name,
     schema: m.schema,
-    configOf: (api) => m.configOf(api),
+    configOf: (api, deps) => m.configOf(api, deps),
     create: (c, d, api) => m.create(c as C, d, api),
   };
 }
@@ -30,4 +31,5 @@ export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
   erase(throttling),
   erase(schemaValidation),
   erase(transformation),
+  erase(backendJwt),
 ];

@@ -28,7 +28,7 @@ export function compileApi(api: GatewayApi, deps: GatewayDeps, pools: BackendPoo
     throw new DeploymentError(`endpointConfig is invalid: ${ajv.errorsText(validateEndpoints.errors)}`);
   const handlers: Handler[] = [];
   for (const m of handlerModules) {
-    const config = m.configOf(api);
+    const config = m.configOf(api, deps);
     if (config === null) continue;
     const validate = validators.get(m)!;
     if (!validate(config)) throw new DeploymentError(`${m.name}: ${ajv.errorsText(validate.errors)}`);

@@ -1,4 +1,5 @@
 import type { GatewayApi } from '@apim/contracts';
+import type { CryptoKey } from 'jose';
 import type { Logger } from '@apim/service';
 import type { CredentialVerifier } from '../auth/credentials.js';
 import type { GatewayConfig } from '../config.js';
@@ -13,6 +14,8 @@ export interface GatewayDeps {
   credentials: CredentialVerifier;
   throttler: Throttler;
   logger: Logger;
+  /** the loaded backend JWT signing key, when backend JWTs are configured */
+  backendJwtKey: CryptoKey | null;
 }
 
 /**
@@ -23,6 +26,6 @@ export interface GatewayDeps {
 export interface HandlerModule<C> {
   readonly name: string;
   readonly schema: object;
-  configOf(api: GatewayApi): C | null;
+  configOf(api: GatewayApi, deps: GatewayDeps): C | null;
   create(config: C, deps: GatewayDeps, api: GatewayApi): Handler;
 }

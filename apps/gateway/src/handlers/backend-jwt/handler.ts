@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { TokenCache } from '../../auth/token-cache.js';
+import type { HandlerModule } from '../../pipeline/handler-module.js';
+import { subscriptionKey } from '../../store/state.js';
+import { schema, type BackendJwtConfig } from './schema.js';
+
+const CLAIM = 'http://wso2.org/claims/';
+/** re-sign this long before expiry, so a backend never receives an almost-expired assertion */
+const MARGIN_MS = 30_000;
+
+/**
+ * Tells the backend who called, in a JWT signed by the gateway (WSO2's X-JWT-Assertion and its
+ * http://wso2.org/claims/* names). Signed once per credential and API, reused until near expiry.
+ * The caller cannot forge it: any incoming header of the same name is replaced.
+ */
+export const backendJwt: HandlerModule<BackendJwtConfig> = {
+  name: 'backend-jwt',
+  schema,
+  configOf: (_api, deps) =>
+    deps.config.backendJwt && deps.backendJwtKey
+      ? {
+          issuer: deps.config.backendJwt.issuer,
+          header: deps.config.backendJwt.header,
+          ttlSec: deps.config.backendJwt.ttlSec,
+          algorithm: deps.config.backendJwt.algorithm,
+        }
+      : null,
+  create(config, deps, api) {
+    const key = deps.backendJwtKey!;
+    const cache = new TokenCache<{ jwt: string; expiresAt: number }>(10_000);
+    return {
+      name: 'backend-jwt',
+      async onRequest(ctx) {
+        const cred = ctx.credential;
+        const cacheKey = cred
+          ? `${cred.consumerKey ?? ''}|${String(cred.claims.jti ?? '')}|${cred.applicationId ?? ''}`
+          : 'anonymous';
+        const now = Date.now();
+        let entry = cache.get(cacheKey, now + MARGIN_MS);
+        if (!entry) {
+          const app = cred?.application;
+          const sub = cred?.applicationId
+            ? deps.state.subscriptions.get(subscriptionKey(cred.applicationId, api.id))
+            : undefined;
+          const expiresAt = now + config.ttlSec * 1000;
+          const jwt = await new SignJWT({
+            [`${CLAIM}apiname`]: api.name,
+            [`${CLAIM}apicontext`]: api.context,
+            [`${CLAIM}version`]: api.version,
+            [`${CLAIM}applicationid`]: cred?.applicationId ?? null,
+            [`${CLAIM}applicationname`]: app?.name ?? null,
+            [`${CLAIM}applicationtier`]: app?.throttlingPolicy ?? null,
+            [`${CLAIM}subscriber`]: app?.ownerName ?? null,
+            [`${CLAIM}tier`]: sub?.throttlingPolicy ?? null,
+            [`${CLAIM}keytype`]: cred?.keyType ?? null,
+            [`${CLAIM}usertype`]: cred?.claims.aut ?? (cred ? 'APPLICATION' : null),
+            [`${CLAIM}enduser`]: cred?.username ?? null,
+            [`${CLAIM}client_id`]: cred?.consumerKey ?? null,
+          })
+            .setProtectedHeader({ alg: config.algorithm, typ: 'JWT' })
+            .setIssuer(config.issuer)
+            .setJti(randomUUID())
+            .setIssuedAt(Math.floor(now / 1000))
+            .setExpirationTime(Math.floor(expiresAt / 1000))
+            .sign(key);
+          entry = { jwt, expiresAt };
+          cache.set(cacheKey, entry);
+        }
+        ctx.backendHeaders[config.header] = entry.jwt;
+        return undefined;
+      },
+    };
+  },
+};
