@@ -2,7 +2,7 @@
 import { Scopes } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
-import { conflict, notFound } from '../http/errors.js';
+import { conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 
 export const environmentSchemas: Record<string, JsonSchema> = {
@@ -102,9 +102,7 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
       async handle({ body }) {
         const row = await prisma.gatewayEnvironment
           .create({ data: { name: body.name, ...data(body) } })
-          .catch((e: { code?: string }) => {
-            throw e.code === 'P2002' ? conflict(`An environment named '${body.name}' already exists`) : e;
-          });
+          .catch(conflictOnDuplicate(`An environment named '${body.name}' already exists`));
         return { status: 201, body: dto(row) };
       },
     }),

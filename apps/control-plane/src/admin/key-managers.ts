@@ -7,7 +7,7 @@ import { Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { gatewayIssuer } from '../events/gateway-views.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { badRequest, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 
 export const keyManagerSchemas: Record<string, JsonSchema> = {
@@ -149,11 +149,8 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
   const tag = 'Key Managers';
   const access = [Scopes.admin];
   const params = { keyManagerId: { type: 'string', format: 'uuid' } };
-  const unique = (name: string) => (e: { code?: string }) => {
-    throw e.code === 'P2002'
-      ? conflict(`A key manager named '${name}' or with the same issuer already exists`)
-      : e;
-  };
+  const unique = (name: string) =>
+    conflictOnDuplicate(`A key manager named '${name}' or with the same issuer already exists`);
   return [
     operation({
       method: 'get',

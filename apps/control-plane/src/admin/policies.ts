@@ -3,7 +3,7 @@ import { Scopes, type GatewayCondition } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PolicyType, type TransactionClient } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { gatewayPolicy } from '../events/gateway-views.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 
 const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
@@ -451,11 +451,7 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
               await writeGroups(tx, type, created.id, body);
               return publish(tx, created.id);
             })
-            .catch((e: { code?: string }) => {
-              throw e.code === 'P2002'
-                ? conflict(`A ${level} policy named '${body.policyName}' already exists`)
-                : e;
-            });
+            .catch(conflictOnDuplicate(`A ${level} policy named '${body.policyName}' already exists`));
           return { status: 201, body: dto };
         },
       }),

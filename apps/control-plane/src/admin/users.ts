@@ -3,7 +3,7 @@ import { Roles, Scopes } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
 import type { AppContext } from '../context.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 
@@ -85,9 +85,7 @@ export async function createAccount(prisma: PrismaClient, input: AccountInput): 
       },
       include: { roles: true },
     })
-    .catch((e: { code?: string }) => {
-      throw e.code === 'P2002' ? conflict('The username or email is already registered') : e;
-    });
+    .catch(conflictOnDuplicate('The username or email is already registered'));
 }
 
 export function userOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
@@ -248,9 +246,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
       async handle({ body }) {
         const r = await prisma.role
           .create({ data: { name: body.name, description: body.description ?? null } })
-          .catch((e: { code?: string }) => {
-            throw e.code === 'P2002' ? conflict(`A role named '${body.name}' already exists`) : e;
-          });
+          .catch(conflictOnDuplicate(`A role named '${body.name}' already exists`));
         return { status: 201, body: { name: r.name, description: r.description ?? '', builtIn: false } };
       },
     }),

@@ -3,7 +3,7 @@ import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionCli
 import type { Logger } from '@apim/service';
 import { gatewayApplication } from '../events/gateway-views.js';
 import type { Principal } from '../http/auth.js';
-import { badRequest, conflict } from '../http/errors.js';
+import { badRequest, conflictOnDuplicate } from '../http/errors.js';
 import { needsApproval } from '../jobs/workflows.js';
 import type { KeyManagerClient } from '../keys/key-manager-client.js';
 import { ownedApplication } from './access.js';
@@ -43,9 +43,7 @@ async function checkTier(prisma: PrismaClient | TransactionClient, name: string)
   if (!tier) throw badRequest(`'${name}' is not an application throttling policy`);
 }
 
-const nameTaken = (name: string) => (e: { code?: string }) => {
-  throw e.code === 'P2002' ? conflict(`You already have an application named '${name}'`) : e;
-};
+const nameTaken = (name: string) => conflictOnDuplicate(`You already have an application named '${name}'`);
 
 export async function createApplication(prisma: PrismaClient, principal: Principal, input: ApplicationInput) {
   return prisma

@@ -9,8 +9,8 @@ import { appendGatewayEvent, type Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { gatewayKeyMapping } from '../events/gateway-views.js';
 import type { Principal } from '../http/auth.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
-import { operation, ref, type AuthedRequest, type OperationSpec } from '../http/rest-api.js';
+import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import type { ClientInfo } from '../keys/key-manager-client.js';
 import { ownedApplication } from './access.js';
 import { keyType } from './schemas.js';
@@ -63,7 +63,6 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
   const access = [Scopes.appManage, Scopes.subscribe];
   const appParam = { applicationId: { type: 'string', format: 'uuid' } };
   const keyParams = { ...appParam, keyMappingId: { type: 'string', format: 'uuid' } };
-  const principalOf = (r: { principal: unknown }) => (r as AuthedRequest<unknown, unknown>).principal;
 
   async function findKey(
     principal: Principal,
@@ -125,7 +124,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       responses: { 200: { description: 'The keys', schema: ref('ApplicationKey') } },
       async handle(req) {
         const { params, body } = req;
-        const app = await ownedApplication(prisma, principalOf(req), params.applicationId!);
+        const app = await ownedApplication(prisma, callerOf(req), params.applicationId!);
         if (app.status !== 'APPROVED')
           throw conflict(`The application is ${app.status}: keys can be generated once it is approved`);
         const existing = await prisma.applicationKey.findFirst({
@@ -158,7 +157,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
           await keyManager
             .deleteClient(client.clientId)
             .catch((err: unknown) => log.warn({ err }, 'could not delete OAuth client'));
-          if ((e as { code?: string }).code === 'P2002')
+          if (isUniqueViolation(e))
             throw conflict(`${body.keyType} keys were already generated for this application`);
           throw e;
         }
@@ -174,7 +173,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       params: appParam,
       responses: { 200: { description: 'Keys', schema: { type: 'object' } } },
       async handle(req) {
-        const app = await ownedApplication(prisma, principalOf(req), req.params.applicationId!);
+        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
         const keys = await prisma.applicationKey.findMany({
           where: { applicationId: app.id },
           orderBy: { keyType: 'asc' },
@@ -195,7 +194,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       params: keyParams,
       responses: { 200: { description: 'The key', schema: ref('ApplicationKey') } },
       async handle(req) {
-        const { key } = await findKey(principalOf(req), req.params.applicationId!, {
+        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
         return { status: 200, body: keyDto(key, await keyManager.getClient(key.consumerKey)) };
@@ -217,7 +216,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       responses: { 200: { description: 'The key', schema: ref('ApplicationKey') } },
       async handle(req) {
         const { body } = req;
-        const { key } = await findKey(principalOf(req), req.params.applicationId!, {
+        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
         const ttl = body.additionalProperties?.application_access_token_expiry_time;
@@ -239,7 +238,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       params: keyParams,
       responses: { 200: { description: 'The new secret', schema: { type: 'object' } } },
       async handle(req) {
-        const { key } = await findKey(principalOf(req), req.params.applicationId!, {
+        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
         const { clientSecret } = await keyManager.regenerateSecret(key.consumerKey);
@@ -256,7 +255,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       params: keyParams,
       responses: { 200: { description: 'Removed' } },
       async handle(req) {
-        const { key } = await findKey(principalOf(req), req.params.applicationId!, {
+        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
         await prisma.$transaction(async (tx) => {
@@ -283,7 +282,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       body: tokenBody,
       responses: { 200: { description: 'The token', schema: ref('ApplicationToken') } },
       async handle(req) {
-        const { key } = await findKey(principalOf(req), req.params.applicationId!, {
+        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
         return { status: 200, body: await generateToken(key, req.body) };
@@ -300,7 +299,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       body: tokenBody,
       responses: { 200: { description: 'The token', schema: ref('ApplicationToken') } },
       async handle(req) {
-        const { key } = await findKey(principalOf(req), req.params.applicationId!, {
+        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
           keyType: req.params.keyType as KeyType,
         });
         return { status: 200, body: await generateToken(key, req.body) };
@@ -321,7 +320,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       responses: { 200: { description: 'The API key', schema: ref('APIKey') } },
       async handle(req) {
         const { body, params } = req;
-        const app = await ownedApplication(prisma, principalOf(req), params.applicationId!);
+        const app = await ownedApplication(prisma, callerOf(req), params.applicationId!);
         if (app.status !== 'APPROVED')
           throw conflict(`The application is ${app.status}: API keys can be issued once it is approved`);
         const permittedIps = splitList(body.additionalProperties?.permittedIP);
@@ -358,7 +357,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       params: { ...appParam, keyType },
       responses: { 200: { description: 'API keys', schema: { type: 'object' } } },
       async handle(req) {
-        const app = await ownedApplication(prisma, principalOf(req), req.params.applicationId!);
+        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
         const rows = await prisma.apiKey.findMany({
           where: { applicationId: app.id, keyType: req.params.keyType as KeyType, revokedAt: null },
           orderBy: { createdAt: 'asc' },
@@ -384,7 +383,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       body: ref('APIKeyRevokeRequest'),
       responses: { 200: { description: 'Revoked' } },
       async handle(req) {
-        const app = await ownedApplication(prisma, principalOf(req), req.params.applicationId!);
+        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
         let jti: unknown;
         try {
           jti = decodeJwt(req.body.apikey).jti;

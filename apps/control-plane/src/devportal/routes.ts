@@ -4,13 +4,7 @@ import type { AppContext } from '../context.js';
 import { createAccount, userDto } from '../admin/users.js';
 import { HttpError } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
-import {
-  operation,
-  ref,
-  type AuthedRequest,
-  type OperationSpec,
-  type RestApiDefinition,
-} from '../http/rest-api.js';
+import { operation, ref, callerOf, type OperationSpec, type RestApiDefinition } from '../http/rest-api.js';
 import { apiSearchWhere } from '../publisher/search.js';
 import { ownApplications, ownedApplication, visibleApis } from './access.js';
 import {
@@ -28,7 +22,6 @@ import { subscriptionOperations } from './subscriptions.js';
 export function devportalApi(ctx: AppContext): RestApiDefinition {
   const { prisma, keyManager, log } = ctx;
   const apps = [Scopes.appManage, Scopes.subscribe];
-  const principalOf = (r: { principal: unknown }) => (r as AuthedRequest<unknown, unknown>).principal;
   const appParam = { applicationId: { type: 'string', format: 'uuid' } };
   const apiParam = { apiId: { type: 'string', format: 'uuid' } };
 
@@ -153,7 +146,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
       async handle(req) {
         const { query } = req;
         const where = {
-          ...ownApplications(principalOf(req)),
+          ...ownApplications(callerOf(req)),
           ...(query.query ? { name: { contains: query.query, mode: 'insensitive' as const } } : {}),
         };
         const [total, rows] = await Promise.all([
@@ -180,7 +173,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
       body: ref('Application'),
       responses: { 201: { description: 'Created', schema: ref('Application') } },
       async handle(req) {
-        const app = await createApplication(prisma, principalOf(req), req.body);
+        const app = await createApplication(prisma, callerOf(req), req.body);
         return {
           status: 201,
           body: applicationDto(app),
@@ -198,7 +191,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
       params: appParam,
       responses: { 200: { description: 'The application', schema: ref('Application') } },
       async handle(req) {
-        const app = await ownedApplication(prisma, principalOf(req), req.params.applicationId!);
+        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
         const [subscriptionCount, keys] = await Promise.all([
           prisma.subscription.count({ where: { applicationId: app.id } }),
           prisma.applicationKey.findMany({ where: { applicationId: app.id } }),
@@ -226,7 +219,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
         return {
           status: 200,
           body: applicationDto(
-            await updateApplication(prisma, principalOf(req), req.params.applicationId!, req.body),
+            await updateApplication(prisma, callerOf(req), req.params.applicationId!, req.body),
           ),
         };
       },
@@ -241,7 +234,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
       params: appParam,
       responses: { 200: { description: 'Deleted' } },
       async handle(req) {
-        await deleteApplication(prisma, keyManager, log, principalOf(req), req.params.applicationId!);
+        await deleteApplication(prisma, keyManager, log, callerOf(req), req.params.applicationId!);
         return { status: 200 };
       },
     }),

@@ -4,9 +4,9 @@ import { appendGatewayEvent, type Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { gatewaySubscription } from '../events/gateway-views.js';
 import { isAdmin, type Principal } from '../http/auth.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
-import { operation, ref, type AuthedRequest, type OperationSpec } from '../http/rest-api.js';
+import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { needsApproval } from '../jobs/workflows.js';
 import { ownedApplication } from './access.js';
 import { catalogInfo, visibleApi } from './catalog.js';
@@ -34,7 +34,6 @@ interface SubscriptionInput {
 
 export function subscriptionOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
   const access = [Scopes.subscribe, Scopes.subManage];
-  const principalOf = (r: { principal: unknown }) => (r as AuthedRequest<unknown, unknown>).principal;
 
   async function ownedSubscription(principal: Principal, subscriptionId: string) {
     const s = await prisma.subscription.findUnique({
@@ -64,7 +63,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       responses: { 200: { description: 'Subscriptions', schema: ref('SubscriptionList') } },
       async handle(req) {
         const { query } = req;
-        const principal = principalOf(req);
+        const principal = callerOf(req);
         if (query.applicationId) await ownedApplication(prisma, principal, query.applicationId);
         const where: Prisma.SubscriptionWhereInput = {
           ...(query.applicationId ? { applicationId: query.applicationId } : {}),
@@ -103,7 +102,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       },
       async handle(req) {
         const { body } = req;
-        const principal = principalOf(req);
+        const principal = callerOf(req);
         const app = await ownedApplication(prisma, principal, body.applicationId);
         if (app.status !== 'APPROVED')
           throw conflict(`The application is ${app.status}: it can subscribe once it is approved`);
@@ -144,9 +143,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
             await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(s) });
             return s;
           })
-          .catch((e: { code?: string }) => {
-            throw e.code === 'P2002' ? conflict('The application is already subscribed to this API') : e;
-          });
+          .catch(conflictOnDuplicate('The application is already subscribed to this API'));
         return {
           status: 201,
           body: dto(created),
@@ -166,7 +163,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       async handle(req) {
         return {
           status: 200,
-          body: dto(await ownedSubscription(principalOf(req), req.params.subscriptionId!)),
+          body: dto(await ownedSubscription(callerOf(req), req.params.subscriptionId!)),
         };
       },
     }),
@@ -182,7 +179,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       responses: { 200: { description: 'The subscription', schema: ref('Subscription') } },
       async handle(req) {
         const { body } = req;
-        const principal = principalOf(req);
+        const principal = callerOf(req);
         const current = await ownedSubscription(principal, req.params.subscriptionId!);
         if (body.applicationId !== current.applicationId || body.apiId !== current.apiId)
           throw badRequest('The application and API of a subscription cannot be changed');
@@ -233,7 +230,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       params: { subscriptionId: { type: 'string', format: 'uuid' } },
       responses: { 200: { description: 'Removed' } },
       async handle(req) {
-        const s = await ownedSubscription(principalOf(req), req.params.subscriptionId!);
+        const s = await ownedSubscription(callerOf(req), req.params.subscriptionId!);
         await prisma.$transaction(async (tx) => {
           await tx.subscription.delete({ where: { id: s.id } });
           await tx.workflow.updateMany({

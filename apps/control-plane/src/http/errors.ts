@@ -43,6 +43,18 @@ export function errorBody(status: number, description: string): ErrorBody {
   return { code: status, message: TITLES[status] ?? 'Error', description, moreInfo: '', error: [] };
 }
 
+/** True for Prisma's "unique constraint failed". */
+export function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: unknown }).code === 'P2002';
+}
+
+/** A `.catch` handler turning a unique-constraint failure into a 409 with this description. */
+export function conflictOnDuplicate(description: string): (e: unknown) => never {
+  return (e) => {
+    throw isUniqueViolation(e) ? conflict(description) : e;
+  };
+}
+
 /** Prisma's "unique constraint failed" and "record not found" as HTTP errors. */
 function fromPrisma(e: unknown): HttpError | undefined {
   const code = (e as { code?: unknown }).code;

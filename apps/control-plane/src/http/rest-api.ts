@@ -30,9 +30,10 @@ export interface RestRequest<B, Q> {
   ip: string | undefined;
 }
 
-/** The caller is known (the operation's access is not 'public'). */
-export interface AuthedRequest<B, Q> extends RestRequest<B, Q> {
-  principal: Principal;
+/** The caller of an operation whose access is not 'public' (the router has checked there is one). */
+export function callerOf(req: { principal: Principal | undefined }): Principal {
+  if (!req.principal) throw new HttpError(401, 'Authentication is required');
+  return req.principal;
 }
 
 export interface RestResult {

@@ -1,7 +1,7 @@
 /** Creating, changing, versioning and deleting APIs. */
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
-import { conflict, HttpError, notFound } from '../http/errors.js';
+import { conflict, conflictOnDuplicate, HttpError, notFound } from '../http/errors.js';
 import type { OperationDraft } from '../openapi/operations.js';
 import {
   API_INCLUDE,
@@ -28,12 +28,10 @@ export async function apiResource(db: PrismaClient | TransactionClient, api: Api
   return apiDto(api, await scopesOf(db as TransactionClient, api));
 }
 
-function uniqueViolation(e: unknown, api: { name: string; context: string; version: string }): unknown {
-  if ((e as { code?: string }).code === 'P2002')
-    return conflict(
-      `An API with the name '${api.name}' or the context '${api.context}' already exists in version ${api.version}`,
-    );
-  return e;
+function duplicateApi(api: { name: string; context: string; version: string }) {
+  return conflictOnDuplicate(
+    `An API with the name '${api.name}' or the context '${api.context}' already exists in version ${api.version}`,
+  );
 }
 
 /**
@@ -94,7 +92,7 @@ export async function createApi(
       return apiResource(tx, await loadApi(tx, created.id));
     });
   } catch (e) {
-    throw uniqueViolation(e, input);
+    return duplicateApi(input)(e);
   }
 }
 
@@ -213,7 +211,7 @@ export async function copyApi(
       return apiResource(tx, await loadApi(tx, created.id));
     });
   } catch (e) {
-    throw uniqueViolation(e, { ...source, version: newVersion });
+    return duplicateApi({ ...source, version: newVersion })(e);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   componentValidator,
   operation,
   ref,
-  type AuthedRequest,
+  callerOf,
   type JsonSchema,
   type OperationSpec,
   type RestApiDefinition,
@@ -50,7 +50,6 @@ const publish = [Scopes.apiPublish];
 export function publisherApi(ctx: AppContext): RestApiDefinition {
   const { prisma, config } = ctx;
   const validateApi = componentValidator(publisherSchemas, 'API');
-  const authed = <B, Q>(r: { principal: unknown }) => r as AuthedRequest<B, Q>;
 
   const operations: OperationSpec<never, never>[] = [
     operation<unknown, Paging & { query?: string }>({
@@ -90,7 +89,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       body: ref('API'),
       responses: { 201: { description: 'Created', schema: ref('API') } },
       async handle(req) {
-        const api = await createApi(prisma, authed(req).principal, req.body);
+        const api = await createApi(prisma, callerOf(req), req.body);
         return { status: 201, body: api, headers: { location: `/api/am/publisher/v4/apis/${api.id}` } };
       },
     }),
@@ -148,7 +147,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
         const parsed = await parseImport(sourceOf(req.body, req.files), config.importUrlAllowlist);
         const input = importedApiInput(parsed, additionalPropertiesOf(req.body.additionalProperties));
         validateApi(input, 'additionalProperties');
-        const api = await createApi(prisma, authed(req).principal, input, {
+        const api = await createApi(prisma, callerOf(req), input, {
           definition: parsed.document,
           operations: operationsFromDocument(parsed),
         });
@@ -310,13 +309,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       responses: { 201: { description: 'The new version', schema: ref('API') } },
       async handle(req) {
         const { query } = req;
-        const api = await copyApi(
-          prisma,
-          authed(req).principal,
-          query.apiId,
-          query.newVersion,
-          query.defaultVersion,
-        );
+        const api = await copyApi(prisma, callerOf(req), query.apiId, query.newVersion, query.defaultVersion);
         return { status: 201, body: api, headers: { location: `/api/am/publisher/v4/apis/${api.id}` } };
       },
     }),

@@ -2,7 +2,7 @@
 import { Scopes } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
-import { conflict, notFound } from '../http/errors.js';
+import { conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import { uuid } from './schemas.js';
@@ -79,9 +79,7 @@ export function sharedScopeOperations({ prisma }: AppContext): OperationSpec<nev
               roles: body.bindings ?? [],
             },
           })
-          .catch((e: { code?: string }) => {
-            throw e.code === 'P2002' ? conflict(`A scope named '${body.name}' already exists`) : e;
-          });
+          .catch(conflictOnDuplicate(`A scope named '${body.name}' already exists`));
         return { status: 201, body: scopeDto(s, 0) };
       },
     }),
