@@ -8,6 +8,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Prisma, PrismaClient, TransactionClient } from '@apim/db';
 import { hashSecret } from '@apim/service';
+import type { Lookups } from './lookups.js';
 import { opaqueTokenId, revokeClientTokens, revokeTokenId } from './revocation.js';
 
 /** Issued JWT access tokens are not stored by oidc-provider; we keep their id per grant so that
@@ -43,20 +44,31 @@ export async function recordIssuedJwt(
   });
 }
 
-class ClientAdapter implements Adapter {
-  constructor(private readonly prisma: PrismaClient) {}
+/** A client as oidc-provider reads it from the adapter; undefined when there is no such client. */
+export async function loadClientPayload(
+  prisma: PrismaClient,
+  clientId: string,
+): Promise<AdapterPayload | undefined> {
+  const row = await prisma.oAuthClient.findUnique({ where: { clientId } });
+  if (!row) return undefined;
+  return {
+    ...(row.metadata as AdapterPayload),
+    client_id: row.clientId,
+    // Compared by hashing the presented secret (see provider.ts).
+    ...(row.clientSecretHash ? { client_secret: row.clientSecretHash } : {}),
+    [ClientExtras.accessTokenTtl]: row.accessTokenTtl,
+    [ClientExtras.passwordGrant]: row.allowPasswordGrant,
+  };
+}
 
-  async find(id: string): Promise<AdapterPayload | undefined> {
-    const row = await this.prisma.oAuthClient.findUnique({ where: { clientId: id } });
-    if (!row) return undefined;
-    return {
-      ...(row.metadata as AdapterPayload),
-      client_id: row.clientId,
-      // Compared by hashing the presented secret (see provider.ts).
-      ...(row.clientSecretHash ? { client_secret: row.clientSecretHash } : {}),
-      [ClientExtras.accessTokenTtl]: row.accessTokenTtl,
-      [ClientExtras.passwordGrant]: row.allowPasswordGrant,
-    };
+class ClientAdapter implements Adapter {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly lookups: Lookups,
+  ) {}
+
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return this.lookups.client(id);
   }
 
   /** Dynamic registration: the plain secret arrives here once and is stored only as a hash. */
@@ -74,6 +86,7 @@ class ClientAdapter implements Adapter {
       create: { clientId: id, clientSecretHash, metadata: metadata as Prisma.InputJsonObject },
       update: { clientSecretHash, metadata: metadata as Prisma.InputJsonObject },
     });
+    this.lookups.clear();
   }
 
   async destroy(id: string): Promise<void> {
@@ -81,6 +94,7 @@ class ClientAdapter implements Adapter {
       await revokeClientTokens(tx, id);
       await tx.oAuthClient.deleteMany({ where: { clientId: id } });
     });
+    this.lookups.clear();
   }
 
   async consume(): Promise<void> {}
@@ -183,7 +197,7 @@ class PayloadAdapter implements Adapter {
 }
 
 /** The adapter factory oidc-provider calls once per model name. */
-export function prismaAdapter(prisma: PrismaClient) {
+export function prismaAdapter(prisma: PrismaClient, lookups: Lookups) {
   return (name: string): Adapter =>
-    name === 'Client' ? new ClientAdapter(prisma) : new PayloadAdapter(prisma, name);
+    name === 'Client' ? new ClientAdapter(prisma, lookups) : new PayloadAdapter(prisma, name);
 }

@@ -26,15 +26,26 @@ function basicClientId(header: string | undefined): string | undefined {
   }
 }
 
+/** Requests whose Basic-authenticated client this middleware has checked already. */
+const checkedClient = new WeakMap<object, string>();
+
+/** Whether the client of this request was checked here (so provider.ts need not ask Redis again). */
+export function clientChecked(ctx: object | undefined, clientId: string): boolean {
+  return ctx !== undefined && checkedClient.get(ctx) === clientId;
+}
+
 /**
- * Source addresses that keep failing client authentication at the token, introspection and
- * revocation endpoints are refused for a while; the per-client count is checked where the
- * secret is compared (provider.ts), since the client id may be in the body.
+ * Source addresses and clients that keep failing client authentication at the token,
+ * introspection and revocation endpoints are refused for a while, known client or not (so the
+ * answer does not tell which ids exist). A client id in the Basic header is checked here with
+ * the address, in one Redis round trip; one in the body where the secret is compared (provider.ts).
  */
 export function bruteForceMiddleware(guard: BruteForceGuard) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     if (ctx.method !== 'POST' || !GUARDED.has(ctx.path)) return next();
-    const wait = await guard.retryAfter(`ip:${ctx.ip}`);
+    const basicId = basicClientId(ctx.get('authorization'));
+    const wait = await guard.retryAfter(`ip:${ctx.ip}`, ...(basicId ? [`client:${basicId}`] : []));
+    if (basicId) checkedClient.set(ctx, basicId);
     if (wait > 0) {
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
@@ -46,8 +57,7 @@ export function bruteForceMiddleware(guard: BruteForceGuard) {
     const body = ctx.body as { error?: string } | undefined;
     if (ctx.status === 401 && body?.error === 'invalid_client') {
       const params = ctx.oidc?.params as { client_id?: unknown } | undefined;
-      const clientId =
-        typeof params?.client_id === 'string' ? params.client_id : basicClientId(ctx.get('authorization'));
+      const clientId = typeof params?.client_id === 'string' ? params.client_id : basicId;
       await guard.recordFailure(`ip:${ctx.ip}`, ...(clientId ? [`client:${clientId}`] : []));
     }
   };

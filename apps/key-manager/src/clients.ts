@@ -7,7 +7,7 @@ import type { PrismaClient, Prisma } from '@apim/db';
 import { hashSecret, randomSecret } from '@apim/service';
 import { BUILT_IN_CLIENTS } from './builtin-clients.js';
 import { ApiError } from './errors.js';
-import { revokeClientTokens } from './revocation.js';
+import { cutOffReached, revokeClientTokens } from './revocation.js';
 
 export const SUPPORTED_GRANT_TYPES = [
   'client_credentials',
@@ -131,6 +131,8 @@ export class ClientService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly validate: MetadataValidator,
+    /** called after every committed change of a client (drops this instance's cached copy) */
+    private readonly changed: () => void,
   ) {}
 
   private async validated(input: ClientInput, clientId: string, withSecret: boolean) {
@@ -152,6 +154,7 @@ export class ClientService {
         allowPasswordGrant: input.allowPasswordGrant,
       },
     });
+    this.changed();
     return { ...viewOf(row), clientSecret };
   }
 
@@ -179,6 +182,7 @@ export class ClientService {
       where: { clientId },
       data: { metadata, accessTokenTtl: next.accessTokenTtl, allowPasswordGrant: next.allowPasswordGrant },
     });
+    this.changed();
     return viewOf(updated);
   }
 
@@ -189,12 +193,13 @@ export class ClientService {
       if (count === 0) throw ApiError.notFound(`No client with id ${clientId}`);
       await revokeClientTokens(tx, clientId);
     });
+    this.changed();
   }
 
   async regenerateSecret(clientId: string): Promise<{ clientId: string; clientSecret: string }> {
     this.assertManageable(clientId);
     const clientSecret = randomSecret(32);
-    await this.prisma.$transaction(async (tx) => {
+    const cutOff = await this.prisma.$transaction(async (tx) => {
       const row = await tx.oAuthClient.findUnique({ where: { clientId } });
       if (!row) throw ApiError.notFound(`No client with id ${clientId}`);
       if (!row.clientSecretHash) throw ApiError.conflict(`${clientId} is a public client: it has no secret`);
@@ -202,16 +207,19 @@ export class ClientService {
         where: { clientId },
         data: { clientSecretHash: hashSecret(clientSecret), secretRotatedAt: new Date() },
       });
-      await revokeClientTokens(tx, clientId);
+      return revokeClientTokens(tx, clientId);
     });
+    this.changed();
+    await cutOffReached(cutOff);
     return { clientId, clientSecret };
   }
 
   async revokeTokens(clientId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    const cutOff = await this.prisma.$transaction(async (tx) => {
       const row = await tx.oAuthClient.findUnique({ where: { clientId }, select: { clientId: true } });
       if (!row) throw ApiError.notFound(`No client with id ${clientId}`);
-      await revokeClientTokens(tx, clientId);
+      return revokeClientTokens(tx, clientId);
     });
+    await cutOffReached(cutOff);
   }
 }

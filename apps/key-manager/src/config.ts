@@ -42,6 +42,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** failed client authentications or logins allowed per window, per client, user and source address */
     bruteForceMaxFailures: r.int('APIM_BRUTE_FORCE_MAX_FAILURES', 10, 1, 10_000),
     bruteForceWindowSeconds: r.int('APIM_BRUTE_FORCE_WINDOW_SECONDS', 300, 1, 86_400),
+    /**
+     * entries of each in-memory lookup (clients, applications, user roles, scopes), dropped on
+     * change through Postgres LISTEN/NOTIFY; 0 turns caching off (e.g. behind a pooler that does
+     * not pass notifications, such as PgBouncer in transaction mode)
+     */
+    lookupCacheEntries: r.int('APIM_KEY_MANAGER_CACHE_ENTRIES', 10_000, 0, 10_000_000),
     /** behind a load balancer: take the client address from X-Forwarded-For */
     trustProxy: r.bool('APIM_TRUST_PROXY', false),
   };

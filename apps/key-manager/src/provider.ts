@@ -12,16 +12,17 @@ import Provider, {
 import type { PrismaClient } from '@apim/db';
 import { verifySecret } from '@apim/service';
 import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapter.js';
-import { applicationClaims, applicationOfClient, type ClientApplication } from './applications.js';
+import { applicationClaims, type ClientApplication } from './applications.js';
 import type { KeyManagerConfig } from './config.js';
 import { deriveKey } from './key-encryption.js';
 import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
-import { allScopeNames, isOidcScope, OIDC_SCOPES, rolesOfUser, scopesForRoles } from './scopes.js';
+import type { Lookups } from './lookups.js';
+import { isOidcScope, OIDC_SCOPES } from './scopes.js';
 import { signingKeyAt, type PublishedKey } from './signing-keys.js';
 import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
 import type { BruteForceGuard } from './brute-force.js';
-import { TooManyAttempts } from './brute-force-middleware.js';
+import { clientChecked, TooManyAttempts } from './brute-force-middleware.js';
 
 /** The resource indicator of the gateways; tokens for it carry aud = APIM_TOKEN_AUDIENCE. */
 export const GATEWAY_RESOURCE = 'urn:apim:gateway';
@@ -29,23 +30,23 @@ export const GATEWAY_RESOURCE = 'urn:apim:gateway';
 export interface ProviderDeps {
   config: KeyManagerConfig;
   prisma: PrismaClient;
+  lookups: Lookups;
   keys: readonly PublishedKey[];
   guard: BruteForceGuard;
 }
 
-/** Per-request memo of the application behind the client (several hooks need it). */
+/** Per-request memo of the application behind the client: the hooks of one request agree on it. */
 const applicationMemo = new WeakMap<object, Map<string, Promise<ClientApplication | null>>>();
 
 export function clientApplication(
-  prisma: PrismaClient,
-  ctx: object | undefined,
+  lookups: Lookups,
+  ctx: object,
   clientId: string,
 ): Promise<ClientApplication | null> {
-  if (!ctx) return applicationOfClient(prisma, clientId);
   let memo = applicationMemo.get(ctx);
   if (!memo) applicationMemo.set(ctx, (memo = new Map()));
   let found = memo.get(clientId);
-  if (!found) memo.set(clientId, (found = applicationOfClient(prisma, clientId)));
+  if (!found) memo.set(clientId, (found = lookups.application(clientId)));
   return found;
 }
 
@@ -69,12 +70,12 @@ async function gatewayScopes(
   app: ClientApplication | null,
   knownAccountId?: string,
 ): Promise<string[]> {
-  const { prisma } = deps;
+  const { lookups } = deps;
   if (ctx.oidc.params?.grant_type === 'client_credentials')
-    return scopesForRoles(prisma, app?.ownerRoles ?? []);
+    return lookups.scopesForRoles(app?.ownerRoles ?? []);
   const accountId = knownAccountId ?? ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
-  if (!accountId) return allScopeNames(prisma);
-  return scopesForRoles(prisma, (await rolesOfUser(prisma, accountId)) ?? []);
+  if (!accountId) return lookups.allScopeNames();
+  return lookups.scopesForRoles((await lookups.rolesOfUser(accountId)) ?? []);
 }
 
 export async function gatewayResourceServer(
@@ -84,7 +85,7 @@ export async function gatewayResourceServer(
   /** the user the token is for, when the context does not say (password grant) */
   accountId?: string,
 ): Promise<ResourceServer> {
-  const app = await clientApplication(deps.prisma, ctx, client.clientId);
+  const app = await clientApplication(deps.lookups, ctx, client.clientId);
   const signing = signingKeyAt(deps.keys);
   if (!signing) throw new Error('no signing key is active');
   return {
@@ -108,13 +109,13 @@ function corsAllowed(_ctx: KoaContextWithOIDC, origin: string, client: Client): 
 }
 
 export function buildProvider(deps: ProviderDeps): Provider {
-  const { config, prisma, keys } = deps;
+  const { config, prisma, lookups, keys } = deps;
   const signing = signingKeyAt(keys);
   // ID tokens are signed with the first key of the keystore: keep the signing key first.
   const ordered = [...keys].sort((a, b) => (a === signing ? -1 : b === signing ? 1 : 0));
 
   const configuration: Configuration = {
-    adapter: prismaAdapter(prisma),
+    adapter: prismaAdapter(prisma, lookups),
     clients: [],
     jwks: { keys: ordered.map((k) => k.privateJwk) as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
@@ -194,7 +195,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
         async useGrantedResource(ctx, model) {
           const clientId = (model as { clientId?: string }).clientId ?? ctx.oidc.client?.clientId;
           if ([...model.scopes].some((s) => !isOidcScope(s))) return true;
-          return !!clientId && (await clientApplication(prisma, ctx, clientId)) !== null;
+          return !!clientId && (await clientApplication(lookups, ctx, clientId)) !== null;
         },
         async getResourceServerInfo(ctx, indicator, client) {
           if (indicator !== GATEWAY_RESOURCE) throw new errors.InvalidTarget();
@@ -204,7 +205,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     async extraTokenClaims(ctx, token) {
-      const app = await clientApplication(prisma, ctx, token.clientId!);
+      const app = await clientApplication(lookups, ctx, token.clientId!);
       return {
         azp: token.clientId,
         aut: token.kind === 'ClientCredentials' ? 'APPLICATION' : 'APPLICATION_USER',
@@ -251,8 +252,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
   // client_secret), so the presented secret is hashed before the constant-time comparison.
   // A client that keeps failing is refused for a while, even with the right secret.
   provider.Client.prototype.compareClientSecret = async function compareHashed(this: Client, actual: string) {
-    const wait = await deps.guard.retryAfter(`client:${this.clientId}`);
-    if (wait > 0) throw new TooManyAttempts(wait);
+    if (!clientChecked(Provider.ctx, this.clientId)) {
+      const wait = await deps.guard.retryAfter(`client:${this.clientId}`);
+      if (wait > 0) throw new TooManyAttempts(wait);
+    }
     return typeof this.clientSecret === 'string' && verifySecret(actual, this.clientSecret);
   };
   const retryAfter = (ctx: KoaContextWithOIDC, err: Error) => {

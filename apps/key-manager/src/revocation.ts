@@ -22,9 +22,9 @@ export async function revokeTokenId(tx: TransactionClient, jti: string, expiresA
  * Revokes every token issued to a client until now: gateways reject JWTs with an earlier `iat`,
  * and the stored tokens, codes and grants of the client are deleted. Token `iat`s are whole
  * seconds, so the cut-off is the start of the next second: no token issued before the revocation
- * survives it, at the price that one issued later in the same second is refused too.
+ * survives it. Returns the cut-off; see `cutOffReached`.
  */
-export async function revokeClientTokens(tx: TransactionClient, clientId: string): Promise<void> {
+export async function revokeClientTokens(tx: TransactionClient, clientId: string): Promise<Date> {
   const revokedBefore = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
   await tx.revokedClient.upsert({
     where: { clientId },
@@ -36,4 +36,14 @@ export async function revokeClientTokens(tx: TransactionClient, clientId: string
     clientId,
     revokedBefore: revokedBefore.toISOString(),
   });
+  return revokedBefore;
+}
+
+/**
+ * Resolves when a client-wide cut-off has passed (under a second): a caller answered after it
+ * gets tokens that the gateways accept, e.g. with the secret just regenerated.
+ */
+export function cutOffReached(revokedBefore: Date): Promise<void> {
+  const wait = revokedBefore.getTime() - Date.now();
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
 }

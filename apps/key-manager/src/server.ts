@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, handleHealth, requestIdOf } from '@apim/service';
+import { connectTo, createLogger, handleHealth, requestIdOf, type Logger } from '@apim/service';
 import { BruteForceGuard } from './brute-force.js';
 import { bruteForceMiddleware } from './brute-force-middleware.js';
 import { ensureBuiltInClients } from './builtin-clients.js';
@@ -18,6 +18,8 @@ import type { KeyManagerConfig } from './config.js';
 import { errorResponder, internalApi } from './internal-api.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { runCleanup, scheduleCleanup } from './jobs/cleanup.js';
+import { LookupListener } from './lookup-listener.js';
+import { Lookups } from './lookups.js';
 import { registerPasswordGrant } from './password-grant.js';
 import { buildProvider } from './provider.js';
 import { ProviderHolder } from './provider-holder.js';
@@ -34,13 +36,23 @@ export interface KeyManagerApp {
   server: http.Server;
   requestListener: (req: IncomingMessage, res: ServerResponse) => void;
   keyStore: SigningKeyStore;
+  /** whether lookups are cached now (changes are being heard; see lookup-listener.ts) */
+  lookupCacheOn(): boolean;
   /** re-reads the signing keys now (after a rotation made elsewhere) */
   reloadKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp> {
-  const logger = createLogger('key-manager', config.logLevel);
+export interface CreateAppOptions {
+  /** default: JSON lines on stdout at config.logLevel */
+  logger?: Logger;
+}
+
+export async function createApp(
+  config: KeyManagerConfig,
+  options: CreateAppOptions = {},
+): Promise<KeyManagerApp> {
+  const logger = options.logger ?? createLogger('key-manager', config.logLevel);
   const prisma = createPrismaClient(config.databaseUrl);
   await connectTo('the database', config.databaseUrl, () => prisma.$queryRaw`SELECT 1`);
   const redis = new Redis(config.redisUrl, {
@@ -65,6 +77,10 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
   });
   await keyStore.ensureSigningKey();
   await ensureBuiltInClients(prisma, config);
+  const lookups = new Lookups(prisma, config.lookupCacheEntries);
+  const listener =
+    config.lookupCacheEntries > 0 ? new LookupListener(config.databaseUrl, lookups, logger) : null;
+  await listener?.start();
 
   const guard = new BruteForceGuard(
     redis,
@@ -76,7 +92,7 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
   const holder: ProviderHolder = new ProviderHolder(
     keyStore,
     (keys) => {
-      const deps = { config, prisma, keys, guard };
+      const deps = { config, prisma, lookups, keys, guard };
       const provider = buildProvider(deps);
       registerPasswordGrant(provider, deps);
       provider.use(bruteForceMiddleware(guard));
@@ -97,8 +113,10 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
     () => holder.refresh(),
   );
 
-  const clients = new ClientService(prisma, (metadata) =>
-    holder.current.Client.validate(metadata as Parameters<Provider['Client']['validate']>[0]),
+  const clients = new ClientService(
+    prisma,
+    (metadata) => holder.current.Client.validate(metadata as Parameters<Provider['Client']['validate']>[0]),
+    () => lookups.clear(),
   );
   const app = new Koa({ proxy: config.trustProxy });
   app.use(errorResponder(logger));
@@ -113,7 +131,7 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
     logger,
   });
   app.use(api.routes()).use(api.allowedMethods());
-  const pages = interactionRoutes({ prisma, provider: () => holder.current, guard, logger });
+  const pages = interactionRoutes({ prisma, lookups, provider: () => holder.current, guard, logger });
   app.use(pages.routes()).use(pages.allowedMethods());
   const appListener = app.callback();
 
@@ -139,10 +157,12 @@ export async function createApp(config: KeyManagerConfig): Promise<KeyManagerApp
     server,
     requestListener,
     keyStore,
+    lookupCacheOn: () => listener?.listening ?? false,
     reloadKeys: () => holder.refresh(),
     async close() {
       holder.stop();
       stopCleanup();
+      await listener?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       redis.disconnect();
       await prisma.$disconnect();

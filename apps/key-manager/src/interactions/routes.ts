@@ -9,6 +9,7 @@ import type Provider from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
 import { hashPassword, verifyPassword, type Logger } from '@apim/service';
 import type { BruteForceGuard } from '../brute-force.js';
+import type { Lookups } from '../lookups.js';
 import { CONSOLE_CLIENT_ID } from '../builtin-clients.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from '../routes.js';
 import { selfSignUpSetting } from '../settings.js';
@@ -16,6 +17,7 @@ import { consentPage, loginPage, messagePage, signupPage } from './views.js';
 
 export interface InteractionDeps {
   prisma: PrismaClient;
+  lookups: Lookups;
   provider: () => Provider;
   guard: BruteForceGuard;
   logger: Logger;
@@ -249,6 +251,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
           roles: { create: roles.map((r) => ({ roleName: r.name })) },
         },
       });
+      deps.lookups.clear();
     } catch (e) {
       if ((e as { code?: string }).code === 'P2002')
         return html(
