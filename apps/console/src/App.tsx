@@ -76,7 +76,14 @@ export function App() {
             </NavLink>
           ))}
         </nav>
-        {session ? <UserMenu session={session} /> : <SignInButton className="small" />}
+        {session ? (
+          <UserMenu session={session} />
+        ) : (
+          <div className="user-menu">
+            <NavLink to="/devportal/sign-up">Sign up</NavLink>
+            <SignInButton className="small" />
+          </div>
+        )}
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>

@@ -20,13 +20,12 @@ const TYPES = [
   { value: 'IPRANGE', label: 'IP range', hint: '' },
 ];
 
-const PATH = '/throttling-policies/deny-policies';
+const PATH = '/throttling/deny-policies';
 
 function valueText(p: DenyPolicy): string {
   const v = p.conditionValue;
   if (typeof v === 'string') return v;
-  const r = v as { startingIp?: string; endingIp?: string; fixedIp?: string; invert?: boolean };
-  if (r.fixedIp) return `${r.invert ? 'not ' : ''}${r.fixedIp}`;
+  const r = v as { startingIp?: string; endingIp?: string; invert?: boolean };
   if (r.startingIp) return `${r.invert ? 'not ' : ''}${r.startingIp} – ${r.endingIp ?? ''}`;
   return JSON.stringify(v);
 }
@@ -40,21 +39,21 @@ export function DenyPoliciesPage() {
   const [end, setEnd] = useState('');
   const [invert, setInvert] = useState(false);
   const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const stale = [['admin', '/throttling-policies/deny-polic']] as const;
+  const stale = [['admin', '/throttling/deny-polic']] as const;
   const add = useRestMutation((body: object) => request('admin', PATH, { json: body }), {
     stale,
     onSuccess: () => setValue(''),
   });
   const toggle = useRestMutation(
     (p: DenyPolicy) =>
-      request('admin', `/throttling-policies/deny-policy/${p.conditionId}`, {
+      request('admin', `/throttling/deny-policy/${p.conditionId}`, {
         method: 'PATCH',
         json: { conditionStatus: !p.conditionStatus },
       }),
     { stale },
   );
   const remove = useRestMutation(
-    (id: string) => request('admin', `/throttling-policies/deny-policy/${id}`, { method: 'DELETE' }),
+    (id: string) => request('admin', `/throttling/deny-policy/${id}`, { method: 'DELETE' }),
     { stale },
   );
   const meta = TYPES.find((t) => t.value === type);
@@ -115,11 +114,7 @@ export function DenyPoliciesPage() {
         onSubmit={(e) => {
           e.preventDefault();
           const conditionValue =
-            type === 'IPRANGE'
-              ? { startingIp: start.trim(), endingIp: end.trim(), invert }
-              : type === 'IP'
-                ? { fixedIp: value.trim(), invert }
-                : value.trim();
+            type === 'IPRANGE' ? { startingIp: start.trim(), endingIp: end.trim(), invert } : value.trim();
           const body = { conditionType: type, conditionValue, conditionStatus: true };
           const found = check(body);
           setErrors(found);
@@ -149,12 +144,12 @@ export function DenyPoliciesPage() {
               label="Value"
               hint={meta?.hint}
               value={value}
-              error={errors?.conditionValue ?? errors?.['conditionValue.fixedIp']}
+              error={errors?.conditionValue}
               onChange={setValue}
             />
           )}
         </div>
-        {(type === 'IP' || type === 'IPRANGE') && (
+        {type === 'IPRANGE' && (
           <Checkbox label="Invert: block every other address" checked={invert} onChange={setInvert} />
         )}
         <OtherErrors errors={errors} shown={['conditionValue', 'conditionType']} />

@@ -31,9 +31,9 @@ const TITLES: Record<Level, string> = {
   advanced: 'Advanced policies',
 };
 const OPERATION_IDS: Record<Level, string> = {
-  subscription: 'addSubscriptionThrottlingPolicy',
-  application: 'addApplicationThrottlingPolicy',
-  advanced: 'addAdvancedThrottlingPolicy',
+  subscription: 'addSubscriptionThrottlePolicy',
+  application: 'addApplicationThrottlePolicy',
+  advanced: 'addAdvancedThrottlePolicy',
 };
 export const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
 
@@ -51,7 +51,7 @@ function PolicyForm({ level }: { level: Level }) {
   const [stop, setStop] = useState(true);
   const [groups, setGroups] = useState<ConditionalGroup[]>([]);
   const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const path = `/throttling-policies/${level}`;
+  const path = `/throttling/policies/${level}`;
   const add = useRestMutation((body: object) => request('admin', path, { json: body }), {
     stale: [['admin', path]],
     onSuccess: () => {
@@ -168,7 +168,7 @@ function PolicyForm({ level }: { level: Level }) {
 export function PoliciesPage() {
   const { level = 'subscription' } = useParams();
   const lvl: Level = level === 'application' || level === 'advanced' ? level : 'subscription';
-  const path = `/throttling-policies/${lvl}`;
+  const path = `/throttling/policies/${lvl}`;
   const policies = useRest<ListOf<Policy>>('admin', path);
   const remove = useRestMutation((id: string) => request('admin', `${path}/${id}`, { method: 'DELETE' }), {
     stale: [['admin', path]],

@@ -6,7 +6,7 @@ import { useBodyCheck, type FieldErrors } from '../shared/schema';
 import { CheckboxGroup, ErrorBox, OtherErrors, Page, QueryView, TextField } from '../shared/ui';
 
 interface User {
-  userId: string;
+  id: string;
   username: string;
   displayName?: string | null;
   email?: string | null;
@@ -22,7 +22,7 @@ interface Role {
 function RolesEditor({ user, roles }: { user: User; roles: string[] }) {
   const [values, setValues] = useState(user.roles);
   const save = useRestMutation(
-    (body: object) => request('admin', `/users/${user.userId}`, { method: 'PATCH', json: body }),
+    (body: object) => request('admin', `/users/${user.id}`, { method: 'PATCH', json: body }),
     { stale: [['admin', '/users']] },
   );
   const changed = values.slice().sort().join() !== user.roles.slice().sort().join();
@@ -94,7 +94,7 @@ export function UsersPage() {
             </thead>
             <tbody>
               {data.list.map((u) => (
-                <tr key={u.userId}>
+                <tr key={u.id}>
                   <td>
                     <strong>{u.username}</strong>
                     {u.displayName && <div>{u.displayName}</div>}
@@ -110,7 +110,7 @@ export function UsersPage() {
                       className="secondary small"
                       aria-label={`Delete ${u.username}`}
                       onClick={() => {
-                        if (window.confirm(`Delete the user ${u.username}?`)) remove.mutate(u.userId);
+                        if (window.confirm(`Delete the user ${u.username}?`)) remove.mutate(u.id);
                       }}
                     >
                       Delete

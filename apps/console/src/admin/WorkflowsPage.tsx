@@ -10,6 +10,7 @@ interface Workflow {
   createdTime: string;
   updatedTime?: string;
   referenceId: string;
+  externalWorkflowReference: string;
   properties?: Record<string, unknown>;
   description?: string;
 }
@@ -38,7 +39,7 @@ export function WorkflowsPage() {
   const decide = useRestMutation(
     ({ w, status }: { w: Workflow; status: 'APPROVED' | 'REJECTED' }) =>
       request('admin', '/workflows/update-workflow-status', {
-        query: { workflowReferenceId: w.referenceId },
+        query: { workflowReferenceId: w.externalWorkflowReference },
         json: {
           status,
           description: status === 'APPROVED' ? 'Approved in the console' : 'Rejected in the console',
@@ -67,7 +68,7 @@ export function WorkflowsPage() {
             </thead>
             <tbody>
               {data.list.map((w) => (
-                <tr key={w.referenceId}>
+                <tr key={w.externalWorkflowReference}>
                   <td>{TYPES.find((t) => t.value === w.workflowType)?.label ?? w.workflowType}</td>
                   <td>{describe(w)}</td>
                   <td>{formatDate(w.createdTime)}</td>

@@ -3,6 +3,7 @@ import type { FieldErrors } from '../shared/schema';
 import { Checkbox, SelectField, TextField } from '../shared/ui';
 
 export type ThrottleLimit =
+  | { type: 'UNLIMITED' }
   | { type: 'REQUESTCOUNTLIMIT'; requestCount: { requestCount: number; unitTime: number; timeUnit: string } }
   | {
       type: 'BANDWIDTHLIMIT';
@@ -44,6 +45,7 @@ export interface ConditionalGroup {
 
 export function limitText(limit: ThrottleLimit | undefined): string {
   if (!limit) return '';
+  if (limit.type === 'UNLIMITED') return 'Unlimited';
   if (limit.type === 'REQUESTCOUNTLIMIT') {
     const r = limit.requestCount;
     return `${r.requestCount} requests / ${r.unitTime === 1 ? '' : `${r.unitTime} `}${r.timeUnit}`;

@@ -4,6 +4,7 @@ import { DenyPoliciesPage } from './DenyPoliciesPage';
 import { EnvironmentsPage } from './EnvironmentsPage';
 import { KeyManagersPage } from './KeyManagersPage';
 import { PoliciesPage } from './PoliciesPage';
+import { SettingsPage } from './SettingsPage';
 import { UsersPage } from './UsersPage';
 import { WorkflowsPage } from './WorkflowsPage';
 
@@ -21,6 +22,7 @@ export default function AdminRoutes() {
         <NavLink to="/admin/environments">Gateway environments</NavLink>
         <NavLink to="/admin/key-managers">Key managers</NavLink>
         <NavLink to="/admin/workflows">Workflow approvals</NavLink>
+        <NavLink to="/admin/settings">Sign-up and approvals</NavLink>
       </nav>
       <div>
         <Routes>
@@ -31,6 +33,7 @@ export default function AdminRoutes() {
           <Route path="environments" element={<EnvironmentsPage />} />
           <Route path="key-managers" element={<KeyManagersPage />} />
           <Route path="workflows" element={<WorkflowsPage />} />
+          <Route path="settings" element={<SettingsPage />} />
         </Routes>
       </div>
     </div>

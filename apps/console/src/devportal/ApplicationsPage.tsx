@@ -13,11 +13,13 @@ import {
   TextArea,
   TextField,
 } from '../shared/ui';
-import type { ThrottlingPolicyInfo } from '../publisher/types';
 import type { Application } from './types';
 
 export function useApplicationTiers() {
-  return useRest<ListOf<ThrottlingPolicyInfo>>('devportal', '/throttling-policies/application');
+  return useRest<ListOf<{ name: string; description?: string }>>(
+    'devportal',
+    '/throttling-policies/application',
+  );
 }
 
 /** The user's applications and a form to create one. */

@@ -5,11 +5,6 @@ import { useRest } from '../shared/hooks';
 import { Page, Pager, PAGE_SIZE, QueryView } from '../shared/ui';
 import type { DevApiInfo } from './types';
 
-interface Tag {
-  value: string;
-  count: number;
-}
-
 /** The published APIs, searchable, filtered by tag. */
 export function CatalogPage() {
   const [params, setParams] = useSearchParams();
@@ -23,7 +18,10 @@ export function CatalogPage() {
     limit: PAGE_SIZE,
     offset,
   });
-  const tags = useRest<ListOf<Tag>>('devportal', '/tags');
+  // The tags of the APIs found (and the one chosen), to narrow the search further.
+  const tags = [
+    ...new Set([...(tag ? [tag] : []), ...(apis.data?.list ?? []).flatMap((a) => a.tags ?? [])]),
+  ].sort();
   const go = (next: Record<string, string>) =>
     setParams(Object.fromEntries(Object.entries({ query, tag, ...next }).filter(([, v]) => v)));
   return (
@@ -50,7 +48,7 @@ export function CatalogPage() {
           <button type="submit">Search</button>
         </div>
       </form>
-      {tags.data && tags.data.list.length > 0 && (
+      {tags.length > 0 && (
         <nav className="row" aria-label="Tags" style={{ marginBottom: 12 }}>
           <button
             type="button"
@@ -60,15 +58,15 @@ export function CatalogPage() {
           >
             All
           </button>
-          {tags.data.list.map((t) => (
+          {tags.map((t) => (
             <button
-              key={t.value}
+              key={t}
               type="button"
-              className={tag === t.value ? 'small' : 'secondary small'}
-              aria-pressed={tag === t.value}
-              onClick={() => go({ tag: t.value, offset: '' })}
+              className={tag === t ? 'small' : 'secondary small'}
+              aria-pressed={tag === t}
+              onClick={() => go({ tag: t, offset: '' })}
             >
-              {t.value} ({t.count})
+              {t}
             </button>
           ))}
         </nav>

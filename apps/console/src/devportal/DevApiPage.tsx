@@ -27,7 +27,9 @@ type Doc = Record<string, unknown>;
 /** The gateway URL of the API: from its deployments, else the configured gateway. */
 export function gatewayBaseUrl(api: DevApi, gatewayUrl: string): string {
   const urls = api.endpointURLs?.[0]?.URLs;
-  const fromDeployment = urls?.https ?? urls?.http;
+  // The scheme of this page: a page on https cannot call http, and http is what a plain setup has.
+  const fromDeployment =
+    window.location.protocol === 'https:' ? (urls?.https ?? urls?.http) : (urls?.http ?? urls?.https);
   return (fromDeployment ?? `${gatewayUrl}${api.context}/${api.version}`).replace(/\/+$/, '');
 }
 
@@ -70,13 +72,20 @@ function SubscribeForm({ api }: { api: DevApi }) {
           {subs.data.list.map((s) => (
             <li key={s.subscriptionId}>
               <Link to={`/devportal/applications/${s.applicationId}/subscriptions`}>
-                {s.applicationInfo?.name ?? s.applicationId}
+                {apps.data?.list.find((a) => a.applicationId === s.applicationId)?.name ?? s.applicationId}
               </Link>{' '}
               on {s.throttlingPolicy} <StatusBadge status={s.status} />
               {s.status === 'ON_HOLD' && <span className="muted"> awaiting approval</span>}
             </li>
           ))}
         </ul>
+      )}
+      {subscribe.data && (
+        <Notice>
+          {subscribe.data.status === 'ON_HOLD'
+            ? 'Subscription requested: it is waiting for an administrator’s approval.'
+            : `Subscribed on ${subscribe.data.throttlingPolicy}.`}
+        </Notice>
       )}
       <QueryView
         query={apps}
@@ -111,13 +120,6 @@ function SubscribeForm({ api }: { api: DevApi }) {
               </div>
               <OtherErrors errors={errors} shown={['applicationId', 'throttlingPolicy']} />
               <ErrorBox error={subscribe.error} />
-              {subscribe.data && (
-                <Notice>
-                  {subscribe.data.status === 'ON_HOLD'
-                    ? 'Subscription requested: it is waiting for an administrator’s approval.'
-                    : `Subscribed on ${subscribe.data.throttlingPolicy}.`}
-                </Notice>
-              )}
               <button type="submit" disabled={subscribe.isPending || !chosenApp || !chosenTier}>
                 Subscribe
               </button>
@@ -147,7 +149,11 @@ function Overview({ api }: { api: DevApi }) {
             <div key={e.environmentName} style={{ display: 'contents' }}>
               <dt>{e.environmentDisplayName ?? e.environmentName}</dt>
               <dd>
-                <code>{e.URLs.https ?? e.URLs.http}</code>
+                {[e.URLs.http, e.URLs.https].filter(Boolean).map((u) => (
+                  <div key={u}>
+                    <code>{u}</code>
+                  </div>
+                ))}
               </dd>
             </div>
           ))}

@@ -105,9 +105,7 @@ export function TryIt({ api, doc }: { api: DevApi; doc: Doc }) {
     { apiId: api.id, limit: 100 },
     { enabled: !!session },
   );
-  const subscribedApps = new Map(
-    (subs.data?.list ?? []).map((s) => [s.applicationId, s.applicationInfo?.name ?? s.applicationId]),
-  );
+  const subscribedApps = new Set((subs.data?.list ?? []).map((s) => s.applicationId));
   const usable = remembered.filter((c) => subscribedApps.has(c.applicationId));
 
   const [opKey, setOpKey] = useState(ops[0] ? `${ops[0].verb} ${ops[0].path}` : '');

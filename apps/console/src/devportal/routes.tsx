@@ -6,6 +6,7 @@ import { ApplicationPage } from './ApplicationPage';
 import { ApplicationsPage } from './ApplicationsPage';
 import { CatalogPage } from './CatalogPage';
 import { DevApiPage } from './DevApiPage';
+import { SignUpPage } from './SignUpPage';
 
 const APP_SCOPES = [Scopes.subscribe, Scopes.appManage];
 
@@ -22,6 +23,7 @@ export default function DevportalRoutes() {
           <Route index element={<Navigate to="apis" replace />} />
           <Route path="apis" element={<CatalogPage />} />
           <Route path="apis/:apiId/*" element={<DevApiPage />} />
+          <Route path="sign-up" element={<SignUpPage />} />
           <Route
             path="applications"
             element={

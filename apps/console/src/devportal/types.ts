@@ -62,7 +62,6 @@ export interface Subscription {
   applicationId: string;
   apiId: string;
   apiInfo?: DevApiInfo;
-  applicationInfo?: { applicationId: string; name: string };
   throttlingPolicy: string;
   requestedThrottlingPolicy?: string | null;
   status: string;

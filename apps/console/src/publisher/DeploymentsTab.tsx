@@ -11,9 +11,9 @@ export interface Environment {
   vhosts?: { host: string }[];
 }
 
-/** The gateway environments, from the publisher's settings (WSO2's GET /settings). */
+/** The gateway environments (the admin API lists them to publishers too). */
 export function useEnvironments() {
-  return useRest<{ environment?: Environment[] }>('publisher', '/settings');
+  return useRest<ListOf<Environment>>('admin', '/environments');
 }
 
 function DeployControl({
@@ -162,11 +162,7 @@ export function DeploymentsTab({ api }: { api: Api }) {
                     ))}
                   </td>
                   <td>
-                    <DeployControl
-                      api={api}
-                      revision={r}
-                      environments={environments.data?.environment ?? []}
-                    />
+                    <DeployControl api={api} revision={r} environments={environments.data?.list ?? []} />
                   </td>
                   <td>
                     <button type="button" className="secondary small" onClick={() => restore.mutate(r)}>

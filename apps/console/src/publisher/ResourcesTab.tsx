@@ -19,7 +19,7 @@ export function ResourcesTab({ api }: { api: Api }) {
   const [target, setTarget] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
   const scopeNames = api.scopes.map((s) => s.scope.name);
-  const tierNames = (advanced.data?.list ?? []).map((t) => t.name);
+  const tierNames = (advanced.data?.list ?? []).map((t) => t.policyName);
   const update = (i: number, patch: Partial<ApiOperation>) =>
     setOps(ops.map((o, j) => (j === i ? { ...o, ...patch } : o)));
 

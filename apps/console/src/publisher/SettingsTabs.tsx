@@ -7,7 +7,7 @@ import type { FieldErrors } from '../shared/schema';
 import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from '../shared/ui';
 import { useSubscriptionTiers } from './basics';
 import { SaveBar, useApiSave } from './save';
-import type { Api, ThrottlingPolicyInfo } from './types';
+import type { Api, TierInfo } from './types';
 
 /** The first error at or under a field of the resource. */
 export function errorAt(errors: FieldErrors | null, ...prefixes: string[]): string | undefined {
@@ -307,7 +307,7 @@ export function SecurityTab({ api }: { api: Api }) {
 }
 
 export function useAdvancedTiers() {
-  return useRest<ListOf<ThrottlingPolicyInfo>>('publisher', '/throttling-policies/api');
+  return useRest<ListOf<TierInfo>>('admin', '/throttling/policies/advanced');
 }
 
 export function TiersTab({ api }: { api: Api }) {
@@ -339,8 +339,8 @@ export function TiersTab({ api }: { api: Api }) {
       <CheckboxGroup
         label="Subscription tiers applications may choose"
         options={(tiers.data?.list ?? []).map((t) => ({
-          value: t.name,
-          label: `${t.displayName ?? t.name}${t.description ? ` — ${t.description}` : ''}`,
+          value: t.policyName,
+          label: `${t.displayName ?? t.policyName}${t.description ? ` — ${t.description}` : ''}`,
         }))}
         values={policies}
         error={errorAt(e, 'policies') ?? (tiers.isError ? tiers.error.message : undefined)}
@@ -351,7 +351,7 @@ export function TiersTab({ api }: { api: Api }) {
         value={apiPolicy}
         options={[
           { value: '', label: 'None: per resource' },
-          ...(advanced.data?.list ?? []).map((t) => t.name),
+          ...(advanced.data?.list ?? []).map((t) => t.policyName),
         ]}
         error={errorAt(e, 'apiThrottlingPolicy') ?? (advanced.isError ? advanced.error.message : undefined)}
         onChange={setApiPolicy}

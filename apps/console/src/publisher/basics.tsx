@@ -6,7 +6,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import type { FieldErrors } from '../shared/schema';
 import { CheckboxGroup, TextArea, TextField } from '../shared/ui';
-import type { ApiInfo, ThrottlingPolicyInfo } from './types';
+import type { ApiInfo, TierInfo } from './types';
 
 export interface ApiBasics {
   name: string;
@@ -79,7 +79,7 @@ export async function duplicateErrors(name: string, context: string, version: st
 }
 
 export function useSubscriptionTiers() {
-  return useRest<ListOf<ThrottlingPolicyInfo>>('publisher', '/throttling-policies/subscription');
+  return useRest<ListOf<TierInfo>>('admin', '/throttling/policies/subscription');
 }
 
 export const BASICS_FIELDS = ['name', 'context', 'version', 'endpoint', 'policies', 'description'];
@@ -134,8 +134,8 @@ export function ApiBasicsFields(props: {
       <CheckboxGroup
         label="Subscription tiers"
         options={(tiers.data?.list ?? []).map((t) => ({
-          value: t.name,
-          label: `${t.displayName ?? t.name}${t.description ? ` — ${t.description}` : ''}`,
+          value: t.policyName,
+          label: `${t.displayName ?? t.policyName}${t.description ? ` — ${t.description}` : ''}`,
         }))}
         values={b.policies}
         error={

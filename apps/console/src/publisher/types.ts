@@ -66,13 +66,11 @@ export interface Revision {
   deploymentInfo: RevisionDeployment[];
 }
 
-export interface ThrottlingPolicyInfo {
-  name: string;
+/** A rate-limit tier as the admin API lists it (readable with apim:tier_view, which publishers hold). */
+export interface TierInfo {
+  policyName: string;
   displayName?: string;
   description?: string;
-  requestCount?: number;
-  unitTime?: number;
-  timeUnit?: string;
 }
 
 export const VERBS: readonly HttpVerb[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];

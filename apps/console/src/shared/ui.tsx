@@ -76,10 +76,15 @@ interface FieldProps {
 function FieldShell(props: FieldProps & { id: string; children: ReactNode }) {
   return (
     <div className={`field${props.error ? ' has-error' : ''}`}>
-      <label htmlFor={props.id}>
-        {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
-      </label>
+      <span className="label-row">
+        <label htmlFor={props.id}>{props.label}</label>
+        {/* outside the label, so the field's accessible name is the label alone ("required" is announced) */}
+        {props.required && (
+          <span aria-hidden="true" className="required-mark">
+            *
+          </span>
+        )}
+      </span>
       {props.children}
       {props.hint && (
         <small id={`${props.id}-hint`} className="hint">

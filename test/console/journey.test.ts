@@ -1,0 +1,265 @@
+/**
+ * The console's whole journey in headless Chromium against the real apps: a publisher imports,
+ * deploys and publishes Swagger Petstore v3; a subscriber signs up, creates an application, gets
+ * keys, subscribes on Gold, gets a token and calls the API with try-it through the gateway; an
+ * admin approves the subscription; analytics shows the calls. A screenshot of each page is kept
+ * under test-artifacts/console/.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { TEST_ADMIN_PASSWORD } from '@apim/testing';
+import { ARTIFACTS, PETSTORE, startStack, type Stack } from './stack.js';
+
+let stack: Stack;
+let page: Page;
+let shot = 0;
+
+async function screenshot(name: string): Promise<void> {
+  shot++;
+  await page.screenshot({
+    path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** Waits until the locator's first match is visible (Playwright's own waiting, vitest's verdict). */
+async function shown(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible' });
+}
+
+/** Signs in through the key manager's login page (and its consent page, when it shows one). */
+async function signIn(username: string, password: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).first().click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await screenshot(`key-manager-login-${username}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.origin === stack.consoleUrl || u.pathname.includes('interaction'));
+  const allow = page.getByRole('button', { name: 'Allow' });
+  if (new URL(page.url()).origin !== stack.consoleUrl && (await allow.count())) await allow.click();
+  await page.waitForURL((u) => u.origin === stack.consoleUrl && u.pathname !== '/callback', {
+    waitUntil: 'commit',
+  });
+  expect((await page.getByLabel('Signed in as').textContent())?.trim()).toBe(username);
+}
+
+async function signOut(): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // The key manager may ask to confirm the sign-out.
+  const confirm = page.getByRole('button', { name: /yes|sign out|log ?out/i });
+  await page.waitForLoadState('networkidle');
+  if (new URL(page.url()).origin !== stack.consoleUrl && (await confirm.count()))
+    await confirm.first().click();
+  await page.waitForURL((u) => u.origin === stack.consoleUrl);
+  await shown(page.getByRole('button', { name: 'Sign in' }).first());
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  page = stack.page;
+  page.setDefaultTimeout(15_000);
+  await stack.createUser('publisher1', 'publisher1-password', ['publisher']);
+}, 180_000);
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page)
+    await screenshot(`failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe.sequential('console journey', { timeout: 60_000 }, () => {
+  it('a publisher signs in through the key manager with PKCE', async () => {
+    await page.goto(stack.consoleUrl);
+    await screenshot('start');
+    await signIn('publisher1', 'publisher1-password');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publisher' }).click();
+    await page.waitForURL(/\/publisher\/apis$/, { waitUntil: 'commit' });
+    await shown(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publisher' }));
+    expect(
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count(),
+    ).toBe(0);
+    await shown(page.getByText('No APIs yet'));
+    await screenshot('publisher-apis-empty');
+  });
+
+  it('an invalid OpenAPI file shows its error and creates nothing', async () => {
+    await page.getByRole('link', { name: 'Import OpenAPI' }).first().click();
+    await page.getByLabel('OpenAPI file (JSON or YAML)').setInputFiles({
+      name: 'broken.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from('openapi: 3.0.0\ninfo:\n  title: Broken\n'),
+    });
+    await page.getByRole('button', { name: 'Check definition' }).click();
+    await shown(page.getByRole('alert').filter({ hasText: 'cannot be imported' }));
+    expect(await page.getByRole('button', { name: 'Import' }).count()).toBe(0);
+    await screenshot('import-invalid');
+    expect(await stack.prisma.api.count()).toBe(0);
+  });
+
+  it('imports Swagger Petstore v3 after a preview of its operations', async (ctx) => {
+    if (!existsSync(PETSTORE)) ctx.skip('the shared corpora are not beside this clone');
+    await page.getByLabel('OpenAPI file (JSON or YAML)').setInputFiles(PETSTORE);
+    await page.getByRole('button', { name: 'Check definition' }).click();
+    const preview = page.getByRole('table', { name: 'Operations to be created' });
+    await shown(preview);
+    await shown(preview.getByText('/pet/{petId}').first());
+    await page.getByLabel('Context').fill('/petstore');
+    await page.getByLabel('Version').fill('1.0.0');
+    await page.getByLabel('Backend endpoint').fill(stack.backend.url);
+    await page.getByLabel(/^Gold/).check();
+    await screenshot('import-preview');
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.waitForURL(/\/publisher\/apis\/[0-9a-f-]+\/overview$/, { waitUntil: 'commit' });
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Swagger Petstore');
+    await screenshot('api-overview');
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await shown(page.getByRole('textbox', { name: 'URI template of GET /pet/{petId}' }));
+    await screenshot('api-resources');
+  });
+
+  it('a duplicate context is shown on its field', async () => {
+    await page.getByRole('link', { name: 'Create API' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('Another Petstore');
+    await page.getByLabel('Context').fill('/petstore');
+    await page.getByLabel('Version').fill('1.0.0');
+    await page.getByLabel('Backend endpoint').fill(stack.backend.url);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await shown(page.getByText('The context /petstore is already used by an API in version 1.0.0'));
+    expect(await page.getByLabel('Context').getAttribute('aria-invalid')).toBe('true');
+    await screenshot('create-duplicate-context');
+    expect(await stack.prisma.api.count()).toBe(1);
+  });
+
+  it('deploys a revision to the gateway and publishes the API', async () => {
+    await page.getByRole('link', { name: 'APIs', exact: true }).click();
+    await page.getByRole('link', { name: 'Swagger Petstore - OpenAPI 3.0' }).click();
+    // Petstore's operations name the OAuth scopes read:pets and write:pets: define them on the API
+    // (open to every role) so that tokens can carry them.
+    await page.getByRole('link', { name: 'Scopes', exact: true }).click();
+    for (const scope of ['read:pets', 'write:pets']) {
+      await page.getByLabel('Scope name').fill(scope);
+      await page.getByRole('button', { name: 'Add scope' }).click();
+    }
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shown(page.getByText('Saved.'));
+    await shown(page.getByRole('cell', { name: 'write:pets' }));
+    await screenshot('api-scopes');
+    // The developer portal's try-it calls the gateway from the console's origin.
+    await page.getByRole('link', { name: 'Security & CORS' }).click();
+    await page.getByLabel('Enable CORS').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shown(page.getByText('Saved.'));
+    await screenshot('api-security-cors');
+    await page.getByRole('link', { name: 'Revisions & deployments' }).click();
+    await page.getByLabel('Revision description').fill('First cut');
+    await page.getByRole('button', { name: 'Create revision' }).click();
+    await page.getByRole('button', { name: 'Deploy Revision 1' }).click();
+    await shown(page.getByRole('button', { name: 'Undeploy from Default' }));
+    await screenshot('api-deployments');
+    await page.getByRole('link', { name: 'Lifecycle' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await shown(page.getByText('PUBLISHED').first());
+    await shown(page.getByRole('button', { name: 'Deprecate' }));
+    await screenshot('api-lifecycle-published');
+    await signOut();
+  });
+
+  it('an admin makes new subscriptions wait for approval', async () => {
+    await signIn('admin', TEST_ADMIN_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await shown(page.getByRole('heading', { name: 'Workflow approvals' }));
+    await page.getByRole('link', { name: 'Subscription policies' }).click();
+    await shown(page.getByRole('cell', { name: 'Gold' }));
+    await screenshot('admin-subscription-policies');
+    await page.getByRole('link', { name: 'Sign-up and approvals' }).click();
+    await page.getByLabel('New subscriptions need approval').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await shown(page.getByText('Settings saved.'));
+    await screenshot('admin-settings');
+    await signOut();
+  });
+
+  it('a subscriber signs up, signs in, creates an application and subscribes on Gold', async () => {
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    await page.getByLabel('Username').fill('subscriber1');
+    await page.getByLabel('E-mail').fill('subscriber1@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('subscriber1-password');
+    await page.getByLabel('Repeat the password').fill('subscriber1-password');
+    await screenshot('sign-up');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await shown(page.getByText('Welcome, subscriber1'));
+    await signIn('subscriber1', 'subscriber1-password');
+    expect(
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publisher' }).count(),
+    ).toBe(0);
+
+    await page.getByRole('link', { name: 'Applications' }).click();
+    await shown(page.getByText('You have no applications yet'));
+    await page.getByLabel('Application name').fill('PetApp');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page.waitForURL(/\/devportal\/applications\/[0-9a-f-]+\/overview$/, { waitUntil: 'commit' });
+    await screenshot('application-overview');
+
+    await page.getByRole('link', { name: 'APIs', exact: true }).click();
+    await page.getByRole('link', { name: /Swagger Petstore/ }).click();
+    await page.getByLabel('Tier').selectOption('Gold');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await shown(page.getByText('waiting for an administrator’s approval'));
+    await screenshot('devportal-api-subscribe');
+    await page.getByRole('link', { name: 'Documentation' }).click();
+    await shown(page.getByText('/pet/{petId}'));
+    await screenshot('devportal-api-documentation');
+    await signOut();
+  });
+
+  it('an admin approves the subscription', async () => {
+    await signIn('admin', TEST_ADMIN_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await shown(page.getByRole('cell', { name: 'Subscription creation' }));
+    await screenshot('admin-workflows');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await shown(page.getByText('The request was approved.'));
+    await shown(page.getByText('No requests are waiting for approval.'));
+    await signOut();
+  });
+
+  it('the subscriber generates keys and a token and calls the API with try-it through the gateway', async () => {
+    await signIn('subscriber1', 'subscriber1-password');
+    await page.getByRole('link', { name: 'Applications' }).click();
+    await page.getByRole('link', { name: 'PetApp' }).click();
+    await page.getByRole('link', { name: 'Subscriptions' }).click();
+    await shown(page.getByText('UNBLOCKED'));
+    await page.getByRole('link', { name: 'Production keys' }).click();
+    await page.getByRole('button', { name: 'Generate keys' }).click();
+    await shown(page.getByLabel('Consumer secret', { exact: true }));
+    await screenshot('application-keys');
+    // Petstore's operations require its OAuth scopes (imported from the document's security).
+    await page.getByLabel('Scopes').fill('read:pets write:pets');
+    await page.getByRole('button', { name: 'Generate access token' }).click();
+    await shown(page.getByLabel('Access token', { exact: true }));
+    await screenshot('application-token');
+
+    await page.getByRole('link', { name: 'APIs', exact: true }).click();
+    await page.getByRole('link', { name: /Swagger Petstore/ }).click();
+    await page.getByRole('link', { name: 'Try it' }).click();
+    await page.getByLabel('Operation').selectOption('GET /pet/{petId}');
+    await page.getByLabel('petId (path)').fill('1');
+    const callsBefore = stack.backend.calls();
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await shown(page.getByRole('heading', { name: /Response: 200/ }));
+    expect(await page.getByLabel('Response body').textContent()).toContain('doggie');
+    expect(stack.backend.calls()).toBe(callsBefore + 1);
+    await page.getByRole('tab', { name: 'Python' }).click();
+    expect(await page.getByRole('tabpanel').textContent()).toContain('requests.request(');
+    await screenshot('devportal-try-it');
+  });
+
+  it('shows no errors in the browser console', () => {
+    expect(stack.consoleErrors).toEqual([]);
+  });
+});
