@@ -64,7 +64,31 @@ function slug(text: string): string {
  * The API to create: the caller's additionalProperties, with name, version and context taken from
  * the document when not given (info.title, info.version, base path).
  */
-export function importedApiInput(parsed: ParsedOpenApi, additional: Partial<ApiInput>): ApiInput {
+/**
+ * The settings an exported document carries as x-wso2 extensions (see exportOpenApi), so that
+ * importing an export recreates the same API.
+ */
+function settingsFromExtensions(doc: Record<string, unknown>): Partial<ApiInput> {
+  const out: Partial<ApiInput> = {};
+  const obj = (v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  if (obj(doc['x-wso2-endpoint-config'])) out.endpointConfig = obj(doc['x-wso2-endpoint-config']);
+  if (obj(doc['x-wso2-cors'])) out.corsConfiguration = obj(doc['x-wso2-cors']);
+  if (strings(doc['x-wso2-security-schemes'])) out.securityScheme = strings(doc['x-wso2-security-schemes']);
+  if (strings(doc['x-wso2-subscription-policies']))
+    out.policies = strings(doc['x-wso2-subscription-policies']);
+  if (typeof doc['x-throttling-tier'] === 'string') out.apiThrottlingPolicy = doc['x-throttling-tier'];
+  const basePath = doc['x-wso2-basePath'];
+  const version = (obj(doc.info)?.version as string | undefined) ?? '';
+  if (typeof basePath === 'string' && version && basePath.endsWith(`/${version}`))
+    out.context = basePath.slice(0, -version.length - 1);
+  return out;
+}
+
+export function importedApiInput(parsed: ParsedOpenApi, given: Partial<ApiInput>): ApiInput {
+  const additional = { ...settingsFromExtensions(parsed.document), ...given };
   const info = (parsed.document.info ?? {}) as { title?: unknown; version?: unknown };
   const title = typeof info.title === 'string' ? info.title : 'Imported API';
   const name =

@@ -349,6 +349,38 @@ describe('publisher API', () => {
     const paths = doc.body.paths as Record<string, Record<string, Record<string, unknown>>>;
     expect(paths['/health']!.get!['x-auth-type']).toBe('None');
     expect(paths['/pets']!.post!['x-scopes']).toEqual(['write:pets']);
+    // importing the export as a new version recreates the API's settings
+    await call('PUT', `${BASE}/apis/${api.id}`, {
+      as: publisher,
+      json: {
+        ...(await call('GET', `${BASE}/apis/${api.id}`, { as: publisher })).body,
+        corsConfiguration: {
+          corsConfigurationEnabled: true,
+          accessControlAllowOrigins: ['https://app.example'],
+        },
+        securityScheme: ['api_key'],
+      },
+    });
+    const exported = await call('GET', `${BASE}/apis/${api.id}/swagger?format=yaml`, { as: publisher });
+    expect(exported.headers.get('content-type')).toMatch(/yaml/);
+    const reimported = await call<Record<string, unknown>>('POST', `${BASE}/apis/import-openapi`, {
+      as: publisher,
+      form: importForm({ additionalProperties: JSON.stringify({ name: 'ExportCopy', version: '2.0.0' }) }, [
+        { name: 'export.yaml', text: exported.body as unknown as string },
+      ]),
+    });
+    expect(reimported.status, JSON.stringify(reimported.body)).toBe(201);
+    expect(reimported.body).toMatchObject({
+      context: '/export',
+      policies: ['Gold', 'Silver'],
+      securityScheme: ['api_key'],
+      corsConfiguration: {
+        corsConfigurationEnabled: true,
+        accessControlAllowOrigins: ['https://app.example'],
+      },
+      endpointConfig: { production_endpoints: { url: 'http://127.0.0.1:9/petstore/v1' } },
+    });
+    expect((reimported.body.operations as unknown[]).length).toBe(5);
     const own = await call<{ openapi: string; paths: Record<string, unknown> }>(
       'GET',
       `${BASE}/openapi.json`,
@@ -427,6 +459,63 @@ describe('publisher API', () => {
     expect(late.body.description).toMatch(/DEPRECATED/);
     // the API cannot be deleted while subscribed
     expect((await call('DELETE', `${BASE}/apis/${api.id}`, { as: publisher })).status).toBe(409);
+  });
+
+  it('keeps API scopes with their role bindings, shared by the versions of one API only', async () => {
+    const body = {
+      name: 'Scoped',
+      context: '/scoped',
+      version: '1',
+      scopes: [
+        { scope: { name: 'scoped:read', displayName: 'Read', bindings: ['subscriber'] }, shared: false },
+      ],
+      operations: [{ target: '/things', verb: 'GET', scopes: ['scoped:read'] }],
+    };
+    const api = await call<{ id: string; scopes: unknown[] }>('POST', `${BASE}/apis`, {
+      as: publisher,
+      json: body,
+    });
+    expect(api.status).toBe(201);
+    expect(api.body.scopes).toEqual([
+      {
+        scope: expect.objectContaining({
+          name: 'scoped:read',
+          displayName: 'Read',
+          bindings: ['subscriber'],
+        }),
+        shared: false,
+      },
+    ]);
+    const copy = await call<{ scopes: unknown[] }>(
+      'POST',
+      `${BASE}/apis/copy-api?apiId=${api.body.id}&newVersion=2`,
+      { as: publisher },
+    );
+    expect(copy.body.scopes).toEqual(api.body.scopes);
+    const thief = await call('POST', `${BASE}/apis`, {
+      as: publisher,
+      json: { ...body, name: 'Other', context: '/other' },
+    });
+    expect(thief.status).toBe(400);
+    expect(thief.body.description).toMatch(/already used by another API/);
+    const shared = await call<{ id: string }>('POST', `${BASE}/scopes`, {
+      as: publisher,
+      json: { name: 'common:read', bindings: ['subscriber'] },
+    });
+    expect(shared.status).toBe(201);
+    const usesShared = await call<{ scopes: Array<{ shared: boolean }> }>('POST', `${BASE}/apis`, {
+      as: publisher,
+      json: {
+        name: 'Sharing',
+        context: '/sharing',
+        version: '1',
+        scopes: [{ scope: { name: 'common:read' }, shared: true }],
+        operations: [{ target: '/x', verb: 'GET', scopes: ['common:read'] }],
+      },
+    });
+    expect(usesShared.status).toBe(201);
+    expect(usesShared.body.scopes).toEqual([expect.objectContaining({ shared: true })]);
+    expect((await call('DELETE', `${BASE}/scopes/${shared.body.id}`, { as: publisher })).status).toBe(409);
   });
 
   it('answers 401 without credentials, 404 for unknown ids and 405 for unknown methods', async () => {
