@@ -22,17 +22,29 @@ let shot = 0;
  */
 async function unlabelledControls(): Promise<string[]> {
   return page.evaluate(() => {
+    // This runs in the page; the test's own type-check has no DOM library, hence the narrow types.
+    interface Control {
+      tagName: string;
+      tabIndex: number;
+      type?: string;
+      textContent: string | null;
+      outerHTML: string;
+      labels?: { length: number } | null;
+      getAttribute(name: string): string | null;
+      hasAttribute(name: string): boolean;
+      closest(selector: string): unknown;
+    }
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Control> } })
+      .document;
     const bad: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>(
-      'input, select, textarea, button, a[href], [role="tab"]',
-    )) {
-      if (el.closest('[hidden]') || (el as HTMLInputElement).type === 'hidden') continue;
+    for (const el of doc.querySelectorAll('input, select, textarea, button, a[href], [role="tab"]')) {
+      if (el.closest('[hidden]') || el.type === 'hidden') continue;
+      const named = el.tagName === 'BUTTON' || el.tagName === 'A' || el.getAttribute('role') === 'tab';
       const labelled =
-        (el as HTMLInputElement).labels?.length ||
+        el.labels?.length ||
         el.getAttribute('aria-label') ||
         el.getAttribute('aria-labelledby') ||
-        ((el.tagName === 'BUTTON' || el.tagName === 'A' || el.getAttribute('role') === 'tab') &&
-          el.textContent?.trim());
+        (named && el.textContent?.trim());
       if (!labelled) bad.push(el.outerHTML.slice(0, 120));
       if (el.tabIndex < 0 && !el.hasAttribute('disabled'))
         bad.push(`not keyboard reachable: ${el.outerHTML.slice(0, 120)}`);
