@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import YAML from 'yaml';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
 import { useBodyCheck, type FieldErrors } from '../shared/schema';
@@ -14,7 +13,8 @@ import {
   EMPTY_BASICS,
   type ApiBasics,
 } from './basics';
-import { VERBS, type Api } from './types';
+import { previewOf, type Preview } from './preview';
+import type { Api } from './types';
 
 type SourceKind = 'file' | 'paste' | 'url';
 
@@ -22,50 +22,6 @@ interface Validation {
   isValid: boolean;
   info?: { name?: string; version?: string; description?: string; openAPIVersion?: string; context?: string };
   errors?: { message?: string; description?: string }[];
-}
-
-interface Preview {
-  operations: { verb: string; target: string; summary?: string }[];
-  context?: string;
-  endpoint?: string;
-}
-
-/** The operations, base path and server of a document, read in the browser for the preview. */
-function previewOf(text: string): Preview {
-  let doc: unknown;
-  try {
-    doc = YAML.parse(text, { maxAliasCount: 1000 });
-  } catch {
-    return { operations: [] };
-  }
-  const d = (doc ?? {}) as {
-    paths?: Record<string, Record<string, { summary?: string }>>;
-    servers?: { url?: string }[];
-    basePath?: string;
-  };
-  const operations = Object.entries(d.paths ?? {}).flatMap(([target, item]) =>
-    VERBS.filter((v) => item && typeof item === 'object' && v.toLowerCase() in item).map((verb) => ({
-      verb,
-      target,
-      summary: item[verb.toLowerCase()]?.summary,
-    })),
-  );
-  const server = d.servers?.[0]?.url;
-  let context = d.basePath;
-  let endpoint: string | undefined;
-  if (server && /^https?:\/\//.test(server) && !server.includes('{')) endpoint = server;
-  if (!context && server && !server.includes('{')) {
-    try {
-      context = new URL(server, 'http://relative.invalid').pathname;
-    } catch {
-      context = undefined;
-    }
-  }
-  return {
-    operations,
-    context: context && context !== '/' ? context.replace(/\/+$/, '') : undefined,
-    endpoint,
-  };
 }
 
 function sourceForm(kind: SourceKind, file: File | null, text: string, url: string): FormData {

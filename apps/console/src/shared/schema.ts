@@ -8,7 +8,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { REST, type RestApi } from './api';
 
-type Doc = {
+export type Doc = {
   paths?: Record<
     string,
     Record<string, { operationId?: string; requestBody?: { content?: Record<string, unknown> } }>
@@ -34,7 +34,8 @@ function compilerFor(api: RestApi, doc: Doc) {
 
 const escape = (s: string) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
 
-function validatorFor(api: RestApi, doc: Doc, operationId: string): ValidateFunction | null {
+/** The validator of an operation's request body in a served document (null: the operation takes none). */
+export function bodyValidator(api: RestApi, doc: Doc, operationId: string): ValidateFunction | null {
   const c = compilerFor(api, doc);
   if (c.cache.has(operationId)) return c.cache.get(operationId) ?? null;
   let found: ValidateFunction | null = null;
@@ -99,7 +100,7 @@ export function useRestDocument(api: RestApi) {
 export function useBodyCheck(api: RestApi, operationId: string): (body: unknown) => FieldErrors | null {
   const { data } = useRestDocument(api);
   return useMemo(() => {
-    const validate = data ? validatorFor(api, data, operationId) : null;
+    const validate = data ? bodyValidator(api, data, operationId) : null;
     return (body: unknown) => {
       if (!validate || validate(body)) return null;
       return fieldErrors(validate.errors);
