@@ -18,6 +18,7 @@ import { catalogApi, catalogInfo, consumerDocument, visibleApi } from './catalog
 import { keyOperations } from './keys.js';
 import { devportalSchemas } from './schemas.js';
 import { subscriptionOperations } from './subscriptions.js';
+import { devportalDocumentOperations, documentSchemas } from '../publisher/documents.js';
 
 export function devportalApi(ctx: AppContext): RestApiDefinition {
   const { prisma, keyManager, log } = ctx;
@@ -246,7 +247,12 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
     description:
       'Browse APIs, manage applications, keys, tokens, API keys and subscriptions (WSO2 API Manager devportal v3 subset).',
     basePath: '/api/am/devportal/v3',
-    schemas: devportalSchemas,
-    operations: [...operations, ...keyOperations(ctx), ...subscriptionOperations(ctx)],
+    schemas: { ...devportalSchemas, ...documentSchemas },
+    operations: [
+      ...operations,
+      ...keyOperations(ctx),
+      ...subscriptionOperations(ctx),
+      ...devportalDocumentOperations(ctx, (principal, apiId) => visibleApi(prisma, principal, apiId)),
+    ],
   };
 }

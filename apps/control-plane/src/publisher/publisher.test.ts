@@ -518,6 +518,58 @@ describe('publisher API', () => {
     expect((await call('DELETE', `${BASE}/scopes/${shared.body.id}`, { as: publisher })).status).toBe(409);
   });
 
+  it('keeps API documents, and shows API_LEVEL ones in the developer portal', async () => {
+    const api = await importPetstore('/docs');
+    const D = `${BASE}/apis/${api.id}/documents`;
+    const guide = await call<{ documentId: string }>('POST', D, {
+      as: creator,
+      json: { name: 'Guide', type: 'HOWTO', sourceType: 'MARKDOWN', summary: 'how to' },
+    });
+    expect(guide.status).toBe(201);
+    expect(
+      (await call('POST', D, { as: creator, json: { name: 'Guide', type: 'HOWTO', sourceType: 'INLINE' } }))
+        .status,
+    ).toBe(409);
+    const stored = await call('POST', `${D}/${guide.body.documentId}/content`, {
+      as: creator,
+      form: importForm({ inlineContent: '# Pets' }),
+    });
+    expect(stored.status).toBe(201);
+    const file = await call<{ documentId: string }>('POST', D, {
+      as: creator,
+      json: { name: 'Spec', type: 'OTHER', sourceType: 'FILE', visibility: 'OWNER_ONLY' },
+    });
+    await call('POST', `${D}/${file.body.documentId}/content`, {
+      as: creator,
+      form: importForm({}, [{ name: 'evil.html', text: '<script>alert(1)</script>' }]),
+    });
+    const download = await fetch(`${bed.cp.url}${D}/${file.body.documentId}/content`, {
+      headers: { authorization: `Basic ${Buffer.from('cre:cre-password').toString('base64')}` },
+    });
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename="evil.html"');
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    const link = await call('POST', D, {
+      as: creator,
+      json: { name: 'Forum', type: 'PUBLIC_FORUM', sourceType: 'URL' },
+    });
+    expect(link.status).toBe(400);
+
+    await call('POST', `${BASE}/apis/change-lifecycle?apiId=${api.id}&action=Publish`, { as: publisher });
+    const portal = await call<{ list: Array<{ name: string }> }>(
+      'GET',
+      `/api/am/devportal/v3/apis/${api.id}/documents`,
+    );
+    expect(portal.body.list.map((d) => d.name)).toEqual(['Guide']);
+    const text = await fetch(
+      `${bed.cp.url}/api/am/devportal/v3/apis/${api.id}/documents/${guide.body.documentId}/content`,
+    );
+    expect(text.headers.get('content-type')).toMatch(/text\/markdown/);
+    expect(await text.text()).toBe('# Pets');
+    expect(
+      (await call('GET', `/api/am/devportal/v3/apis/${api.id}/documents/${file.body.documentId}`)).status,
+    ).toBe(404);
+  });
+
   it('answers 401 without credentials, 404 for unknown ids and 405 for unknown methods', async () => {
     const anon = await call('GET', `${BASE}/apis`);
     expect(anon.status).toBe(401);

@@ -42,6 +42,7 @@ import {
 } from './revisions.js';
 import { sharedScopeOperations } from './scopes.js';
 import { publisherSubscriptionOperations } from './subscriptions.js';
+import { documentSchemas, publisherDocumentOperations } from './documents.js';
 
 const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
 const create = [Scopes.apiCreate];
@@ -447,6 +448,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     }),
     ...sharedScopeOperations(ctx),
     ...publisherSubscriptionOperations(ctx),
+    ...publisherDocumentOperations(ctx),
   ] as OperationSpec<never, never>[];
 
   return {
@@ -455,7 +457,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     description:
       'Create, import, version, revise, deploy and publish APIs (WSO2 API Manager publisher v4 subset).',
     basePath: '/api/am/publisher/v4',
-    schemas: publisherSchemas,
+    schemas: { ...publisherSchemas, ...documentSchemas },
     operations,
   };
 }
