@@ -2,7 +2,6 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
-import { createPrismaClient } from '@apim/db';
 import { createLogger, runMain } from '@apim/service';
 import { startAnalyticsWorker } from './analytics/worker.js';
 import { loadConfig } from './config.js';
@@ -42,10 +41,14 @@ async function runPrimary(): Promise<void> {
     const aggregator = new AggregatorRegistry<PrometheusContentType>();
     const metrics = metricsServer(aggregator);
     const metricsPort = await listen(metrics, config.metricsPort, config.host);
-    const prisma = createPrismaClient(config.databaseUrl, { poolSize: 2 });
     const analyticsWorker =
       config.analytics.enabled && config.analytics.worker
-        ? startAnalyticsWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, prisma, logger })
+        ? startAnalyticsWorker({
+            redisUrl: config.redisUrl,
+            prefix: config.redisPrefix,
+            databaseUrl: config.databaseUrl,
+            logger,
+          })
         : null;
     let stopping = false;
     const workerEnv = {
@@ -77,7 +80,6 @@ async function runPrimary(): Promise<void> {
           ),
         );
         await analyticsWorker?.close();
-        await prisma.$disconnect();
         await new Promise<void>((r) => metrics.close(() => r()));
       },
     };

@@ -144,7 +144,12 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
 
   const analyticsWorker =
     config.analytics.enabled && config.analytics.worker
-      ? startAnalyticsWorker({ redisUrl: config.redisUrl, prefix: config.redisPrefix, prisma, logger })
+      ? startAnalyticsWorker({
+          redisUrl: config.redisUrl,
+          prefix: config.redisPrefix,
+          databaseUrl: config.databaseUrl,
+          logger,
+        })
       : null;
 
   const pipeline = createPipeline({

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ANALYTICS_QUEUE } from '@apim/contracts';
-import type { PrismaClient } from '@apim/db';
+import pg from 'pg';
 import type { Logger } from '@apim/service';
 import type { AnalyticsBatch } from './publisher.js';
 import { storeAnalyticsBatch } from './store.js';
@@ -14,15 +14,17 @@ import { storeAnalyticsBatch } from './store.js';
 export function startAnalyticsWorker(options: {
   redisUrl: string;
   prefix: string;
-  prisma: PrismaClient;
+  databaseUrl: string;
   logger: Logger;
 }) {
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  pool.on('error', () => undefined);
   // BullMQ workers block on Redis and must retry forever, unlike the rate-limit connection.
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', () => undefined);
   const worker = new Worker<AnalyticsBatch>(
     ANALYTICS_QUEUE,
-    async (job) => storeAnalyticsBatch(options.prisma, job.data.records),
+    async (job) => storeAnalyticsBatch(pool, job.data.records),
     { connection, prefix: options.prefix, concurrency: 2 },
   );
   worker.on('failed', (job, err) =>
@@ -33,6 +35,7 @@ export function startAnalyticsWorker(options: {
     async close(): Promise<void> {
       await worker.close();
       connection.disconnect();
+      await pool.end();
     },
   };
 }
