@@ -172,6 +172,137 @@ describe('publish, sign up, subscribe and get a token', () => {
     });
   });
 
+  it('regenerates secrets, issues and revokes API keys, removes keys and applications', async () => {
+    const dev = { username: 'kim', password: 'kim-password-1' };
+    expect((await call('POST', `${DEV}/me/sign-up`, { json: dev })).status).toBe(201);
+    const app = await call<{ applicationId: string }>('POST', `${DEV}/applications`, {
+      as: dev,
+      json: { name: 'Keys', throttlingPolicy: 'Unlimited' },
+    });
+    const appId = app.body.applicationId;
+    const sandbox = await call<{ keyMappingId: string; consumerKey: string; consumerSecret: string }>(
+      'POST',
+      `${DEV}/applications/${appId}/generate-keys`,
+      {
+        as: dev,
+        json: {
+          keyType: 'SANDBOX',
+          grantTypesToBeSupported: ['client_credentials', 'authorization_code'],
+          callbackUrl: 'https://app.example/cb',
+        },
+      },
+    );
+    expect(sandbox.status, JSON.stringify(sandbox.body)).toBe(200);
+    const keyUrl = `${DEV}/applications/${appId}/oauth-keys/${sandbox.body.keyMappingId}`;
+
+    const changed = await call<{
+      supportedGrantTypes: string[];
+      additionalProperties: Record<string, string>;
+    }>('PUT', keyUrl, {
+      as: dev,
+      json: {
+        supportedGrantTypes: ['client_credentials'],
+        additionalProperties: { application_access_token_expiry_time: '600' },
+      },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.supportedGrantTypes).toEqual(['client_credentials']);
+    expect(changed.body.additionalProperties.application_access_token_expiry_time).toBe('600');
+
+    const regenerated = await call<{ consumerSecret: string }>('POST', `${keyUrl}/regenerate-secret`, {
+      as: dev,
+    });
+    expect(regenerated.status).toBe(200);
+    expect(regenerated.body.consumerSecret).not.toBe(sandbox.body.consumerSecret);
+    const oldSecret = await call('POST', `${keyUrl}/generate-token`, {
+      as: dev,
+      json: { consumerSecret: sandbox.body.consumerSecret },
+    });
+    expect(oldSecret.status).toBe(400);
+    const token = await call<{ accessToken: string; validityTime: number }>(
+      'POST',
+      `${keyUrl}/generate-token`,
+      {
+        as: dev,
+        json: { consumerSecret: regenerated.body.consumerSecret },
+      },
+    );
+    expect(token.status).toBe(200);
+    expect(token.body.validityTime).toBe(600);
+
+    const badIp = await call('POST', `${DEV}/applications/${appId}/api-keys/SANDBOX/generate`, {
+      as: dev,
+      json: { validityPeriod: 3600, additionalProperties: { permittedIP: 'not-an-ip' } },
+    });
+    expect(badIp.status).toBe(400);
+    const apiKey = await call<{ apikey: string; keyName: string; validityTime: number }>(
+      'POST',
+      `${DEV}/applications/${appId}/api-keys/SANDBOX/generate`,
+      {
+        as: dev,
+        json: {
+          validityPeriod: 3600,
+          additionalProperties: {
+            permittedIP: '127.0.0.1, 10.0.0.0/8',
+            permittedReferer: 'https://app.example/*',
+          },
+        },
+      },
+    );
+    expect(apiKey.status, JSON.stringify(apiKey.body)).toBe(200);
+    const { payload } = await jwtVerify(apiKey.body.apikey, createRemoteJWKSet(new URL(km.jwksUri)), {
+      issuer: km.issuer,
+    });
+    expect(payload.jti).toBe(apiKey.body.keyName);
+    const listedKeys = await call<{ list: Array<{ keyName: string; permittedIP: string }> }>(
+      'GET',
+      `${DEV}/applications/${appId}/api-keys/SANDBOX`,
+      { as: dev },
+    );
+    expect(listedKeys.body.list).toEqual([
+      expect.objectContaining({ keyName: apiKey.body.keyName, permittedIP: '127.0.0.1,10.0.0.0/8' }),
+    ]);
+    const before = (await bed.prisma.gatewayEvent.findFirst({ orderBy: { id: 'desc' } }))!.id;
+    expect(
+      (
+        await call('POST', `${DEV}/applications/${appId}/api-keys/SANDBOX/revoke`, {
+          as: dev,
+          json: { apikey: apiKey.body.apikey },
+        })
+      ).status,
+    ).toBe(200);
+    const revokedEvents = await bed.prisma.gatewayEvent.findMany({ where: { id: { gt: before } } });
+    expect(revokedEvents.map((e) => [e.type, (e.payload as { jti?: string }).jti])).toEqual([
+      ['TOKEN_REVOKED', apiKey.body.keyName],
+    ]);
+    expect(
+      (await call<{ list: unknown[] }>('GET', `${DEV}/applications/${appId}/api-keys/SANDBOX`, { as: dev }))
+        .body.list,
+    ).toEqual([]);
+
+    expect((await call('POST', `${keyUrl}/clean-up`, { as: dev })).status).toBe(200);
+    expect(await bed.prisma.oAuthClient.count({ where: { clientId: sandbox.body.consumerKey } })).toBe(0);
+    const production = await call<{ consumerKey: string }>(
+      'POST',
+      `${DEV}/applications/${appId}/generate-keys`,
+      { as: dev, json: { keyType: 'PRODUCTION' } },
+    );
+    expect(production.status).toBe(200);
+    const beforeDelete = (await bed.prisma.gatewayEvent.findFirst({ orderBy: { id: 'desc' } }))!.id;
+    expect((await call('DELETE', `${DEV}/applications/${appId}`, { as: dev })).status).toBe(200);
+    const deleted = await bed.prisma.gatewayEvent.findMany({
+      where: { id: { gt: beforeDelete } },
+      orderBy: { id: 'asc' },
+    });
+    // the key manager revokes the deleted client's tokens after the application is gone
+    expect(deleted.map((e) => e.type)).toEqual([
+      'KEY_MAPPING_DELETED',
+      'APPLICATION_DELETED',
+      'CLIENT_TOKENS_REVOKED',
+    ]);
+    expect(await bed.prisma.oAuthClient.count({ where: { clientId: production.body.consumerKey } })).toBe(0);
+  });
+
   it('accepts bearer tokens from the key manager, with the scopes of the token', async () => {
     const res = await fetch(`${km.url}/internal/v1/clients`, {
       method: 'POST',
