@@ -5,7 +5,6 @@
  */
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { hashPassword, verifyPassword } from '@apim/service';
 import {
   GATEWAY_RESOURCE,
   gatewayResourceServer,
@@ -13,12 +12,9 @@ import {
   type ProviderDeps,
 } from './provider.js';
 import { isOidcScope } from './scopes.js';
+import type { UserLogin } from './user-login.js';
 
-const DUMMY_HASH = await hashPassword('timing-equaliser');
-
-export function registerPasswordGrant(provider: Provider, deps: ProviderDeps): void {
-  const { prisma, guard } = deps;
-
+export function registerPasswordGrant(provider: Provider, deps: ProviderDeps & { logins: UserLogin }): void {
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {
     const client = ctx.oidc.client!;
     if (!passwordGrantAllowed(client))
@@ -27,27 +23,24 @@ export function registerPasswordGrant(provider: Provider, deps: ProviderDeps): v
     if (!params.username || !params.password)
       throw new errors.InvalidRequest('username and password are required');
 
-    const keys = [`login-ip:${ctx.ip}`, `login-user:${params.username.toLowerCase()}`];
-    const wait = await guard.retryAfter(...keys);
-    if (wait > 0) throw new errors.InvalidGrant('too many failed attempts, retry later');
-    const user = await prisma.user.findUnique({ where: { username: params.username } });
-    const matches = await verifyPassword(params.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !matches || !user.enabled) {
-      await guard.recordFailure(...keys);
-      throw new errors.InvalidGrant('invalid user credentials');
-    }
-    const resourceServer = await gatewayResourceServer(deps, ctx, client, user.username);
+    const login = await deps.logins.check(params.username, params.password, ctx.ip);
+    if (!login.ok)
+      throw new errors.InvalidGrant(
+        login.retryAfter ? 'too many failed attempts, retry later' : 'invalid user credentials',
+      );
+    const accountId = login.username;
+    const resourceServer = await gatewayResourceServer(deps, ctx, client, accountId);
     const allowed = new Set(resourceServer.scope.split(' '));
     const requested = (params.scope ?? '').split(' ').filter(Boolean);
     const oidcScopes = requested.filter(isOidcScope);
     const apiScopes = requested.filter((s) => allowed.has(s));
 
-    const grant = new provider.Grant({ accountId: user.username, clientId: client.clientId });
+    const grant = new provider.Grant({ accountId, clientId: client.clientId });
     if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
     if (apiScopes.length) grant.addResourceScope(GATEWAY_RESOURCE, apiScopes.join(' '));
     const grantId = await grant.save();
 
-    const at = new provider.AccessToken({ accountId: user.username, client, grantId, gty: 'password' });
+    const at = new provider.AccessToken({ accountId, client, grantId, gty: 'password' });
     at.resourceServer = new provider.ResourceServer(GATEWAY_RESOURCE, resourceServer);
     at.scope = apiScopes.join(' ') || undefined;
     ctx.oidc.entity('AccessToken', at);
@@ -56,7 +49,7 @@ export function registerPasswordGrant(provider: Provider, deps: ProviderDeps): v
     let refreshToken: string | undefined;
     if (client.grantTypeAllowed('refresh_token')) {
       const rt = new provider.RefreshToken({
-        accountId: user.username,
+        accountId,
         client,
         grantId,
         gty: 'password',

@@ -9,12 +9,13 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, handleHealth, requestIdOf, type Logger } from '@apim/service';
+import { connectTo, createLogger, requestIdOf, type Logger } from '@apim/service';
 import { BruteForceGuard } from './brute-force.js';
 import { bruteForceMiddleware } from './brute-force-middleware.js';
 import { ensureBuiltInClients } from './builtin-clients.js';
 import { ClientService } from './clients.js';
 import type { KeyManagerConfig } from './config.js';
+import { healthEndpoints } from './health.js';
 import { errorResponder, internalApi } from './internal-api.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { runCleanup, scheduleCleanup } from './jobs/cleanup.js';
@@ -26,6 +27,7 @@ import { ProviderHolder } from './provider-holder.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from './routes.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { structuredTokenEndpoints } from './structured-tokens.js';
+import { UserLogin } from './user-login.js';
 
 export type { KeyManagerConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -89,10 +91,14 @@ export async function createApp(
     config.bruteForceWindowSeconds,
     logger,
   );
+  const logins = new UserLogin(prisma, guard, {
+    maxFailures: config.bruteForceMaxFailures,
+    lockSeconds: config.bruteForceWindowSeconds,
+  });
   const holder: ProviderHolder = new ProviderHolder(
     keyStore,
     (keys) => {
-      const deps = { config, prisma, lookups, keys, guard };
+      const deps = { config, prisma, lookups, keys, guard, logins };
       const provider = buildProvider(deps);
       registerPasswordGrant(provider, deps);
       provider.use(bruteForceMiddleware(guard));
@@ -131,16 +137,16 @@ export async function createApp(
     logger,
   });
   app.use(api.routes()).use(api.allowedMethods());
-  const pages = interactionRoutes({ prisma, lookups, provider: () => holder.current, guard, logger });
+  const pages = interactionRoutes({ prisma, lookups, provider: () => holder.current, logins, logger });
   app.use(pages.routes()).use(pages.allowedMethods());
   const appListener = app.callback();
 
-  const checks = {
-    database: async () => void (await prisma.$queryRaw`SELECT 1`),
-    redis: async () => void (await redis.ping()),
-  };
+  const health = healthEndpoints(
+    { database: async () => void (await prisma.$queryRaw`SELECT 1`) },
+    { redis: async () => void (await redis.ping()) },
+  );
   const requestListener = (req: IncomingMessage, res: ServerResponse) => {
-    if (handleHealth(req, res, checks)) return;
+    if (health(req, res)) return;
     const path = (req.url ?? '/').split('?')[0]!;
     const id = requestIdOf(req);
     res.setHeader('X-Request-ID', id);

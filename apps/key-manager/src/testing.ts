@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '@apim/service';
 import { loadConfig } from './config.js';
 import { createApp, type KeyManagerApp } from './server.js';
 
@@ -20,6 +21,8 @@ export interface StartKeyManagerOptions {
   consoleUrl?: string;
   signingAlg?: 'RS256' | 'ES256';
   logLevel?: string;
+  /** instead of JSON lines on stdout (e.g. to read what it logged) */
+  logger?: Logger;
   /** any other APIM_* setting of config.ts */
   env?: Record<string, string>;
 }
@@ -58,7 +61,7 @@ export async function startKeyManager(options: StartKeyManagerOptions): Promise<
   };
   let app: KeyManagerApp;
   try {
-    app = await createApp(loadConfig(env));
+    app = await createApp(loadConfig(env), { logger: options.logger });
   } catch (e) {
     server.close();
     throw e;

@@ -7,9 +7,9 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
-import { hashPassword, verifyPassword, type Logger } from '@apim/service';
-import type { BruteForceGuard } from '../brute-force.js';
+import { hashPassword, type Logger } from '@apim/service';
 import type { Lookups } from '../lookups.js';
+import type { UserLogin } from '../user-login.js';
 import { CONSOLE_CLIENT_ID } from '../builtin-clients.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from '../routes.js';
 import { selfSignUpSetting } from '../settings.js';
@@ -19,14 +19,11 @@ export interface InteractionDeps {
   prisma: PrismaClient;
   lookups: Lookups;
   provider: () => Provider;
-  guard: BruteForceGuard;
+  logins: UserLogin;
   logger: Logger;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-/** Compared against when the user does not exist, so both failures take the same time. */
-const DUMMY_HASH = await hashPassword('timing-equaliser');
 
 /** Clients of this installation whose users are not asked for consent. */
 const FIRST_PARTY = new Set([CONSOLE_CLIENT_ID]);
@@ -97,7 +94,7 @@ async function grantMissing(provider: Provider, details: Details): Promise<strin
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const { prisma, guard } = deps;
+  const { prisma } = deps;
   const router = new Router();
   router.use((ctx, next) => pageErrors(ctx, next, deps.logger));
 
@@ -166,26 +163,19 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return html(ctx, 400, messagePage('Unexpected request', 'This step is already done.'));
     const username = field(ctx, 'username').trim();
     const password = field(ctx, 'password');
-    const keys = [`login-ip:${ctx.ip}`, `login-user:${username.toLowerCase()}`];
-    const wait = await guard.retryAfter(...keys);
-    if (wait > 0) {
-      ctx.set('Retry-After', String(wait));
+    const login = await deps.logins.check(username, password, ctx.ip);
+    if (!login.ok && login.retryAfter) {
+      ctx.set('Retry-After', String(login.retryAfter));
       return showLogin(
         ctx,
         details,
         429,
-        `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+        `Too many failed sign-in attempts. Try again in ${Math.ceil(login.retryAfter / 60)} minute(s).`,
         username,
       );
     }
-    const user = username ? await prisma.user.findUnique({ where: { username } }) : null;
-    const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !matches || !user.enabled) {
-      await guard.recordFailure(...keys);
-      return showLogin(ctx, details, 401, 'Invalid username or password.', username);
-    }
-    await guard.reset(`login-user:${username.toLowerCase()}`);
-    await finish(ctx, { login: { accountId: user.username } }, false);
+    if (!login.ok) return showLogin(ctx, details, 401, 'Invalid username or password.', username);
+    await finish(ctx, { login: { accountId: login.username } }, false);
   });
 
   router.post(`${INTERACTION_PATH}/:uid/confirm`, async (ctx) => {

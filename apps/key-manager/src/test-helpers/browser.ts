@@ -5,7 +5,11 @@
 export class ScriptedBrowser {
   private cookies = new Map<string, string>();
 
-  constructor(private readonly stopAt: string) {}
+  constructor(
+    private readonly stopAt: string,
+    /** sent with every request, e.g. X-Forwarded-For to appear from another address */
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private remember(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
@@ -28,6 +32,7 @@ export class ScriptedBrowser {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       redirect: 'manual',
       headers: {
+        ...this.headers,
         cookie: this.cookieHeader(),
         accept: 'text/html',
         ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
