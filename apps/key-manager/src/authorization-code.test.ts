@@ -67,6 +67,19 @@ describe('authorization code + PKCE', () => {
     expect((payload.scope as string).split(' ').sort()).toEqual(['apim:admin', 'apim:api_create']);
     expect(tokens.claims()?.sub).toBe('admin');
     expect(tokens.refresh_token).toBeTruthy();
+
+    // refresh with rotation: a new refresh token each time, the old one no longer accepted
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    const again = await jwtVerify(refreshed.access_token, createRemoteJWKSet(new URL(f.km.jwksUri)), {
+      issuer: f.km.issuer,
+      audience: 'apim-gateway',
+    });
+    expect(again.payload).toMatchObject({ sub: 'admin', client_id: 'apim-console' });
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('shows the consent page to a third-party client and grants only the user’s scopes', async () => {
