@@ -22,6 +22,8 @@ export interface StartGatewayOptions {
 
 export interface StartedGateway {
   url: string;
+  /** the HTTPS listener, when APIM_GATEWAY_TLS_CERT/KEY are set */
+  httpsUrl: string | null;
   app: GatewayApp;
   /** resolves once the snapshot is loaded (always true once startGateway has resolved) */
   ready(): Promise<void>;
@@ -48,8 +50,15 @@ export async function startGateway(o: StartGatewayOptions): Promise<StartedGatew
   const app = await createApp(loadConfig(envOf(o)));
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   const { port } = app.server.address() as AddressInfo;
+  let httpsUrl: string | null = null;
+  if (app.httpsServer) {
+    const https = app.httpsServer;
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    httpsUrl = `https://127.0.0.1:${(https.address() as AddressInfo).port}`;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
+    httpsUrl,
     app,
     ready: () => Promise.resolve(),
     close: () => app.close(),
