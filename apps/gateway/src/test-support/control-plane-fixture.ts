@@ -18,7 +18,7 @@ import type {
   SubscriptionStatus,
 } from '@apim/contracts';
 import { appendGatewayEvent, createPrismaClient, type PrismaClient } from '@apim/db';
-import { policyView } from '../store/views.js';
+import { issuerView, policyView } from '../store/views.js';
 
 export interface ApiSpec {
   name?: string;
@@ -318,6 +318,29 @@ export class ControlPlaneFixture {
     await this.prisma.$transaction(async (tx) => {
       await tx.denyPolicy.delete({ where: { id } });
       await appendGatewayEvent(tx, 'DENY_POLICY_DELETED', { id });
+    });
+  }
+
+  /** An external token issuer whose JWTs the gateways accept (WSO2's third-party key manager). */
+  async addIssuer(spec: {
+    name: string;
+    issuer: string;
+    jwksUrl: string;
+    audience?: string | null;
+    claimMappings?: Record<string, string>;
+  }): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.trustedIssuer.create({
+        data: {
+          name: spec.name,
+          issuer: spec.issuer,
+          jwksUrl: spec.jwksUrl,
+          audience: spec.audience ?? null,
+          algorithms: ['RS256'],
+          claimMappings: spec.claimMappings ?? {},
+        },
+      });
+      await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: issuerView(row) });
     });
   }
 

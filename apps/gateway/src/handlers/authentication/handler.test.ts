@@ -4,6 +4,7 @@ import { request } from 'undici';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
 import { eventually } from '../../test-support/eventually.js';
 import { startStack, type Stack } from '../../test-support/stack.js';
+import { startTokenIssuer } from '../../test-support/token-issuer.js';
 
 let s: Stack;
 let oauthApi: GatewayApi;
@@ -132,5 +133,31 @@ describe('authentication handler', () => {
     const r = await s.call('/oauth/1.0.0/a', { headers: bearer(await s.token(c)) });
     expect(r.status).toBe(403);
     expect(r.json.code).toBe('900908');
+  });
+
+  it('accepts JWTs from a trusted external issuer once it is registered, mapping its client claim', async () => {
+    const idp = await startTokenIssuer('external-audience');
+    try {
+      const external = await s.fx.createApplication();
+      await s.fx.subscribe(external.id, oauthApi.id);
+      await s.fx.addKey(external.id, 'PRODUCTION', 'idp-client-1');
+      await s.synced();
+      const token = await idp.sign({ clientId: 'idp-client-1', extraClaims: { cid: 'idp-client-1' } });
+      expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).json.code).toBe('900901');
+      await s.fx.addIssuer({
+        name: 'External IdP',
+        issuer: idp.url,
+        jwksUrl: `${idp.url}/oauth2/jwks`,
+        audience: 'external-audience',
+        claimMappings: { consumerKeyClaim: 'cid' },
+      });
+      await s.synced();
+      const ok = await s.call('/oauth/1.0.0/a', { headers: bearer(token) });
+      expect(ok.status).toBe(200);
+      const wrongAudience = await idp.sign({ clientId: 'idp-client-1', audience: 'someone-else' });
+      expect((await s.call('/oauth/1.0.0/a', { headers: bearer(wrongAudience) })).json.code).toBe('900901');
+    } finally {
+      await idp.close();
+    }
   });
 });
