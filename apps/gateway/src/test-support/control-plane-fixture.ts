@@ -194,7 +194,7 @@ export class ControlPlaneFixture {
   }
 
   /** The OAuth client behind an application key, and its key mapping. Returns the consumer key. */
-  async addKey(applicationId: string, keyType: KeyType, consumerKey = randomUUID()): Promise<string> {
+  async addKey(applicationId: string, keyType: KeyType, consumerKey: string = randomUUID()): Promise<string> {
     await this.prisma.$transaction(async (tx) => {
       await tx.oAuthClient.create({
         data: { clientId: consumerKey, metadata: { grant_types: ['client_credentials'] } },
