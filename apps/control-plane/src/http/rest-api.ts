@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { type ScopeName } from '@apim/contracts';
 import type { Authenticate, Principal } from './auth.js';
 import { HttpError } from './errors.js';
+import { nulAt } from './nul.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -335,6 +336,8 @@ export function restRouter(
       } else if (op.body && !req.is('application/json')) {
         throw new HttpError(415, 'The request body must be application/json');
       }
+      const nul = nulAt({ path: params, query, body }, '');
+      if (nul !== undefined) throw new HttpError(400, `The field '${nul}' contains a NUL character`);
       if (validateBody && !validateBody(body))
         throw new HttpError(400, describeErrors('Request body', validateBody.errors));
       const result = await op.handle({

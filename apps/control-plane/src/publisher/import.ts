@@ -1,5 +1,6 @@
 /** Turns an import request (upload, inline text or URL) into a validated document and API input. */
 import { badRequest } from '../http/errors.js';
+import { nulAt } from '../http/nul.js';
 import { parseOpenApi, OpenApiError, type OpenApiSource, type ParsedOpenApi } from '../openapi/parse.js';
 import { basePathOf, operationsOf, type OperationDraft } from '../openapi/operations.js';
 import type { ApiInput } from './api-model.js';
@@ -45,7 +46,10 @@ export async function parseImport(
   allowHosts: readonly string[],
 ): Promise<ParsedOpenApi> {
   try {
-    return await parseOpenApi(source, { allowHosts });
+    const parsed = await parseOpenApi(source, { allowHosts });
+    const nul = nulAt(parsed.document, '');
+    if (nul !== undefined) throw badRequest(`The OpenAPI document holds a NUL character at '${nul}'`);
+    return parsed;
   } catch (e) {
     if (e instanceof OpenApiError) throw badRequest(e.message);
     throw e;
@@ -108,7 +112,9 @@ export function importedApiInput(parsed: ParsedOpenApi, given: Partial<ApiInput>
   const base = basePathOf(parsed.document)?.replace(/\/+$/, '');
   const context =
     additional.context ??
-    (base && /^\/[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/.test(base) ? base : `/${slug(name) || 'api'}`);
+    (base && /^\/[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/.test(base)
+      ? base
+      : `/${slug(String(name)) || 'api'}`);
   return {
     ...additional,
     name,
