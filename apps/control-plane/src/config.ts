@@ -25,6 +25,12 @@ export function loadConfig(env: Env = process.env) {
     /** hosts an OpenAPI document (or a remote $ref) may be fetched from; empty: none */
     importUrlAllowlist: allowlist,
     consoleDir: r.string('APIM_CONSOLE_DIR', path.join(repoRoot, 'apps/console/build')),
+    /**
+     * consecutive wrong passwords (HTTP Basic) before an account is locked, and for how long; the
+     * same settings and the same lock (User.lockedUntil) as the key manager's login
+     */
+    loginMaxFailures: r.int('APIM_BRUTE_FORCE_MAX_FAILURES', 10, 1, 10_000),
+    loginLockSeconds: r.int('APIM_BRUTE_FORCE_WINDOW_SECONDS', 300, 1, 86_400),
     /** largest OpenAPI upload accepted, in bytes */
     maxImportBytes: r.int('APIM_IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
   };

@@ -9,6 +9,7 @@ import {
   testRedisPrefix,
   testRedisUrl,
   type TestDatabase,
+  TEST_ADMIN_PASSWORD,
 } from '@apim/testing';
 import { loadConfig } from './config.js';
 import { startControlPlane, type RunningControlPlane } from './testing.js';
@@ -31,6 +32,7 @@ beforeAll(async () => {
     redisUrl: testRedisUrl(),
     redisPrefix: prefix,
     consoleDir: dir,
+    env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3' },
   });
 });
 afterAll(async () => {
@@ -62,6 +64,23 @@ describe('control plane server', () => {
     const api = await fetch(`${cp.url}/api/am/nothing`);
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ code: 404 });
+  });
+
+  it('locks an account after consecutive wrong Basic passwords', async () => {
+    const basic = (u: string, p: string) => ({
+      authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`,
+    });
+    const url = `${cp.url}/api/am/publisher/v4/apis`;
+    expect((await fetch(url, { headers: basic('admin', TEST_ADMIN_PASSWORD) })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await fetch(url, { headers: basic('admin', 'wrong') })).status).toBe(401);
+    expect((await fetch(url, { headers: basic('admin', TEST_ADMIN_PASSWORD) })).status).toBe(401);
+    const prisma = cp.app.context.prisma;
+    const admin = await prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    expect(admin.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    await prisma.user.update({ where: { id: admin.id }, data: { lockedUntil: null } });
+    expect((await fetch(url, { headers: basic('admin', TEST_ADMIN_PASSWORD) })).status).toBe(200);
+    expect((await fetch(url, { headers: basic('ad\u0000min', 'x') })).status).toBe(401);
   });
 
   it('refuses bad settings with one line naming the variable', () => {

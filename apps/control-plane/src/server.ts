@@ -67,6 +67,8 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     prisma,
     keyManagerUrl: config.keyManagerUrl,
     audience: config.tokenAudience,
+    maxFailures: config.loginMaxFailures,
+    lockSeconds: config.loginLockSeconds,
   });
 
   const app = express();

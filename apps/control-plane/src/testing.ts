@@ -14,6 +14,8 @@ export interface StartControlPlaneOptions {
   /** the built console to serve (default: none) */
   consoleDir?: string;
   logLevel?: string;
+  /** any other APIM_* setting of config.ts */
+  env?: Record<string, string>;
 }
 
 export interface RunningControlPlane {
@@ -35,6 +37,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     // a folder that does not exist serves no console
     APIM_CONSOLE_DIR: options.consoleDir ?? '/nonexistent-console',
     LOG_LEVEL: options.logLevel ?? 'warn',
+    ...options.env,
   });
   const app = await createApp(config);
   await new Promise<void>((resolve, reject) => {

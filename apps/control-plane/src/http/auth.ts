@@ -17,6 +17,9 @@ export interface AuthenticatorOptions {
   prisma: PrismaClient;
   keyManagerUrl: string;
   audience: string;
+  /** consecutive wrong passwords before the account is locked for lockSeconds */
+  maxFailures: number;
+  lockSeconds: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -95,10 +98,21 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     return true;
   }
 
+  /** One more consecutive failure; the last one allowed locks the account (as the key manager does). */
+  async function countFailure(userId: string): Promise<void> {
+    const { maxFailures, lockSeconds } = options;
+    await prisma.$executeRaw`
+      UPDATE user_account SET
+        failed_logins = CASE WHEN failed_logins + 1 >= ${maxFailures} THEN 0 ELSE failed_logins + 1 END,
+        locked_until = CASE WHEN failed_logins + 1 >= ${maxFailures}
+          THEN now() + make_interval(secs => ${lockSeconds}) ELSE locked_until END
+      WHERE id = ${userId}::uuid`;
+  }
+
   async function fromBasic(encoded: string): Promise<Principal> {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 1) throw unauthorized('Malformed Basic credentials');
+    if (colon < 1 || decoded.includes('\u0000')) throw unauthorized('Malformed Basic credentials');
     const username = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     const user = await loadUser({ username });
@@ -106,7 +120,10 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     const ok = user
       ? await passwordMatches(username, password, user.passwordHash)
       : await verifyPassword(password, DUMMY_HASH);
+    if (user && !ok) await countFailure(user.id);
     if (!user || !ok) throw unauthorized('Invalid username or password');
+    if (user.failedLogins > 0)
+      await prisma.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
     return {
       userId: user.id,
       username: user.username,
