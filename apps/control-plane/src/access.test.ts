@@ -152,6 +152,46 @@ describe('ownership', () => {
     expect(await bed.prisma.subscription.count({ where: { id: subId } })).toBe(1);
   });
 
+  it('shows each API in the developer portal only to those its visibility allows', async () => {
+    const P = '/api/am/publisher/v4';
+    const ids: Record<string, string> = {};
+    for (const [name, extra] of [
+      ['Open', { visibility: 'PUBLIC' }],
+      ['Members', { visibility: 'PRIVATE' }],
+      ['Creators', { visibility: 'RESTRICTED', visibleRoles: ['creator'] }],
+    ] as const) {
+      const api = await call<{ id: string }>('POST', `${P}/apis`, {
+        as: ADMIN,
+        json: {
+          name: `Vis${name}`,
+          context: `/vis${name.toLowerCase()}`,
+          version: '1',
+          tags: ['vis'],
+          ...extra,
+        },
+      });
+      ids[name] = api.body.id;
+      await call('POST', `${P}/apis/change-lifecycle?apiId=${api.body.id}&action=Publish`, { as: ADMIN });
+    }
+    const seen = async (as?: Caller) =>
+      (
+        await call<{ list: Array<{ name: string }> }>('GET', '/api/am/devportal/v3/apis?query=tag:vis', {
+          as,
+        })
+      ).body.list
+        .map((a) => a.name)
+        .sort();
+    expect(await seen()).toEqual(['VisOpen']);
+    expect(await seen(callers.subscriber!.caller)).toEqual(['VisMembers', 'VisOpen']);
+    expect(await seen(callers.creator!.caller)).toEqual(['VisCreators', 'VisMembers', 'VisOpen']);
+    expect(await seen(ADMIN)).toEqual(['VisCreators', 'VisMembers', 'VisOpen']);
+    expect(
+      (await call('GET', `/api/am/devportal/v3/apis/${ids.Creators}`, { as: callers.subscriber!.caller }))
+        .status,
+    ).toBe(404);
+    expect((await call('GET', `/api/am/devportal/v3/apis/${ids.Members}/swagger`)).status).toBe(404);
+  });
+
   it('lets exactly one of two simultaneous identical subscriptions through', async () => {
     const owner = callers.subscriber!.caller!;
     const api = await call<{ id: string }>('POST', '/api/am/publisher/v4/apis', {
