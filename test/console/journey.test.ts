@@ -95,6 +95,7 @@ async function signOut(): Promise<void> {
 }
 
 beforeAll(async () => {
+  if (!existsSync(PETSTORE)) return;
   stack = await startStack();
   page = stack.page;
   page.setDefaultTimeout(15_000);
@@ -110,7 +111,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe.sequential('console journey', { timeout: 60_000 }, () => {
+// The journey imports the real Swagger Petstore v3 from the shared corpora; a clone without them
+// beside it reports the journey skipped.
+describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 60_000 }, () => {
   it('a publisher signs in through the key manager with PKCE', async () => {
     await page.goto(stack.consoleUrl);
     await screenshot('start');
@@ -139,8 +142,7 @@ describe.sequential('console journey', { timeout: 60_000 }, () => {
     expect(await stack.prisma.api.count()).toBe(0);
   });
 
-  it('imports Swagger Petstore v3 after a preview of its operations', async (ctx) => {
-    if (!existsSync(PETSTORE)) ctx.skip('the shared corpora are not beside this clone');
+  it('imports Swagger Petstore v3 after a preview of its operations', async () => {
     await page.getByLabel('OpenAPI file (JSON or YAML)').setInputFiles(PETSTORE);
     await page.getByRole('button', { name: 'Check definition' }).click();
     const preview = page.getByRole('table', { name: 'Operations to be created' });
