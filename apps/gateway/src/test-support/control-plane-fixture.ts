@@ -18,7 +18,7 @@ import type {
   SubscriptionStatus,
 } from '@apim/contracts';
 import { appendGatewayEvent, createPrismaClient, type PrismaClient } from '@apim/db';
-import { issuerView, policyView } from '../store/views.js';
+import { gatewayIssuer, gatewayPolicy } from '@apim/control-plane/gateway-views';
 
 export interface ApiSpec {
   name?: string;
@@ -293,7 +293,7 @@ export class ControlPlaneFixture {
         where: { id: p.id },
         include: { conditionalGroups: true },
       });
-      const policy = policyView(row);
+      const policy = gatewayPolicy(row);
       await appendGatewayEvent(tx, 'POLICY_UPSERTED', { policy });
       return policy;
     });
@@ -340,7 +340,7 @@ export class ControlPlaneFixture {
           claimMappings: spec.claimMappings ?? {},
         },
       });
-      await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: issuerView(row) });
+      await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: gatewayIssuer(row) });
     });
   }
 
