@@ -1,9 +1,8 @@
 /** The developer portal's API catalog: published APIs the caller may see, their tiers and documents. */
-import YAML from 'yaml';
 import type { PrismaClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
-import { exportOpenApi } from '../openapi/operations.js';
+import { documentResponse, exportOpenApi } from '../openapi/operations.js';
 import { API_INCLUDE, type ApiRow } from '../publisher/api-model.js';
 import { visibleApis } from './access.js';
 
@@ -115,7 +114,7 @@ export async function catalogApi(prisma: PrismaClient, api: ApiRow) {
  * (endpoints, internal settings) is shown.
  */
 export async function consumerDocument(prisma: PrismaClient, api: ApiRow, format: 'json' | 'yaml') {
-  const doc = exportOpenApi({ ...api, operations: api.operations });
+  const doc = exportOpenApi(api);
   for (const key of Object.keys(doc))
     if (key.startsWith('x-wso2-') && key !== 'x-wso2-basePath') delete doc[key];
   const urls = await endpointUrls(prisma, api);
@@ -129,7 +128,5 @@ export async function consumerDocument(prisma: PrismaClient, api: ApiRow, format
   } else {
     doc.servers = urls.flatMap((u) => [{ url: u.URLs.https }, { url: u.URLs.http }]);
   }
-  return format === 'yaml'
-    ? { status: 200, body: YAML.stringify(doc), contentType: 'application/yaml' }
-    : { status: 200, body: doc };
+  return documentResponse(doc, format);
 }

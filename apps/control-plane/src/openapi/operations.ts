@@ -3,6 +3,7 @@
  * for an API that has none, and the export of an API as OpenAPI with our settings as WSO2's `x-`
  * extensions.
  */
+import YAML from 'yaml';
 import type { HttpVerb } from '@apim/contracts';
 
 type Obj = Record<string, unknown>;
@@ -147,4 +148,11 @@ export function exportOpenApi(api: ExportableApi): Obj {
   base['x-throttling-tier'] = api.apiThrottlingPolicy;
   if (isObj(base.info) && api.description && !base.info.description) base.info.description = api.description;
   return base;
+}
+
+/** A document as a response in the format asked for (JSON by default). */
+export function documentResponse(doc: Obj, format: 'json' | 'yaml') {
+  return format === 'yaml'
+    ? { status: 200, body: YAML.stringify(doc), contentType: 'application/yaml' }
+    : { status: 200, body: doc };
 }

@@ -12,8 +12,7 @@ import {
   type OperationSpec,
   type RestApiDefinition,
 } from '../http/rest-api.js';
-import YAML from 'yaml';
-import { exportOpenApi } from '../openapi/operations.js';
+import { documentResponse, exportOpenApi } from '../openapi/operations.js';
 import { apiInfoDto, lockApi, type ApiInput } from './api-model.js';
 import { apiResource, copyApi, createApi, deleteApi, loadApi, replaceDefinition, updateApi } from './apis.js';
 import {
@@ -208,14 +207,8 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       },
       async handle({ params, query }) {
         const api = await loadApi(prisma, params.apiId!);
-        const doc = exportOpenApi({
-          ...api,
-          corsConfig: api.corsConfig,
-          operations: api.operations,
-        });
-        return query.format === 'yaml'
-          ? { status: 200, body: YAML.stringify(doc), contentType: 'application/yaml' }
-          : { status: 200, body: doc };
+        const doc = exportOpenApi(api);
+        return documentResponse(doc, query.format);
       },
     }),
     operation<ImportFields & { apiDefinition?: string }>({
@@ -243,7 +236,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
           parsed.document,
           operationsFromDocument(parsed),
         );
-        return { status: 200, body: exportOpenApi({ ...api, operations: api.operations }) };
+        return { status: 200, body: exportOpenApi(api) };
       },
     }),
     operation<unknown, { apiId: string; action: LifecycleAction }>({
