@@ -217,4 +217,18 @@ describe('the request path: route, JWT, subscription, throttling, backend', () =
       expect(r.json.code).toBe('700700');
     });
   });
+
+  it('serves a prototyped API without credentials', async () => {
+    const proto = await fx.deployApi({ backendUrl: backend.url, lifecycleStatus: 'PROTOTYPED' });
+    await eventually(async () => expect((await call(`${proto.context}/1.0.0/try`)).status).toBe(200));
+  });
+
+  it('answers /healthz and /readyz on the main port, never routing them', async () => {
+    const health = await call('/healthz');
+    expect(health.status).toBe(200);
+    expect(health.json).toEqual({ status: 'ok' });
+    const ready = await call('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.json).toMatchObject({ status: 'ok', checks: { snapshot: { status: 'ok' } } });
+  });
 });
