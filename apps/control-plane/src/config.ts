@@ -20,6 +20,8 @@ export function loadConfig(env: Env = process.env) {
     keyManagerUrl: r
       .url('APIM_KEY_MANAGER_URL', 'http://127.0.0.1:9444', ['http', 'https'])
       .replace(/\/$/, ''),
+    /** public URL of the gateway, told to the console (try-it, snippets) */
+    gatewayUrl: r.url('APIM_GATEWAY_URL', 'http://127.0.0.1:8280', ['http', 'https']).replace(/\/$/, ''),
     internalSecret,
     tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
     /** hosts an OpenAPI document (or a remote $ref) may be fetched from; empty: none */

@@ -17,6 +17,7 @@ import { startControlPlane, type RunningControlPlane } from './testing.js';
 let db: TestDatabase;
 let dir: string;
 let cp: RunningControlPlane;
+const internalSecret = randomSecret(32);
 const prefix = testRedisPrefix();
 
 beforeAll(async () => {
@@ -28,11 +29,11 @@ beforeAll(async () => {
   cp = await startControlPlane({
     databaseUrl: db.url,
     keyManagerUrl: 'http://127.0.0.1:9',
-    internalSecret: randomSecret(32),
+    internalSecret,
     redisUrl: testRedisUrl(),
     redisPrefix: prefix,
     consoleDir: dir,
-    env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3' },
+    env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3', APIM_GATEWAY_URL: 'https://gw.example.test:8243/' },
   });
 });
 afterAll(async () => {
@@ -64,6 +65,21 @@ describe('control plane server', () => {
     const api = await fetch(`${cp.url}/api/am/nothing`);
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ code: 404 });
+  });
+
+  it('tells the console where the key manager and the gateway are, and nothing secret', async () => {
+    const res = await fetch(`${cp.url}/console-config.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      keyManagerUrl: 'http://127.0.0.1:9',
+      gatewayUrl: 'https://gw.example.test:8243',
+      clientId: 'apim-console',
+    });
+    expect(text).not.toContain(internalSecret);
+    expect(text).not.toContain(db.url);
   });
 
   it('locks an account after consecutive wrong Basic passwords', async () => {

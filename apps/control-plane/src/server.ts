@@ -121,6 +121,10 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     documents[def.basePath] = document;
     app.use(def.basePath, router);
   }
+  app.get('/console-config.json', (_req, res) => {
+    res.setHeader('cache-control', 'no-cache');
+    res.json(consoleConfig(config));
+  });
   app.use('/api', () => {
     throw new HttpError(404, 'No such API');
   });
@@ -150,6 +154,17 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await prisma.$disconnect();
     },
   };
+}
+
+/** The console's OAuth client, registered by the key manager at start (its builtin-clients.ts). */
+const CONSOLE_CLIENT_ID = 'apim-console';
+
+/**
+ * What the console needs to know at run time, so one build works behind any host name: where to
+ * log in and where the gateway is. Public values only; the console is a public (PKCE) client.
+ */
+function consoleConfig(config: ControlPlaneConfig) {
+  return { keyManagerUrl: config.keyManagerUrl, gatewayUrl: config.gatewayUrl, clientId: CONSOLE_CLIENT_ID };
 }
 
 /** The built console, with every non-file path under it answered by index.html (client routing). */
