@@ -212,7 +212,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     );
   }
 
-  return function handle(req, res) {
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
     const url = req.url ?? '/';
     if ((url === '/healthz' || url.startsWith('/readyz')) && handleHealth(req, res, o.readiness)) return;
@@ -274,17 +274,29 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       match.route.prefixLength,
       maxBody,
     );
-    run(ctx, compiled, res).catch((e: unknown) => {
-      const r =
-        e instanceof BodyError
-          ? e.kind === 'too-large'
-            ? errorResponse('PAYLOAD_TOO_LARGE', e.message)
-            : errorResponse('BAD_REQUEST', e.message)
-          : errorResponse('INTERNAL_ERROR');
-      if (!(e instanceof BodyError))
-        deps.logger.error({ err: e, requestId }, 'request failed in the gateway');
-      send(res, r, ctx.responseHeaders, r.status === 413);
-      finish(ctx, req, ctx.clientIp, requestId, startedAt, r.status, null, null, r.error ?? null);
-    });
+    run(ctx, compiled, res)
+      .catch((e: unknown) => {
+        const r =
+          e instanceof BodyError
+            ? e.kind === 'too-large'
+              ? errorResponse('PAYLOAD_TOO_LARGE', e.message)
+              : errorResponse('BAD_REQUEST', e.message)
+            : errorResponse('INTERNAL_ERROR');
+        if (!(e instanceof BodyError))
+          deps.logger.error({ err: e, requestId }, 'request failed in the gateway');
+        send(res, r, ctx.responseHeaders, r.status === 413);
+        finish(ctx, req, ctx.clientIp, requestId, startedAt, r.status, null, null, r.error ?? null);
+      })
+      .catch(() => res.destroy());
+  }
+
+  // Nothing a request carries may take the process down: anything thrown is a 500 for this request.
+  return function guarded(req, res) {
+    try {
+      handle(req, res);
+    } catch (e) {
+      deps.logger.error({ err: e }, 'request failed in the gateway');
+      send(res, errorResponse('INTERNAL_ERROR'), undefined, true);
+    }
   };
 }
