@@ -1,6 +1,7 @@
 /** The admin REST API (/api/am/admin/v4). */
 import type { AppContext } from '../context.js';
 import type { RestApiDefinition } from '../http/rest-api.js';
+import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
 import { denyPolicyOperations, denySchemas } from './deny-policies.js';
 import { environmentOperations, environmentSchemas } from './environments.js';
 import { keyManagerOperations, keyManagerSchemas } from './key-managers.js';
@@ -13,7 +14,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
     title: 'Admin API',
     version: 'v4',
     description:
-      'Throttling and deny policies, gateway environments, trusted token issuers, users and roles, workflows and settings (WSO2 API Manager admin v4 subset).',
+      'Throttling and deny policies, gateway environments, trusted token issuers, users and roles, workflows, settings and traffic analytics (WSO2 API Manager admin v4 subset).',
     basePath: '/api/am/admin/v4',
     schemas: {
       ...policySchemas,
@@ -22,6 +23,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
       ...keyManagerSchemas,
       ...userSchemas,
       ...workflowSchemas,
+      ...analyticsSchemas,
     },
     operations: [
       ...policyOperations(ctx),
@@ -30,6 +32,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
       ...keyManagerOperations(ctx),
       ...userOperations(ctx),
       ...workflowOperations(ctx),
+      ...analyticsOperations(ctx, 'admin'),
     ],
   };
 }

@@ -19,6 +19,7 @@ import { keyOperations } from './keys.js';
 import { devportalSchemas } from './schemas.js';
 import { subscriptionOperations } from './subscriptions.js';
 import { devportalDocumentOperations, documentSchemas } from '../publisher/documents.js';
+import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
 
 export function devportalApi(ctx: AppContext): RestApiDefinition {
   const { prisma, keyManager, log } = ctx;
@@ -247,12 +248,13 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
     description:
       'Browse APIs, manage applications, keys, tokens, API keys and subscriptions (WSO2 API Manager devportal v3 subset).',
     basePath: '/api/am/devportal/v3',
-    schemas: { ...devportalSchemas, ...documentSchemas },
+    schemas: { ...devportalSchemas, ...documentSchemas, ...analyticsSchemas },
     operations: [
       ...operations,
       ...keyOperations(ctx),
       ...subscriptionOperations(ctx),
       ...devportalDocumentOperations(ctx, (principal, apiId) => visibleApi(prisma, principal, apiId)),
+      ...analyticsOperations(ctx, 'devportal'),
     ],
   };
 }

@@ -42,6 +42,7 @@ import {
 import { sharedScopeOperations } from './scopes.js';
 import { publisherSubscriptionOperations } from './subscriptions.js';
 import { documentSchemas, publisherDocumentOperations } from './documents.js';
+import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
 
 const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
 const create = [Scopes.apiCreate];
@@ -442,6 +443,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     ...sharedScopeOperations(ctx),
     ...publisherSubscriptionOperations(ctx),
     ...publisherDocumentOperations(ctx),
+    ...analyticsOperations(ctx, 'publisher'),
   ] as OperationSpec<never, never>[];
 
   return {
@@ -450,7 +452,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     description:
       'Create, import, version, revise, deploy and publish APIs (WSO2 API Manager publisher v4 subset).',
     basePath: '/api/am/publisher/v4',
-    schemas: { ...publisherSchemas, ...documentSchemas },
+    schemas: { ...publisherSchemas, ...documentSchemas, ...analyticsSchemas },
     operations,
   };
 }

@@ -1,0 +1,153 @@
+/**
+ * GET .../analytics/summary in each REST API: the admin sees all traffic, a publisher the traffic
+ * of the APIs they created, a subscriber the traffic of their own applications.
+ */
+import { Scopes } from '@apim/contracts';
+import type { AppContext } from '../context.js';
+import { isAdmin, type Principal } from '../http/auth.js';
+import { callerOf, operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { analyticsSummary, TOP, type SummaryRequest } from './summary.js';
+
+const int = { type: 'integer' } as const;
+const str = { type: 'string' } as const;
+const nullable = (type: string) => ({ type: [type, 'null'] });
+const totals = {
+  requests: { ...int, minimum: 0 },
+  errors: { ...int, minimum: 0, description: 'answers with status 400 or more, throttled ones apart' },
+  throttled: { ...int, minimum: 0, description: 'answers 429 (throttling error codes 900800-900807)' },
+};
+const totalsRequired = ['requests', 'errors', 'throttled'];
+const latency = { ...nullable('number'), description: 'milliseconds; null when there was no request' };
+
+export const analyticsSchemas: Record<string, JsonSchema> = {
+  AnalyticsRecord: {
+    type: 'object',
+    description: 'One request through a gateway, with WSO2 analytics fields',
+    required: ['requestTimestamp', 'correlationId', 'apiMethod', 'proxyResponseCode', 'responseLatency'],
+    properties: {
+      requestTimestamp: { type: 'string', format: 'date-time' },
+      correlationId: str,
+      gatewayId: str,
+      apiId: nullable('string'),
+      apiName: nullable('string'),
+      apiVersion: nullable('string'),
+      apiContext: nullable('string'),
+      apiResourceTemplate: nullable('string'),
+      apiMethod: str,
+      applicationId: nullable('string'),
+      applicationName: nullable('string'),
+      keyType: nullable('string'),
+      userName: nullable('string'),
+      proxyResponseCode: int,
+      targetResponseCode: nullable('integer'),
+      backendLatency: nullable('integer'),
+      requestMediationLatency: nullable('integer'),
+      responseMediationLatency: nullable('integer'),
+      responseLatency: int,
+      errorCode: nullable('string'),
+      errorType: nullable('string'),
+      userAgent: nullable('string'),
+      userIp: nullable('string'),
+    },
+  },
+  AnalyticsSummary: {
+    type: 'object',
+    required: ['from', 'to', 'step', 'totals', 'timeline', 'latency', 'byApi', 'byApplication', 'recent'],
+    properties: {
+      from: { type: 'string', format: 'date-time', description: 'start of the first timeline point' },
+      to: { type: 'string', format: 'date-time' },
+      step: { ...int, description: 'minutes between two timeline points' },
+      totals: { type: 'object', required: totalsRequired, properties: totals },
+      timeline: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['time', ...totalsRequired],
+          properties: { time: { type: 'string', format: 'date-time' }, ...totals },
+        },
+      },
+      latency: {
+        type: 'object',
+        description: 'response latency percentiles, estimated from the per-minute latency histograms',
+        required: ['p50', 'p90', 'p95', 'p99', 'max'],
+        properties: { p50: latency, p90: latency, p95: latency, p99: latency, max: latency },
+      },
+      byApi: {
+        type: 'array',
+        description: `the ${TOP} busiest APIs (requests that matched no API count in the totals only)`,
+        items: {
+          type: 'object',
+          required: ['apiId', 'apiName', 'apiVersion', ...totalsRequired],
+          properties: {
+            apiId: str,
+            apiName: nullable('string'),
+            apiVersion: nullable('string'),
+            ...totals,
+          },
+        },
+      },
+      byApplication: {
+        type: 'array',
+        description: `the ${TOP} busiest applications; applicationId '' gathers requests without one`,
+        items: {
+          type: 'object',
+          required: ['applicationId', 'applicationName', ...totalsRequired],
+          properties: { applicationId: str, applicationName: nullable('string'), ...totals },
+        },
+      },
+      recent: { type: 'array', items: ref('AnalyticsRecord') },
+    },
+  },
+};
+
+type Audience = 'admin' | 'publisher' | 'devportal';
+
+const ACCESS = {
+  admin: [Scopes.admin],
+  publisher: [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish],
+  devportal: [Scopes.subscribe, Scopes.appManage],
+} as const;
+
+const WHOSE = {
+  admin: 'every API and application',
+  publisher: 'the APIs you created (admins: every API)',
+  devportal: 'your applications',
+} as const;
+
+export function analyticsOperations(ctx: AppContext, audience: Audience): OperationSpec<never, never>[] {
+  const { prisma } = ctx;
+
+  /** The part of the traffic the caller may see. */
+  async function restriction(p: Principal): Promise<Pick<SummaryRequest, 'apiIds' | 'applicationIds'>> {
+    if (audience === 'admin') return {};
+    if (audience === 'publisher') {
+      if (isAdmin(p)) return {};
+      const apis = await prisma.api.findMany({ where: { providerId: p.userId }, select: { id: true } });
+      return { apiIds: apis.map((a) => a.id) };
+    }
+    const apps = await prisma.application.findMany({ where: { ownerId: p.userId }, select: { id: true } });
+    return { applicationIds: apps.map((a) => a.id) };
+  }
+
+  return [
+    operation<unknown, { minutes: number; recent: number }>({
+      method: 'get',
+      path: '/analytics/summary',
+      operationId: 'getAnalyticsSummary',
+      summary: `Traffic of ${WHOSE[audience]}: totals, timeline, latency percentiles, busiest APIs and applications, latest requests`,
+      tag: 'Analytics',
+      access: [...ACCESS[audience]],
+      query: {
+        properties: {
+          minutes: { ...int, minimum: 1, maximum: 43_200, default: 60, description: 'how far back from now' },
+          recent: { ...int, minimum: 0, maximum: 100, default: 20, description: 'latest requests to list' },
+        },
+      },
+      responses: { 200: { description: 'The summary', schema: ref('AnalyticsSummary') } },
+      async handle(req) {
+        const scope = await restriction(callerOf(req));
+        return { status: 200, body: await analyticsSummary(prisma, { ...req.query, ...scope }) };
+      },
+    }),
+  ] as OperationSpec<never, never>[];
+}

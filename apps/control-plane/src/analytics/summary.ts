@@ -1,0 +1,215 @@
+/**
+ * The traffic summary the console's analytics page shows, read from what the gateways' analytics
+ * worker writes: per-minute rollups (analytics_minute) for counts, the timeline and latency
+ * percentiles, and the raw events (analytics_event) for the most recent requests.
+ */
+import type { AnalyticsRecord } from '@apim/contracts';
+import type { Prisma, PrismaClient } from '@apim/db';
+import { percentilesOf, type LatencyPercentiles } from './percentiles.js';
+
+export interface Totals {
+  requests: number;
+  /** answers with a status of 400 or more, throttled ones apart */
+  errors: number;
+  throttled: number;
+}
+
+export interface AnalyticsSummary {
+  from: string;
+  to: string;
+  /** minutes between two points of the timeline */
+  step: number;
+  totals: Totals;
+  timeline: Array<{ time: string } & Totals>;
+  latency: LatencyPercentiles;
+  byApi: Array<{ apiId: string; apiName: string | null; apiVersion: string | null } & Totals>;
+  byApplication: Array<{ applicationId: string; applicationName: string | null } & Totals>;
+  recent: AnalyticsRecord[];
+}
+
+export interface SummaryRequest {
+  /** how far back from now */
+  minutes: number;
+  /** how many of the most recent requests to list */
+  recent: number;
+  /** only these APIs (ids); undefined: all */
+  apiIds?: string[];
+  /** only these applications (ids); undefined: all */
+  applicationIds?: string[];
+}
+
+/** Rows in the breakdowns by API and by application (the busiest first). */
+export const TOP = 25;
+/** The timeline has at most this many points; its step grows with the range. */
+const MAX_POINTS = 120;
+const STEPS = [1, 5, 15, 30, 60, 180, 360, 720, 1440];
+
+/**
+ * The timeline's step and first point. Points sit on multiples of the step (in UTC), so that a page
+ * refreshing every few seconds keeps showing the same points.
+ */
+export function timeRange(now: Date, minutes: number) {
+  const step = STEPS.find((s) => Math.ceil(minutes / s) <= MAX_POINTS) ?? STEPS[STEPS.length - 1]!;
+  const stepMs = step * 60_000;
+  const points = Math.ceil(minutes / step);
+  const last = Math.floor(now.getTime() / stepMs) * stepMs;
+  return {
+    step,
+    from: new Date(last - (points - 1) * stepMs),
+    lastPoint: new Date(last),
+    /** end of the last point's interval */
+    until: new Date(last + stepMs),
+  };
+}
+
+interface CountRow {
+  requests: number;
+  errors: number;
+  throttled: number;
+}
+
+/** Sums as numbers; throttled requests are left out of errors (the worker counts them in both). */
+function totalsOf(r: CountRow): Totals {
+  return {
+    requests: Number(r.requests),
+    errors: Number(r.errors) - Number(r.throttled),
+    throttled: Number(r.throttled),
+  };
+}
+
+type EventRow = Prisma.AnalyticsEventGetPayload<object>;
+
+function recordOf(e: EventRow): AnalyticsRecord {
+  return {
+    requestTimestamp: e.requestTimestamp.toISOString(),
+    correlationId: e.correlationId,
+    gatewayId: e.gatewayId ?? '',
+    apiId: e.apiId,
+    apiName: e.apiName,
+    apiVersion: e.apiVersion,
+    apiContext: e.apiContext,
+    apiResourceTemplate: e.apiResourceTemplate,
+    apiMethod: e.apiMethod,
+    applicationId: e.applicationId,
+    applicationName: e.applicationName,
+    keyType: e.keyType,
+    userName: e.userName,
+    proxyResponseCode: e.proxyResponseCode,
+    targetResponseCode: e.targetResponseCode,
+    backendLatency: e.backendLatency,
+    requestMediationLatency: e.requestMediationLatency,
+    responseMediationLatency: e.responseMediationLatency,
+    responseLatency: e.responseLatency,
+    errorCode: e.errorCode,
+    errorType: e.errorType,
+    userAgent: e.userAgent,
+    userIp: e.userIp,
+  };
+}
+
+export async function analyticsSummary(
+  prisma: PrismaClient,
+  request: SummaryRequest,
+  now = new Date(),
+): Promise<AnalyticsSummary> {
+  const { step, from, lastPoint, until } = timeRange(now, request.minutes);
+  // null: no restriction (the same statement serves every caller)
+  const apiIds = request.apiIds ?? null;
+  const appIds = request.applicationIds ?? null;
+
+  const [timeline, buckets, byApi, byApplication, recent] = await Promise.all([
+    prisma.$queryRaw<Array<CountRow & { time: Date; max: number | null }>>`
+      SELECT s.t AS time,
+             COALESCE(sum(m.request_count), 0)::float8 AS requests,
+             COALESCE(sum(m.error_count), 0)::float8 AS errors,
+             COALESCE(sum(m.throttled_count), 0)::float8 AS throttled,
+             max(m.latency_max_ms) AS max
+      FROM generate_series(${from}::timestamptz, ${lastPoint}::timestamptz, make_interval(mins => ${step}::int)) AS s(t)
+      LEFT JOIN analytics_minute m
+        ON m.minute >= s.t AND m.minute < s.t + make_interval(mins => ${step}::int)
+       AND (${apiIds}::text[] IS NULL OR m.api_id = ANY(${apiIds}::text[]))
+       AND (${appIds}::text[] IS NULL OR m.application_id = ANY(${appIds}::text[]))
+      GROUP BY s.t ORDER BY s.t`,
+    prisma.$queryRaw<Array<{ i: number; n: number }>>`
+      SELECT b.i::int AS i, sum(b.n)::float8 AS n
+      FROM analytics_minute m, unnest(m.latency_buckets) WITH ORDINALITY AS b(n, i)
+      WHERE m.minute >= ${from}::timestamptz AND m.minute < ${until}::timestamptz
+        AND (${apiIds}::text[] IS NULL OR m.api_id = ANY(${apiIds}::text[]))
+        AND (${appIds}::text[] IS NULL OR m.application_id = ANY(${appIds}::text[]))
+      GROUP BY b.i`,
+    // Names from the API table; for a deleted API, the name its last request was recorded with.
+    prisma.$queryRaw<Array<CountRow & { id: string; name: string | null; version: string | null }>>`
+      SELECT g.*, COALESCE(a.name, e.api_name) AS name, COALESCE(a.version, e.api_version) AS version
+      FROM (
+        SELECT api_id AS id, sum(request_count)::float8 AS requests, sum(error_count)::float8 AS errors,
+               sum(throttled_count)::float8 AS throttled
+        FROM analytics_minute
+        WHERE minute >= ${from}::timestamptz AND minute < ${until}::timestamptz AND api_id <> ''
+          AND (${apiIds}::text[] IS NULL OR api_id = ANY(${apiIds}::text[]))
+          AND (${appIds}::text[] IS NULL OR application_id = ANY(${appIds}::text[]))
+        GROUP BY api_id ORDER BY requests DESC, api_id LIMIT ${TOP}
+      ) g
+      LEFT JOIN api a ON a.id::text = g.id
+      LEFT JOIN LATERAL (
+        SELECT api_name, api_version FROM analytics_event
+        WHERE a.id IS NULL AND api_id = g.id ORDER BY request_timestamp DESC LIMIT 1
+      ) e ON true
+      ORDER BY g.requests DESC, g.id`,
+    prisma.$queryRaw<Array<CountRow & { id: string; name: string | null }>>`
+      SELECT g.*, COALESCE(a.name, e.application_name) AS name
+      FROM (
+        SELECT application_id AS id, sum(request_count)::float8 AS requests,
+               sum(error_count)::float8 AS errors, sum(throttled_count)::float8 AS throttled
+        FROM analytics_minute
+        WHERE minute >= ${from}::timestamptz AND minute < ${until}::timestamptz
+          AND (${apiIds}::text[] IS NULL OR api_id = ANY(${apiIds}::text[]))
+          AND (${appIds}::text[] IS NULL OR application_id = ANY(${appIds}::text[]))
+        GROUP BY application_id ORDER BY requests DESC, application_id LIMIT ${TOP}
+      ) g
+      LEFT JOIN application a ON a.id::text = g.id
+      LEFT JOIN LATERAL (
+        SELECT application_name FROM analytics_event
+        WHERE a.id IS NULL AND g.id <> '' AND application_id = g.id
+        ORDER BY request_timestamp DESC LIMIT 1
+      ) e ON true
+      ORDER BY g.requests DESC, g.id`,
+    request.recent === 0
+      ? []
+      : prisma.analyticsEvent.findMany({
+          where: {
+            requestTimestamp: { gte: from, lt: until },
+            ...(apiIds ? { apiId: { in: apiIds } } : {}),
+            ...(appIds ? { applicationId: { in: appIds } } : {}),
+          },
+          orderBy: [{ requestTimestamp: 'desc' }, { id: 'desc' }],
+          take: request.recent,
+        }),
+  ]);
+
+  const points = timeline.map((t) => ({ time: t.time.toISOString(), ...totalsOf(t) }));
+  const counts = new Array<number>(Math.max(0, ...buckets.map((b) => b.i))).fill(0);
+  for (const b of buckets) counts[b.i - 1] = Number(b.n);
+  const maxSeen = Math.max(0, ...timeline.map((t) => Number(t.max ?? 0)));
+  return {
+    from: from.toISOString(),
+    to: now.toISOString(),
+    step,
+    totals: points.reduce(
+      (t, p) => ({
+        requests: t.requests + p.requests,
+        errors: t.errors + p.errors,
+        throttled: t.throttled + p.throttled,
+      }),
+      { requests: 0, errors: 0, throttled: 0 },
+    ),
+    timeline: points,
+    latency: percentilesOf(counts, maxSeen),
+    byApi: byApi.map((r) => ({ apiId: r.id, apiName: r.name, apiVersion: r.version, ...totalsOf(r) })),
+    byApplication: byApplication.map((r) => ({
+      applicationId: r.id,
+      applicationName: r.name,
+      ...totalsOf(r),
+    })),
+    recent: recent.map(recordOf),
+  };
+}
