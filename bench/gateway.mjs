@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -28,6 +29,22 @@ const { ControlPlaneFixture } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/test-support/control-plane-fixture.js')).href
 );
 const children = [];
+// ioredis as the gateway depends on it (it is not a dependency of the repository root)
+const { Redis } = await import(
+  pathToFileURL(createRequire(path.join(root, 'apps/gateway/package.json')).resolve('ioredis')).href
+);
+
+/** Removes the run's Redis keys (rate-limit counters, the analytics queue). */
+async function cleanupRedis(prefix) {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -148,13 +165,14 @@ async function scaleBench(serverUrl, kmUrl) {
     FROM apps CROSS JOIN generate_series(0, 9) k JOIN apis ON apis.n = ((apps.n * 10 + k) % 10000) + 1;`);
   const filled = performance.now() - t;
   await db.end();
+  const probePrefix = `apim-bench-${randomBytes(3).toString('hex')}`;
   const probe = spawn(process.execPath, ['--expose-gc', path.join(root, 'bench/gateway.probe.js')], {
     cwd: root,
     env: {
       ...process.env,
       DATABASE_URL: url,
       REDIS_URL: redisUrl,
-      APIM_REDIS_PREFIX: `apim-bench-${randomBytes(3).toString('hex')}`,
+      APIM_REDIS_PREFIX: probePrefix,
       APIM_KEY_MANAGER_URL: kmUrl,
       APIM_INTERNAL_SECRET: randomBytes(32).toString('base64url'),
     },
@@ -163,6 +181,7 @@ async function scaleBench(serverUrl, kmUrl) {
   let out = '';
   probe.stdout.on('data', (c) => (out += c));
   await new Promise((r) => probe.on('exit', r));
+  await cleanupRedis(probePrefix);
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
   return { fillMs: Math.round(filled), ...JSON.parse(out.trim().split('\n').pop()) };
@@ -182,13 +201,14 @@ const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
 const databaseUrl = withDatabase(serverUrl, dbName);
+let prefix = null;
 
 try {
   await migrate(databaseUrl);
   const prisma = createPrismaClient(databaseUrl, { poolSize: 1 });
   await seed(prisma, { adminPassword: randomBytes(12).toString('hex') });
   await prisma.$disconnect();
-  const prefix = `apim-bench-${randomBytes(3).toString('hex')}`;
+  prefix = `apim-bench-${randomBytes(3).toString('hex')}`;
   const internalSecret = randomBytes(32).toString('base64url');
 
   const [backendPort, barePort, kmPort, gwPort, metricsPort] = await Promise.all([
@@ -313,6 +333,7 @@ try {
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
+  if (prefix) await cleanupRedis(prefix).catch(() => undefined);
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   await admin.end();
   if (embedded) await embedded.stop();

@@ -101,3 +101,29 @@ export function createMetrics(sync: () => SyncStatus | null) {
 }
 
 export type GatewayMetrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Per-request recording through label children cached by label values: prom-client hashes a label
+ * object on every call otherwise, which shows at gateway rates.
+ */
+export function requestRecorder(m: GatewayMetrics) {
+  const requests = new Map<string, { inc(): void }>();
+  const latency = new Map<string, { observe(v: number): void }>();
+  const backend = new Map<string, { observe(v: number): void }>();
+  return {
+    request(api: string, status: number, seconds: number): void {
+      const key = `${api}\u0000${status}`;
+      let c = requests.get(key);
+      if (!c) requests.set(key, (c = m.requests.labels(api, String(status))));
+      c.inc();
+      let h = latency.get(api);
+      if (!h) latency.set(api, (h = m.latency.labels(api)));
+      h.observe(seconds);
+    },
+    backend(api: string, seconds: number): void {
+      let h = backend.get(api);
+      if (!h) backend.set(api, (h = m.backendLatency.labels(api)));
+      h.observe(seconds);
+    },
+  };
+}

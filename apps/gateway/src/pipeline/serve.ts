@@ -4,7 +4,7 @@ import { handleHealth, requestIdOf, type ReadinessCheck } from '@apim/service';
 import type { AnalyticsPublisher } from '../analytics/publisher.js';
 import { forward, type BackendBody } from '../backend/proxy.js';
 import { BodyError, limitedStream } from '../builders/body.js';
-import type { GatewayMetrics } from '../metrics.js';
+import { requestRecorder, type GatewayMetrics } from '../metrics.js';
 import { parseTarget } from '../routing/path.js';
 import type { Router } from '../routing/router.js';
 import type { CompiledApi } from './compile.js';
@@ -82,6 +82,7 @@ export interface PipelineOptions {
  */
 export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { deps, router, metrics } = o;
+  const record = requestRecorder(metrics);
   const maxBody = deps.config.limits.maxBodyBytes;
 
   function finish(
@@ -98,14 +99,13 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     const api = ctx?.api;
     const label = api ? `${api.name}:${api.version}` : 'none';
     const total = performance.now() - startedAt;
-    metrics.requests.inc({ api: label, status: String(status) });
-    metrics.latency.observe({ api: label }, total / 1000);
-    if (backendLatencyMs !== null) metrics.backendLatency.observe({ api: label }, backendLatencyMs / 1000);
+    record.request(label, status, total / 1000);
+    if (backendLatencyMs !== null) record.backend(label, backendLatencyMs / 1000);
     if (error && THROTTLE_ERRORS.has(error)) metrics.throttled.inc({ api: label, code: error });
     if (error && BACKEND_ERRORS.has(error)) metrics.backendErrors.inc({ api: label, code: error });
     if (!o.analytics) return;
     const cred = ctx?.credential;
-    const record: AnalyticsRecord = {
+    const event: AnalyticsRecord = {
       requestTimestamp: new Date(Date.now() - total).toISOString(),
       correlationId: requestId,
       gatewayId: deps.config.gatewayId,
@@ -131,7 +131,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
       userIp: clientIp,
     };
-    o.analytics.record(record);
+    o.analytics.record(event);
   }
 
   function respondEarly(
