@@ -128,17 +128,20 @@ describe('publish, sign up, subscribe and get a token', () => {
     });
     expect(wrongTier.status).toBe(400);
 
-    const token = await call<{ accessToken: string; validityTime: number }>(
+    // the scopes the document declares were created by the import: tokens can carry them
+    const token = await call<{ accessToken: string; validityTime: number; tokenScopes: string[] }>(
       'POST',
       `${DEV}/applications/${appId}/oauth-keys/${keys.body.keyMappingId}/generate-token`,
-      { as: dev, json: { consumerSecret: keys.body.consumerSecret, scopes: [] } },
+      { as: dev, json: { consumerSecret: keys.body.consumerSecret, scopes: ['write:pets', 'read:pets'] } },
     );
     expect(token.status, JSON.stringify(token.body)).toBe(200);
     expect(token.body.validityTime).toBe(1800);
+    expect(token.body.tokenScopes.sort()).toEqual(['read:pets', 'write:pets']);
     const { payload } = await jwtVerify(token.body.accessToken, createRemoteJWKSet(new URL(km.jwksUri)), {
       issuer: km.issuer,
       audience: 'apim-gateway',
     });
+    expect(String(payload.scope).split(' ').sort()).toEqual(['read:pets', 'write:pets']);
     expect(payload).toMatchObject({
       client_id: keys.body.consumerKey,
       keytype: 'PRODUCTION',

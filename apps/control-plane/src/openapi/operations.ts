@@ -70,6 +70,79 @@ export function operationsOf(doc: Obj): OperationDraft[] {
   return out;
 }
 
+/** A scope as a document declares it: name, description and the roles that may obtain it. */
+export interface ScopeDraft {
+  name: string;
+  description: string;
+  roles: string[];
+}
+
+/** WSO2's x-scopes-bindings value: role names, comma-separated (WSO2's export) or as a list. */
+function rolesOf(binding: unknown): string[] {
+  const list = typeof binding === 'string' ? binding.split(',') : Array.isArray(binding) ? binding : [];
+  return list
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => r.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The scopes of a document: those its OAuth2 security schemes declare (every flow, with the role
+ * bindings of WSO2's `x-scopes-bindings`), then those its operations require without declaring
+ * them (non-OAuth2 schemes may name scopes too: OpenAPI 3.1).
+ */
+export function scopesOfDocument(doc: Obj, operations: readonly OperationDraft[]): ScopeDraft[] {
+  const components = isObj(doc.components) ? doc.components : {};
+  const schemes = isObj(components.securitySchemes)
+    ? components.securitySchemes
+    : isObj(doc.securityDefinitions)
+      ? doc.securityDefinitions
+      : {};
+  const out = new Map<string, ScopeDraft>();
+  for (const raw of Object.values(schemes)) {
+    const scheme = deref(doc, raw);
+    if (!isObj(scheme) || scheme.type !== 'oauth2') continue;
+    // 3.x: per flow; 2.0: on the scheme itself
+    const flows = isObj(scheme.flows) ? Object.values(scheme.flows) : [scheme];
+    for (const flow of flows) {
+      if (!isObj(flow) || !isObj(flow.scopes)) continue;
+      const bindings = isObj(flow['x-scopes-bindings']) ? flow['x-scopes-bindings'] : {};
+      for (const [name, description] of Object.entries(flow.scopes)) {
+        const seen = out.get(name);
+        out.set(name, {
+          name,
+          description: seen?.description || (typeof description === 'string' ? description : ''),
+          roles: [...new Set([...(seen?.roles ?? []), ...rolesOf(bindings[name])])],
+        });
+      }
+    }
+  }
+  for (const op of operations)
+    for (const name of op.scopes) if (!out.has(name)) out.set(name, { name, description: '', roles: [] });
+  return [...out.values()];
+}
+
+/**
+ * Declares the API's scopes as WSO2 does in its exports: an OAuth2 scheme named `default` whose
+ * flow lists them, with their roles in `x-scopes-bindings` (read back by scopesOfDocument).
+ */
+function declareScopes(doc: Obj, scopes: readonly ScopeDraft[], tokenUrl: string): void {
+  const flow = {
+    tokenUrl,
+    scopes: Object.fromEntries(scopes.map((s) => [s.name, s.description])),
+    'x-scopes-bindings': Object.fromEntries(scopes.map((s) => [s.name, s.roles.join(',')])),
+  };
+  if (doc.swagger === '2.0') {
+    if (!isObj(doc.securityDefinitions)) doc.securityDefinitions = {};
+    (doc.securityDefinitions as Obj).default = { type: 'oauth2', flow: 'application', ...flow };
+    return;
+  }
+  if (!isObj(doc.components)) doc.components = {};
+  const components = doc.components as Obj;
+  if (!isObj(components.securitySchemes)) components.securitySchemes = {};
+  (components.securitySchemes as Obj).default = { type: 'oauth2', flows: { clientCredentials: flow } };
+}
+
 /** The base path a document declares (2.0 basePath, or the path of its first server), if any. */
 export function basePathOf(doc: Obj): string | undefined {
   if (typeof doc.basePath === 'string') return doc.basePath;
@@ -113,7 +186,11 @@ function pathParams(target: string, swagger2: boolean): Obj[] {
  * the operations' settings and the API's settings as WSO2's `x-` extensions, so that importing the
  * export recreates the same API.
  */
-export function exportOpenApi(api: ExportableApi): Obj {
+export function exportOpenApi(
+  api: ExportableApi,
+  /** the API's scopes, declared with the key manager's token URL */
+  declared?: { scopes: readonly ScopeDraft[]; tokenUrl: string },
+): Obj {
   const base: Obj = isObj(api.definition)
     ? structuredClone(api.definition)
     : { openapi: '3.0.3', info: { title: api.name, version: api.version }, paths: {} };
@@ -147,6 +224,7 @@ export function exportOpenApi(api: ExportableApi): Obj {
   base['x-wso2-subscription-policies'] = api.subscriptionPolicies;
   base['x-throttling-tier'] = api.apiThrottlingPolicy;
   if (isObj(base.info) && api.description && !base.info.description) base.info.description = api.description;
+  if (declared?.scopes.length) declareScopes(base, declared.scopes, declared.tokenUrl);
   return base;
 }
 

@@ -1,6 +1,6 @@
 /** The API resource in WSO2's shape, and the conversions between it and our rows. */
 import type { Prisma, TransactionClient } from '@apim/db';
-import type { OperationDraft } from '../openapi/operations.js';
+import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
 import { badRequest } from '../http/errors.js';
 
 export interface ApiOperationDto {
@@ -211,6 +211,68 @@ export async function writeScopes(
     };
     if (existing) await tx.scope.update({ where: { id: existing.id }, data });
     else await tx.scope.create({ data: { name: scope.name, apiId: api.id, ...data } });
+  }
+}
+
+/** OAuth2 scope tokens are space-separated (RFC 6749 3.3); apim:* names are the REST APIs' own. */
+function checkScopeName(name: string): void {
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]{1,255}$/.test(name))
+    throw badRequest(
+      `The scope '${name.slice(0, 100)}' cannot be used: a scope name is 1 to 255 printable ASCII characters without spaces, quotes or backslashes`,
+    );
+  if (name.startsWith('apim:')) throw badRequest(`The scope name '${name}' is reserved ('apim:' names)`);
+}
+
+/**
+ * Creates the scopes an imported document declares or requires that do not exist yet, bound to the
+ * API, so that tokens can carry them. A name that exists already (a shared scope, another API's)
+ * is used as it is: scope names are global, and the gateways only compare names.
+ */
+export async function createMissingScopes(
+  tx: TransactionClient,
+  apiId: string,
+  scopes: readonly ScopeDraft[],
+): Promise<void> {
+  if (!scopes.length) return;
+  const existing = new Set(
+    (
+      await tx.scope.findMany({ where: { name: { in: scopes.map((s) => s.name) } }, select: { name: true } })
+    ).map((s) => s.name),
+  );
+  const missing = scopes.filter((s) => !existing.has(s.name));
+  missing.forEach((s) => checkScopeName(s.name));
+  await tx.scope.createMany({
+    data: missing.map((s) => ({
+      name: s.name,
+      displayName: s.name,
+      description: s.description || null,
+      roles: s.roles,
+      apiId,
+    })),
+    // another import creating the same name meanwhile: theirs is as good
+    skipDuplicates: true,
+  });
+}
+
+/**
+ * Before an API is deleted: each scope it holds passes to an API that still needs it (another
+ * version of the same API first, else one whose operations require it), so that tokens for
+ * those can still carry it. Scopes nobody else needs go with the API.
+ */
+export async function handOverScopes(
+  tx: TransactionClient,
+  api: { id: string; name: string },
+): Promise<void> {
+  const held = await tx.scope.findMany({ where: { apiId: api.id }, select: { id: true, name: true } });
+  for (const scope of held) {
+    const [heir] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT a.id FROM api a
+      WHERE a.id <> ${api.id}::uuid
+        AND (a.name = ${api.name}
+             OR EXISTS (SELECT 1 FROM api_operation o WHERE o.api_id = a.id AND ${scope.name} = ANY(o.scopes)))
+      ORDER BY (a.name = ${api.name}) DESC, a.created_at
+      LIMIT 1`;
+    if (heir) await tx.scope.update({ where: { id: scope.id }, data: { apiId: heir.id } });
   }
 }
 

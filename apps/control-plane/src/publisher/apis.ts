@@ -2,14 +2,16 @@
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
 import { conflict, conflictOnDuplicate, HttpError, notFound } from '../http/errors.js';
-import type { OperationDraft } from '../openapi/operations.js';
+import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
 import {
   API_INCLUDE,
   apiDto,
   apiFields,
   checkOperations,
   checkPolicies,
+  createMissingScopes,
   DEFAULT_OPERATIONS,
+  handOverScopes,
   operationDraft,
   scopesOf,
   writeOperations,
@@ -60,6 +62,8 @@ export interface CreateOptions {
   definition?: Record<string, unknown>;
   /** operations taken from the definition, used when the input lists none */
   operations?: OperationDraft[];
+  /** scopes the definition declares or requires (created when missing) */
+  scopes?: ScopeDraft[];
 }
 
 export async function createApi(
@@ -88,6 +92,7 @@ export async function createApi(
       });
       await writeOperations(tx, created.id, operations);
       await writeScopes(tx, created, input.scopes ?? []);
+      await createMissingScopes(tx, created.id, options.scopes ?? []);
       if (input.isDefaultVersion) await setDefaultVersion(tx, created, true);
       return apiResource(tx, await loadApi(tx, created.id));
     });
@@ -129,12 +134,12 @@ function stripRow(o: OperationDraft): OperationDraft {
   };
 }
 
-/** Replaces the API's definition and, from it, its operations. */
+/** Replaces the API's definition and, from it, its operations (and scopes it brings). */
 export async function replaceDefinition(
   prisma: PrismaClient,
   apiId: string,
   definition: Record<string, unknown>,
-  operations: OperationDraft[],
+  { operations, scopes }: { operations: OperationDraft[]; scopes: ScopeDraft[] },
 ) {
   checkOperations(operations);
   return prisma.$transaction(async (tx) => {
@@ -142,6 +147,7 @@ export async function replaceDefinition(
     await checkPolicies(tx, current.subscriptionPolicies, current.apiThrottlingPolicy, operations);
     await tx.api.update({ where: { id: apiId }, data: { definition: definition as Prisma.InputJsonValue } });
     await writeOperations(tx, apiId, operations);
+    await createMissingScopes(tx, apiId, scopes);
     return loadApi(tx, apiId);
   });
 }
@@ -167,6 +173,7 @@ export async function deleteApi(prisma: PrismaClient, apiId: string): Promise<vo
         context: api.context,
         defaultVersion: null,
       });
+    await handOverScopes(tx, api);
     await tx.api.delete({ where: { id: apiId } });
   });
 }

@@ -2,7 +2,13 @@
 import { badRequest } from '../http/errors.js';
 import { nulAt } from '../http/nul.js';
 import { parseOpenApi, OpenApiError, type OpenApiSource, type ParsedOpenApi } from '../openapi/parse.js';
-import { basePathOf, operationsOf, type OperationDraft } from '../openapi/operations.js';
+import {
+  basePathOf,
+  operationsOf,
+  scopesOfDocument,
+  type OperationDraft,
+  type ScopeDraft,
+} from '../openapi/operations.js';
 import type { ApiInput } from './api-model.js';
 
 export interface ImportFields {
@@ -154,6 +160,8 @@ export function additionalPropertiesOf(text: string | undefined): Partial<ApiInp
   }
 }
 
-export function operationsFromDocument(parsed: ParsedOpenApi): OperationDraft[] {
-  return operationsOf(parsed.document);
+/** What a document brings to its API: operations, and the scopes it declares or they require. */
+export function contentsOf(parsed: ParsedOpenApi): { operations: OperationDraft[]; scopes: ScopeDraft[] } {
+  const operations = operationsOf(parsed.document);
+  return { operations, scopes: scopesOfDocument(parsed.document, operations) };
 }

@@ -518,6 +518,177 @@ describe('publisher API', () => {
     expect((await call('DELETE', `${BASE}/scopes/${shared.body.id}`, { as: publisher })).status).toBe(409);
   });
 
+  it('creates the scopes an imported document declares or requires, and exports them for the next import', async () => {
+    const shared = await call<{ id: string }>('POST', `${BASE}/scopes`, {
+      as: publisher,
+      json: { name: 'common:audit', description: 'shared' },
+    });
+    expect(shared.status).toBe(201);
+    const doc = {
+      openapi: '3.0.3',
+      info: { title: 'Orders', version: '1.0.0' },
+      servers: [{ url: 'http://127.0.0.1:9/orders' }],
+      paths: {
+        '/orders': {
+          get: {
+            security: [{ oauth: ['orders:read', 'common:audit'] }],
+            responses: { 200: { description: 'ok' } },
+          },
+          post: { security: [{ oauth: ['orders:write'] }], responses: { 201: { description: 'ok' } } },
+        },
+        // a scope named by a non-OAuth2 scheme only (OpenAPI 3.1 allows it)
+        '/orders/{id}': {
+          delete: { security: [{ bearer: ['orders:admin'] }], responses: { 204: { description: 'ok' } } },
+        },
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          oauth: {
+            type: 'oauth2',
+            flows: {
+              authorizationCode: {
+                authorizationUrl: 'https://idp.example/authorize',
+                tokenUrl: 'https://idp.example/token',
+                scopes: { 'orders:read': 'Read orders', 'common:audit': 'Audit' },
+              },
+              clientCredentials: {
+                tokenUrl: 'https://idp.example/token',
+                scopes: { 'orders:write': 'Change orders', 'orders:unused': 'Declared only' },
+                'x-scopes-bindings': { 'orders:write': 'publisher, admin' },
+              },
+            },
+          },
+        },
+      },
+    };
+    const importDoc = (name: string, context: string, text = JSON.stringify(doc)) =>
+      call<{ id: string; scopes: Array<{ scope: { name: string; bindings: string[] }; shared: boolean }> }>(
+        'POST',
+        `${BASE}/apis/import-openapi`,
+        {
+          as: publisher,
+          form: importForm({
+            inlineAPIDefinition: text,
+            additionalProperties: JSON.stringify({ name, context }),
+          }),
+        },
+      );
+    const api = await importDoc('Orders', '/orders-scoped');
+    expect(api.status, JSON.stringify(api.body)).toBe(201);
+    const listed = (a: typeof api.body) =>
+      Object.fromEntries(
+        a.scopes.map((s) => [s.scope.name, { bindings: s.scope.bindings, shared: s.shared }]),
+      );
+    expect(listed(api.body)).toEqual({
+      'common:audit': { bindings: [], shared: true },
+      'orders:admin': { bindings: [], shared: false },
+      'orders:read': { bindings: [], shared: false },
+      'orders:unused': { bindings: [], shared: false },
+      'orders:write': { bindings: ['publisher', 'admin'], shared: false },
+    });
+    const rows = await bed.prisma.scope.findMany({
+      where: { name: { startsWith: 'orders:' } },
+      orderBy: { name: 'asc' },
+    });
+    expect(rows.map((r) => [r.name, r.apiId, r.description])).toEqual([
+      ['orders:admin', api.body.id, null],
+      ['orders:read', api.body.id, 'Read orders'],
+      ['orders:unused', api.body.id, 'Declared only'],
+      ['orders:write', api.body.id, 'Change orders'],
+    ]);
+    expect((await bed.prisma.scope.findFirstOrThrow({ where: { name: 'common:audit' } })).apiId).toBeNull();
+
+    // a second API importing the same names uses them as they are
+    const again = await importDoc('OrdersToo', '/orders-too');
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(await bed.prisma.scope.count({ where: { name: { startsWith: 'orders:' } } })).toBe(4);
+
+    // the export declares the scopes with their bindings (WSO2's `default` scheme)
+    const full = (
+      await call<Record<string, unknown>>('GET', `${BASE}/apis/${api.body.id}`, { as: publisher })
+    ).body;
+    await call('PUT', `${BASE}/apis/${api.body.id}`, {
+      as: publisher,
+      json: {
+        ...full,
+        scopes: [{ scope: { name: 'orders:read', description: 'Read orders', bindings: ['subscriber'] } }],
+      },
+    });
+    type Flow = {
+      tokenUrl: string;
+      scopes: Record<string, string>;
+      'x-scopes-bindings': Record<string, string>;
+    };
+    type Scheme = { type: string; flows: { clientCredentials: Flow } };
+    const exported = await call<{ components: { securitySchemes: Record<string, Scheme> } }>(
+      'GET',
+      `${BASE}/apis/${api.body.id}/swagger`,
+      { as: publisher },
+    );
+    const declared = exported.body.components.securitySchemes.default!;
+    expect(declared.type).toBe('oauth2');
+    expect(declared.flows.clientCredentials.tokenUrl).toBe('http://127.0.0.1:9/oauth2/token');
+    expect(Object.keys(declared.flows.clientCredentials.scopes).sort()).toEqual([
+      'common:audit',
+      'orders:admin',
+      'orders:read',
+      'orders:unused',
+      'orders:write',
+    ]);
+    expect(declared.flows.clientCredentials['x-scopes-bindings']).toMatchObject({
+      'orders:read': 'subscriber',
+      'orders:write': 'publisher,admin',
+    });
+
+    // deleting the API hands its scopes to the API that still uses them ...
+    expect((await call('DELETE', `${BASE}/apis/${api.body.id}`, { as: publisher })).status).toBe(200);
+    const heirs = await bed.prisma.scope.findMany({ where: { name: { startsWith: 'orders:' } } });
+    expect(heirs.map((r) => r.apiId)).toEqual(heirs.map(() => again.body.id));
+    // ... and once nobody uses them they go; importing the export recreates them with their bindings
+    expect((await call('DELETE', `${BASE}/apis/${again.body.id}`, { as: publisher })).status).toBe(200);
+    expect(await bed.prisma.scope.count({ where: { name: { startsWith: 'orders:' } } })).toBe(0);
+    const restored = await importDoc('Orders', '/orders-scoped', JSON.stringify(exported.body));
+    expect(restored.status, JSON.stringify(restored.body)).toBe(201);
+    expect(listed(restored.body)).toMatchObject({
+      'orders:read': { bindings: ['subscriber'], shared: false },
+      'orders:write': { bindings: ['publisher', 'admin'], shared: false },
+      'orders:unused': { bindings: [], shared: false },
+    });
+  });
+
+  it('refuses an imported scope name that no token could carry, keeping nothing', async () => {
+    const before = await bed.prisma.api.count();
+    for (const name of ['read pets', 'apim:mine']) {
+      const res = await call('POST', `${BASE}/apis/import-openapi`, {
+        as: publisher,
+        form: importForm({
+          inlineAPIDefinition: JSON.stringify({
+            openapi: '3.0.3',
+            info: { title: 'Bad scope', version: '1' },
+            paths: {
+              '/x': { get: { security: [{ o: [name] }], responses: { 200: { description: 'ok' } } } },
+            },
+            components: {
+              securitySchemes: {
+                o: {
+                  type: 'oauth2',
+                  flows: {
+                    clientCredentials: { tokenUrl: 'https://t.example/token', scopes: { [name]: 'x' } },
+                  },
+                },
+              },
+            },
+          }),
+        }),
+      });
+      expect(res.status, name).toBe(400);
+      expect(res.body.description).toContain(name);
+    }
+    expect(await bed.prisma.api.count()).toBe(before);
+    expect(await bed.prisma.scope.count({ where: { name: { in: ['read pets', 'apim:mine'] } } })).toBe(0);
+  });
+
   it('keeps API documents, and shows API_LEVEL ones in the developer portal', async () => {
     const api = await importPetstore('/docs');
     const D = `${BASE}/apis/${api.id}/documents`;

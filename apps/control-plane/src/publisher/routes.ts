@@ -13,14 +13,14 @@ import {
   type RestApiDefinition,
 } from '../http/rest-api.js';
 import { documentResponse, exportOpenApi } from '../openapi/operations.js';
-import { apiInfoDto, lockApi, type ApiInput } from './api-model.js';
+import { apiInfoDto, lockApi, scopesOf, type ApiInput, type ApiRow } from './api-model.js';
 import { apiResource, copyApi, createApi, deleteApi, loadApi, replaceDefinition, updateApi } from './apis.js';
 import {
   additionalPropertiesOf,
   IMPORT_FILE_FIELDS,
   importedApiInput,
   importFieldsSchema,
-  operationsFromDocument,
+  contentsOf,
   parseImport,
   sourceOf,
   type ImportFields,
@@ -51,6 +51,16 @@ const publish = [Scopes.apiPublish];
 export function publisherApi(ctx: AppContext): RestApiDefinition {
   const { prisma, config } = ctx;
   const validateApi = componentValidator(publisherSchemas, 'API');
+  /** The export declares the API's scopes with their role bindings, so that importing it recreates them. */
+  const exportWithScopes = async (api: ApiRow) =>
+    exportOpenApi(api, {
+      scopes: (await scopesOf(prisma, api)).map(({ scope }) => ({
+        name: scope.name,
+        description: scope.description ?? '',
+        roles: scope.bindings ?? [],
+      })),
+      tokenUrl: `${config.keyManagerUrl}/oauth2/token`,
+    });
 
   const operations: OperationSpec<never, never>[] = [
     operation<unknown, Paging & { query?: string }>({
@@ -150,7 +160,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
         validateApi(input, 'additionalProperties');
         const api = await createApi(prisma, callerOf(req), input, {
           definition: parsed.document,
-          operations: operationsFromDocument(parsed),
+          ...contentsOf(parsed),
         });
         return { status: 201, body: api, headers: { location: `/api/am/publisher/v4/apis/${api.id}` } };
       },
@@ -207,8 +217,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
         },
       },
       async handle({ params, query }) {
-        const api = await loadApi(prisma, params.apiId!);
-        const doc = exportOpenApi(api);
+        const doc = await exportWithScopes(await loadApi(prisma, params.apiId!));
         return documentResponse(doc, query.format);
       },
     }),
@@ -231,13 +240,8 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       async handle({ params, body, files }) {
         const fields = { ...body, inlineAPIDefinition: body.apiDefinition ?? body.inlineAPIDefinition };
         const parsed = await parseImport(sourceOf(fields, files), config.importUrlAllowlist);
-        const api = await replaceDefinition(
-          prisma,
-          params.apiId!,
-          parsed.document,
-          operationsFromDocument(parsed),
-        );
-        return { status: 200, body: exportOpenApi(api) };
+        const api = await replaceDefinition(prisma, params.apiId!, parsed.document, contentsOf(parsed));
+        return { status: 200, body: await exportWithScopes(api) };
       },
     }),
     operation<unknown, { apiId: string; action: LifecycleAction }>({
