@@ -109,6 +109,11 @@ const UPSERT_MINUTE = `
 export async function storeAnalyticsBatch(pool: pg.Pool, records: readonly AnalyticsRecord[]): Promise<void> {
   if (records.length === 0) return;
   const client = await pool.connect();
+  // A connection lost mid-batch fails the batch (BullMQ retries it); without a listener pg would
+  // also raise the loss as an uncaught 'error' on the checked-out client.
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     await client.query(
@@ -130,8 +135,11 @@ export async function storeAnalyticsBatch(pool: pg.Pool, records: readonly Analy
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
+    broken = e as Error;
     throw e;
   } finally {
-    client.release();
+    client.removeListener('error', ignore);
+    // a client that failed is destroyed rather than handed to the next batch
+    client.release(broken);
   }
 }
