@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { importPKCS8 } from 'jose';
+import { GatewayErrors, gatewayErrorBody, type GatewayErrorName } from '@apim/contracts';
 import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, type Logger } from '@apim/service';
 import { AnalyticsPublisher } from './analytics/publisher.js';
@@ -24,19 +25,20 @@ import { Throttler } from './throttling/throttler.js';
 export type { GatewayConfig } from './config.js';
 export { loadConfig } from './config.js';
 
-/** Node answers framing errors itself; this only adds WSO2's JSON body and closes the connection. */
+/** Node detects framing errors itself; this answers them in WSO2's shape and closes the connection. */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || err.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const status =
-    err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = JSON.stringify({
-    code: status === 400 ? '900400' : String(status),
-    message: http.STATUS_CODES[status],
-    description: status === 400 ? 'The request is malformed' : http.STATUS_CODES[status],
-  });
+  const name: GatewayErrorName =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'REQUEST_TIMEOUT'
+        : 'BAD_REQUEST';
+  const { status } = GatewayErrors[name];
+  const body = JSON.stringify(gatewayErrorBody(name));
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -171,7 +173,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     keepAliveTimeout: config.limits.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, config.limits.headersTimeoutMs),
     insecureHTTPParser: false,
-    requireHostHeader: true,
+    // checked in the pipeline instead, to answer in WSO2's shape
+    requireHostHeader: false,
   };
   const server = http.createServer(serverOptions, pipeline);
   server.on('clientError', answerClientError);

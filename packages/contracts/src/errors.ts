@@ -143,6 +143,18 @@ export const GatewayErrors = define({
     message: 'Payload Too Large',
     description: 'The request body exceeds the gateway limit',
   },
+  HEADERS_TOO_LARGE: {
+    code: '900431',
+    status: 431,
+    message: 'Request Header Fields Too Large',
+    description: 'The request headers exceed the gateway limit',
+  },
+  REQUEST_TIMEOUT: {
+    code: '900408',
+    status: 408,
+    message: 'Request Timeout',
+    description: 'The request was not received completely in time',
+  },
   BACKEND_UNREACHABLE: {
     code: '101503',
     status: 502,

@@ -218,6 +218,17 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     if ((url === '/healthz' || url.startsWith('/readyz')) && handleHealth(req, res, o.readiness)) return;
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    if (req.headers.host === undefined && req.httpVersion !== '1.0') {
+      respondEarly(
+        req,
+        res,
+        errorResponse('BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'),
+        requestId,
+        startedAt,
+        true,
+      );
+      return;
+    }
     const target = parseTarget(url);
     if ('error' in target) {
       respondEarly(req, res, errorResponse('BAD_REQUEST', target.error), requestId, startedAt, true);

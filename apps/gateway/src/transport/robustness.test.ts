@@ -146,12 +146,14 @@ describe('HTTP robustness', () => {
     const before = backend.received.length;
     const r = await raw(data);
     expect(statusOf(r)).toBe(status);
+    expect(r).toMatch(/"code":"9004(00|13|31)"/);
     expect(backend.received.length).toBe(before);
   });
 
   it('answers 408 to a client that never finishes its headers', async () => {
     const r = await raw('GET /open/v1/a HTTP/1.1\r\nHost: x\r\n', { waitMs: 5000 });
     expect(statusOf(r)).toBe(408);
+    expect(r).toContain('"code":"900408"');
   });
 
   it('stops a chunked body that grows past the limit before the backend sees it whole', async () => {
