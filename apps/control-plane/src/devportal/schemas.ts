@@ -113,7 +113,8 @@ export const devportalSchemas: Record<string, JsonSchema> = {
       consumerSecret: { type: 'string', minLength: 1, maxLength: 512 },
       validityPeriod: {
         type: 'integer',
-        description: "ignored: a token lives as long as the key's validity time",
+        description:
+          "ignored: the key manager issues a token for its key's validity time (set it with PUT oauth-keys/{keyMappingId}, additionalProperties.application_access_token_expiry_time); the token endpoint takes no per-request lifetime",
       },
       scopes: strings,
       revokeToken: { type: ['string', 'null'] },
