@@ -33,6 +33,10 @@ export function loadConfig(env: Env = process.env) {
      */
     loginMaxFailures: r.int('APIM_BRUTE_FORCE_MAX_FAILURES', 10, 1, 10_000),
     loginLockSeconds: r.int('APIM_BRUTE_FORCE_WINDOW_SECONDS', 300, 1, 86_400),
+    /** days raw analytics events are kept (0: for ever) */
+    analyticsEventRetentionDays: r.int('APIM_ANALYTICS_EVENT_RETENTION_DAYS', 7, 0, 3650),
+    /** days per-minute analytics rollups are kept (0: for ever); the summary looks back 30 days at most */
+    analyticsRollupRetentionDays: r.int('APIM_ANALYTICS_ROLLUP_RETENTION_DAYS', 90, 0, 3650),
     /** largest OpenAPI upload accepted, in bytes */
     maxImportBytes: r.int('APIM_IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
   };

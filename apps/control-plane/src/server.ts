@@ -12,6 +12,7 @@ import { createAuthenticator } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
 import { startWorkflowQueue } from './jobs/workflows.js';
+import { startAnalyticsRetention } from './jobs/analytics-retention.js';
 import { createKeyManagerClient } from './keys/key-manager-client.js';
 import { publisherApi } from './publisher/routes.js';
 import { adminApi } from './admin/routes.js';
@@ -56,6 +57,16 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
   );
 
   const workflows = startWorkflowQueue({ prisma, connection: redis, prefix: config.redisPrefix, log });
+  const retention = await startAnalyticsRetention({
+    prisma,
+    connection: redis,
+    prefix: config.redisPrefix,
+    log,
+    policy: {
+      eventDays: config.analyticsEventRetentionDays,
+      rollupDays: config.analyticsRollupRetentionDays,
+    },
+  });
   const context: AppContext = {
     prisma,
     config,
@@ -150,6 +161,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await workflows.close();
+      await retention.close();
       redis.disconnect();
       await prisma.$disconnect();
     },

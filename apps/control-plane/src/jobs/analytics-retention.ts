@@ -1,0 +1,96 @@
+/**
+ * Scheduled clean-up of the analytics tables the gateways' analytics worker fills: raw events
+ * (analytics_event, one row per request) are kept for days, the per-minute rollups
+ * (analytics_minute, what the summary's counts and percentiles come from) for months. A BullMQ job
+ * scheduler runs it every hour and once at start; however many control planes run, each run is one
+ * job done by one of them.
+ */
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { PrismaClient } from '@apim/db';
+import type { Logger } from '@apim/service';
+
+export const RETENTION_QUEUE = 'analytics-retention';
+const EVERY_MS = 3_600_000;
+/** rows deleted per statement, so that no statement holds its locks for long */
+const BATCH = 10_000;
+
+export interface RetentionPolicy {
+  /** days raw events are kept; 0: for ever */
+  eventDays: number;
+  /** days per-minute rollups are kept; 0: for ever */
+  rollupDays: number;
+}
+
+/** Deletes what the policy no longer keeps; returns how many rows went. */
+export async function pruneAnalytics(
+  prisma: PrismaClient,
+  policy: RetentionPolicy,
+  now = new Date(),
+): Promise<{ events: number; rollups: number }> {
+  const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
+  const inBatches = async (deleteBatch: () => Promise<number>) => {
+    for (let total = 0; ;) {
+      const n = await deleteBatch();
+      total += n;
+      if (n < BATCH) return total;
+    }
+  };
+  const events =
+    policy.eventDays > 0
+      ? await inBatches(
+          () => prisma.$executeRaw`
+            DELETE FROM analytics_event WHERE id IN (
+              SELECT id FROM analytics_event
+              WHERE request_timestamp < ${before(policy.eventDays)}::timestamptz LIMIT ${BATCH})`,
+        )
+      : 0;
+  const rollups =
+    policy.rollupDays > 0
+      ? await inBatches(
+          () => prisma.$executeRaw`
+            DELETE FROM analytics_minute WHERE (minute, api_id, application_id) IN (
+              SELECT minute, api_id, application_id FROM analytics_minute
+              WHERE minute < ${before(policy.rollupDays)}::timestamptz LIMIT ${BATCH})`,
+        )
+      : 0;
+  return { events, rollups };
+}
+
+export async function startAnalyticsRetention(options: {
+  prisma: PrismaClient;
+  connection: ConnectionOptions;
+  prefix: string;
+  log: Logger;
+  policy: RetentionPolicy;
+}): Promise<{ close(): Promise<void> }> {
+  const { policy, log } = options;
+  if (policy.eventDays === 0 && policy.rollupDays === 0) return { close: async () => undefined };
+  const common = { connection: options.connection, prefix: options.prefix };
+  const queue = new Queue(RETENTION_QUEUE, common);
+  const worker = new Worker(
+    RETENTION_QUEUE,
+    async () => {
+      const pruned = await pruneAnalytics(options.prisma, policy);
+      if (pruned.events || pruned.rollups) log.info(pruned, 'old analytics deleted');
+      return pruned;
+    },
+    common,
+  );
+  // BullMQ reports connection trouble as 'error' events; without listeners they would crash the process.
+  const onError = (err: Error) => log.warn({ err }, 'analytics retention queue error');
+  queue.on('error', onError);
+  worker.on('error', onError);
+  worker.on('failed', (_job, err) => log.error({ err }, 'analytics clean-up failed'));
+  await queue.upsertJobScheduler(
+    'prune-analytics',
+    // with `every`, the first job runs at once
+    { every: EVERY_MS },
+    { name: 'prune', opts: { removeOnComplete: 24, removeOnFail: 100 } },
+  );
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
