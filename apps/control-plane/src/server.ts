@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import { createAuthenticator } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
+import { startAnalyticsWorker } from './jobs/analytics.js';
 import { startWorkflowQueue } from './jobs/workflows.js';
 import { startAnalyticsRetention } from './jobs/analytics-retention.js';
 import { createKeyManagerClient } from './keys/key-manager-client.js';
@@ -57,6 +58,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
   );
 
   const workflows = startWorkflowQueue({ prisma, connection: redis, prefix: config.redisPrefix, log });
+  const analytics = startAnalyticsWorker({ prisma, connection: redis, prefix: config.redisPrefix, log });
   const retention = await startAnalyticsRetention({
     prisma,
     connection: redis,
@@ -161,6 +163,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await workflows.close();
+      await analytics.close();
       await retention.close();
       redis.disconnect();
       await prisma.$disconnect();

@@ -51,8 +51,6 @@ export function loadConfig(env: Env = process.env) {
       enabled: r.bool('APIM_GATEWAY_ANALYTICS', true),
       batchSize: r.int('APIM_GATEWAY_ANALYTICS_BATCH', 500, 1, 100_000),
       flushMs: r.int('APIM_GATEWAY_ANALYTICS_FLUSH_MS', 1000, 10, 600_000),
-      /** also consume the queue here, storing raw events and per-minute rollups in Postgres */
-      worker: r.bool('APIM_GATEWAY_ANALYTICS_WORKER', true),
     },
     /** backend JWT (X-JWT-Assertion) signing key, PKCS#8 PEM file; unset: no backend JWT */
     backendJwt: (() => {

@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
 import { createLogger, runMain } from '@apim/service';
-import { startAnalyticsWorker } from './analytics/worker.js';
 import { loadConfig } from './config.js';
 import { createApp } from './server.js';
 
@@ -31,8 +30,9 @@ function metricsServer(aggregator: AggregatorRegistry<PrometheusContentType>): h
 /**
  * The primary process serves no API traffic: it forks the workers (node:cluster, sharing the
  * listening sockets; each a full gateway node following the event log itself), restarts any that
- * dies, serves the cluster-wide /metrics, and stores analytics batches, so that the database writes
- * of analytics never compete with requests for a worker's event loop.
+ * dies and serves the cluster-wide /metrics. Workers only ship analytics to the BullMQ queue; the
+ * control plane's analytics worker stores them, so no database write competes with requests on a
+ * gateway machine.
  */
 async function runPrimary(): Promise<void> {
   await runMain('gateway', async () => {
@@ -41,20 +41,8 @@ async function runPrimary(): Promise<void> {
     const aggregator = new AggregatorRegistry<PrometheusContentType>();
     const metrics = metricsServer(aggregator);
     const metricsPort = await listen(metrics, config.metricsPort, config.host);
-    const analyticsWorker =
-      config.analytics.enabled && config.analytics.worker
-        ? startAnalyticsWorker({
-            redisUrl: config.redisUrl,
-            prefix: config.redisPrefix,
-            databaseUrl: config.databaseUrl,
-            logger,
-          })
-        : null;
     let stopping = false;
-    const workerEnv = {
-      APIM_GATEWAY_ANALYTICS_WORKER: 'false',
-      APIM_GATEWAY_METRICS_PORT: String(metricsPort),
-    };
+    const workerEnv = { APIM_GATEWAY_METRICS_PORT: String(metricsPort) };
     const fork = () => cluster.fork(workerEnv);
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) return;
@@ -79,7 +67,6 @@ async function runPrimary(): Promise<void> {
               }),
           ),
         );
-        await analyticsWorker?.close();
         await new Promise<void>((r) => metrics.close(() => r()));
       },
     };

@@ -8,7 +8,6 @@ import { GatewayErrors, gatewayErrorBody, type GatewayErrorName } from '@apim/co
 import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, type Logger } from '@apim/service';
 import { AnalyticsPublisher } from './analytics/publisher.js';
-import { startAnalyticsWorker } from './analytics/worker.js';
 import { CredentialVerifier } from './auth/credentials.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
@@ -144,16 +143,6 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     );
   }
 
-  const analyticsWorker =
-    config.analytics.enabled && config.analytics.worker
-      ? startAnalyticsWorker({
-          redisUrl: config.redisUrl,
-          prefix: config.redisPrefix,
-          databaseUrl: config.databaseUrl,
-          logger,
-        })
-      : null;
-
   const pipeline = createPipeline({
     deps,
     router,
@@ -221,7 +210,6 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       );
       await following.close();
       await analytics?.close();
-      await analyticsWorker?.close();
       queueRedis?.disconnect();
       counters.close();
       redis.disconnect();

@@ -3,6 +3,8 @@ export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 200
 
 /** One request through a gateway, with WSO2's analytics fields. */
 export interface AnalyticsRecord {
+  /** UUID given by the gateway; storing the same event again adds nothing */
+  eventId: string;
   requestTimestamp: string;
   correlationId: string;
   gatewayId: string;
@@ -30,3 +32,8 @@ export interface AnalyticsRecord {
 
 /** BullMQ queue that gateways ship analytics batches to. */
 export const ANALYTICS_QUEUE = 'apim-analytics';
+
+/** Job payload of the analytics queue: one batch of records from one gateway node. */
+export interface AnalyticsBatch {
+  records: AnalyticsRecord[];
+}

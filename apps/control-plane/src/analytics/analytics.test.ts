@@ -1,17 +1,14 @@
 /**
- * The analytics summary over data written by the gateway's own analytics worker: batches of
- * records are put on the analytics queue exactly as gateways ship them, and the real worker turns
- * them into analytics_event rows and analytics_minute rollups.
+ * The analytics summary over data stored by the control plane's analytics worker: batches of
+ * records are put on the analytics queue exactly as gateways ship them, and the worker the control
+ * plane under test runs turns them into analytics_event rows and analytics_minute rollups.
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_QUEUE, type AnalyticsRecord } from '@apim/contracts';
-import { createLogger } from '@apim/service';
 import { testRedisUrl } from '@apim/testing';
-// The worker is the gateway's (its package depends on this one, so it is reached by path).
-import { startAnalyticsWorker } from '../../../gateway/src/analytics/worker.js';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 import type { AnalyticsSummary } from './summary.js';
 import { quantileOf } from './percentiles.js';
@@ -32,6 +29,7 @@ const minuteOf = (iso: string) => new Date(Math.floor(Date.parse(iso) / 60_000) 
 
 function record(r: Partial<AnalyticsRecord> & { requestTimestamp: string }): AnalyticsRecord {
   return {
+    eventId: randomUUID(),
     correlationId: randomUUID(),
     gatewayId: 'gw-test',
     apiId: null,
@@ -138,12 +136,6 @@ beforeAll(async () => {
 
   const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   const queue = new Queue(ANALYTICS_QUEUE, { connection, prefix: bed.redisPrefix });
-  const worker = startAnalyticsWorker({
-    redisUrl: testRedisUrl(),
-    prefix: bed.redisPrefix,
-    databaseUrl: bed.databaseUrl,
-    logger: createLogger('analytics-test', 'warn'),
-  });
   try {
     // two batches, as two gateway nodes (or two flushes) would send them
     await queue.add('batch', { records: records.slice(0, 7) });
@@ -152,7 +144,6 @@ beforeAll(async () => {
       (await bed.prisma.analyticsEvent.count()) === records.length ? true : undefined,
     );
   } finally {
-    await worker.close();
     await queue.close();
     connection.disconnect();
   }

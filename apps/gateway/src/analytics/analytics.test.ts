@@ -1,13 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApi } from '@apim/contracts';
+import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
+import { testRedisUrl } from '@apim/testing';
 import { eventually } from '../test-support/eventually.js';
 import { startStack, type Stack } from '../test-support/stack.js';
 
 let s: Stack;
 let api: GatewayApi;
+/** the real control plane: its analytics worker stores what the gateway ships */
+let cp: RunningControlPlane;
 
 beforeAll(async () => {
   s = await startStack();
+  cp = await startControlPlane({
+    databaseUrl: s.db.url,
+    keyManagerUrl: s.km.url,
+    internalSecret: s.km.internalSecret,
+    redisUrl: testRedisUrl(),
+    redisPrefix: s.redisPrefix,
+  });
   api = await s.fx.deployApi({
     name: 'Measured',
     context: '/measured',
@@ -18,11 +29,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await cp?.close();
   await s?.close();
 });
 
 describe('analytics and metrics', () => {
-  it('stores one event per request with WSO2 fields, and per-minute rollups', async () => {
+  it('ships one event per request with WSO2 fields, stored by the control plane with per-minute rollups', async () => {
     const app = await s.fx.createApplication({ name: 'Counted' });
     await s.fx.subscribe(app.id, api.id);
     const key = await s.newKey(app.id);
@@ -62,6 +74,8 @@ describe('analytics and metrics', () => {
       errorCode: null,
     });
     expect(events[0]!.backendLatency).not.toBeNull();
+    // each event carries the id its gateway gave it, which makes storing it idempotent
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(4);
     expect(events[3]).toMatchObject({
       proxyResponseCode: 401,
       errorCode: '900902',

@@ -1,12 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ANALYTICS_QUEUE, type AnalyticsRecord } from '@apim/contracts';
+import { ANALYTICS_QUEUE, type AnalyticsBatch, type AnalyticsRecord } from '@apim/contracts';
 import type { Logger } from '@apim/service';
-
-/** Job payload of the analytics queue: one batch of records. */
-export interface AnalyticsBatch {
-  records: AnalyticsRecord[];
-}
 
 /** Batches kept while the queue cannot take them; beyond this the oldest are dropped and counted. */
 const MAX_PENDING_BATCHES = 20;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayErrors, type AnalyticsRecord, type GatewayErrorName } from '@apim/contracts';
 import { handleHealth, requestIdOf, type ReadinessCheck } from '@apim/service';
@@ -106,6 +107,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     if (!o.analytics) return;
     const cred = ctx?.credential;
     const event: AnalyticsRecord = {
+      eventId: randomUUID(),
       requestTimestamp: new Date(Date.now() - total).toISOString(),
       correlationId: requestId,
       gatewayId: deps.config.gatewayId,

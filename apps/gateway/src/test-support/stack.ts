@@ -29,6 +29,8 @@ export interface Stack {
   km: StartedKeyManager;
   backend: TestBackend;
   gw: StartedGateway;
+  /** the Redis key prefix (and BullMQ queue prefix) of this stack */
+  redisPrefix: string;
   call(
     path: string,
     init?: { method?: string; headers?: Record<string, string>; body?: string },
@@ -75,6 +77,7 @@ export async function startStack(options: { gatewayEnv?: Record<string, string> 
     km,
     backend,
     gw,
+    redisPrefix: prefix,
     async call(path, init = {}) {
       const res = await request(`${gw.url}${path}`, {
         method: (init.method ?? 'GET') as 'GET',

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyticsRecord } from '@apim/contracts';
+import { createPrismaClient, type PrismaClient } from '@apim/db';
+import { createTestDatabase, type TestDatabase } from '@apim/testing';
+import { storeAnalyticsBatch } from './analytics.js';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrismaClient(db.url, { poolSize: 2 });
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+const MINUTE = '2026-11-22T04:10:00.000Z';
+
+function record(r: Partial<AnalyticsRecord>): AnalyticsRecord {
+  return {
+    eventId: randomUUID(),
+    requestTimestamp: '2026-11-22T04:10:17.250Z',
+    correlationId: randomUUID(),
+    gatewayId: 'gw-1',
+    apiId: 'api-1',
+    apiName: 'Orders',
+    apiVersion: '1.0',
+    apiContext: '/orders',
+    apiResourceTemplate: '/items/{id}',
+    apiMethod: 'GET',
+    applicationId: 'app-1',
+    applicationName: 'Shop',
+    keyType: 'PRODUCTION',
+    userName: 'alice',
+    proxyResponseCode: 200,
+    targetResponseCode: 200,
+    backendLatency: 1,
+    requestMediationLatency: 0,
+    responseMediationLatency: null,
+    responseLatency: 1,
+    errorCode: null,
+    errorType: null,
+    userAgent: 'probe/1',
+    userIp: '127.0.0.1',
+    ...r,
+  };
+}
+
+const rollupsOf = (apiId: string) =>
+  prisma.analyticsMinute.findMany({
+    where: { apiId },
+    orderBy: [{ minute: 'asc' }, { applicationId: 'asc' }],
+  });
+
+describe('storing analytics batches', () => {
+  it('stores raw events and per-minute rollups with latency buckets, errors and throttled counts', async () => {
+    const batch = [
+      record({ apiId: 'api-a', responseLatency: 0 }),
+      record({ apiId: 'api-a', responseLatency: 1 }),
+      record({ apiId: 'api-a', responseLatency: 2 }),
+      record({ apiId: 'api-a', responseLatency: 3 }),
+      record({ apiId: 'api-a', responseLatency: 20_000, proxyResponseCode: 504, errorCode: '101504' }),
+      record({ apiId: 'api-a', proxyResponseCode: 429, errorCode: '900802', responseLatency: 1 }),
+      record({ apiId: 'api-a', applicationId: null, proxyResponseCode: 401, errorCode: '900902' }),
+      record({ apiId: 'api-a', requestTimestamp: '2026-11-22T04:11:00.000Z', responseLatency: 7 }),
+    ];
+    await storeAnalyticsBatch(prisma, batch);
+
+    const events = await prisma.analyticsEvent.findMany({
+      where: { apiId: 'api-a' },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => e.eventId)).toEqual(batch.map((r) => r.eventId));
+    expect(events[0]).toMatchObject({
+      apiName: 'Orders',
+      apiResourceTemplate: '/items/{id}',
+      userName: 'alice',
+      responseMediationLatency: null,
+      requestTimestamp: new Date('2026-11-22T04:10:17.250Z'),
+    });
+
+    const rollups = await rollupsOf('api-a');
+    expect(rollups.map((m) => [m.minute.toISOString(), m.applicationId, m.requestCount])).toEqual([
+      [MINUTE, '', 1],
+      [MINUTE, 'app-1', 6],
+      ['2026-11-22T04:11:00.000Z', 'app-1', 1],
+    ]);
+    const app = rollups[1]!;
+    expect(app).toMatchObject({ errorCount: 2, throttledCount: 1, latencyMaxMs: 20_000 });
+    expect(app.latencySumMs).toBe(BigInt(0 + 1 + 2 + 3 + 20_000 + 1));
+    // bounds 1, 2, 5, ...: 0 and 1 and 1 in the first, 2 in the second, 3 in the third, 20000 in the open one
+    expect(app.latencyBuckets).toEqual([3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('adds nothing when a batch is stored again, and only the new events of a partly stored one', async () => {
+    const first = [record({ apiId: 'api-b' }), record({ apiId: 'api-b', responseLatency: 40 })];
+    await storeAnalyticsBatch(prisma, first);
+    await storeAnalyticsBatch(prisma, first);
+    const later = record({ apiId: 'api-b', responseLatency: 4 });
+    await storeAnalyticsBatch(prisma, [...first, later]);
+
+    expect(await prisma.analyticsEvent.count({ where: { apiId: 'api-b' } })).toBe(3);
+    const [m] = await rollupsOf('api-b');
+    expect(m).toMatchObject({ requestCount: 3, latencyMaxMs: 40 });
+    expect(m!.latencySumMs).toBe(45n);
+    expect(m!.latencyBuckets.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('stores nothing of a batch with a bad record, and rejects it so that it is retried', async () => {
+    const batch = [record({ apiId: 'api-c' }), record({ apiId: 'api-c', eventId: 'not-a-uuid' })];
+    await expect(storeAnalyticsBatch(prisma, batch)).rejects.toThrow();
+    expect(await prisma.analyticsEvent.count({ where: { apiId: 'api-c' } })).toBe(0);
+    expect(await rollupsOf('api-c')).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Stores the analytics the gateways ship: each batch from the BullMQ analytics queue becomes raw
+ * analytics_event rows and analytics_minute rollups. It runs with the control plane's other jobs,
+ * never on gateway machines, and any number of control planes may run it (BullMQ hands each batch
+ * to one of them; a failed batch is retried with back-off).
+ */
+import { Worker, type ConnectionOptions } from 'bullmq';
+import {
+  ANALYTICS_QUEUE,
+  LATENCY_BUCKETS_MS,
+  type AnalyticsBatch,
+  type AnalyticsRecord,
+} from '@apim/contracts';
+import type { PrismaClient } from '@apim/db';
+import type { Logger } from '@apim/service';
+
+/** analytics_event columns and the Postgres array type each is sent as. */
+const COLUMNS: Array<[keyof AnalyticsRecord, string, string]> = [
+  ['eventId', 'event_id', 'uuid'],
+  ['requestTimestamp', 'request_timestamp', 'timestamptz'],
+  ['correlationId', 'correlation_id', 'text'],
+  ['gatewayId', 'gateway_id', 'text'],
+  ['apiId', 'api_id', 'text'],
+  ['apiName', 'api_name', 'text'],
+  ['apiVersion', 'api_version', 'text'],
+  ['apiContext', 'api_context', 'text'],
+  ['apiResourceTemplate', 'api_resource_template', 'text'],
+  ['apiMethod', 'api_method', 'text'],
+  ['applicationId', 'application_id', 'text'],
+  ['applicationName', 'application_name', 'text'],
+  ['keyType', 'key_type', 'text'],
+  ['userName', 'user_name', 'text'],
+  ['proxyResponseCode', 'proxy_response_code', 'int'],
+  ['targetResponseCode', 'target_response_code', 'int'],
+  ['backendLatency', 'backend_latency', 'int'],
+  ['requestMediationLatency', 'request_mediation_latency', 'int'],
+  ['responseMediationLatency', 'response_mediation_latency', 'int'],
+  ['responseLatency', 'response_latency', 'int'],
+  ['errorCode', 'error_code', 'text'],
+  ['errorType', 'error_type', 'text'],
+  ['userAgent', 'user_agent', 'text'],
+  ['userIp', 'user_ip', 'text'],
+];
+
+/**
+ * A latency's bucket: the first bound it does not exceed (the last bucket is open). Latencies are
+ * whole milliseconds, so "bounds below ms" is width_bucket over ms - 1.
+ */
+const BUCKET = `width_bucket(response_latency - 1, '{${LATENCY_BUCKETS_MS.join(',')}}'::int[])`;
+
+/**
+ * One statement per batch, so it is one transaction: the events are inserted from arrays (one
+ * parameter per column), an event already stored (same event id) is skipped, and only the rows
+ * actually inserted are added to the per-minute rollups. Storing a batch twice therefore changes
+ * nothing the second time.
+ */
+const STORE_BATCH = `
+WITH inserted AS (
+  INSERT INTO analytics_event (${COLUMNS.map((c) => c[1]).join(', ')})
+  SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2]}[]`).join(', ')})
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING request_timestamp, api_id, application_id, proxy_response_code, error_code, response_latency
+), bucketed AS (
+  SELECT date_trunc('minute', request_timestamp) AS minute,
+         coalesce(api_id, '') AS api_id,
+         coalesce(application_id, '') AS application_id,
+         proxy_response_code, error_code, response_latency, ${BUCKET} AS bucket
+  FROM inserted
+)
+INSERT INTO analytics_minute (minute, api_id, application_id, request_count, error_count, throttled_count,
+                              latency_sum_ms, latency_max_ms, latency_buckets)
+SELECT minute, api_id, application_id,
+       count(*),
+       count(*) FILTER (WHERE proxy_response_code >= 400),
+       count(*) FILTER (WHERE proxy_response_code = 429 OR error_code ~ '^9008[0-9][0-9]$'),
+       sum(response_latency),
+       max(response_latency),
+       ARRAY[${Array.from(
+         { length: LATENCY_BUCKETS_MS.length + 1 },
+         (_, i) => `count(*) FILTER (WHERE bucket = ${i})::int`,
+       ).join(', ')}]
+FROM bucketed
+GROUP BY minute, api_id, application_id
+ON CONFLICT (minute, api_id, application_id) DO UPDATE SET
+  request_count = analytics_minute.request_count + EXCLUDED.request_count,
+  error_count = analytics_minute.error_count + EXCLUDED.error_count,
+  throttled_count = analytics_minute.throttled_count + EXCLUDED.throttled_count,
+  latency_sum_ms = analytics_minute.latency_sum_ms + EXCLUDED.latency_sum_ms,
+  latency_max_ms = GREATEST(analytics_minute.latency_max_ms, EXCLUDED.latency_max_ms),
+  latency_buckets = ARRAY(
+    SELECT COALESCE(a, 0) + COALESCE(b, 0)
+    FROM unnest(analytics_minute.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS t(a, b, i)
+    ORDER BY i)`;
+
+/** Stores one batch (see STORE_BATCH); a batch that fails stores nothing and may be retried. */
+export async function storeAnalyticsBatch(
+  prisma: PrismaClient,
+  records: readonly AnalyticsRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  await prisma.$executeRawUnsafe(STORE_BATCH, ...COLUMNS.map(([field]) => records.map((r) => r[field])));
+}
+
+export function startAnalyticsWorker(options: {
+  prisma: PrismaClient;
+  connection: ConnectionOptions;
+  prefix: string;
+  log: Logger;
+}): { close(): Promise<void> } {
+  const worker = new Worker<AnalyticsBatch>(
+    ANALYTICS_QUEUE,
+    async (job) => storeAnalyticsBatch(options.prisma, job.data.records),
+    { connection: options.connection, prefix: options.prefix, concurrency: 2 },
+  );
+  worker.on('failed', (job, err) =>
+    options.log.warn({ jobId: job?.id, err: err.message }, 'analytics batch not stored; will retry'),
+  );
+  // BullMQ reports connection trouble as 'error' events; without a listener they would crash the process.
+  worker.on('error', (err) => options.log.warn({ err }, 'analytics queue error'));
+  return { close: () => worker.close() };
+}
