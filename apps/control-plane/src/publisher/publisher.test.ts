@@ -486,12 +486,18 @@ describe('publisher API', () => {
         shared: false,
       },
     ]);
-    const copy = await call<{ scopes: unknown[] }>(
+    const copy = await call<{ id: string; scopes: unknown[] }>(
       'POST',
       `${BASE}/apis/copy-api?apiId=${api.body.id}&newVersion=2`,
       { as: publisher },
     );
     expect(copy.body.scopes).toEqual(api.body.scopes);
+    // the scope outlives the version that created it
+    expect((await call('DELETE', `${BASE}/apis/${api.body.id}`, { as: publisher })).status).toBe(200);
+    const survivor = await call<{ scopes: unknown[] }>('GET', `${BASE}/apis/${copy.body.id}`, {
+      as: publisher,
+    });
+    expect(survivor.body.scopes).toEqual(api.body.scopes);
     const thief = await call('POST', `${BASE}/apis`, {
       as: publisher,
       json: { ...body, name: 'Other', context: '/other' },
