@@ -23,6 +23,7 @@ let publisher: Caller;
 let shopper: Caller;
 let other: Caller;
 const ids: Record<string, string> = {};
+const unmatchedEventId = randomUUID();
 const now = Date.now();
 const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
 const minuteOf = (iso: string) => new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000).toISOString();
@@ -123,6 +124,7 @@ beforeAll(async () => {
       errorType: 'MISSING_CREDENTIALS',
     }),
     record({
+      eventId: unmatchedEventId,
       requestTimestamp: ago(0),
       apiMethod: 'POST',
       proxyResponseCode: 404,
@@ -178,6 +180,7 @@ describe('analytics summary', () => {
     ]);
     expect(s.recent).toHaveLength(17);
     expect(s.recent[0]).toMatchObject({
+      eventId: unmatchedEventId,
       apiId: null,
       apiMethod: 'POST',
       proxyResponseCode: 404,

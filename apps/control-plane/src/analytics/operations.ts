@@ -23,8 +23,16 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
   AnalyticsRecord: {
     type: 'object',
     description: 'One request through a gateway, with WSO2 analytics fields',
-    required: ['requestTimestamp', 'correlationId', 'apiMethod', 'proxyResponseCode', 'responseLatency'],
+    required: [
+      'eventId',
+      'requestTimestamp',
+      'correlationId',
+      'apiMethod',
+      'proxyResponseCode',
+      'responseLatency',
+    ],
     properties: {
+      eventId: { type: 'string', format: 'uuid' },
       requestTimestamp: { type: 'string', format: 'date-time' },
       correlationId: str,
       gatewayId: str,

@@ -101,6 +101,7 @@ type EventRow = Prisma.AnalyticsEventGetPayload<object>;
 
 function recordOf(e: EventRow): AnalyticsRecord {
   return {
+    eventId: e.eventId,
     requestTimestamp: e.requestTimestamp.toISOString(),
     correlationId: e.correlationId,
     gatewayId: e.gatewayId ?? '',
