@@ -111,12 +111,22 @@ export async function startStack(): Promise<Stack> {
     const consoleUrl = `http://127.0.0.1:${cpPort}`;
     const km = await startKeyManager({ databaseUrl: db.url, redisUrl, redisPrefix, consoleUrl });
     closers.push(() => km.close());
+    const gateway = await startGateway({
+      databaseUrl: db.url,
+      redisUrl,
+      redisPrefix,
+      keyManagerUrl: km.url,
+      internalSecret: km.internalSecret,
+    });
+    closers.push(() => gateway.close());
     const cp = await createApp(
       loadConfig({
         DATABASE_URL: db.url,
         REDIS_URL: redisUrl,
         APIM_REDIS_PREFIX: redisPrefix,
         APIM_KEY_MANAGER_URL: km.url,
+        // served to the console at /console-config.json
+        APIM_GATEWAY_URL: gateway.url,
         APIM_INTERNAL_SECRET: km.internalSecret,
         APIM_CONTROL_PLANE_PORT: String(cpPort),
         LOG_LEVEL: 'warn',
@@ -127,14 +137,6 @@ export async function startStack(): Promise<Stack> {
       cp.server.once('error', reject);
       cp.server.listen(cpPort, '127.0.0.1', () => resolve());
     });
-    const gateway = await startGateway({
-      databaseUrl: db.url,
-      redisUrl,
-      redisPrefix,
-      keyManagerUrl: km.url,
-      internalSecret: km.internalSecret,
-    });
-    closers.push(() => gateway.close());
     // The seeded environment points at the gateway this test started.
     const gw = new URL(gateway.url);
     await prisma.gatewayEnvironment.update({
@@ -160,13 +162,6 @@ export async function startStack(): Promise<Stack> {
     closers.push(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
-    // The control plane serves the console's runtime configuration; until it does, the test gives
-    // the page the same document (the URLs of the apps this test started).
-    const served = await fetch(`${consoleUrl}/console-config.json`);
-    if (!served.headers.get('content-type')?.includes('json'))
-      await context.route(`${consoleUrl}/console-config.json`, (route) =>
-        route.fulfill({ json: { keyManagerUrl: km.url, gatewayUrl: gateway.url, clientId: 'apim-console' } }),
-      );
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     // Only the console's own page counts; the key manager's pages are its own.

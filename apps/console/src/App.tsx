@@ -2,7 +2,14 @@
 import { lazy, Suspense, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { Scopes } from '@apim/contracts';
-import { hasScope, logout, useSession, type Session } from './shared/auth';
+import {
+  hasScope,
+  logout,
+  PUBLISHER_SCOPES,
+  SUBSCRIBER_SCOPES,
+  useSession,
+  type Session,
+} from './shared/auth';
 import { useConfig } from './shared/config-context';
 import { Callback, RequireScope, SignInButton } from './shared/session-pages';
 import { ErrorBox, Loading, Page } from './shared/ui';
@@ -12,8 +19,8 @@ const Devportal = lazy(() => import('./devportal/routes'));
 const Admin = lazy(() => import('./admin/routes'));
 const Analytics = lazy(() => import('./analytics/AnalyticsPage'));
 
-export const PUBLISHER_SCOPES = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
-export const ANALYTICS_SCOPES = [Scopes.admin, Scopes.apiView];
+/** Admins see all traffic, publishers that of their APIs, subscribers that of their applications. */
+const ANALYTICS_SCOPES = [Scopes.admin, ...PUBLISHER_SCOPES, ...SUBSCRIBER_SCOPES];
 
 interface Section {
   to: string;

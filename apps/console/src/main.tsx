@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App } from './App';
 import { ApiError, setApiConfig } from './shared/api';
 import { loadConsoleConfig } from './shared/config';
+import { ErrorBox, Page } from './shared/ui';
 import { ConfigContext } from './shared/config-context';
 import './shared/styles.css';
 
@@ -19,19 +20,31 @@ const queryClient = new QueryClient({
   },
 });
 
-const config = await loadConsoleConfig();
-setApiConfig(config);
+const element = document.getElementById('root');
+if (!element) throw new Error('The page has no #root element');
+const root = createRoot(element);
 
-const root = document.getElementById('root');
-if (!root) throw new Error('The page has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <ConfigContext.Provider value={config}>
-      <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
-      </QueryClientProvider>
-    </ConfigContext.Provider>
-  </StrictMode>,
-);
+try {
+  const config = await loadConsoleConfig();
+  setApiConfig(config);
+  root.render(
+    <StrictMode>
+      <ConfigContext.Provider value={config}>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </QueryClientProvider>
+      </ConfigContext.Provider>
+    </StrictMode>,
+  );
+} catch (error) {
+  // Without its configuration the console cannot sign anyone in: say why, plainly.
+  root.render(
+    <main id="main">
+      <Page title="The console cannot start">
+        <ErrorBox error={error} />
+      </Page>
+    </main>,
+  );
+}

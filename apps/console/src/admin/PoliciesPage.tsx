@@ -5,9 +5,8 @@
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { request, type ListOf } from '../shared/api';
-import { useRest, useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import { Checkbox, ErrorBox, OtherErrors, Page, QueryView, SelectField, TextField } from '../shared/ui';
+import { useCheckedWrite, useRest } from '../shared/hooks';
+import { Checkbox, DeleteButton, FormPanel, ListTable, Page, SelectField, TextField } from '../shared/ui';
 import { ConditionalGroupsEditor, limitText, type ConditionalGroup, type ThrottleLimit } from './conditions';
 
 type Level = 'subscription' | 'application' | 'advanced';
@@ -36,9 +35,9 @@ const OPERATION_IDS: Record<Level, string> = {
   advanced: 'addAdvancedThrottlePolicy',
 };
 export const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
+const pathOf = (level: Level) => `/throttling/policies/${level}`;
 
 function PolicyForm({ level }: { level: Level }) {
-  const check = useBodyCheck('admin', OPERATION_IDS[level]);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [type, setType] = useState<'REQUESTCOUNTLIMIT' | 'BANDWIDTHLIMIT'>('REQUESTCOUNTLIMIT');
@@ -50,22 +49,28 @@ function PolicyForm({ level }: { level: Level }) {
   const [burstUnit, setBurstUnit] = useState('sec');
   const [stop, setStop] = useState(true);
   const [groups, setGroups] = useState<ConditionalGroup[]>([]);
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const path = `/throttling/policies/${level}`;
-  const add = useRestMutation((body: object) => request('admin', path, { json: body }), {
-    stale: [['admin', path]],
-    onSuccess: () => {
-      setName('');
-      setDescription('');
-      setGroups([]);
+  const path = pathOf(level);
+  const add = useCheckedWrite(
+    'admin',
+    OPERATION_IDS[level],
+    (body: object) => request('admin', path, { json: body }),
+    {
+      stale: [['admin', path]],
+      onSuccess: () => {
+        setName('');
+        setDescription('');
+        setGroups([]);
+      },
     },
-  });
+  );
+  const errors = add.errors;
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FormPanel
+      title="Add a policy"
+      write={add}
+      shown={['policyName', 'description', 'defaultLimit', 'rateLimitCount', 'conditionalGroups']}
+      submit="Add policy"
+      onSubmit={() => {
         const limit: ThrottleLimit =
           type === 'REQUESTCOUNTLIMIT'
             ? { type, requestCount: { requestCount: Number(amount), unitTime: Number(unitTime), timeUnit } }
@@ -87,12 +92,9 @@ function PolicyForm({ level }: { level: Level }) {
           }
         }
         if (level === 'advanced') body.conditionalGroups = groups;
-        const found = check(body);
-        setErrors(found);
-        if (!found) add.mutate(body);
+        add.submit(body);
       }}
     >
-      <h2>Add a policy</h2>
       <div className="row">
         <TextField label="Policy name" required value={name} error={errors?.policyName} onChange={setName} />
         <TextField
@@ -153,78 +155,49 @@ function PolicyForm({ level }: { level: Level }) {
       {level === 'advanced' && (
         <ConditionalGroupsEditor groups={groups} onChange={setGroups} errors={errors} />
       )}
-      <OtherErrors
-        errors={errors}
-        shown={['policyName', 'description', 'defaultLimit', 'rateLimitCount', 'conditionalGroups']}
-      />
-      <ErrorBox error={add.error} />
-      <button type="submit" disabled={add.isPending}>
-        Add policy
-      </button>
-    </form>
+    </FormPanel>
   );
 }
 
 export function PoliciesPage() {
   const { level = 'subscription' } = useParams();
   const lvl: Level = level === 'application' || level === 'advanced' ? level : 'subscription';
-  const path = `/throttling/policies/${lvl}`;
+  const path = pathOf(lvl);
   const policies = useRest<ListOf<Policy>>('admin', path);
-  const remove = useRestMutation((id: string) => request('admin', `${path}/${id}`, { method: 'DELETE' }), {
-    stale: [['admin', path]],
-  });
   return (
     <Page title={TITLES[lvl]}>
-      <QueryView query={policies} what="policies" isEmpty={(d) => d.list.length === 0} empty="No policies.">
-        {(data) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Limit</th>
-                {lvl === 'subscription' && <th scope="col">Burst</th>}
-                {lvl === 'advanced' && <th scope="col">Conditional groups</th>}
-                <th scope="col">Description</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.list.map((p) => (
-                <tr key={p.policyId}>
-                  <td>{p.displayName ?? p.policyName}</td>
-                  <td>{limitText(p.defaultLimit)}</td>
-                  {lvl === 'subscription' && (
-                    <td>{p.rateLimitCount ? `${p.rateLimitCount}/${p.rateLimitTimeUnit}` : ''}</td>
-                  )}
-                  {lvl === 'advanced' && (
-                    <td>
-                      {(p.conditionalGroups ?? []).map((g, i) => (
-                        <div key={i}>
-                          {g.description || `Group ${i + 1}`}: {limitText(g.limit)}
-                        </div>
-                      ))}
-                    </td>
-                  )}
-                  <td>{p.description}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary small"
-                      aria-label={`Delete ${p.policyName}`}
-                      onClick={() => remove.mutate(p.policyId)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <ListTable
+        query={policies}
+        what="policies"
+        empty="No policies."
+        rowKey={(p) => p.policyId}
+        columns={[
+          { header: 'Name', cell: (p) => p.displayName ?? p.policyName },
+          { header: 'Limit', cell: (p) => limitText(p.defaultLimit) },
+          lvl === 'subscription' && {
+            header: 'Burst',
+            cell: (p) => (p.rateLimitCount ? `${p.rateLimitCount}/${p.rateLimitTimeUnit}` : ''),
+          },
+          lvl === 'advanced' && {
+            header: 'Conditional groups',
+            cell: (p) =>
+              (p.conditionalGroups ?? []).map((g, i) => (
+                <div key={i}>
+                  {g.description || `Group ${i + 1}`}: {limitText(g.limit)}
+                </div>
+              )),
+          },
+          { header: 'Description', cell: (p) => p.description },
+        ]}
+        actions={(p) => (
+          <DeleteButton
+            api="admin"
+            path={`${path}/${p.policyId}`}
+            stale={[['admin', path]]}
+            label={`Delete ${p.policyName}`}
+          />
         )}
-      </QueryView>
-      <ErrorBox error={remove.error} />
+      />
       <PolicyForm key={lvl} level={lvl} />
     </Page>
   );

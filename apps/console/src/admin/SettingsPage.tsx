@@ -1,9 +1,8 @@
 /** Self sign-up and which changes wait for an administrator's approval. */
 import { useState } from 'react';
 import { request } from '../shared/api';
-import { useRest, useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import { Checkbox, ErrorBox, Notice, OtherErrors, Page, QueryView, TextField } from '../shared/ui';
+import { useCheckedWrite, useRest } from '../shared/hooks';
+import { Checkbox, FormPanel, Page, QueryView, splitList, TextField } from '../shared/ui';
 
 interface Settings {
   selfSignUp?: { enabled?: boolean; roles?: string[] };
@@ -21,37 +20,24 @@ const WORKFLOWS = [
 ] as const;
 
 function SettingsForm({ settings }: { settings: Settings }) {
-  const check = useBodyCheck('admin', 'updateAdminSettings');
   const [signUp, setSignUp] = useState(settings.selfSignUp?.enabled ?? false);
   const [roles, setRoles] = useState((settings.selfSignUp?.roles ?? ['subscriber']).join(', '));
   const [flows, setFlows] = useState<Record<string, boolean>>({ ...settings.workflows });
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const save = useRestMutation(
+  const save = useCheckedWrite(
+    'admin',
+    'updateAdminSettings',
     (body: Settings) => request<Settings>('admin', '/settings', { method: 'PUT', json: body }),
-    {
-      stale: [['admin', '/settings']],
-    },
+    { stale: [['admin', '/settings']] },
   );
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const body: Settings = {
-          selfSignUp: {
-            enabled: signUp,
-            roles: roles
-              .split(',')
-              .map((r) => r.trim())
-              .filter(Boolean),
-          },
-          workflows: flows,
-        };
-        const found = check(body);
-        setErrors(found);
-        if (!found) save.mutate(body);
-      }}
+    <FormPanel
+      write={save}
+      shown={['selfSignUp.roles']}
+      submit="Save settings"
+      done="Settings saved."
+      onSubmit={() =>
+        save.submit({ selfSignUp: { enabled: signUp, roles: splitList(roles) }, workflows: flows })
+      }
     >
       <h2>Self sign-up</h2>
       <Checkbox
@@ -63,7 +49,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         label="Roles given to new accounts"
         hint="Separated by commas"
         value={roles}
-        error={errors?.['selfSignUp.roles']}
+        error={save.errors?.['selfSignUp.roles']}
         onChange={setRoles}
       />
       <h2>Approvals</h2>
@@ -75,13 +61,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           onChange={(on) => setFlows({ ...flows, [key]: on })}
         />
       ))}
-      <OtherErrors errors={errors} shown={['selfSignUp.roles']} />
-      <ErrorBox error={save.error} />
-      {save.isSuccess && <Notice>Settings saved.</Notice>}
-      <button type="submit" disabled={save.isPending}>
-        Save settings
-      </button>
-    </form>
+    </FormPanel>
   );
 }
 

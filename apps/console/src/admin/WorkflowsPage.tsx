@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { ErrorBox, formatDate, Notice, Page, QueryView, SelectField } from '../shared/ui';
+import { ErrorBox, formatDate, ListTable, Notice, Page, SelectField } from '../shared/ui';
 
 interface Workflow {
   workflowType: string;
@@ -50,52 +50,43 @@ export function WorkflowsPage() {
   return (
     <Page title="Workflow approvals">
       <SelectField label="Workflow type" value={type} options={TYPES} onChange={setType} />
-      <QueryView
+      <ListTable
         query={list}
         what="pending requests"
-        isEmpty={(d) => d.list.length === 0}
         empty="No requests are waiting for approval."
-      >
-        {(data) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Request</th>
-                <th scope="col">Created</th>
-                <th scope="col">Decision</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.list.map((w) => (
-                <tr key={w.externalWorkflowReference}>
-                  <td>{TYPES.find((t) => t.value === w.workflowType)?.label ?? w.workflowType}</td>
-                  <td>{describe(w)}</td>
-                  <td>{formatDate(w.createdTime)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="small"
-                      disabled={decide.isPending}
-                      onClick={() => decide.mutate({ w, status: 'APPROVED' })}
-                    >
-                      Approve
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="danger small"
-                      disabled={decide.isPending}
-                      onClick={() => decide.mutate({ w, status: 'REJECTED' })}
-                    >
-                      Reject
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </QueryView>
+        rowKey={(w) => w.externalWorkflowReference}
+        columns={[
+          {
+            header: 'Type',
+            cell: (w) => TYPES.find((t) => t.value === w.workflowType)?.label ?? w.workflowType,
+          },
+          { header: 'Request', cell: describe },
+          { header: 'Created', cell: (w) => formatDate(w.createdTime) },
+          {
+            header: 'Decision',
+            cell: (w) => (
+              <>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={decide.isPending}
+                  onClick={() => decide.mutate({ w, status: 'APPROVED' })}
+                >
+                  Approve
+                </button>{' '}
+                <button
+                  type="button"
+                  className="danger small"
+                  disabled={decide.isPending}
+                  onClick={() => decide.mutate({ w, status: 'REJECTED' })}
+                >
+                  Reject
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
       <ErrorBox error={decide.error} />
       {decide.isSuccess && (
         <Notice>The request was {decide.variables?.status === 'APPROVED' ? 'approved' : 'rejected'}.</Notice>

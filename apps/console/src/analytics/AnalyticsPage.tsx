@@ -1,7 +1,9 @@
 /** Traffic through the gateways: requests over time, latency percentiles, errors and throttling by API
  * and by application, and the most recent requests; refreshed every few seconds. */
 import { useState } from 'react';
-import type { AnalyticsRecord } from '@apim/contracts';
+import { Scopes, type AnalyticsRecord } from '@apim/contracts';
+import type { RestApi } from '../shared/api';
+import { hasScope, PUBLISHER_SCOPES, useSession, type Session } from '../shared/auth';
 import { useRest } from '../shared/hooks';
 import { Checkbox, formatDate, Page, QueryView, SelectField } from '../shared/ui';
 import { BarChart, LineChart } from './charts';
@@ -15,16 +17,18 @@ interface Totals {
 export interface AnalyticsSummary {
   from: string;
   to: string;
+  /** minutes between two points of the timeline */
+  step: number;
   totals: Totals;
   timeline: ({ time: string } & Totals)[];
   latency: {
     p50: number | null;
     p90: number | null;
-    p95?: number | null;
+    p95: number | null;
     p99: number | null;
-    max?: number | null;
+    max: number | null;
   };
-  byApi: ({ apiId: string; apiName: string | null; apiVersion?: string | null } & Totals)[];
+  byApi: ({ apiId: string; apiName: string | null; apiVersion: string | null } & Totals)[];
   byApplication: ({ applicationId: string; applicationName: string | null } & Totals)[];
   recent: AnalyticsRecord[];
 }
@@ -43,11 +47,19 @@ const parts = (t: Totals) => [
   { name: 'Throttled', value: t.throttled },
 ];
 
+/** Whose traffic the user may see, and through which REST API the control plane serves it. */
+function scopeOf(session: Session | null): { api: RestApi; whose: string } {
+  if (hasScope(session, Scopes.admin)) return { api: 'admin', whose: 'every API and application' };
+  if (hasScope(session, ...PUBLISHER_SCOPES)) return { api: 'publisher', whose: 'the APIs you created' };
+  return { api: 'devportal', whose: 'your applications' };
+}
+
 export default function AnalyticsPage() {
+  const { api, whose } = scopeOf(useSession());
   const [minutes, setMinutes] = useState('60');
   const [live, setLive] = useState(true);
   const summary = useRest<AnalyticsSummary>(
-    'admin',
+    api,
     '/analytics/summary',
     { minutes },
     { refetchInterval: live ? 5000 : undefined },
@@ -62,6 +74,7 @@ export default function AnalyticsPage() {
         </div>
       }
     >
+      <p className="muted">Traffic of {whose}.</p>
       <QueryView query={summary} what="analytics">
         {(s) => (
           <>

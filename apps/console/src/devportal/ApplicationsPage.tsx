@@ -1,18 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { request, type ListOf } from '../shared/api';
-import { useRest, useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import {
-  ErrorBox,
-  OtherErrors,
-  Page,
-  QueryView,
-  SelectField,
-  StatusBadge,
-  TextArea,
-  TextField,
-} from '../shared/ui';
+import { useCheckedWrite, useRest } from '../shared/hooks';
+import { FormPanel, ListTable, Page, SelectField, StatusBadge, TextArea, TextField } from '../shared/ui';
 import type { Application } from './types';
 
 export function useApplicationTiers() {
@@ -22,100 +12,82 @@ export function useApplicationTiers() {
   );
 }
 
-/** The user's applications and a form to create one. */
-export function ApplicationsPage() {
+function CreateApplication() {
   const navigate = useNavigate();
-  const apps = useRest<ListOf<Application>>('devportal', '/applications', { limit: 100 });
   const tiers = useApplicationTiers();
-  const check = useBodyCheck('devportal', 'applicationsPost');
   const [name, setName] = useState('');
   const [tier, setTier] = useState('');
   const [description, setDescription] = useState('');
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const create = useRestMutation(
+  const create = useCheckedWrite(
+    'devportal',
+    'applicationsPost',
     (body: object) => request<Application>('devportal', '/applications', { json: body }),
     {
       stale: [['devportal', '/applications']],
       onSuccess: (app) => navigate(`/devportal/applications/${app.applicationId}`),
     },
   );
+  const errors = create.errors;
   const tierNames = (tiers.data?.list ?? []).map((t) => t.name);
   const chosenTier = tier || (tierNames.includes('Unlimited') ? 'Unlimited' : tierNames[0]) || '';
   return (
+    <FormPanel
+      title="Create an application"
+      write={create}
+      shown={['name', 'throttlingPolicy', 'description']}
+      submit="Create application"
+      pending="Creating…"
+      onSubmit={() =>
+        create.submit({
+          name: name.trim(),
+          throttlingPolicy: chosenTier,
+          description: description.trim(),
+          tokenType: 'JWT',
+        })
+      }
+    >
+      <div className="row">
+        <TextField label="Application name" required value={name} error={errors?.name} onChange={setName} />
+        <SelectField
+          label="Application rate limit"
+          value={chosenTier}
+          options={tierNames}
+          error={errors?.throttlingPolicy ?? (tiers.isError ? tiers.error.message : undefined)}
+          onChange={setTier}
+        />
+      </div>
+      <TextArea
+        label="Description"
+        rows={2}
+        value={description}
+        error={errors?.description}
+        onChange={setDescription}
+      />
+    </FormPanel>
+  );
+}
+
+/** The user's applications and a form to create one. */
+export function ApplicationsPage() {
+  const apps = useRest<ListOf<Application>>('devportal', '/applications', { limit: 100 });
+  return (
     <Page title="Applications">
-      <QueryView
+      <ListTable
         query={apps}
         what="applications"
-        isEmpty={(d) => d.list.length === 0}
         empty="You have no applications yet: create one below."
-      >
-        {(data) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Rate limit</th>
-                <th scope="col">Subscriptions</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.list.map((a) => (
-                <tr key={a.applicationId}>
-                  <td>
-                    <Link to={`/devportal/applications/${a.applicationId}`}>{a.name}</Link>
-                  </td>
-                  <td>{a.throttlingPolicy}</td>
-                  <td>{a.subscriptionCount ?? ''}</td>
-                  <td>
-                    <StatusBadge status={a.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </QueryView>
-      <form
-        className="panel"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const body = {
-            name: name.trim(),
-            throttlingPolicy: chosenTier,
-            description: description.trim(),
-            tokenType: 'JWT',
-          };
-          const found = check(body);
-          setErrors(found);
-          if (!found) create.mutate(body);
-        }}
-      >
-        <h2>Create an application</h2>
-        <div className="row">
-          <TextField label="Application name" required value={name} error={errors?.name} onChange={setName} />
-          <SelectField
-            label="Application rate limit"
-            value={chosenTier}
-            options={tierNames}
-            error={errors?.throttlingPolicy ?? (tiers.isError ? tiers.error.message : undefined)}
-            onChange={setTier}
-          />
-        </div>
-        <TextArea
-          label="Description"
-          rows={2}
-          value={description}
-          error={errors?.description}
-          onChange={setDescription}
-        />
-        <OtherErrors errors={errors} shown={['name', 'throttlingPolicy', 'description']} />
-        <ErrorBox error={create.error} />
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create application'}
-        </button>
-      </form>
+        rowKey={(a) => a.applicationId}
+        columns={[
+          {
+            header: 'Name',
+            cell: (a) => <Link to={`/devportal/applications/${a.applicationId}`}>{a.name}</Link>,
+          },
+          { header: 'Rate limit', cell: (a) => a.throttlingPolicy },
+          { header: 'Subscriptions', cell: (a) => a.subscriptionCount ?? '' },
+          { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+        ]}
+      />
+      <CreateApplication />
     </Page>
   );
 }

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
-import { Page, Pager, PAGE_SIZE, QueryView } from '../shared/ui';
+import { Page, SearchForm, Pager, PAGE_SIZE, QueryView } from '../shared/ui';
 import type { DevApiInfo } from './types';
 
 /** The published APIs, searchable, filtered by tag. */
@@ -11,7 +10,6 @@ export function CatalogPage() {
   const query = params.get('query') ?? '';
   const tag = params.get('tag') ?? '';
   const offset = Number(params.get('offset') ?? 0) || 0;
-  const [text, setText] = useState(query);
   const fullQuery = [query, tag ? `tag:${tag}` : ''].filter(Boolean).join(' ');
   const apis = useRest<ListOf<DevApiInfo>>('devportal', '/apis', {
     query: fullQuery,
@@ -26,28 +24,12 @@ export function CatalogPage() {
     setParams(Object.fromEntries(Object.entries({ query, tag, ...next }).filter(([, v]) => v)));
   return (
     <Page title="APIs">
-      <form
-        role="search"
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          go({ query: text.trim(), offset: '' });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="catalog-search">Search APIs</label>
-          <input
-            id="catalog-search"
-            type="search"
-            value={text}
-            placeholder="Name, or context:/pets"
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <button type="submit">Search</button>
-        </div>
-      </form>
+      <SearchForm
+        label="Search APIs"
+        initial={query}
+        placeholder="Name, or context:/pets"
+        onSearch={(text) => go({ query: text, offset: '' })}
+      />
       {tags.length > 0 && (
         <nav className="row" aria-label="Tags" style={{ marginBottom: 12 }}>
           <button

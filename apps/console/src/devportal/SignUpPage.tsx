@@ -1,30 +1,29 @@
 /** Self sign-up: a new account with the roles the administrator chose (subscriber by default). */
 import { useState } from 'react';
 import { request } from '../shared/api';
-import { useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
+import { useCheckedWrite } from '../shared/hooks';
 import { SignInButton } from '../shared/session-pages';
-import { ErrorBox, Notice, OtherErrors, Page, TextField } from '../shared/ui';
+import { FormPanel, Notice, Page, TextField } from '../shared/ui';
 
 export function SignUpPage() {
-  const check = useBodyCheck('devportal', 'selfSignUp');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const signUp = useRestMutation(
+  const signUp = useCheckedWrite(
+    'devportal',
+    'selfSignUp',
     (body: object) => request<{ username: string }>('devportal', '/me/sign-up', { json: body }),
-    {
-      stale: [],
-    },
+    { stale: [] },
   );
-  if (signUp.isSuccess)
+  const errors = signUp.errors;
+  if (signUp.mutation.isSuccess)
     return (
       <Page title="Account created">
         <Notice>
-          Welcome, {signUp.data.username}. Sign in with your new account to create applications and subscribe.
+          Welcome, {signUp.mutation.data.username}. Sign in with your new account to create applications and
+          subscribe.
         </Notice>
         <p>
           <SignInButton />
@@ -33,22 +32,22 @@ export function SignUpPage() {
     );
   return (
     <Page title="Create an account">
-      <form
-        className="panel"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const body = {
-            username: username.trim(),
-            password,
-            ...(email.trim() ? { email: email.trim() } : {}),
-            ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-          };
-          const found: FieldErrors = { ...(check(body) ?? {}) };
-          if (password !== repeat) found.repeat = 'does not match the password';
-          setErrors(Object.keys(found).length ? found : null);
-          if (!Object.keys(found).length) signUp.mutate(body);
-        }}
+      <FormPanel
+        write={signUp}
+        shown={['username', 'displayName', 'email', 'password', 'repeat']}
+        submit="Create account"
+        pending="Creating…"
+        onSubmit={() =>
+          signUp.submit(
+            {
+              username: username.trim(),
+              password,
+              ...(email.trim() ? { email: email.trim() } : {}),
+              ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+            },
+            password === repeat ? {} : { repeat: 'does not match the password' },
+          )
+        }
       >
         <TextField
           label="Username"
@@ -92,12 +91,7 @@ export function SignUpPage() {
           error={errors?.repeat}
           onChange={setRepeat}
         />
-        <OtherErrors errors={errors} shown={['username', 'displayName', 'email', 'password', 'repeat']} />
-        <ErrorBox error={signUp.error} />
-        <button type="submit" disabled={signUp.isPending}>
-          {signUp.isPending ? 'Creating…' : 'Create account'}
-        </button>
-      </form>
+      </FormPanel>
     </Page>
   );
 }

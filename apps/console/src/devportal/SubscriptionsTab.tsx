@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { ErrorBox, Notice, QueryView, SelectField, StatusBadge } from '../shared/ui';
+import { DeleteButton, ErrorBox, ListTable, Notice, SelectField, StatusBadge } from '../shared/ui';
 import type { Application, DevApi, DevApiInfo, Subscription } from './types';
 
 function AddSubscription({ app, taken }: { app: Application; taken: Set<string> }) {
@@ -58,66 +58,45 @@ export function SubscriptionsTab({ app }: { app: Application }) {
     applicationId: app.applicationId,
     limit: 100,
   });
-  const remove = useRestMutation(
-    (id: string) => request('devportal', `/subscriptions/${id}`, { method: 'DELETE' }),
-    {
-      stale: [['devportal', '/subscriptions']],
-    },
-  );
   return (
     <>
-      <QueryView
+      <ListTable
         query={subs}
         what="subscriptions"
-        isEmpty={(d) => d.list.length === 0}
         empty="Not subscribed to any API yet."
-      >
-        {(data) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">API</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.list.map((s) => (
-                <tr key={s.subscriptionId}>
-                  <td>
-                    <Link to={`/devportal/apis/${s.apiId}`}>
-                      {s.apiInfo ? `${s.apiInfo.name} ${s.apiInfo.version}` : s.apiId}
-                    </Link>
-                  </td>
-                  <td>
-                    {s.throttlingPolicy}
-                    {s.requestedThrottlingPolicy && s.requestedThrottlingPolicy !== s.throttlingPolicy && (
-                      <span className="muted"> ({s.requestedThrottlingPolicy} requested)</span>
-                    )}
-                  </td>
-                  <td>
-                    <StatusBadge status={s.status} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary small"
-                      aria-label={`Unsubscribe from ${s.apiInfo?.name ?? s.apiId}`}
-                      onClick={() => remove.mutate(s.subscriptionId)}
-                    >
-                      Unsubscribe
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        rowKey={(s) => s.subscriptionId}
+        columns={[
+          {
+            header: 'API',
+            cell: (s) => (
+              <Link to={`/devportal/apis/${s.apiId}`}>
+                {s.apiInfo ? `${s.apiInfo.name} ${s.apiInfo.version}` : s.apiId}
+              </Link>
+            ),
+          },
+          {
+            header: 'Tier',
+            cell: (s) => (
+              <>
+                {s.throttlingPolicy}
+                {s.requestedThrottlingPolicy && s.requestedThrottlingPolicy !== s.throttlingPolicy && (
+                  <span className="muted"> ({s.requestedThrottlingPolicy} requested)</span>
+                )}
+              </>
+            ),
+          },
+          { header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
+        ]}
+        actions={(s) => (
+          <DeleteButton
+            api="devportal"
+            path={`/subscriptions/${s.subscriptionId}`}
+            stale={[['devportal', '/subscriptions']]}
+            label={`Unsubscribe from ${s.apiInfo?.name ?? s.apiId}`}
+            text="Unsubscribe"
+          />
         )}
-      </QueryView>
-      <ErrorBox error={remove.error} />
+      />
       {subs.data && <AddSubscription app={app} taken={new Set(subs.data.list.map((s) => s.apiId))} />}
     </>
   );

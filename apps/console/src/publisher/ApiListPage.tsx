@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
-import { Page, Pager, PAGE_SIZE, QueryView, StatusBadge } from '../shared/ui';
+import { Page, SearchForm, Pager, PAGE_SIZE, QueryView, StatusBadge } from '../shared/ui';
 import type { ApiInfo } from './types';
 
 /** Every API, searchable with WSO2's syntax (name:, context:, tag:, status:, provider:, version:). */
@@ -10,7 +9,6 @@ export function ApiListPage() {
   const [params, setParams] = useSearchParams();
   const query = params.get('query') ?? '';
   const offset = Number(params.get('offset') ?? 0) || 0;
-  const [text, setText] = useState(query);
   const apis = useRest<ListOf<ApiInfo>>('publisher', '/apis', { query, limit: PAGE_SIZE, offset });
   const go = (next: { query?: string; offset?: number }) => {
     const q = next.query ?? query;
@@ -33,28 +31,12 @@ export function ApiListPage() {
         </>
       }
     >
-      <form
-        role="search"
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          go({ query: text.trim() });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="api-search">Search APIs</label>
-          <input
-            id="api-search"
-            type="search"
-            value={text}
-            placeholder="name, or context:/pets tag:animals status:PUBLISHED"
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <button type="submit">Search</button>
-        </div>
-      </form>
+      <SearchForm
+        label="Search APIs"
+        initial={query}
+        placeholder="name, or context:/pets tag:animals status:PUBLISHED"
+        onSearch={(text) => go({ query: text })}
+      />
       <QueryView
         query={apis}
         what="APIs"

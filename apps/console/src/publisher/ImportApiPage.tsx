@@ -1,18 +1,8 @@
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import { ErrorBox, OtherErrors, Page, TextArea, TextField } from '../shared/ui';
-import {
-  ApiBasicsFields,
-  BASICS_FIELDS,
-  basicsBody,
-  basicsErrors,
-  duplicateErrors,
-  EMPTY_BASICS,
-  type ApiBasics,
-} from './basics';
+import { ErrorBox, Page, TextArea, TextField } from '../shared/ui';
+import { EMPTY_BASICS, NewApiForm, type ApiBasics } from './basics';
 import { previewOf, type Preview } from './preview';
 import type { Api } from './types';
 
@@ -37,15 +27,12 @@ function sourceForm(kind: SourceKind, file: File | null, text: string, url: stri
  * the operations are previewed, and only then is the API created.
  */
 export function ImportApiPage() {
-  const navigate = useNavigate();
-  const check = useBodyCheck('publisher', 'createAPI');
   const [kind, setKind] = useState<SourceKind>('file');
   const [file, setFile] = useState<File | null>(null);
   const [text, setText] = useState('');
   const [url, setUrl] = useState('');
   const [validated, setValidated] = useState<{ validation: Validation; preview: Preview } | null>(null);
   const [basics, setBasics] = useState<ApiBasics>(EMPTY_BASICS);
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
   const [sourceError, setSourceError] = useState<string | null>(null);
 
   const reset = () => {
@@ -81,27 +68,13 @@ export function ImportApiPage() {
           context: info.context ?? result.preview.context ?? '',
           endpoint: result.preview.endpoint ?? '',
         });
-        setErrors(null);
       },
     },
   );
-  const importApi = useRestMutation(
-    (body: Record<string, unknown>) => {
-      const form = sourceForm(kind, file, text, url);
-      form.set('additionalProperties', JSON.stringify(body));
-      return request<Api>('publisher', '/apis/import-openapi', { form });
-    },
-    { stale: [['publisher', '/apis']], onSuccess: (api) => navigate(`/publisher/apis/${api.id}`) },
-  );
-  const checkUnique = async () => {
-    const dup = await duplicateErrors(basics.name, basics.context, basics.version.trim()).catch(() => ({}));
-    setErrors((prev) => {
-      const next = { ...(prev ?? {}) };
-      delete next.name;
-      delete next.context;
-      return { ...next, ...dup };
-    });
-    return dup;
+  const importApi = (body: Record<string, unknown>) => {
+    const form = sourceForm(kind, file, text, url);
+    form.set('additionalProperties', JSON.stringify(body));
+    return request<Api>('publisher', '/apis/import-openapi', { form });
   };
   const sourceGiven =
     kind === 'file' ? !!file : kind === 'paste' ? text.trim().length > 0 : url.trim().length > 0;
@@ -190,16 +163,13 @@ export function ImportApiPage() {
       </form>
 
       {validated && (
-        <form
-          className="panel"
-          noValidate
-          onSubmit={async (e) => {
-            e.preventDefault();
-            const body = basicsBody(basics);
-            const found = { ...basicsErrors(check(body)), ...(await checkUnique()) };
-            setErrors(Object.keys(found).length ? found : null);
-            if (Object.keys(found).length === 0) importApi.mutate(body);
-          }}
+        <NewApiForm
+          key={validate.submittedAt}
+          value={basics}
+          onChange={setBasics}
+          send={importApi}
+          submit="Import"
+          pending="Importing…"
         >
           <h2>Preview</h2>
           <p className="notice" role="status">
@@ -232,18 +202,7 @@ export function ImportApiPage() {
             </table>
           )}
           <h2>API details</h2>
-          <ApiBasicsFields
-            value={basics}
-            onChange={setBasics}
-            errors={errors}
-            onBlurUnique={() => void checkUnique()}
-          />
-          <OtherErrors errors={errors} shown={BASICS_FIELDS} />
-          <ErrorBox error={importApi.error} />
-          <button type="submit" disabled={importApi.isPending}>
-            {importApi.isPending ? 'Importing…' : 'Import'}
-          </button>
-        </form>
+        </NewApiForm>
       )}
     </Page>
   );

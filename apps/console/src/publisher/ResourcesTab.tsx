@@ -2,8 +2,9 @@
 import { useState } from 'react';
 import type { HttpVerb } from '@apim/contracts';
 import { Checkbox } from '../shared/ui';
-import { SaveBar, useApiSave } from './save';
-import { errorAt, useAdvancedTiers } from './SettingsTabs';
+import { SaveForm, useApiSave } from './save';
+import { errorAt } from '../shared/schema';
+import { useAdvancedTiers } from './SettingsTabs';
 import { VERBS, type Api, type ApiOperation } from './types';
 
 const OPEN = 'None';
@@ -24,11 +25,10 @@ export function ResourcesTab({ api }: { api: Api }) {
     setOps(ops.map((o, j) => (j === i ? { ...o, ...patch } : o)));
 
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <SaveForm
+      save={save}
+      shown={['operations']}
+      onSubmit={() => {
         save.save({ operations: ops.map(({ id: _id, ...o }) => o) });
       }}
     >
@@ -169,7 +169,6 @@ export function ResourcesTab({ api }: { api: Api }) {
           The API-level rate limit {api.apiThrottlingPolicy} applies instead of the per-resource limits.
         </p>
       )}
-      <SaveBar save={save} shown={['operations']} />
-    </form>
+    </SaveForm>
   );
 }

@@ -2,9 +2,9 @@
 import { useState } from 'react';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
-import { Empty, TextField } from '../shared/ui';
-import { SaveBar, useApiSave } from './save';
-import { errorAt } from './SettingsTabs';
+import { errorAt } from '../shared/schema';
+import { Empty, splitList, TextField } from '../shared/ui';
+import { SaveForm, useApiSave } from './save';
 import type { Api, ApiScope } from './types';
 
 interface SharedScope {
@@ -27,11 +27,10 @@ export function ScopesTab({ api }: { api: Api }) {
   const [addError, setAddError] = useState<string | undefined>();
   const available = (shared.data?.list ?? []).filter((s) => !scopes.some((x) => x.scope.name === s.name));
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <SaveForm
+      save={save}
+      shown={['scopes']}
+      onSubmit={() => {
         save.save({ scopes });
       }}
     >
@@ -99,10 +98,7 @@ export function ScopesTab({ api }: { api: Api }) {
                   name: n,
                   displayName: displayName.trim() || n,
                   description: description.trim(),
-                  bindings: roles
-                    .split(',')
-                    .map((r) => r.trim())
-                    .filter(Boolean),
+                  bindings: splitList(roles),
                 },
                 shared: false,
               },
@@ -146,7 +142,6 @@ export function ScopesTab({ api }: { api: Api }) {
           </div>
         </fieldset>
       )}
-      <SaveBar save={save} shown={['scopes']} />
-    </form>
+    </SaveForm>
   );
 }

@@ -3,24 +3,11 @@ import { useState } from 'react';
 import type { EndpointConfig, EndpointUrl } from '@apim/contracts';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
-import type { FieldErrors } from '../shared/schema';
-import { Checkbox, CheckboxGroup, SelectField, TextArea, TextField } from '../shared/ui';
-import { useSubscriptionTiers } from './basics';
-import { SaveBar, useApiSave } from './save';
+import { errorAt } from '../shared/schema';
+import { Checkbox, CheckboxGroup, SelectField, splitList, TextArea, TextField } from '../shared/ui';
+import { SubscriptionTiersField } from './basics';
+import { SaveForm, useApiSave } from './save';
 import type { Api, TierInfo } from './types';
-
-/** The first error at or under a field of the resource. */
-export function errorAt(errors: FieldErrors | null, ...prefixes: string[]): string | undefined {
-  for (const [k, v] of Object.entries(errors ?? {}))
-    if (prefixes.some((p) => k === p || k.startsWith(`${p}.`))) return v;
-  return undefined;
-}
-
-const splitList = (s: string) =>
-  s
-    .split(/[\n,]/)
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 export function OverviewTab({ api }: { api: Api }) {
   const save = useApiSave(api);
@@ -33,11 +20,10 @@ export function OverviewTab({ api }: { api: Api }) {
   const [ownerEmail, setOwnerEmail] = useState(api.businessInformation?.businessOwnerEmail ?? '');
   const e = save.errors;
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(ev) => {
-        ev.preventDefault();
+    <SaveForm
+      save={save}
+      shown={['description', 'tags', 'visibility', 'visibleRoles', 'businessInformation']}
+      onSubmit={() => {
         save.save({
           description: description.trim() || null,
           tags: splitList(tags),
@@ -108,11 +94,7 @@ export function OverviewTab({ api }: { api: Api }) {
         <TextField label="Business owner" value={owner} onChange={setOwner} />
         <TextField label="Business owner e-mail" type="email" value={ownerEmail} onChange={setOwnerEmail} />
       </div>
-      <SaveBar
-        save={save}
-        shown={['description', 'tags', 'visibility', 'visibleRoles', 'businessInformation']}
-      />
-    </form>
+    </SaveForm>
   );
 }
 
@@ -135,11 +117,10 @@ export function EndpointsTab({ api }: { api: Api }) {
     return many ? urls : urls[0];
   };
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(ev) => {
-        ev.preventDefault();
+    <SaveForm
+      save={save}
+      shown={['endpointConfig']}
+      onSubmit={() => {
         const next: EndpointConfig = { ...cfg, endpoint_type: type };
         next.production_endpoints = asUrls(production);
         next.sandbox_endpoints = asUrls(sandbox);
@@ -191,8 +172,7 @@ export function EndpointsTab({ api }: { api: Api }) {
           onChange={setSuspend}
         />
       </div>
-      <SaveBar save={save} shown={['endpointConfig']} />
-    </form>
+    </SaveForm>
   );
 }
 
@@ -230,11 +210,10 @@ export function SecurityTab({ api }: { api: Api }) {
   const [credentials, setCredentials] = useState(cors?.accessControlAllowCredentials ?? false);
   const e = save.errors;
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(ev) => {
-        ev.preventDefault();
+    <SaveForm
+      save={save}
+      shown={['securityScheme', 'authorizationHeader', 'apiKeyHeader', 'corsConfiguration']}
+      onSubmit={() => {
         save.save({
           securityScheme: schemes,
           authorizationHeader: authHeader.trim() || null,
@@ -298,11 +277,7 @@ export function SecurityTab({ api }: { api: Api }) {
           <Checkbox label="Allow credentials" checked={credentials} onChange={setCredentials} />
         </>
       )}
-      <SaveBar
-        save={save}
-        shown={['securityScheme', 'authorizationHeader', 'apiKeyHeader', 'corsConfiguration']}
-      />
-    </form>
+    </SaveForm>
   );
 }
 
@@ -312,7 +287,6 @@ export function useAdvancedTiers() {
 
 export function TiersTab({ api }: { api: Api }) {
   const save = useApiSave(api);
-  const tiers = useSubscriptionTiers();
   const advanced = useAdvancedTiers();
   const [policies, setPolicies] = useState(api.policies);
   const [apiPolicy, setApiPolicy] = useState(api.apiThrottlingPolicy ?? '');
@@ -320,11 +294,10 @@ export function TiersTab({ api }: { api: Api }) {
   const [sandTps, setSandTps] = useState(api.maxTps?.sandbox ? String(api.maxTps.sandbox) : '');
   const e = save.errors;
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(ev) => {
-        ev.preventDefault();
+    <SaveForm
+      save={save}
+      shown={['policies', 'apiThrottlingPolicy', 'maxTps']}
+      onSubmit={() => {
         const maxTps = {
           ...(prodTps.trim() ? { production: Number(prodTps) } : {}),
           ...(sandTps.trim() ? { sandbox: Number(sandTps) } : {}),
@@ -336,14 +309,10 @@ export function TiersTab({ api }: { api: Api }) {
         });
       }}
     >
-      <CheckboxGroup
+      <SubscriptionTiersField
         label="Subscription tiers applications may choose"
-        options={(tiers.data?.list ?? []).map((t) => ({
-          value: t.policyName,
-          label: `${t.displayName ?? t.policyName}${t.description ? ` — ${t.description}` : ''}`,
-        }))}
         values={policies}
-        error={errorAt(e, 'policies') ?? (tiers.isError ? tiers.error.message : undefined)}
+        error={errorAt(e, 'policies')}
         onChange={setPolicies}
       />
       <SelectField
@@ -372,7 +341,6 @@ export function TiersTab({ api }: { api: Api }) {
           onChange={setSandTps}
         />
       </div>
-      <SaveBar save={save} shown={['policies', 'apiThrottlingPolicy', 'maxTps']} />
-    </form>
+    </SaveForm>
   );
 }

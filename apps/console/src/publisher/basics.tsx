@@ -1,12 +1,14 @@
 /**
- * The fields every new API needs (name, context, version, backend, tiers), shared by "Create API"
- * and "Import OpenAPI": the same checks against the createAPI schema and for duplicates.
+ * The form of a new API (name, context, version, backend, tiers), shared by "Create API" and
+ * "Import OpenAPI": the same checks against the createAPI schema and for duplicates.
  */
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { request, type ListOf } from '../shared/api';
-import { useRest } from '../shared/hooks';
-import type { FieldErrors } from '../shared/schema';
-import { CheckboxGroup, TextArea, TextField } from '../shared/ui';
-import type { ApiInfo, TierInfo } from './types';
+import { useCheckedWrite, useRest } from '../shared/hooks';
+import { errorAt, type FieldErrors } from '../shared/schema';
+import { CheckboxGroup, FormPanel, TextArea, TextField } from '../shared/ui';
+import type { Api, ApiInfo, TierInfo } from './types';
 
 export interface ApiBasics {
   name: string;
@@ -27,7 +29,7 @@ export const EMPTY_BASICS: ApiBasics = {
 };
 
 /** The API resource for the basics; empty optional fields are left out so the server's defaults apply. */
-export function basicsBody(b: ApiBasics): Record<string, unknown> {
+function basicsBody(b: ApiBasics): Record<string, unknown> {
   const endpoint = b.endpoint.trim();
   return {
     name: b.name.trim(),
@@ -48,19 +50,11 @@ export function basicsBody(b: ApiBasics): Record<string, unknown> {
   };
 }
 
-/** The schema's errors renamed to the form's fields (endpointConfig.* -> endpoint). */
-export function basicsErrors(errors: FieldErrors | null): FieldErrors | null {
-  if (!errors) return null;
-  const out: FieldErrors = {};
-  for (const [k, v] of Object.entries(errors)) out[k.startsWith('endpointConfig') ? 'endpoint' : k] ??= v;
-  return out;
-}
-
 /**
  * An API with the same name or the same context already exists in this version: say so on the
  * field, before the server refuses it with a conflict.
  */
-export async function duplicateErrors(name: string, context: string, version: string): Promise<FieldErrors> {
+async function duplicateErrors(name: string, context: string, version: string): Promise<FieldErrors> {
   const out: FieldErrors = {};
   const search = (query: string) =>
     request<ListOf<ApiInfo>>('publisher', '/apis', { query: { query, limit: 100 } });
@@ -78,23 +72,75 @@ export async function duplicateErrors(name: string, context: string, version: st
   return out;
 }
 
-export function useSubscriptionTiers() {
+function useSubscriptionTiers() {
   return useRest<ListOf<TierInfo>>('admin', '/throttling/policies/subscription');
 }
 
-export const BASICS_FIELDS = ['name', 'context', 'version', 'endpoint', 'policies', 'description'];
+/** The subscription tiers an API offers, chosen among those the administrator defined. */
+export function SubscriptionTiersField(props: {
+  label: string;
+  values: string[];
+  error?: string;
+  onChange: (v: string[]) => void;
+}) {
+  const tiers = useSubscriptionTiers();
+  return (
+    <CheckboxGroup
+      label={props.label}
+      options={(tiers.data?.list ?? []).map((t) => ({
+        value: t.policyName,
+        label: `${t.displayName ?? t.policyName}${t.description ? ` — ${t.description}` : ''}`,
+      }))}
+      values={props.values}
+      error={
+        props.error ?? (tiers.isError ? `The tiers could not be loaded: ${tiers.error.message}` : undefined)
+      }
+      onChange={props.onChange}
+    />
+  );
+}
 
-export function ApiBasicsFields(props: {
+const BASICS_FIELDS = ['name', 'context', 'version', 'endpointConfig', 'policies', 'description'];
+
+/**
+ * The basics of a new API, checked against the createAPI schema and for duplicates, then given to
+ * `send`; the new API's page opens. `children` come first (the import's preview).
+ */
+export function NewApiForm(props: {
   value: ApiBasics;
   onChange: (v: ApiBasics) => void;
-  errors: FieldErrors | null;
-  onBlurUnique: () => void;
+  send: (body: Record<string, unknown>) => Promise<Api>;
+  submit: string;
+  pending: string;
+  children?: ReactNode;
 }) {
-  const { value: b, onChange, errors } = props;
-  const tiers = useSubscriptionTiers();
+  const navigate = useNavigate();
+  const write = useCheckedWrite('publisher', 'createAPI', props.send, {
+    stale: [['publisher', '/apis']],
+    onSuccess: (api) => navigate(`/publisher/apis/${api.id}`),
+  });
+  const { value: b, onChange } = props;
+  const errors = write.errors;
+  const checkUnique = async () => {
+    const dup = await duplicateErrors(b.name, b.context, b.version.trim()).catch(() => ({}));
+    write.setErrors((prev) => {
+      const next = { ...prev };
+      delete next.name;
+      delete next.context;
+      return { ...next, ...dup };
+    });
+    return dup;
+  };
   const set = (patch: Partial<ApiBasics>) => onChange({ ...b, ...patch });
   return (
-    <>
+    <FormPanel
+      write={write}
+      shown={BASICS_FIELDS}
+      submit={props.submit}
+      pending={props.pending}
+      onSubmit={async () => write.submit(basicsBody(b), await checkUnique())}
+    >
+      {props.children}
       <div className="row">
         <TextField
           label="Name"
@@ -102,7 +148,7 @@ export function ApiBasicsFields(props: {
           value={b.name}
           error={errors?.name}
           onChange={(name) => set({ name })}
-          onBlur={props.onBlurUnique}
+          onBlur={() => void checkUnique()}
         />
         <TextField
           label="Context"
@@ -112,7 +158,7 @@ export function ApiBasicsFields(props: {
           hint="The path the gateway serves the API under"
           error={errors?.context}
           onChange={(context) => set({ context })}
-          onBlur={props.onBlurUnique}
+          onBlur={() => void checkUnique()}
         />
         <TextField
           label="Version"
@@ -120,7 +166,7 @@ export function ApiBasicsFields(props: {
           value={b.version}
           error={errors?.version}
           onChange={(version) => set({ version })}
-          onBlur={props.onBlurUnique}
+          onBlur={() => void checkUnique()}
         />
       </div>
       <TextField
@@ -128,20 +174,13 @@ export function ApiBasicsFields(props: {
         type="url"
         value={b.endpoint}
         placeholder="https://backend.example.com/v1"
-        error={errors?.endpoint}
+        error={errorAt(errors, 'endpointConfig')}
         onChange={(endpoint) => set({ endpoint })}
       />
-      <CheckboxGroup
+      <SubscriptionTiersField
         label="Subscription tiers"
-        options={(tiers.data?.list ?? []).map((t) => ({
-          value: t.policyName,
-          label: `${t.displayName ?? t.policyName}${t.description ? ` — ${t.description}` : ''}`,
-        }))}
         values={b.policies}
-        error={
-          errors?.policies ??
-          (tiers.isError ? `The tiers could not be loaded: ${tiers.error.message}` : undefined)
-        }
+        error={errors?.policies}
         onChange={(policies) => set({ policies })}
       />
       <TextArea
@@ -150,6 +189,6 @@ export function ApiBasicsFields(props: {
         error={errors?.description}
         onChange={(description) => set({ description })}
       />
-    </>
+    </FormPanel>
   );
 }

@@ -1,53 +1,38 @@
 /** Saving a change to one API: the whole resource is sent (WSO2's PUT), checked first with its schema. */
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { request } from '../shared/api';
-import { useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import { ErrorBox, Notice, OtherErrors } from '../shared/ui';
+import { useCheckedWrite } from '../shared/hooks';
+import { FormPanel } from '../shared/ui';
 import type { Api } from './types';
 
 export function useApiSave(api: Api) {
-  const check = useBodyCheck('publisher', 'updateAPI');
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const [saved, setSaved] = useState(false);
-  const mutation = useRestMutation(
+  const write = useCheckedWrite(
+    'publisher',
+    'updateAPI',
     (body: Api) => request<Api>('publisher', `/apis/${api.id}`, { method: 'PUT', json: body }),
-    { stale: [['publisher', '/apis']], onSuccess: () => setSaved(true) },
+    { stale: [['publisher', '/apis']] },
   );
-  return {
-    errors,
-    mutation,
-    saved,
-    save(patch: Partial<Api>) {
-      const body = { ...api, ...patch };
-      const found = check(body);
-      setErrors(found);
-      setSaved(false);
-      if (!found) mutation.mutate(body);
-    },
-  };
+  return { ...write, save: (patch: Partial<Api>) => write.submit({ ...api, ...patch }) };
 }
 
-/** The save button with the outcome: saved, the server's error, or errors of fields not on the form. */
-export function SaveBar(props: {
+/** One settings form of an API: its fields, then the save button with the outcome. */
+export function SaveForm(props: {
   save: ReturnType<typeof useApiSave>;
+  /** the fields of the resource this form edits */
   shown: readonly string[];
-  children?: ReactNode;
+  onSubmit: () => void;
+  children: ReactNode;
 }) {
-  const { save } = props;
   return (
-    <>
-      <OtherErrors errors={save.errors} shown={props.shown} />
-      <ErrorBox error={save.mutation.error} />
-      {save.saved && !save.mutation.isPending && (
-        <Notice>Saved. Create a revision and deploy it to put the change live.</Notice>
-      )}
-      <div className="row">
-        <button type="submit" disabled={save.mutation.isPending}>
-          {save.mutation.isPending ? 'Saving…' : 'Save'}
-        </button>
-        {props.children}
-      </div>
-    </>
+    <FormPanel
+      write={props.save}
+      shown={props.shown}
+      submit="Save"
+      pending="Saving…"
+      done="Saved. Create a revision and deploy it to put the change live."
+      onSubmit={props.onSubmit}
+    >
+      {props.children}
+    </FormPanel>
   );
 }

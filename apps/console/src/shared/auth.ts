@@ -124,6 +124,11 @@ export function hasScope(session: Session | null, ...anyOf: string[]): boolean {
   return !!session && anyOf.some((s) => session.scopes.includes(s));
 }
 
+/** The scopes that open the publisher (the control plane's publisher REST API asks for one of them). */
+export const PUBLISHER_SCOPES = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
+/** The scopes that open the developer portal's own pages (applications, subscriptions). */
+export const SUBSCRIBER_SCOPES = [Scopes.subscribe, Scopes.appManage];
+
 // --- the flow ----------------------------------------------------------------------------------
 
 function redirectUri(): string {

@@ -1,8 +1,10 @@
 import { createContext, useContext } from 'react';
-import { DEFAULT_CONFIG, type ConsoleConfig } from './config';
+import type { ConsoleConfig } from './config';
 
-export const ConfigContext = createContext<ConsoleConfig>(DEFAULT_CONFIG);
+export const ConfigContext = createContext<ConsoleConfig | null>(null);
 
 export function useConfig(): ConsoleConfig {
-  return useContext(ConfigContext);
+  const config = useContext(ConfigContext);
+  if (!config) throw new Error('useConfig() outside the ConfigContext provider');
+  return config;
 }

@@ -1,7 +1,6 @@
 /**
- * The runtime configuration the control plane serves at /console-config.json, so one build works
- * behind any host name. When it is missing (an older control plane, or the Vite dev server with no
- * control plane), the documented defaults of the other apps are used.
+ * The runtime configuration the control plane serves at /console-config.json (in development the
+ * Vite dev server proxies it), so one build works behind any host name.
  */
 export interface ConsoleConfig {
   /** issuer and base URL of the key manager */
@@ -12,25 +11,20 @@ export interface ConsoleConfig {
   clientId: string;
 }
 
-export const DEFAULT_CONFIG: ConsoleConfig = {
-  keyManagerUrl: 'http://127.0.0.1:9444',
-  gatewayUrl: 'http://127.0.0.1:8280',
-  clientId: 'apim-console',
-};
-
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 export async function loadConsoleConfig(): Promise<ConsoleConfig> {
-  let served: Partial<ConsoleConfig> = {};
-  try {
-    const res = await fetch('/console-config.json', { headers: { accept: 'application/json' } });
-    if (res.ok && res.headers.get('content-type')?.includes('json'))
-      served = (await res.json()) as Partial<ConsoleConfig>;
-  } catch {
-    // No control plane answering: the defaults below apply.
-  }
-  const pick = (key: keyof ConsoleConfig) =>
-    typeof served[key] === 'string' && served[key] ? served[key] : DEFAULT_CONFIG[key];
+  const res = await fetch('/console-config.json', { headers: { accept: 'application/json' } }).catch(() => {
+    throw new Error('The control plane cannot be reached: /console-config.json did not answer.');
+  });
+  if (!res.ok || !res.headers.get('content-type')?.includes('json'))
+    throw new Error(`The control plane answered /console-config.json with ${res.status}: no configuration.`);
+  const served = (await res.json()) as Partial<Record<keyof ConsoleConfig, unknown>>;
+  const pick = (key: keyof ConsoleConfig) => {
+    const v = served[key];
+    if (typeof v !== 'string' || !v) throw new Error(`/console-config.json has no ${key}.`);
+    return v;
+  };
   return {
     keyManagerUrl: trimSlash(pick('keyManagerUrl')),
     gatewayUrl: trimSlash(pick('gatewayUrl')),

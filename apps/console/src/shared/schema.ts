@@ -18,6 +18,13 @@ export type Doc = {
 /** Field path (dots, '' for the whole body) -> what is wrong with it. */
 export type FieldErrors = Record<string, string>;
 
+/** The first error at or under one of the fields. */
+export function errorAt(errors: FieldErrors | null, ...fields: string[]): string | undefined {
+  for (const [k, v] of Object.entries(errors ?? {}))
+    if (fields.some((p) => k === p || k.startsWith(`${p}.`))) return v;
+  return undefined;
+}
+
 const compilers = new Map<RestApi, { doc: Doc; ajv: Ajv2020; cache: Map<string, ValidateFunction | null> }>();
 
 function compilerFor(api: RestApi, doc: Doc) {

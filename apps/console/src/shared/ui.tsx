@@ -2,7 +2,8 @@
 import { useId, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { messageOf } from './api';
+import { messageOf, type ListOf, type RestApi } from './api';
+import { useConfirmedDelete, type Stale } from './hooks';
 import type { FieldErrors } from './schema';
 
 export function Page(props: { title: string; actions?: ReactNode; children: ReactNode }) {
@@ -64,6 +65,160 @@ export function QueryView<T>(props: {
   if (query.isError) return <ErrorBox error={query.error} onRetry={() => void query.refetch()} />;
   if (props.isEmpty?.(query.data)) return <Empty>{props.empty ?? 'Nothing here yet.'}</Empty>;
   return <>{props.children(query.data)}</>;
+}
+
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+}
+
+/**
+ * A list the REST API returns in WSO2's envelope, as a table: loading, error and empty states, one
+ * row per item, and an optional last column of buttons (its header is for screen readers only).
+ */
+export function ListTable<T>(props: {
+  query: UseQueryResult<ListOf<T>>;
+  what: string;
+  empty: ReactNode;
+  rowKey: (row: T) => string;
+  /** `false` leaves a column out */
+  columns: readonly (Column<T> | false)[];
+  actions?: (row: T) => ReactNode;
+  label?: string;
+}) {
+  const columns = props.columns.filter((c): c is Column<T> => c !== false);
+  return (
+    <QueryView query={props.query} what={props.what} isEmpty={(d) => d.list.length === 0} empty={props.empty}>
+      {(data) => (
+        <table aria-label={props.label}>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.header} scope="col">
+                  {c.header}
+                </th>
+              ))}
+              {props.actions && (
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {data.list.map((row) => (
+              <tr key={props.rowKey(row)}>
+                {columns.map((c) => (
+                  <td key={c.header}>{c.cell(row)}</td>
+                ))}
+                {props.actions && <td>{props.actions(row)}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </QueryView>
+  );
+}
+
+/** Deletes one resource after asking "<label>?"; a failure is shown beside the button. */
+export function DeleteButton(props: {
+  api: RestApi;
+  path: string;
+  stale: readonly Stale[];
+  /** the button's accessible name and the question, e.g. "Delete Petstore" */
+  label: string;
+  text?: string;
+}) {
+  const remove = useConfirmedDelete(props.api, props.stale);
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary small"
+        aria-label={props.label}
+        disabled={remove.mutation.isPending}
+        onClick={() => remove.run(props.path, `${props.label}?`)}
+      >
+        {props.text ?? 'Delete'}
+      </button>
+      <ErrorBox error={remove.mutation.error} />
+    </>
+  );
+}
+
+/**
+ * A form in a panel whose body goes through a checked write (useCheckedWrite, or a save built on
+ * it): the fields, the errors of fields the form has no input for, the server's error, the button.
+ */
+export function FormPanel(props: {
+  title?: string;
+  write: { errors: FieldErrors | null; mutation: { error: unknown; isPending: boolean; isSuccess: boolean } };
+  /** fields that have an input on the form (their errors are shown there) */
+  shown: readonly string[];
+  submit: string;
+  /** the button's text while the write is under way */
+  pending?: string;
+  /** shown once the write succeeded */
+  done?: ReactNode;
+  onSubmit: () => void | Promise<void>;
+  children: ReactNode;
+}) {
+  const { mutation } = props.write;
+  return (
+    <form
+      className="panel"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.onSubmit();
+      }}
+    >
+      {props.title && <h2>{props.title}</h2>}
+      {props.children}
+      <OtherErrors errors={props.write.errors} shown={props.shown} />
+      <ErrorBox error={mutation.error} />
+      {props.done && mutation.isSuccess && <Notice>{props.done}</Notice>}
+      <button type="submit" disabled={mutation.isPending}>
+        {mutation.isPending && props.pending ? props.pending : props.submit}
+      </button>
+    </form>
+  );
+}
+
+/** A search box that runs `onSearch` with the trimmed text. */
+export function SearchForm(props: {
+  label: string;
+  initial: string;
+  placeholder: string;
+  onSearch: (text: string) => void;
+}) {
+  const id = useId();
+  const [text, setText] = useState(props.initial);
+  return (
+    <form
+      role="search"
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSearch(text.trim());
+      }}
+    >
+      <div className="field">
+        <label htmlFor={id}>{props.label}</label>
+        <input
+          id={id}
+          type="search"
+          value={text}
+          placeholder={props.placeholder}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <button type="submit">Search</button>
+      </div>
+    </form>
+  );
 }
 
 interface FieldProps {
@@ -311,6 +466,14 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** A list typed as text: items separated by commas or new lines. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 export const PAGE_SIZE = 20;
