@@ -7,7 +7,8 @@
 // Run: `npm run bench -- gateway` (or, after `npx tsc -b`, `node bench/gateway.mjs`).
 // DATABASE_URL (any database of the server) and REDIS_URL are used when set; otherwise an embedded
 // Postgres is started. BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 32),
-// BENCH_SCALE=0 skips the scale benchmark.
+// BENCH_SCALE=0 skips the scale benchmark. BENCH_GATEWAY_NODE_ARGS adds node options to the gateway
+// (its workers inherit them), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -275,7 +276,8 @@ try {
   });
   const { access_token: token } = await tokenRes.json();
 
-  const gw = start([path.join(root, 'apps/gateway/dist/main.js')], {
+  const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const gw = start([...gwNodeArgs, path.join(root, 'apps/gateway/dist/main.js')], {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     APIM_REDIS_PREFIX: prefix,
