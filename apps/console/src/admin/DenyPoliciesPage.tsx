@@ -1,7 +1,8 @@
 /** Deny policies: block an API, an application, a user or an IP (range) at every gateway. */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest, useRestMutation } from '../shared/hooks';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import {
   Checkbox,
   DeleteButton,

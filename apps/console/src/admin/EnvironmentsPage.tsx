@@ -1,7 +1,8 @@
 /** Gateway environments: where revisions are deployed, with the virtual hosts gateways answer on. */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { DeleteButton, FormPanel, ListTable, Page, SelectField, TextField } from '../shared/ui';
 
 interface Vhost {

@@ -1,7 +1,8 @@
 /** Key managers: the resident one and external OIDC issuers whose JWTs gateways accept. */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { errorAt } from '../shared/schema';
 import { Checkbox, DeleteButton, FormPanel, ListTable, Page, TextField } from '../shared/ui';
 

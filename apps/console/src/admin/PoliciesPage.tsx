@@ -5,7 +5,8 @@
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { Checkbox, DeleteButton, FormPanel, ListTable, Page, SelectField, TextField } from '../shared/ui';
 import { ConditionalGroupsEditor, limitText, type ConditionalGroup, type ThrottleLimit } from './conditions';
 

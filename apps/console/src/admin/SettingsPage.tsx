@@ -1,7 +1,8 @@
 /** Self sign-up and which changes wait for an administrator's approval. */
 import { useState } from 'react';
 import { request } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { Checkbox, FormPanel, Page, QueryView, splitList, TextField } from '../shared/ui';
 
 interface Settings {

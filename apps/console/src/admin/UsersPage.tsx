@@ -1,7 +1,8 @@
 /** Users and their roles: add a user, change roles, enable or disable, delete. */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest, useRestMutation } from '../shared/hooks';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { CheckboxGroup, DeleteButton, ErrorBox, FormPanel, ListTable, Page, TextField } from '../shared/ui';
 
 interface User {

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { FormPanel, ListTable, Page, SelectField, StatusBadge, TextArea, TextField } from '../shared/ui';
 import type { Application } from './types';
 

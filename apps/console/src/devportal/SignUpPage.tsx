@@ -1,7 +1,7 @@
 /** Self sign-up: a new account with the roles the administrator chose (subscriber by default). */
 import { useState } from 'react';
 import { request } from '../shared/api';
-import { useCheckedWrite } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { SignInButton } from '../shared/session-pages';
 import { FormPanel, Notice, Page, TextField } from '../shared/ui';
 

@@ -1,7 +1,8 @@
 /** Shared scopes: defined once, usable by the resources of every API. */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { DeleteButton, FormPanel, ListTable, Page, splitList, TextField } from '../shared/ui';
 
 interface SharedScope {

@@ -5,7 +5,8 @@
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { request, type ListOf } from '../shared/api';
-import { useCheckedWrite, useRest } from '../shared/hooks';
+import { useRest } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { errorAt, type FieldErrors } from '../shared/schema';
 import { CheckboxGroup, FormPanel, TextArea, TextField } from '../shared/ui';
 import type { Api, ApiInfo, TierInfo } from './types';

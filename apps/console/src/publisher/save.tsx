@@ -1,7 +1,7 @@
 /** Saving a change to one API: the whole resource is sent (WSO2's PUT), checked first with its schema. */
 import type { ReactNode } from 'react';
 import { request } from '../shared/api';
-import { useCheckedWrite } from '../shared/hooks';
+import { useCheckedWrite } from '../shared/schema';
 import { FormPanel } from '../shared/ui';
 import type { Api } from './types';
 

@@ -1,8 +1,6 @@
 /** Server state through the query cache: reads keyed by API, path and query; writes that refresh them. */
-import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { request, type Query, type RestApi } from './api';
-import { useBodyCheck, type FieldErrors } from './schema';
 
 export function useRest<T>(
   api: RestApi,
@@ -39,34 +37,6 @@ export function useRestMutation<V, R = unknown>(
       options.onSuccess?.(result, vars);
     },
   });
-}
-
-/**
- * A write whose body is first checked against the schema the REST API validates `operationId`
- * with: the errors are kept by field for the form, and only a valid body is sent.
- */
-export function useCheckedWrite<B, R = unknown>(
-  api: RestApi,
-  operationId: string,
-  send: (body: B) => Promise<R>,
-  options: { stale: readonly Stale[]; onSuccess?: (result: R, body: B) => void },
-) {
-  const check = useBodyCheck(api, operationId);
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const mutation = useRestMutation(send, options);
-  return {
-    errors,
-    setErrors,
-    mutation,
-    /** Sends the body unless the schema or the form's own checks (`more`) find something wrong. */
-    submit(body: B, more: FieldErrors = {}) {
-      const all = { ...check(body), ...more };
-      const found = Object.keys(all).length ? all : null;
-      setErrors(found);
-      if (found) mutation.reset();
-      else mutation.mutate(body);
-    },
-  };
 }
 
 /** Deleting by path once the user agrees to `question`; the lists it changes are fetched again. */

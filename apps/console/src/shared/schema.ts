@@ -3,10 +3,11 @@
  * the request body schema of the operation in the OpenAPI document the control plane serves.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { REST, type RestApi } from './api';
+import { useRestMutation, type Stale } from './hooks';
 
 export type Doc = {
   paths?: Record<
@@ -113,4 +114,32 @@ export function useBodyCheck(api: RestApi, operationId: string): (body: unknown)
       return fieldErrors(validate.errors);
     };
   }, [api, data, operationId]);
+}
+
+/**
+ * A write whose body is first checked against the schema the REST API validates `operationId`
+ * with: the errors are kept by field for the form, and only a valid body is sent.
+ */
+export function useCheckedWrite<B, R = unknown>(
+  api: RestApi,
+  operationId: string,
+  send: (body: B) => Promise<R>,
+  options: { stale: readonly Stale[]; onSuccess?: (result: R, body: B) => void },
+) {
+  const check = useBodyCheck(api, operationId);
+  const [errors, setErrors] = useState<FieldErrors | null>(null);
+  const mutation = useRestMutation(send, options);
+  return {
+    errors,
+    setErrors,
+    mutation,
+    /** Sends the body unless the schema or the form's own checks (`more`) find something wrong. */
+    submit(body: B, more: FieldErrors = {}) {
+      const all = { ...check(body), ...more };
+      const found = Object.keys(all).length ? all : null;
+      setErrors(found);
+      if (found) mutation.reset();
+      else mutation.mutate(body);
+    },
+  };
 }
