@@ -661,6 +661,47 @@ describe('publisher API', () => {
       'orders:write': { bindings: ['publisher', 'admin'], shared: false },
       'orders:unused': { bindings: [], shared: false },
     });
+
+    // replacing the definition replaces the operations and brings the new document's scopes
+    const refunds = {
+      openapi: '3.0.3',
+      info: { title: 'Orders', version: '1.0.0' },
+      paths: {
+        '/refunds': {
+          post: { security: [{ oauth: ['orders:refund'] }], responses: { 201: { description: 'ok' } } },
+        },
+      },
+      components: {
+        securitySchemes: {
+          oauth: {
+            type: 'oauth2',
+            flows: {
+              clientCredentials: {
+                tokenUrl: 'https://idp.example/token',
+                scopes: { 'orders:refund': 'Refund orders' },
+                'x-scopes-bindings': { 'orders:refund': 'admin' },
+              },
+            },
+          },
+        },
+      },
+    };
+    const replaced = await call<{ paths: Record<string, unknown> }>(
+      'PUT',
+      `${BASE}/apis/${restored.body.id}/swagger`,
+      { as: publisher, form: importForm({ apiDefinition: JSON.stringify(refunds) }) },
+    );
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(Object.keys(replaced.body.paths)).toEqual(['/refunds']);
+    const after = await call<typeof api.body & { operations: Array<{ target: string; scopes: string[] }> }>(
+      'GET',
+      `${BASE}/apis/${restored.body.id}`,
+      { as: publisher },
+    );
+    expect(after.body.operations).toEqual([
+      expect.objectContaining({ target: '/refunds', scopes: ['orders:refund'] }),
+    ]);
+    expect(listed(after.body)['orders:refund']).toEqual({ bindings: ['admin'], shared: false });
   });
 
   it('refuses an imported scope name that no token could carry, keeping nothing', async () => {
