@@ -229,6 +229,9 @@ describe('the request path: route, JWT, subscription, throttling, backend', () =
     expect(health.json).toEqual({ status: 'ok' });
     const ready = await call('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.json).toMatchObject({ status: 'ok', checks: { snapshot: { status: 'ok' } } });
+    expect(ready.json).toEqual({
+      status: 'ok',
+      checks: { snapshot: { status: 'ok' }, database: { status: 'ok' }, redis: { status: 'ok' } },
+    });
   });
 });

@@ -37,6 +37,13 @@ async function metric(node: GatewayProcess, name: string): Promise<number> {
   return Number(line.split(' ')[1]);
 }
 
+/** /readyz of a node: still 200 (it serves) with "degraded" while a dependency is away. */
+async function readiness(node: GatewayProcess) {
+  const res = await request(`${node.url}/readyz`);
+  const body = (await res.body.json()) as { status: string; checks: Record<string, { status: string }> };
+  return { http: res.statusCode, status: body.status, checks: body.checks };
+}
+
 /** A new application subscribed to the API on `tier`, and a token for it. */
 async function subscriber(tier: string): Promise<string> {
   const app = await fx.createApplication();
@@ -128,6 +135,12 @@ describe('two gateway nodes', { timeout: 120_000 }, () => {
         ),
       );
       for (const n of nodes) for (let i = 0; i < 3; i++) expect((await status(n, token)).status).toBe(200);
+      for (const n of nodes)
+        expect(await readiness(n)).toMatchObject({
+          http: 200,
+          status: 'degraded',
+          checks: { snapshot: { status: 'ok' }, database: { status: 'error' }, redis: { status: 'ok' } },
+        });
       // committed while the gateways cannot see the database
       const app = await fx.createApplication();
       const clientId = await fx.addKey(app.id, 'PRODUCTION');
@@ -152,6 +165,12 @@ describe('two gateway nodes', { timeout: 120_000 }, () => {
       // each node admits its own 3: six in all
       expect(statuses.filter((s) => s === 200)).toHaveLength(6);
       for (const n of nodes) expect(await metric(n, 'apim_gateway_rate_limits_shared')).toBe(0);
+      for (const n of nodes)
+        expect(await readiness(n)).toMatchObject({
+          http: 200,
+          status: 'degraded',
+          checks: { snapshot: { status: 'ok' }, database: { status: 'ok' }, redis: { status: 'error' } },
+        });
     } finally {
       await redis.start();
     }
@@ -160,6 +179,7 @@ describe('two gateway nodes', { timeout: 120_000 }, () => {
         eventually(async () => expect(await metric(n, 'apim_gateway_rate_limits_shared')).toBe(1), 40_000),
       ),
     );
+    for (const n of nodes) expect(await readiness(n)).toMatchObject({ http: 200, status: 'ok' });
     const fresh = await subscriber('ThreePerMin');
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => status(nodes[i % 2]!, fresh)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(3);

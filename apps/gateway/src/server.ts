@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { importPKCS8 } from 'jose';
 import { GatewayErrors, gatewayErrorBody, type GatewayErrorName } from '@apim/contracts';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, type Logger } from '@apim/service';
+import { connectTo, createLogger, healthEndpoints, type Logger } from '@apim/service';
 import { AnalyticsPublisher } from './analytics/publisher.js';
 import { CredentialVerifier } from './auth/credentials.js';
 import { BackendPools } from './backend/endpoints.js';
@@ -148,11 +148,22 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     router,
     metrics,
     analytics,
-    readiness: {
-      snapshot: async () => {
-        if (!state.loaded) throw new Error('the snapshot is not loaded yet');
+    // Without its snapshot a gateway cannot route; without the database it serves from memory (and
+    // resyncs when it returns), without Redis on per-node rate-limit counters: "degraded".
+    health: healthEndpoints(
+      {
+        snapshot: async () => {
+          if (!state.loaded) throw new Error('the snapshot is not loaded yet');
+        },
       },
-    },
+      {
+        database: async () => {
+          if (!following.status().connected)
+            throw new Error('not connected: serving from memory, resyncing when it returns');
+        },
+        redis: async () => void (await redis.ping()),
+      },
+    ),
   });
 
   const serverOptions: http.ServerOptions = {

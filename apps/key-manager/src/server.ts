@@ -9,13 +9,12 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, requestIdOf, type Logger } from '@apim/service';
+import { connectTo, createLogger, healthEndpoints, requestIdOf, type Logger } from '@apim/service';
 import { BruteForceGuard } from './brute-force.js';
 import { bruteForceMiddleware } from './brute-force-middleware.js';
 import { ensureBuiltInClients } from './builtin-clients.js';
 import { ClientService } from './clients.js';
 import type { KeyManagerConfig } from './config.js';
-import { healthEndpoints } from './health.js';
 import { errorResponder, internalApi } from './internal-api.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { runCleanup, scheduleCleanup } from './jobs/cleanup.js';
@@ -141,6 +140,8 @@ export async function createApp(
   app.use(pages.routes()).use(pages.allowedMethods());
   const appListener = app.callback();
 
+  // Without the database no token can be issued; without Redis (only the brute-force counters)
+  // tokens still are: "degraded".
   const health = healthEndpoints(
     { database: async () => void (await prisma.$queryRaw`SELECT 1`) },
     { redis: async () => void (await redis.ping()) },

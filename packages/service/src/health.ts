@@ -70,3 +70,23 @@ export function handleHealth(
   }
   return false;
 }
+
+/**
+ * /healthz, and /readyz reporting every dependency. Without a `required` one the instance cannot
+ * serve: 503. Without an `optional` one it still serves in a lesser way: 200 with status
+ * "degraded", so a load balancer keeps the instance while its report says what is missing.
+ */
+export function healthEndpoints(
+  required: Record<string, ReadinessCheck>,
+  optional: Record<string, ReadinessCheck>,
+) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if ((req.url ?? '').split('?')[0] !== '/readyz') return handleHealth(req, res, {});
+    void readiness({ ...required, ...optional }).then((report) => {
+      const usable = Object.keys(required).every((name) => report.checks[name]?.status === 'ok');
+      const status = report.status === 'ok' ? 'ok' : usable ? 'degraded' : 'error';
+      sendJson(res, usable ? 200 : 503, { status, checks: report.checks });
+    });
+    return true;
+  };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayErrors, type AnalyticsRecord, type GatewayErrorName } from '@apim/contracts';
-import { handleHealth, requestIdOf, type ReadinessCheck } from '@apim/service';
+import { requestIdOf } from '@apim/service';
 import type { AnalyticsPublisher } from '../analytics/publisher.js';
 import { forward, type BackendBody } from '../backend/proxy.js';
 import { BodyError, limitedStream } from '../builders/body.js';
@@ -74,7 +74,8 @@ export interface PipelineOptions {
   router: Router<CompiledApi>;
   metrics: GatewayMetrics;
   analytics: AnalyticsPublisher | null;
-  readiness: Record<string, ReadinessCheck>;
+  /** answers /healthz and /readyz (true when it did) */
+  health: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -217,7 +218,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
     const url = req.url ?? '/';
-    if ((url === '/healthz' || url.startsWith('/readyz')) && handleHealth(req, res, o.readiness)) return;
+    if ((url === '/healthz' || url.startsWith('/readyz')) && o.health(req, res)) return;
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     if (req.headers.host === undefined && req.httpVersion !== '1.0') {
