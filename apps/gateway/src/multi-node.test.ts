@@ -4,12 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from '@apim/testing';
+import {
+  createTestDatabase,
+  startRedisServer,
+  testRedisPrefix,
+  type OwnRedis,
+  type TestDatabase,
+} from '@apim/testing';
 import type { GatewayApi } from '@apim/contracts';
 import { startBackend, type TestBackend } from './test-support/backend.js';
 import { ControlPlaneFixture } from './test-support/control-plane-fixture.js';
 import { eventually } from './test-support/eventually.js';
-import { startOwnRedis, type OwnRedis } from './test-support/redis-server.js';
 import { startTcpProxy, type TcpProxy } from './test-support/tcp-proxy.js';
 import { startTokenIssuer, type TokenIssuer } from './test-support/token-issuer.js';
 import { startGatewayProcess, type GatewayProcess } from './testing.js';
@@ -70,7 +75,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   backend = await startBackend();
   issuer = await startTokenIssuer();
-  redis = await startOwnRedis();
+  redis = await startRedisServer();
   fx = new ControlPlaneFixture(db.url);
   const dbUrl = new URL(db.url);
   pgProxy = await startTcpProxy(dbUrl.hostname, Number(dbUrl.port || 5432));

@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
-import { createTestDatabase, type TestDatabase } from '@apim/testing';
+import { createTestDatabase, startRedisServer, type OwnRedis, type TestDatabase } from '@apim/testing';
 import { startKeyManager, type StartedKeyManager } from './testing.js';
 import { captureLog } from './test-helpers/log-capture.js';
-import { startOwnRedis, type OwnRedis } from './test-helpers/redis-server.js';
 import { basicAuth, getJson, postForm, type Json } from './test-helpers/index.js';
 
 const log = captureLog();
@@ -21,7 +20,7 @@ let prisma: PrismaClient;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  redis = await startOwnRedis();
+  redis = await startRedisServer();
   km = await startKeyManager({
     databaseUrl: db.url,
     redisUrl: redis.url,

@@ -1,4 +1,5 @@
 export * from './environment.js';
 export * from './database.js';
 export * from './redis.js';
+export * from './redis-server.js';
 export { freePort } from './global-setup.js';

@@ -1,11 +1,17 @@
-/** A redis-server child of the test's own (never the machine's shared one), to stop and start. */
+/**
+ * A redis-server child of the test's own, to stop and start for outage tests: the machine's shared
+ * Redis is never stopped. It keeps nothing on disk (`--save "" --appendonly no`), so a restart
+ * starts empty.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from '@apim/testing';
+import { freePort } from './global-setup.js';
 
 export interface OwnRedis {
   url: string;
+  /** kills the server (SIGKILL, as a crash would) and waits for it to exit */
   stop(): Promise<void>;
+  /** starts it again on the same port */
   start(): Promise<void>;
 }
 
@@ -22,8 +28,7 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Keeps nothing on disk (`--save "" --appendonly no`): a restart starts empty. */
-export async function startOwnRedis(): Promise<OwnRedis> {
+export async function startRedisServer(): Promise<OwnRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
