@@ -1,6 +1,7 @@
 /**
  * The internal API the control plane uses to manage the OAuth clients behind application keys,
- * API keys and revocations: /internal/v1, `Authorization: Bearer <APIM_INTERNAL_SECRET>`.
+ * API keys and revocations, and gateways use to check Basic credentials: /internal/v1,
+ * `Authorization: Bearer <APIM_INTERNAL_SECRET>`.
  */
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
@@ -12,6 +13,7 @@ import { ApiError } from './errors.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { revokeTokenId } from './revocation.js';
 import { signingKeyAt, type SigningKeyStore } from './signing-keys.js';
+import type { UserLogin } from './user-login.js';
 
 /** Stored expiry of a revoked token that never expires (an API key without validity period). */
 const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -24,6 +26,15 @@ export interface InternalApiDeps {
   issuer: string;
   internalSecret: string;
   logger: Logger;
+  logins: UserLogin;
+}
+
+/** A non-empty string of at most `max` characters without NUL, or a 400. */
+function credentialField(body: Record<string, unknown>, name: string, max: number): string {
+  const v = body[name];
+  if (typeof v !== 'string' || v.length === 0 || v.length > max || v.includes('\0'))
+    throw ApiError.badRequest(`${name} must be a non-empty string of at most ${max} characters`);
+  return v;
 }
 
 function requireInternalSecret(secret: string) {
@@ -110,6 +121,29 @@ export function internalApi(deps: InternalApiDeps): Router {
     const jti = body.jti;
     await deps.prisma.$transaction((tx) => revokeTokenId(tx, jti, expiresAt));
     ctx.status = 204;
+  });
+
+  /**
+   * Checks a user's password for a gateway (APIs secured with Basic auth), under the same
+   * per-address, per-username and per-account locks as the login page. `clientIp` is the address
+   * the gateway's caller came from (the lock is per end user, not per gateway).
+   */
+  router.post('/users/verify', async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const username = credentialField(body, 'username', 256);
+    const password = credentialField(body, 'password', 1024);
+    const clientIp = body.clientIp === undefined ? ctx.ip : credentialField(body, 'clientIp', 64);
+    const result = await deps.logins.check(username, password, clientIp);
+    if (!result.ok) {
+      if (result.retryAfter) ctx.set('Retry-After', String(result.retryAfter));
+      throw new ApiError(401, 'Unauthorized', 'Invalid username or password');
+    }
+    const roles = await deps.prisma.userRole.findMany({
+      where: { user: { username: result.username } },
+      select: { roleName: true },
+      orderBy: { roleName: 'asc' },
+    });
+    ctx.body = { username: result.username, roles: roles.map((r) => r.roleName) };
   });
 
   /** Publishes a new signing key (it signs after `leadSeconds`, default APIM_SIGNING_KEY_LEAD_SECONDS). */

@@ -134,6 +134,7 @@ export async function createApp(
     issuer: config.issuer,
     internalSecret: config.internalSecret,
     logger,
+    logins,
   });
   app.use(api.routes()).use(api.allowedMethods());
   const pages = interactionRoutes({ prisma, lookups, provider: () => holder.current, logins, logger });
