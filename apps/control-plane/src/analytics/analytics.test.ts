@@ -201,6 +201,11 @@ describe('analytics summary', () => {
     expect(week.timeline).toHaveLength(56);
     expect(week.totals.requests).toBe(18);
     expect(week.recent).toEqual([]);
+    // a week is read from the hourly rollups: the same traffic as the minutes of the last two hours
+    expect(week.timeline.reduce((n, p) => n + p.requests, 0)).toBe(18);
+    expect(week.latency).toEqual(twoHours.latency);
+    expect(week.byApi).toEqual(twoHours.byApi);
+    expect(week.byApplication).toEqual(twoHours.byApplication);
     for (const bad of ['minutes=0', 'minutes=50000', 'minutes=abc', 'recent=101']) {
       const res = await call('GET', `${A}/analytics/summary?${bad}`, { as: ADMIN });
       expect(res.status, bad).toBe(400);

@@ -1,7 +1,8 @@
 /**
- * The traffic summary the console's analytics page shows, read from what the gateways' analytics
- * worker writes: per-minute rollups (analytics_minute) for counts, the timeline and latency
- * percentiles, and the raw events (analytics_event) for the most recent requests.
+ * The traffic summary the console's analytics page shows, read from what the analytics worker
+ * (jobs/analytics.ts) stores: per-minute or hourly rollups (analytics_minute, analytics_hour) for
+ * counts, the timeline and latency percentiles, and the raw events (analytics_event) for the most
+ * recent requests.
  */
 import { LATENCY_BUCKETS_MS, type AnalyticsRecord } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
@@ -64,23 +65,67 @@ export function timeRange(now: Date, minutes: number) {
 
 const BUCKETS = LATENCY_BUCKETS_MS.length + 1;
 
+/** The two rollup tables (both written by the analytics worker) and their time column. */
+type Rollup = 'minute' | 'hour';
+
 /**
- * One pass over the rollups of the range: per timeline point, the counts and the latency
- * histogram. Each bucket is summed as its own column, several times cheaper than unnesting the
- * arrays; points are numbered here and the empty ones filled in by the caller (a join with
- * generate_series made the planner expect enough rows to pay for JIT compilation on every call).
- * Parameters: $1 from, $2 until, $3 step (minutes), $4 API ids or null, $5 application ids or null.
+ * The rows of a rollup in the range that the caller may see. Parameters: $1 from, $2 until,
+ * $3 API ids or null, $4 application ids or null (null: no restriction).
  */
-const TIMELINE_SQL = `
-  SELECT floor(extract(epoch FROM minute - $1::timestamptz) / ($3::int * 60))::int AS point,
-         sum(request_count)::float8 AS requests, sum(error_count)::float8 AS errors,
-         sum(throttled_count)::float8 AS throttled, max(latency_max_ms) AS max,
+const inRange = (r: Rollup) => `
+  FROM analytics_${r}
+  WHERE ${r} >= $1::timestamptz AND ${r} < $2::timestamptz
+    AND ($3::text[] IS NULL OR api_id = ANY($3::text[]))
+    AND ($4::text[] IS NULL OR application_id = ANY($4::text[]))`;
+
+const sums = `sum(request_count)::float8 AS requests, sum(error_count)::float8 AS errors,
+  sum(throttled_count)::float8 AS throttled`;
+
+/**
+ * One pass over the rollups of the range: per timeline point ($5: step in minutes), the counts and
+ * the latency histogram. Each bucket is summed as its own column, several times cheaper than
+ * unnesting the arrays; points are numbered here and the empty ones filled in by the caller (a
+ * join with generate_series made the planner expect enough rows to pay for JIT compilation on
+ * every call).
+ */
+const timelineSql = (r: Rollup) => `
+  SELECT floor(extract(epoch FROM ${r} - $1::timestamptz) / ($5::int * 60))::int AS point, ${sums},
+         max(latency_max_ms) AS max,
          ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `sum(latency_buckets[${i + 1}])`).join(', ')}]::float8[] AS buckets
-  FROM analytics_minute
-  WHERE minute >= $1::timestamptz AND minute < $2::timestamptz
-    AND ($4::text[] IS NULL OR api_id = ANY($4::text[]))
-    AND ($5::text[] IS NULL OR application_id = ANY($5::text[]))
+  ${inRange(r)}
   GROUP BY 1`;
+
+/** The busiest APIs, named from the API table or, for a deleted API, from its last recorded request. */
+const byApiSql = (r: Rollup) => `
+  SELECT g.*, COALESCE(a.name, e.api_name) AS name, COALESCE(a.version, e.api_version) AS version
+  FROM (SELECT api_id AS id, ${sums} ${inRange(r)} AND api_id <> ''
+        GROUP BY api_id ORDER BY requests DESC, api_id LIMIT ${TOP}) g
+  LEFT JOIN api a ON a.id::text = g.id
+  LEFT JOIN LATERAL (
+    SELECT api_name, api_version FROM analytics_event
+    WHERE a.id IS NULL AND api_id = g.id ORDER BY request_timestamp DESC LIMIT 1
+  ) e ON true
+  ORDER BY g.requests DESC, g.id`;
+
+/** The busiest applications ('' gathers requests without one), named as byApiSql names APIs. */
+const byApplicationSql = (r: Rollup) => `
+  SELECT g.*, COALESCE(a.name, e.application_name) AS name
+  FROM (SELECT application_id AS id, ${sums} ${inRange(r)}
+        GROUP BY application_id ORDER BY requests DESC, application_id LIMIT ${TOP}) g
+  LEFT JOIN application a ON a.id::text = g.id
+  LEFT JOIN LATERAL (
+    SELECT application_name FROM analytics_event
+    WHERE a.id IS NULL AND g.id <> '' AND application_id = g.id ORDER BY request_timestamp DESC LIMIT 1
+  ) e ON true
+  ORDER BY g.requests DESC, g.id`;
+
+/** Built once: the statements are constant text, every value is a parameter. */
+const SQL = Object.fromEntries(
+  (['minute', 'hour'] as const).map((r) => [
+    r,
+    { timeline: timelineSql(r), byApi: byApiSql(r), byApplication: byApplicationSql(r) },
+  ]),
+) as Record<Rollup, { timeline: string; byApi: string; byApplication: string }>;
 
 interface CountRow {
   requests: number;
@@ -138,46 +183,21 @@ export async function analyticsSummary(
   const apiIds = request.apiIds ?? null;
   const appIds = request.applicationIds ?? null;
 
+  // Points of whole hours read the hourly rollups: 60 times fewer rows.
+  const sql = SQL[step % 60 === 0 ? 'hour' : 'minute'];
+  const params = [from, until, apiIds, appIds] as const;
   const [rows, byApi, byApplication, recent] = await Promise.all([
     prisma.$queryRawUnsafe<
       Array<CountRow & { point: number; max: number | null; buckets: Array<number | null> }>
-    >(TIMELINE_SQL, from, until, step, apiIds, appIds),
-    // Names from the API table; for a deleted API, the name its last request was recorded with.
-    prisma.$queryRaw<Array<CountRow & { id: string; name: string | null; version: string | null }>>`
-      SELECT g.*, COALESCE(a.name, e.api_name) AS name, COALESCE(a.version, e.api_version) AS version
-      FROM (
-        SELECT api_id AS id, sum(request_count)::float8 AS requests, sum(error_count)::float8 AS errors,
-               sum(throttled_count)::float8 AS throttled
-        FROM analytics_minute
-        WHERE minute >= ${from}::timestamptz AND minute < ${until}::timestamptz AND api_id <> ''
-          AND (${apiIds}::text[] IS NULL OR api_id = ANY(${apiIds}::text[]))
-          AND (${appIds}::text[] IS NULL OR application_id = ANY(${appIds}::text[]))
-        GROUP BY api_id ORDER BY requests DESC, api_id LIMIT ${TOP}
-      ) g
-      LEFT JOIN api a ON a.id::text = g.id
-      LEFT JOIN LATERAL (
-        SELECT api_name, api_version FROM analytics_event
-        WHERE a.id IS NULL AND api_id = g.id ORDER BY request_timestamp DESC LIMIT 1
-      ) e ON true
-      ORDER BY g.requests DESC, g.id`,
-    prisma.$queryRaw<Array<CountRow & { id: string; name: string | null }>>`
-      SELECT g.*, COALESCE(a.name, e.application_name) AS name
-      FROM (
-        SELECT application_id AS id, sum(request_count)::float8 AS requests,
-               sum(error_count)::float8 AS errors, sum(throttled_count)::float8 AS throttled
-        FROM analytics_minute
-        WHERE minute >= ${from}::timestamptz AND minute < ${until}::timestamptz
-          AND (${apiIds}::text[] IS NULL OR api_id = ANY(${apiIds}::text[]))
-          AND (${appIds}::text[] IS NULL OR application_id = ANY(${appIds}::text[]))
-        GROUP BY application_id ORDER BY requests DESC, application_id LIMIT ${TOP}
-      ) g
-      LEFT JOIN application a ON a.id::text = g.id
-      LEFT JOIN LATERAL (
-        SELECT application_name FROM analytics_event
-        WHERE a.id IS NULL AND g.id <> '' AND application_id = g.id
-        ORDER BY request_timestamp DESC LIMIT 1
-      ) e ON true
-      ORDER BY g.requests DESC, g.id`,
+    >(sql.timeline, ...params, step),
+    prisma.$queryRawUnsafe<Array<CountRow & { id: string; name: string | null; version: string | null }>>(
+      sql.byApi,
+      ...params,
+    ),
+    prisma.$queryRawUnsafe<Array<CountRow & { id: string; name: string | null }>>(
+      sql.byApplication,
+      ...params,
+    ),
     request.recent === 0
       ? []
       : prisma.analyticsEvent.findMany({

@@ -59,6 +59,12 @@ describe('analytics retention', () => {
     await prisma.analyticsMinute.createMany({
       data: [rollup(5, 'old'), rollup(3, 'kept'), rollup(0, 'recent')],
     });
+    await prisma.analyticsHour.createMany({
+      data: [rollup(5, 'old'), rollup(3, 'kept')].map(({ minute, ...r }) => ({
+        ...r,
+        hour: new Date(Math.floor(minute.getTime() / 3_600_000) * 3_600_000),
+      })),
+    });
 
     cp = await startControlPlane({
       databaseUrl: db.url,
@@ -68,14 +74,15 @@ describe('analytics retention', () => {
       redisPrefix: prefix,
       env: { APIM_ANALYTICS_EVENT_RETENTION_DAYS: '1', APIM_ANALYTICS_ROLLUP_RETENTION_DAYS: '4' },
     });
-    // the scheduler runs the job once at start
-    for (let i = 0; i < 400 && (await prisma.analyticsMinute.count({ where: { apiId: 'old' } })) > 0; i++)
+    // the scheduler runs the job once at start (the hourly rollups go last)
+    for (let i = 0; i < 400 && (await prisma.analyticsHour.count({ where: { apiId: 'old' } })) > 0; i++)
       await new Promise((r) => setTimeout(r, 50));
 
     expect((await prisma.analyticsEvent.findMany()).map((e) => e.correlationId)).toEqual(['recent']);
     expect(
       (await prisma.analyticsMinute.findMany({ orderBy: { minute: 'asc' } })).map((m) => m.apiId),
     ).toEqual(['kept', 'recent']);
+    expect((await prisma.analyticsHour.findMany()).map((h) => h.apiId)).toEqual(['kept']);
   });
 
   it('keeps everything when told to, and refuses a negative retention', () => {

@@ -1,7 +1,7 @@
 /**
- * Scheduled clean-up of the analytics tables the gateways' analytics worker fills: raw events
- * (analytics_event, one row per request) are kept for days, the per-minute rollups
- * (analytics_minute, what the summary's counts and percentiles come from) for months. A BullMQ job
+ * Scheduled clean-up of the analytics tables the analytics worker fills: raw events
+ * (analytics_event, one row per request) are kept for days, the rollups (analytics_minute and
+ * analytics_hour, what the summary's counts and percentiles come from) for months. A BullMQ job
  * scheduler runs it every hour and once at start; however many control planes run, each run is one
  * job done by one of them.
  */
@@ -17,7 +17,7 @@ const BATCH = 10_000;
 export interface RetentionPolicy {
   /** days raw events are kept; 0: for ever */
   eventDays: number;
-  /** days per-minute rollups are kept; 0: for ever */
+  /** days per-minute and hourly rollups are kept; 0: for ever */
   rollupDays: number;
 }
 
@@ -44,15 +44,19 @@ export async function pruneAnalytics(
               WHERE request_timestamp < ${before(policy.eventDays)}::timestamptz LIMIT ${BATCH})`,
         )
       : 0;
-  const rollups =
-    policy.rollupDays > 0
-      ? await inBatches(
-          () => prisma.$executeRaw`
-            DELETE FROM analytics_minute WHERE (minute, api_id, application_id) IN (
-              SELECT minute, api_id, application_id FROM analytics_minute
-              WHERE minute < ${before(policy.rollupDays)}::timestamptz LIMIT ${BATCH})`,
-        )
-      : 0;
+  let rollups = 0;
+  if (policy.rollupDays > 0)
+    for (const table of ['analytics_minute', 'analytics_hour'] as const) {
+      const time = table === 'analytics_minute' ? 'minute' : 'hour';
+      // the names are constants; the cut-off is a parameter
+      rollups += await inBatches(() =>
+        prisma.$executeRawUnsafe(
+          `DELETE FROM ${table} WHERE (${time}, api_id, application_id) IN (
+             SELECT ${time}, api_id, application_id FROM ${table} WHERE ${time} < $1::timestamptz LIMIT ${BATCH})`,
+          before(policy.rollupDays),
+        ),
+      );
+    }
   return { events, rollups };
 }
 

@@ -56,7 +56,7 @@ const rollupsOf = (apiId: string) =>
   });
 
 describe('storing analytics batches', () => {
-  it('stores raw events and per-minute rollups with latency buckets, errors and throttled counts', async () => {
+  it('stores raw events, per-minute and hourly rollups with latency buckets, errors and throttled counts', async () => {
     const batch = [
       record({ apiId: 'api-a', responseLatency: 0 }),
       record({ apiId: 'api-a', responseLatency: 1 }),
@@ -93,6 +93,26 @@ describe('storing analytics batches', () => {
     expect(app.latencySumMs).toBe(BigInt(0 + 1 + 2 + 3 + 20_000 + 1));
     // bounds 1, 2, 5, ...: 0 and 1 and 1 in the first, 2 in the second, 3 in the third, 20000 in the open one
     expect(app.latencyBuckets).toEqual([3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+
+    // the hourly rollup holds the same, by hour (7 ms goes to the bucket up to 10)
+    const hours = await prisma.analyticsHour.findMany({
+      where: { apiId: 'api-a' },
+      orderBy: { applicationId: 'asc' },
+    });
+    expect(
+      hours.map((h) => [
+        h.hour.toISOString(),
+        h.applicationId,
+        h.requestCount,
+        h.errorCount,
+        h.throttledCount,
+      ]),
+    ).toEqual([
+      ['2026-11-22T04:00:00.000Z', '', 1, 1, 0],
+      ['2026-11-22T04:00:00.000Z', 'app-1', 7, 2, 1],
+    ]);
+    expect(hours[1]!.latencyBuckets).toEqual([3, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(hours[1]!.latencySumMs).toBe(BigInt(0 + 1 + 2 + 3 + 20_000 + 1 + 7));
   });
 
   it('adds nothing when a batch is stored again, and only the new events of a partly stored one', async () => {
@@ -107,6 +127,9 @@ describe('storing analytics batches', () => {
     expect(m).toMatchObject({ requestCount: 3, latencyMaxMs: 40 });
     expect(m!.latencySumMs).toBe(45n);
     expect(m!.latencyBuckets.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(await prisma.analyticsHour.findMany({ where: { apiId: 'api-b' } })).toEqual([
+      expect.objectContaining({ requestCount: 3, latencyMaxMs: 40, latencySumMs: 45n }),
+    ]);
   });
 
   it('stores nothing of a batch with a bad record, and rejects it so that it is retried', async () => {
@@ -114,5 +137,6 @@ describe('storing analytics batches', () => {
     await expect(storeAnalyticsBatch(prisma, batch)).rejects.toThrow();
     expect(await prisma.analyticsEvent.count({ where: { apiId: 'api-c' } })).toBe(0);
     expect(await rollupsOf('api-c')).toEqual([]);
+    expect(await prisma.analyticsHour.count({ where: { apiId: 'api-c' } })).toBe(0);
   });
 });

@@ -49,27 +49,13 @@ const COLUMNS: Array<[keyof AnalyticsRecord, string, string]> = [
 const BUCKET = `width_bucket(response_latency - 1, '{${LATENCY_BUCKETS_MS.join(',')}}'::int[])`;
 
 /**
- * One statement per batch, so it is one transaction: the events are inserted from arrays (one
- * parameter per column), an event already stored (same event id) is skipped, and only the rows
- * actually inserted are added to the per-minute rollups. Storing a batch twice therefore changes
- * nothing the second time.
+ * Adds the bucketed rows (see STORE_BATCH) to a rollup table: per `unit` ('minute' or 'hour',
+ * also the name of the table's time column), API and application.
  */
-const STORE_BATCH = `
-WITH inserted AS (
-  INSERT INTO analytics_event (${COLUMNS.map((c) => c[1]).join(', ')})
-  SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2]}[]`).join(', ')})
-  ON CONFLICT (event_id) DO NOTHING
-  RETURNING request_timestamp, api_id, application_id, proxy_response_code, error_code, response_latency
-), bucketed AS (
-  SELECT date_trunc('minute', request_timestamp) AS minute,
-         coalesce(api_id, '') AS api_id,
-         coalesce(application_id, '') AS application_id,
-         proxy_response_code, error_code, response_latency, ${BUCKET} AS bucket
-  FROM inserted
-)
-INSERT INTO analytics_minute (minute, api_id, application_id, request_count, error_count, throttled_count,
-                              latency_sum_ms, latency_max_ms, latency_buckets)
-SELECT minute, api_id, application_id,
+const addToRollup = (table: string, unit: 'minute' | 'hour') => `
+INSERT INTO ${table} (${unit}, api_id, application_id, request_count, error_count, throttled_count,
+                      latency_sum_ms, latency_max_ms, latency_buckets)
+SELECT date_trunc('${unit}', request_timestamp), api_id, application_id,
        count(*),
        count(*) FILTER (WHERE proxy_response_code >= 400),
        count(*) FILTER (WHERE proxy_response_code = 429 OR error_code ~ '^9008[0-9][0-9]$'),
@@ -80,17 +66,38 @@ SELECT minute, api_id, application_id,
          (_, i) => `count(*) FILTER (WHERE bucket = ${i})::int`,
        ).join(', ')}]
 FROM bucketed
-GROUP BY minute, api_id, application_id
-ON CONFLICT (minute, api_id, application_id) DO UPDATE SET
-  request_count = analytics_minute.request_count + EXCLUDED.request_count,
-  error_count = analytics_minute.error_count + EXCLUDED.error_count,
-  throttled_count = analytics_minute.throttled_count + EXCLUDED.throttled_count,
-  latency_sum_ms = analytics_minute.latency_sum_ms + EXCLUDED.latency_sum_ms,
-  latency_max_ms = GREATEST(analytics_minute.latency_max_ms, EXCLUDED.latency_max_ms),
+GROUP BY 1, 2, 3
+ON CONFLICT (${unit}, api_id, application_id) DO UPDATE SET
+  request_count = ${table}.request_count + EXCLUDED.request_count,
+  error_count = ${table}.error_count + EXCLUDED.error_count,
+  throttled_count = ${table}.throttled_count + EXCLUDED.throttled_count,
+  latency_sum_ms = ${table}.latency_sum_ms + EXCLUDED.latency_sum_ms,
+  latency_max_ms = GREATEST(${table}.latency_max_ms, EXCLUDED.latency_max_ms),
   latency_buckets = ARRAY(
     SELECT COALESCE(a, 0) + COALESCE(b, 0)
-    FROM unnest(analytics_minute.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS t(a, b, i)
+    FROM unnest(${table}.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS t(a, b, i)
     ORDER BY i)`;
+
+/**
+ * One statement per batch, so it is one transaction: the events are inserted from arrays (one
+ * parameter per column), an event already stored (same event id) is skipped, and only the rows
+ * actually inserted are added to the per-minute and hourly rollups. Storing a batch twice
+ * therefore changes nothing the second time.
+ */
+const STORE_BATCH = `
+WITH inserted AS (
+  INSERT INTO analytics_event (${COLUMNS.map((c) => c[1]).join(', ')})
+  SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2]}[]`).join(', ')})
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING request_timestamp, api_id, application_id, proxy_response_code, error_code, response_latency
+), bucketed AS (
+  SELECT request_timestamp,
+         coalesce(api_id, '') AS api_id,
+         coalesce(application_id, '') AS application_id,
+         proxy_response_code, error_code, response_latency, ${BUCKET} AS bucket
+  FROM inserted
+), by_minute AS (${addToRollup('analytics_minute', 'minute')}
+)${addToRollup('analytics_hour', 'hour')}`;
 
 /** Stores one batch (see STORE_BATCH); a batch that fails stores nothing and may be retried. */
 export async function storeAnalyticsBatch(
