@@ -67,6 +67,8 @@ export function loadConfig(env: Env = process.env) {
     /** token verification results kept in memory (revocation is still checked on every request) */
     tokenCacheSize: r.int('APIM_GATEWAY_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
     introspectionCacheMs: r.int('APIM_GATEWAY_INTROSPECTION_CACHE_MS', 60_000, 0, 3_600_000),
+    /** longest a successful Basic credentials check is reused (a changed password or a disabled user waits this long) */
+    basicAuthCacheMs: r.int('APIM_GATEWAY_BASIC_AUTH_CACHE_MS', 30_000, 0, 3_600_000),
   };
 }
 

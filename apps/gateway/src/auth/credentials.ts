@@ -5,6 +5,7 @@ import type { GatewayErrorName } from '@apim/contracts';
 import type { Logger } from '@apim/service';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayState } from '../store/state.js';
+import { BasicAuthVerifier } from './basic-auth.js';
 import { TokenCache } from './token-cache.js';
 
 /** A token issuer the gateway trusts: the key manager, or an admin-registered external one. */
@@ -61,6 +62,8 @@ export class CredentialVerifier {
   private readonly keyManager: TrustedIssuer;
   private readonly jwtCache: TokenCache<VerifiedToken>;
   private readonly introspectionCache: TokenCache<VerifiedToken | { expiresAt: number; inactive: true }>;
+  /** Basic user credentials, checked at the key manager */
+  readonly basic: BasicAuthVerifier;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -79,6 +82,12 @@ export class CredentialVerifier {
     };
     this.jwtCache = new TokenCache(config.tokenCacheSize);
     this.introspectionCache = new TokenCache(config.tokenCacheSize);
+    this.basic = new BasicAuthVerifier(
+      config.keyManagerUrl,
+      config.internalSecret,
+      config.basicAuthCacheMs,
+      config.tokenCacheSize,
+    );
     this.refreshIssuers();
   }
 
