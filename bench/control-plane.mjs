@@ -235,15 +235,24 @@ async function main() {
       await prisma.application.create({
         data: { name: `App${i}`, ownerId: i < 5 ? provider.id : other.id, throttlingPolicy: 'Unlimited' },
       });
+    const MINUTE_BUCKETS = [0, 1, 5, 10, 20, 15, 5, 2, 1, 1, 0, 0, 0, 0];
     const [fillMs] = await timed(async () => {
       await prisma.$executeRawUnsafe(`
         INSERT INTO analytics_minute (minute, api_id, application_id, request_count, error_count,
           throttled_count, latency_sum_ms, latency_max_ms, latency_buckets)
         SELECT date_trunc('minute', now()) - make_interval(mins => m), a.id::text, app.id::text,
-               60, 3, 1, 1800, 900, ARRAY[0, 1, 5, 10, 20, 15, 5, 2, 1, 1, 0, 0, 0, 0]
+               60, 3, 1, 1800, 900, ARRAY[${MINUTE_BUCKETS.join(', ')}]
         FROM generate_series(0, 10079) m,
              (SELECT id FROM api ORDER BY name LIMIT 10) a,
              (SELECT id FROM application) app`);
+      // the hourly rollup the worker keeps beside it
+      await prisma.$executeRawUnsafe(`
+        INSERT INTO analytics_hour (hour, api_id, application_id, request_count, error_count,
+          throttled_count, latency_sum_ms, latency_max_ms, latency_buckets)
+        SELECT date_trunc('hour', minute), api_id, application_id, sum(request_count), sum(error_count),
+               sum(throttled_count), sum(latency_sum_ms), max(latency_max_ms),
+               ARRAY[${MINUTE_BUCKETS.map((n) => `${n} * count(*)`).join(', ')}]::int[]
+        FROM analytics_minute GROUP BY 1, 2, 3`);
       await prisma.$executeRawUnsafe(`
         WITH a AS (SELECT array_agg(id::text ORDER BY name) AS ids, array_agg(name ORDER BY name) AS names
                    FROM (SELECT id, name FROM api ORDER BY name LIMIT 10) x),
@@ -256,11 +265,11 @@ async function main() {
                'bench', a.ids[1 + g % 10], a.names[1 + g % 10], '1.0.0', '/*', 'GET',
                p.ids[1 + g % 10], p.names[1 + g % 10], 'PRODUCTION', 200, 200, g % 200, g % 300
         FROM generate_series(1, ${EVENT_COUNT}) g, a, p`);
-      await prisma.$executeRawUnsafe('ANALYZE analytics_minute; ANALYZE analytics_event');
+      await prisma.$executeRawUnsafe('ANALYZE analytics_minute, analytics_hour, analytics_event');
     });
     const rollups = await prisma.analyticsMinute.count();
     console.log(
-      `analytics summary over ${rollups} per-minute rollups and ${EVENT_COUNT} raw events (stored in ${(fillMs / 1000).toFixed(0)} s):`,
+      `analytics summary over ${rollups} per-minute rollups (and their hourly ones) and ${EVENT_COUNT} raw events (stored in ${(fillMs / 1000).toFixed(0)} s):`,
     );
     for (const [label, url] of [
       ['admin, last hour', '/api/am/admin/v4/analytics/summary?minutes=60'],

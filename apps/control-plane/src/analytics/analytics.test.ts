@@ -196,6 +196,8 @@ describe('analytics summary', () => {
     const twoHours = (await summary(A, ADMIN, 'minutes=120&recent=3')).body;
     expect(twoHours.totals.requests).toBe(18);
     expect(twoHours.recent).toHaveLength(3);
+    const day = (await summary(A, ADMIN, 'minutes=1440')).body;
+    expect([day.step, day.timeline.length, day.totals.requests]).toEqual([60, 24, 18]);
     const week = (await summary(A, ADMIN, 'minutes=10080&recent=0')).body;
     expect(week.step).toBe(180);
     expect(week.timeline).toHaveLength(56);

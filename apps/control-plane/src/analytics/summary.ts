@@ -45,12 +45,17 @@ export const TOP = 25;
 const MAX_POINTS = 120;
 const STEPS = [1, 5, 15, 30, 60, 180, 360, 720, 1440];
 
+/** From this range on, points are whole hours (read from the hourly rollups). */
+const HOURLY_FROM_MINUTES = 1440;
+
 /**
  * The timeline's step and first point. Points sit on multiples of the step (in UTC), so that a page
  * refreshing every few seconds keeps showing the same points.
  */
 export function timeRange(now: Date, minutes: number) {
-  const step = STEPS.find((s) => Math.ceil(minutes / s) <= MAX_POINTS) ?? STEPS[STEPS.length - 1]!;
+  const step =
+    STEPS.find((s) => Math.ceil(minutes / s) <= MAX_POINTS && (minutes < HOURLY_FROM_MINUTES || s >= 60)) ??
+    STEPS[STEPS.length - 1]!;
   const stepMs = step * 60_000;
   const points = Math.ceil(minutes / step);
   const last = Math.floor(now.getTime() / stepMs) * stepMs;
