@@ -33,7 +33,51 @@ export interface AnalyticsRecord {
 /** BullMQ queue that gateways ship analytics batches to. */
 export const ANALYTICS_QUEUE = 'apim-analytics';
 
-/** Job payload of the analytics queue: one batch of records from one gateway node. */
+/** Every field of a record, in the order batches carry them. */
+export const ANALYTICS_FIELDS = [
+  'eventId',
+  'requestTimestamp',
+  'correlationId',
+  'gatewayId',
+  'apiId',
+  'apiName',
+  'apiVersion',
+  'apiContext',
+  'apiResourceTemplate',
+  'apiMethod',
+  'applicationId',
+  'applicationName',
+  'keyType',
+  'userName',
+  'proxyResponseCode',
+  'targetResponseCode',
+  'backendLatency',
+  'requestMediationLatency',
+  'responseMediationLatency',
+  'responseLatency',
+  'errorCode',
+  'errorType',
+  'userAgent',
+  'userIp',
+] as const satisfies ReadonlyArray<keyof AnalyticsRecord>;
+
+// a field added to AnalyticsRecord but not to ANALYTICS_FIELDS fails to compile here
+const allFieldsListed: Record<Exclude<keyof AnalyticsRecord, (typeof ANALYTICS_FIELDS)[number]>, never> = {};
+void allFieldsListed;
+
+/**
+ * Job payload of the analytics queue: one batch of records from one gateway node, column by
+ * column (each field's values in request order). Without the field names repeated per record it
+ * is about half the bytes of an array of objects to serialise and ship, and it is the shape the
+ * storing statement takes.
+ */
 export interface AnalyticsBatch {
-  records: AnalyticsRecord[];
+  count: number;
+  columns: { [K in keyof AnalyticsRecord]: Array<AnalyticsRecord[K]> };
+}
+
+export function analyticsBatch(records: readonly AnalyticsRecord[]): AnalyticsBatch {
+  const columns = {} as Record<keyof AnalyticsRecord, unknown[]>;
+  for (const field of ANALYTICS_FIELDS) columns[field] = records.map((r) => r[field]);
+  return { count: records.length, columns: columns as AnalyticsBatch['columns'] };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_QUEUE, type AnalyticsRecord } from '@apim/contracts';
+import { ANALYTICS_QUEUE, analyticsBatch, type AnalyticsRecord } from '@apim/contracts';
 import { testRedisUrl } from '@apim/testing';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 import type { AnalyticsSummary } from './summary.js';
@@ -140,8 +140,8 @@ beforeAll(async () => {
   const queue = new Queue(ANALYTICS_QUEUE, { connection, prefix: bed.redisPrefix });
   try {
     // two batches, as two gateway nodes (or two flushes) would send them
-    await queue.add('batch', { records: records.slice(0, 7) });
-    await queue.add('batch', { records: records.slice(7) });
+    await queue.add('batch', analyticsBatch(records.slice(0, 7)));
+    await queue.add('batch', analyticsBatch(records.slice(7)));
     await until(async () =>
       (await bed.prisma.analyticsEvent.count()) === records.length ? true : undefined,
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalyticsRecord } from '@apim/contracts';
+import { analyticsBatch, type AnalyticsRecord } from '@apim/contracts';
 import { createPrismaClient, type PrismaClient } from '@apim/db';
 import { createTestDatabase, type TestDatabase } from '@apim/testing';
 import { storeAnalyticsBatch } from './analytics.js';
@@ -67,7 +67,7 @@ describe('storing analytics batches', () => {
       record({ apiId: 'api-a', applicationId: null, proxyResponseCode: 401, errorCode: '900902' }),
       record({ apiId: 'api-a', requestTimestamp: '2026-11-22T04:11:00.000Z', responseLatency: 7 }),
     ];
-    await storeAnalyticsBatch(prisma, batch);
+    await storeAnalyticsBatch(prisma, analyticsBatch(batch));
 
     const events = await prisma.analyticsEvent.findMany({
       where: { apiId: 'api-a' },
@@ -117,10 +117,10 @@ describe('storing analytics batches', () => {
 
   it('adds nothing when a batch is stored again, and only the new events of a partly stored one', async () => {
     const first = [record({ apiId: 'api-b' }), record({ apiId: 'api-b', responseLatency: 40 })];
-    await storeAnalyticsBatch(prisma, first);
-    await storeAnalyticsBatch(prisma, first);
+    await storeAnalyticsBatch(prisma, analyticsBatch(first));
+    await storeAnalyticsBatch(prisma, analyticsBatch(first));
     const later = record({ apiId: 'api-b', responseLatency: 4 });
-    await storeAnalyticsBatch(prisma, [...first, later]);
+    await storeAnalyticsBatch(prisma, analyticsBatch([...first, later]));
 
     expect(await prisma.analyticsEvent.count({ where: { apiId: 'api-b' } })).toBe(3);
     const [m] = await rollupsOf('api-b');
@@ -134,9 +134,16 @@ describe('storing analytics batches', () => {
 
   it('stores nothing of a batch with a bad record, and rejects it so that it is retried', async () => {
     const batch = [record({ apiId: 'api-c' }), record({ apiId: 'api-c', eventId: 'not-a-uuid' })];
-    await expect(storeAnalyticsBatch(prisma, batch)).rejects.toThrow();
+    await expect(storeAnalyticsBatch(prisma, analyticsBatch(batch))).rejects.toThrow();
     expect(await prisma.analyticsEvent.count({ where: { apiId: 'api-c' } })).toBe(0);
     expect(await rollupsOf('api-c')).toEqual([]);
     expect(await prisma.analyticsHour.count({ where: { apiId: 'api-c' } })).toBe(0);
+  });
+
+  it('refuses a batch whose columns do not line up', async () => {
+    const batch = analyticsBatch([record({ apiId: 'api-d' }), record({ apiId: 'api-d' })]);
+    batch.columns.apiName.pop();
+    await expect(storeAnalyticsBatch(prisma, batch)).rejects.toThrow(/malformed analytics batch/);
+    expect(await prisma.analyticsEvent.count({ where: { apiId: 'api-d' } })).toBe(0);
   });
 });

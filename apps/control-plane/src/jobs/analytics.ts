@@ -100,12 +100,13 @@ WITH inserted AS (
 )${addToRollup('analytics_hour', 'hour')}`;
 
 /** Stores one batch (see STORE_BATCH); a batch that fails stores nothing and may be retried. */
-export async function storeAnalyticsBatch(
-  prisma: PrismaClient,
-  records: readonly AnalyticsRecord[],
-): Promise<void> {
-  if (records.length === 0) return;
-  await prisma.$executeRawUnsafe(STORE_BATCH, ...COLUMNS.map(([field]) => records.map((r) => r[field])));
+export async function storeAnalyticsBatch(prisma: PrismaClient, batch: AnalyticsBatch): Promise<void> {
+  if (batch.count === 0) return;
+  const columns = COLUMNS.map(([field]) => batch.columns[field]);
+  // a column missing or of another length would store misaligned rows: refuse the batch instead
+  if (columns.some((c) => !Array.isArray(c) || c.length !== batch.count))
+    throw new Error('malformed analytics batch: every column must hold one value per record');
+  await prisma.$executeRawUnsafe(STORE_BATCH, ...columns);
 }
 
 export function startAnalyticsWorker(options: {
@@ -116,7 +117,7 @@ export function startAnalyticsWorker(options: {
 }): { close(): Promise<void> } {
   const worker = new Worker<AnalyticsBatch>(
     ANALYTICS_QUEUE,
-    async (job) => storeAnalyticsBatch(options.prisma, job.data.records),
+    async (job) => storeAnalyticsBatch(options.prisma, job.data),
     { connection: options.connection, prefix: options.prefix, concurrency: 2 },
   );
   worker.on('failed', (job, err) =>

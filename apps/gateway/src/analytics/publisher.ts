@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ANALYTICS_QUEUE, type AnalyticsBatch, type AnalyticsRecord } from '@apim/contracts';
+import { ANALYTICS_QUEUE, analyticsBatch, type AnalyticsBatch, type AnalyticsRecord } from '@apim/contracts';
 import type { Logger } from '@apim/service';
 
 /** Batches kept while the queue cannot take them; beyond this the oldest are dropped and counted. */
@@ -47,16 +47,12 @@ export class AnalyticsPublisher {
       while (this.pending.length > 0) {
         const batch = this.pending[0]!;
         try {
-          await this.queue.add(
-            'batch',
-            { records: batch },
-            {
-              attempts: 5,
-              backoff: { type: 'exponential', delay: 1000 },
-              removeOnComplete: 1000,
-              removeOnFail: 1000,
-            },
-          );
+          await this.queue.add('batch', analyticsBatch(batch), {
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: 1000,
+            removeOnFail: 1000,
+          });
           this.pending.shift();
         } catch (e) {
           this.logger.warn(
