@@ -171,7 +171,8 @@ export interface GatewayState {
  */
 export async function loadGatewayState(
   prisma: PrismaClient,
-  options: { environment?: string } = {},
+  /** timeoutMs: longest the snapshot transaction may run (Prisma's default is 5 s) */
+  options: { environment?: string; timeoutMs?: number } = {},
 ): Promise<GatewayState> {
   return prisma.$transaction(
     async (tx) => {
@@ -221,6 +222,6 @@ export async function loadGatewayState(
         })),
       };
     },
-    { isolationLevel: 'RepeatableRead' },
+    { isolationLevel: 'RepeatableRead', ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) },
   );
 }
