@@ -8,13 +8,13 @@
 // BENCH_ANALYTICS_EVENTS (default 1000000).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createPrismaClient, migrate, seed } from '@apim/db';
 import { startEmbeddedPostgres } from '@apim/db/embedded';
 import { startControlPlane } from '@apim/control-plane/testing';
+import { freePort, withDatabase } from './lib/net.mjs';
 
 const API_COUNT = Number(process.env.BENCH_APIS ?? 10_000);
 const OPERATION_COUNT = Number(process.env.BENCH_OPERATIONS ?? 850);
@@ -22,23 +22,6 @@ const EVENT_COUNT = Number(process.env.BENCH_ANALYTICS_EVENTS ?? 1_000_000);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_PASSWORD = randomBytes(12).toString('base64url');
 const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url, name) {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 /** An OpenAPI 3.0 document with `count` operations over shared schemas and parameters. */
 function bigSpec(count) {

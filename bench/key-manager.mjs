@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -18,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createPrismaClient, migrate, seed } from '@apim/db';
 import { startEmbeddedPostgres } from '@apim/db/embedded';
+import { freePort, withDatabase } from './lib/net.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 // jose as the apps depend on it (it is not a dependency of the repository root)
@@ -26,23 +26,6 @@ const { createLocalJWKSet, jwtVerify } = await import(pathToFileURL(joseEntry).h
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url, name) {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function waitReady(url, child) {
   for (let i = 0; i < 200; i++) {
