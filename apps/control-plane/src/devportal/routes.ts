@@ -5,7 +5,7 @@ import { createAccount, userDto } from '../admin/users.js';
 import { HttpError } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, callerOf, type OperationSpec, type RestApiDefinition } from '../http/rest-api.js';
-import { apiSearchWhere } from '../publisher/search.js';
+import { apiSearchWhere, findApiPage } from '../publisher/search.js';
 import { ownApplications, ownedApplication, visibleApis } from './access.js';
 import {
   applicationDto,
@@ -39,16 +39,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
       responses: { 200: { description: 'A page of APIs', schema: ref('APIList') } },
       async handle({ principal, query }) {
         const where = { AND: [visibleApis(principal), apiSearchWhere(query.query)] };
-        const [total, rows] = await Promise.all([
-          prisma.api.count({ where }),
-          prisma.api.findMany({
-            where,
-            include: { provider: { select: { username: true } } },
-            orderBy: [{ name: 'asc' }, { version: 'asc' }],
-            skip: query.offset,
-            take: query.limit,
-          }),
-        ]);
+        const { total, rows } = await findApiPage(prisma, where, query);
         return {
           status: 200,
           body: page('/apis', rows.map(catalogInfo), total, query, query.query ? { query: query.query } : {}),

@@ -27,7 +27,7 @@ import {
 } from './import.js';
 import { applyLifecycle, lifecycleState, TRANSITIONS, type LifecycleAction } from './lifecycle.js';
 import { LIFECYCLE_ACTIONS, apiIdParam, publisherSchemas, uuid } from './schemas.js';
-import { apiSearchWhere } from './search.js';
+import { apiSearchWhere, findApiPage } from './search.js';
 import {
   createRevision,
   deleteRevision,
@@ -74,16 +74,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       responses: { 200: { description: 'A page of APIs', schema: ref('APIList') } },
       async handle({ query }) {
         const where = apiSearchWhere(query.query);
-        const [total, rows] = await Promise.all([
-          prisma.api.count({ where }),
-          prisma.api.findMany({
-            where,
-            include: { provider: { select: { username: true } } },
-            orderBy: [{ name: 'asc' }, { version: 'asc' }],
-            skip: query.offset,
-            take: query.limit,
-          }),
-        ]);
+        const { total, rows } = await findApiPage(prisma, where, query);
         return {
           status: 200,
           body: page('/apis', rows.map(apiInfoDto), total, query, query.query ? { query: query.query } : {}),

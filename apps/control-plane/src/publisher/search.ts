@@ -1,4 +1,5 @@
-import { ApiLifecycleStatus, type Prisma } from '@apim/db';
+import { ApiLifecycleStatus, type Prisma, type PrismaClient } from '@apim/db';
+import type { Paging } from '../http/paging.js';
 
 /**
  * WSO2's search syntax: `name:pet tag:animals context:/pets version:1.0.0 status:PUBLISHED
@@ -43,4 +44,19 @@ export function apiSearchWhere(query: string | undefined): Prisma.ApiWhereInput 
     }
   }
   return { AND: and };
+}
+
+/** One page of the APIs matching `where`, with their provider's name, in the listing order. */
+export async function findApiPage(prisma: PrismaClient, where: Prisma.ApiWhereInput, paging: Paging) {
+  const [total, rows] = await Promise.all([
+    prisma.api.count({ where }),
+    prisma.api.findMany({
+      where,
+      include: { provider: { select: { username: true } } },
+      orderBy: [{ name: 'asc' }, { version: 'asc' }],
+      skip: paging.offset,
+      take: paging.limit,
+    }),
+  ]);
+  return { total, rows };
 }
