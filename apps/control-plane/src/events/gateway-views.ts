@@ -181,25 +181,15 @@ export async function loadGatewayState(
         where: options.environment ? { environment: { name: options.environment } } : {},
         include: { revision: true, environment: true, api: true },
       });
-      const [
-        applications,
-        keys,
-        subscriptions,
-        policies,
-        denyPolicies,
-        issuers,
-        revokedTokens,
-        revokedClients,
-      ] = await Promise.all([
-        tx.application.findMany({ include: { owner: true } }),
-        tx.applicationKey.findMany(),
-        tx.subscription.findMany(),
-        tx.throttlingPolicy.findMany({ include: { conditionalGroups: true } }),
-        tx.denyPolicy.findMany(),
-        tx.trustedIssuer.findMany(),
-        tx.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } }),
-        tx.revokedClient.findMany(),
-      ]);
+      // One transaction is one connection: its queries run one after another whatever we await.
+      const applications = await tx.application.findMany({ include: { owner: true } });
+      const keys = await tx.applicationKey.findMany();
+      const subscriptions = await tx.subscription.findMany();
+      const policies = await tx.throttlingPolicy.findMany({ include: { conditionalGroups: true } });
+      const denyPolicies = await tx.denyPolicy.findMany();
+      const issuers = await tx.trustedIssuer.findMany();
+      const revokedTokens = await tx.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } });
+      const revokedClients = await tx.revokedClient.findMany();
       return {
         lastEventId: last?.id ?? 0n,
         apis: deployments.map((d) =>
