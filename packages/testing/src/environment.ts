@@ -4,7 +4,6 @@ export interface TestEnvironment {
   serverUrl: string;
   /** migrated and seeded template every test database is cloned from */
   templateDb: string;
-  migrationsChecksum: string;
   /** unique per `npm test` run: prefixes Redis keys and database names */
   runId: string;
   redisUrl: string;

@@ -6,29 +6,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createPrismaClient, migrate, readMigrations, seed } from '@apim/db';
+import { createPrismaClient, migrate, seed } from '@apim/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@apim/db/embedded';
 import { TEST_ADMIN_PASSWORD, type TestEnvironment } from './environment.js';
+import { freePort } from './ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     apim: TestEnvironment;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function withDatabase(serverUrl: string, db: string): string {
@@ -47,7 +35,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     serverUrl = embedded.url;
   }
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const checksum = (await readMigrations()).map((m) => m.checksum.slice(0, 8)).join('');
   const templateDb = `apim_tpl_${runId}`;
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await admin.connect();
@@ -61,7 +48,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const env: TestEnvironment = {
     serverUrl: withDatabase(serverUrl, 'postgres'),
     templateDb,
-    migrationsChecksum: checksum,
     runId,
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   };

@@ -2,4 +2,4 @@ export * from './environment.js';
 export * from './database.js';
 export * from './redis.js';
 export * from './redis-server.js';
-export { freePort } from './global-setup.js';
+export { freePort } from './ports.js';

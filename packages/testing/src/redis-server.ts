@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from './global-setup.js';
+import { freePort } from './ports.js';
 
 export interface OwnRedis {
   url: string;
