@@ -43,6 +43,32 @@ export interface GatewayOperation {
   operationPolicies: unknown;
 }
 
+/**
+ * A client certificate of an API secured with mutual TLS (WSO2 `mutualssl`), as gateways match it:
+ * no PEM, only what matching and throttling need.
+ */
+export interface GatewayClientCertificate {
+  alias: string;
+  /** SHA-256 of the DER certificate: lower-case hex, as certificateFingerprint() gives it */
+  fingerprint: string;
+  /** subscription tier that throttles callers presenting this certificate (as WSO2 does) */
+  tier: string;
+  /** ISO 8601 validity bounds */
+  notBefore: string;
+  notAfter: string;
+}
+
+/** Node's colon-separated upper-case fingerprint256 as the lower-case hex both sides compare. */
+export function certificateFingerprint(fingerprint256: string): string {
+  return fingerprint256.replaceAll(':', '').toLowerCase();
+}
+
+/** A scope that resources of the API require, with the roles bound to it (none: any user). */
+export interface GatewayScope {
+  name: string;
+  roles: string[];
+}
+
 /** An API revision as stored in ApiRevision.snapshot: immutable once taken. */
 export interface ApiSnapshot {
   id: string;
@@ -62,6 +88,10 @@ export interface ApiSnapshot {
   mediationPolicies: unknown;
   definition: unknown;
   operations: GatewayOperation[];
+  /** the certificates `mutualssl` admits (absent from revisions taken before they were kept) */
+  clientCertificates?: GatewayClientCertificate[];
+  /** the scopes the operations require, with their role bindings, for Basic-auth callers (absent from revisions taken before they were kept) */
+  scopes?: GatewayScope[];
 }
 
 /** A deployed API as a gateway holds it. Lifecycle and default version are live, not per revision. */
