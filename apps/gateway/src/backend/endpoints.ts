@@ -76,12 +76,16 @@ export class Endpoint {
 /** The endpoints of one key type, in the order to try them for one request. */
 export class EndpointGroup {
   private next = 0;
+  /** primary then failovers, built once: the common case returns it without allocating */
+  private readonly ordered: Endpoint[];
 
   constructor(
     private readonly kind: EndpointConfig['endpoint_type'],
     private readonly primary: Endpoint[],
     private readonly failovers: Endpoint[],
-  ) {}
+  ) {
+    this.ordered = [...primary, ...failovers];
+  }
 
   /** Available endpoints, best first: round robin for load_balance, primary then failovers otherwise. */
   candidates(now: number): Endpoint[] {
@@ -90,7 +94,9 @@ export class EndpointGroup {
       const rotated = [...this.primary.slice(start), ...this.primary.slice(0, start)];
       return rotated.filter((e) => e.available(now));
     }
-    return [...this.primary, ...this.failovers].filter((e) => e.available(now));
+    return this.ordered.every((e) => e.available(now))
+      ? this.ordered
+      : this.ordered.filter((e) => e.available(now));
   }
 }
 

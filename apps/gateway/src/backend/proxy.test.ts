@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@apim/testing';
-import { startBackend, type TestBackend } from '../test-support/backend.js';
+import http from 'node:http';
+import { patternBytes, startBackend, type TestBackend } from '../test-support/backend.js';
+import { eventually } from '../test-support/eventually.js';
 import { startStack, type Stack } from '../test-support/stack.js';
 
 let s: Stack;
@@ -118,5 +120,40 @@ describe('backend calls', () => {
       body,
     });
     expect(posted.json.body).toBe(body);
+  });
+
+  it('streams a large response through intact, at the pace of a slow reader', async () => {
+    const size = 8 * 1024 * 1024;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${s.gw.url}/passthrough/1.0.0/bytes/${size}`, resolve).on('error', reject),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBe(String(size));
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const c of res as AsyncIterable<Buffer>) {
+      chunks.push(c);
+      received += c.length;
+      // read slowly at first, so that the gateway has to pause the backend
+      if (received < 2 * 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
+    }
+    const body = Buffer.concat(chunks);
+    expect(body.length).toBe(size);
+    expect(body.equals(patternBytes(0, size))).toBe(true);
+  });
+
+  it('cuts the backend exchange when the client leaves mid-body, and keeps serving', async () => {
+    const before = s.backend.abortedStreams;
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${s.gw.url}/passthrough/1.0.0/bytes/${64 * 1024 * 1024}`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+    });
+    await eventually(() => expect(s.backend.abortedStreams).toBe(before + 1));
+    expect((await s.call('/passthrough/1.0.0/x')).status).toBe(200);
   });
 });

@@ -12,16 +12,26 @@ export interface ReceivedRequest {
 export interface TestBackend {
   url: string;
   received: ReceivedRequest[];
+  /** /bytes responses whose client (the gateway) went away before the last byte */
+  abortedStreams: number;
   close(): Promise<void>;
 }
 
 /**
- * Paths starting with /status/<code> answer that code; /slow/<ms> waits before answering; anything
+ * Paths starting with /status/<code> answer that code; /slow/<ms> waits before answering;
+ * /bytes/<n> streams n bytes (byte i = i % 251) in 64 KiB chunks, honouring backpressure; anything
  * else answers 200 with the echo.
  */
 export async function startBackend(name = 'backend'): Promise<TestBackend> {
   const received: ReceivedRequest[] = [];
+  const backend = { abortedStreams: 0 };
   const server = http.createServer((req, res) => {
+    const bytes = /\/bytes\/(\d+)/.exec(req.url ?? '')?.[1];
+    if (bytes) {
+      streamBytes(res, Number(bytes), () => backend.abortedStreams++);
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -49,10 +59,41 @@ export async function startBackend(name = 'backend'): Promise<TestBackend> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
+    get abortedStreams() {
+      return backend.abortedStreams;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
       }),
   };
+}
+
+/** The byte pattern /bytes/<n> sends, for checking what arrived. */
+export function patternBytes(from: number, length: number): Buffer {
+  const b = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) b[i] = (from + i) % 251;
+  return b;
+}
+
+function streamBytes(res: http.ServerResponse, total: number, onAborted: () => void): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(total) });
+  let sent = 0;
+  res.on('close', () => {
+    if (sent < total || !res.writableFinished) onAborted();
+  });
+  const pump = () => {
+    while (sent < total) {
+      const n = Math.min(65_536, total - sent);
+      const ok = res.write(patternBytes(sent, n));
+      sent += n;
+      if (!ok) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
 }
