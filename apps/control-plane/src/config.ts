@@ -37,6 +37,11 @@ export function loadConfig(env: Env = process.env) {
     analyticsEventRetentionDays: r.int('APIM_ANALYTICS_EVENT_RETENTION_DAYS', 7, 0, 3650),
     /** days per-minute analytics rollups are kept (0: for ever); the summary looks back 30 days at most */
     analyticsRollupRetentionDays: r.int('APIM_ANALYTICS_ROLLUP_RETENTION_DAYS', 90, 0, 3650),
+    /**
+     * days gateway events are kept in the event log (0: for ever); a gateway away for longer
+     * reloads its snapshot instead of catching up from the log
+     */
+    gatewayEventRetentionDays: r.int('APIM_GATEWAY_EVENT_RETENTION_DAYS', 7, 0, 3650),
     /** largest OpenAPI upload accepted, in bytes */
     maxImportBytes: r.int('APIM_IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
   };

@@ -14,6 +14,7 @@ import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest
 import { startAnalyticsWorker } from './jobs/analytics.js';
 import { startWorkflowQueue } from './jobs/workflows.js';
 import { startAnalyticsRetention } from './jobs/analytics-retention.js';
+import { startGatewayEventRetention } from './jobs/gateway-event-retention.js';
 import { createKeyManagerClient } from './keys/key-manager-client.js';
 import { publisherApi } from './publisher/routes.js';
 import { adminApi } from './admin/routes.js';
@@ -68,6 +69,13 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       eventDays: config.analyticsEventRetentionDays,
       rollupDays: config.analyticsRollupRetentionDays,
     },
+  });
+  const eventRetention = await startGatewayEventRetention({
+    prisma,
+    connection: redis,
+    prefix: config.redisPrefix,
+    log,
+    retentionDays: config.gatewayEventRetentionDays,
   });
   const context: AppContext = {
     prisma,
@@ -165,6 +173,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await workflows.close();
       await analytics.close();
       await retention.close();
+      await eventRetention.close();
       redis.disconnect();
       await prisma.$disconnect();
     },

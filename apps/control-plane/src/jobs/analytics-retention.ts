@@ -1,13 +1,13 @@
 /**
  * Scheduled clean-up of the analytics tables the analytics worker fills: raw events
  * (analytics_event, one row per request) are kept for days, the rollups (analytics_minute and
- * analytics_hour, what the summary's counts and percentiles come from) for months. A BullMQ job
- * scheduler runs it every hour and once at start; however many control planes run, each run is one
- * job done by one of them.
+ * analytics_hour, what the summary's counts and percentiles come from) for months. It runs every
+ * hour and once at start (scheduled-job.ts).
  */
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
+import { startScheduledJob } from './scheduled-job.js';
 
 export const RETENTION_QUEUE = 'analytics-retention';
 const EVERY_MS = 3_600_000;
@@ -69,32 +69,17 @@ export async function startAnalyticsRetention(options: {
 }): Promise<{ close(): Promise<void> }> {
   const { policy, log } = options;
   if (policy.eventDays === 0 && policy.rollupDays === 0) return { close: async () => undefined };
-  const common = { connection: options.connection, prefix: options.prefix };
-  const queue = new Queue(RETENTION_QUEUE, common);
-  const worker = new Worker(
-    RETENTION_QUEUE,
-    async () => {
+  return startScheduledJob({
+    queue: RETENTION_QUEUE,
+    schedulerId: 'prune-analytics',
+    everyMs: EVERY_MS,
+    connection: options.connection,
+    prefix: options.prefix,
+    log,
+    async run() {
       const pruned = await pruneAnalytics(options.prisma, policy);
       if (pruned.events || pruned.rollups) log.info(pruned, 'old analytics deleted');
       return pruned;
     },
-    common,
-  );
-  // BullMQ reports connection trouble as 'error' events; without listeners they would crash the process.
-  const onError = (err: Error) => log.warn({ err }, 'analytics retention queue error');
-  queue.on('error', onError);
-  worker.on('error', onError);
-  worker.on('failed', (_job, err) => log.error({ err }, 'analytics clean-up failed'));
-  await queue.upsertJobScheduler(
-    'prune-analytics',
-    // with `every`, the first job runs at once
-    { every: EVERY_MS },
-    { name: 'prune', opts: { removeOnComplete: 24, removeOnFail: 100 } },
-  );
-  return {
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
+  });
 }

@@ -1,8 +1,11 @@
 /**
  * The store follows the event log through a database outage: it catches up from the log, or reloads
- * a snapshot when the events it missed were pruned meanwhile.
+ * a snapshot when the events it missed were pruned meanwhile (by the control plane's retention job,
+ * apps/control-plane/src/jobs/gateway-event-retention.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayApi } from '@apim/contracts';
+import { startControlPlane } from '@apim/control-plane/testing';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -16,6 +19,8 @@ import { eventually } from '../test-support/eventually.js';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { startTokenIssuer, type TokenIssuer } from '../test-support/token-issuer.js';
 import { startGateway, type StartedGateway } from '../testing.js';
+import { loadSnapshot } from './snapshot.js';
+import { GatewayState } from './state.js';
 
 let db: TestDatabase;
 let prefix: string;
@@ -24,8 +29,22 @@ let issuer: TokenIssuer;
 let fx: ControlPlaneFixture;
 let proxy: TcpProxy;
 let gw: StartedGateway;
+let before: GatewayApi;
 
 const open = [{ verb: 'GET' as const, target: '/*', authEnabled: false }];
+
+/** Everything a gateway serves from, in a form toEqual compares. */
+function contentsOf(state: GatewayState) {
+  const { apis, applications, keyMappings, subscriptions, policies, denyPolicies, issuers } = state;
+  const maps = { apis, applications, keyMappings, subscriptions, policies, denyPolicies, issuers };
+  return {
+    lastEventId: state.lastEventId,
+    vhosts: state.vhosts,
+    revokedTokens: Object.fromEntries(state.revokedTokens),
+    revokedClients: Object.fromEntries(state.revokedClients),
+    ...Object.fromEntries(Object.entries(maps).map(([name, map]) => [name, Object.fromEntries(map)])),
+  };
+}
 
 async function status(path: string): Promise<number> {
   const r = await fetch(`${gw.url}${path}`);
@@ -43,7 +62,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy(u.hostname, Number(u.port || 5432));
   u.hostname = '127.0.0.1';
   u.port = String(proxy.port);
-  await fx.deployApi({ context: '/before', backendUrl: backend.url, operations: open });
+  before = await fx.deployApi({ context: '/before', backendUrl: backend.url, operations: open });
   gw = await startGateway({
     databaseUrl: u.toString(),
     redisUrl: testRedisUrl(),
@@ -73,17 +92,46 @@ describe('event log follower', () => {
     await eventually(async () => expect(await status('/during/1.0.0/x')).toBe(200), 30_000);
   });
 
-  it('reloads the snapshot when the events it missed were pruned from the log', async () => {
+  it('reloads the snapshot when the retention job pruned the events it missed, and ends equal to the database', async () => {
     proxy.cut();
     await eventually(() => expect(gw.app.syncStatus().connected).toBe(false));
+    // changes the gateway misses: a removal (which catching up from a partial log would never see),
+    // additions of several kinds, and the newest event last
+    await fx.undeployApi(before.id);
     const pruned = await fx.deployApi({ context: '/pruned', backendUrl: backend.url, operations: open });
+    const app = await fx.createApplication();
+    await fx.addKey(app.id, 'PRODUCTION');
+    await fx.subscribe(app.id, pruned.id);
+    await fx.revokeToken('jti-revoked-while-away', new Date(Date.now() + 3_600_000));
     await fx.deployApi({ context: '/after-prune', backendUrl: backend.url, operations: open });
-    // keep only the newest event: the API_DEPLOYED of /pruned is gone from the log, but not from the tables
-    const last = await fx.lastEventId();
-    await fx.prisma.gatewayEvent.deleteMany({ where: { id: { lt: last } } });
+    // the missed events are older than the retention; the control plane's job runs at its start
+    await fx.prisma.$executeRaw`UPDATE gateway_event SET created_at = created_at - interval '8 days'`;
+    const cp = await startControlPlane({
+      databaseUrl: db.url,
+      keyManagerUrl: issuer.url,
+      internalSecret: 'w'.repeat(40),
+      redisUrl: testRedisUrl(),
+      redisPrefix: prefix,
+      env: { APIM_GATEWAY_EVENT_RETENTION_DAYS: '7' },
+    });
+    try {
+      await eventually(async () => expect(await fx.prisma.gatewayEvent.count()).toBe(1));
+    } finally {
+      await cp.close();
+    }
+    expect(gw.app.syncStatus().lastEventId).toBeLessThan(await fx.lastEventId());
+
     proxy.restore();
     await eventually(async () => expect(await status('/after-prune/1.0.0/x')).toBe(200), 30_000);
     expect(await status('/pruned/1.0.0/x')).toBe(200);
-    expect(gw.app.state.apis.has(pruned.id)).toBe(true);
+    expect(await status('/before/1.0.0/x')).toBe(404);
+    const fresh = new GatewayState('Default', {
+      apiDeployed: () => undefined,
+      apiRemoved: () => undefined,
+      signingKeysChanged: () => undefined,
+    });
+    fresh.load(await loadSnapshot(fx.prisma, 'Default'));
+    expect(contentsOf(gw.app.state)).toEqual(contentsOf(fresh));
+    expect(gw.app.state.revokedTokens.has('jti-revoked-while-away')).toBe(true);
   });
 });
