@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './redis.js';
 export * from './redis-server.js';
 export { freePort } from './ports.js';
+export * from './certificates.js';

@@ -14,12 +14,12 @@ import type {
   GatewayIssuer,
   GatewayKeyMapping,
   GatewayPolicy,
+  GatewayScope,
   GatewaySubscription,
   LifecycleStatus,
 } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
 
-type ApiRow = Prisma.ApiGetPayload<{ include: { operations: true; provider: true } }>;
 type ApplicationRow = Prisma.ApplicationGetPayload<{ include: { owner: true } }>;
 type PolicyRow = Prisma.ThrottlingPolicyGetPayload<{ include: { conditionalGroups: true } }>;
 type KeyRow = Prisma.ApplicationKeyGetPayload<object>;
@@ -31,10 +31,16 @@ type IssuerRow = Prisma.TrustedIssuerGetPayload<object>;
 export const API_SNAPSHOT_INCLUDE = {
   operations: { orderBy: { position: 'asc' } },
   provider: true,
+  clientCertificates: { orderBy: { alias: 'asc' } },
 } as const satisfies Prisma.ApiInclude;
 
-/** The immutable content of a revision (stored in ApiRevision.snapshot). */
-export function apiSnapshot(api: ApiRow): ApiSnapshot {
+type ApiRow = Prisma.ApiGetPayload<{ include: typeof API_SNAPSHOT_INCLUDE }>;
+
+/**
+ * The immutable content of a revision (stored in ApiRevision.snapshot). `scopes` are the scopes its
+ * operations require, with their role bindings (Basic-auth callers get those bound to their roles).
+ */
+export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
   return {
     id: api.id,
     name: api.name,
@@ -60,6 +66,14 @@ export function apiSnapshot(api: ApiRow): ApiSnapshot {
       throttlingPolicy: o.throttlingPolicy,
       operationPolicies: o.operationPolicies ?? null,
     })),
+    clientCertificates: api.clientCertificates.map((c) => ({
+      alias: c.alias,
+      fingerprint: c.fingerprint,
+      tier: c.tier,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+    })),
+    scopes,
   };
 }
 

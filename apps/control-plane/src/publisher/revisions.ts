@@ -66,12 +66,17 @@ export async function createRevision(prisma: PrismaClient, apiId: string, descri
     if (existing.length >= MAX_REVISIONS)
       throw badRequest(`The API already has the maximum of ${MAX_REVISIONS} revisions: delete one first`);
     const revisionNumber = Math.max(0, ...existing.map((r) => r.revisionNumber)) + 1;
+    const scopes = await tx.scope.findMany({
+      where: { name: { in: [...new Set(api.operations.flatMap((o) => o.scopes))] } },
+      select: { name: true, roles: true },
+      orderBy: { name: 'asc' },
+    });
     const created = await tx.apiRevision.create({
       data: {
         apiId,
         revisionNumber,
         description: description ?? null,
-        snapshot: apiSnapshot(api) as unknown as Prisma.InputJsonValue,
+        snapshot: apiSnapshot(api, scopes) as unknown as Prisma.InputJsonValue,
       },
       include: REVISION_INCLUDE,
     });

@@ -40,6 +40,7 @@ import {
   type DeploymentTarget,
 } from './revisions.js';
 import { sharedScopeOperations } from './scopes.js';
+import { clientCertificateOperations, clientCertificateSchemas } from './client-certificates.js';
 import { publisherSubscriptionOperations } from './subscriptions.js';
 import { documentSchemas, publisherDocumentOperations } from './documents.js';
 import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
@@ -438,6 +439,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     ...sharedScopeOperations(ctx),
     ...publisherSubscriptionOperations(ctx),
     ...publisherDocumentOperations(ctx),
+    ...clientCertificateOperations(ctx),
     ...analyticsOperations(ctx, 'publisher'),
   ] as OperationSpec<never, never>[];
 
@@ -447,7 +449,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     description:
       'Create, import, version, revise, deploy and publish APIs (WSO2 API Manager publisher v4 subset).',
     basePath: '/api/am/publisher/v4',
-    schemas: { ...publisherSchemas, ...documentSchemas, ...analyticsSchemas },
+    schemas: { ...publisherSchemas, ...documentSchemas, ...clientCertificateSchemas, ...analyticsSchemas },
     operations,
   };
 }
