@@ -22,7 +22,7 @@ export type Outcome = GatewayResponse | undefined;
 
 /** Who is calling, once authentication has run. */
 export interface Credential {
-  kind: 'oauth2' | 'apiKey' | 'basic';
+  kind: 'oauth2' | 'apiKey' | 'basic' | 'mutualssl';
   /** the OAuth client id (consumer key), when the credential is a token */
   consumerKey: string | null;
   applicationId: string | null;
@@ -32,6 +32,8 @@ export interface Credential {
   username: string | null;
   scopes: ReadonlySet<string>;
   claims: Record<string, unknown>;
+  /** the API client certificate of a `mutualssl` caller: its tier throttles it as a subscription tier would (WSO2) */
+  clientCertificate?: { alias: string; fingerprint: string; tier: string };
 }
 
 /** The request as handlers see it: a narrow view, never the socket. */
@@ -57,6 +59,19 @@ export interface RequestContext {
   body(): Promise<ParsedBody>;
   /** milliseconds spent before the backend call (request mediation) */
   requestMediationMs: number | null;
+  /** set by a handler that needs this exchange's byte counts (bandwidth quotas); null for most */
+  meter: ExchangeMeter | null;
+}
+
+/**
+ * The payload bytes of one exchange, counted only when a handler asked for them: the pipeline adds
+ * the request body bytes it received and the response body bytes it sent (an aborted exchange counts
+ * what went through), then calls `done` once when the exchange is over, however it ended.
+ */
+export interface ExchangeMeter {
+  requestBytes: number;
+  responseBytes: number;
+  done(): void;
 }
 
 export type ParsedBody =
