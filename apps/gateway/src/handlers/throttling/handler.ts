@@ -58,11 +58,17 @@ async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: Gat
   }
 
   const cred = ctx.credential;
-  if (cred?.applicationId) {
-    const sub = state.subscriptions.get(subscriptionKey(cred.applicationId, config.apiId));
-    const subPolicy = sub ? state.policies.get(policyKey('SUBSCRIPTION', sub.throttlingPolicy)) : undefined;
+  if (cred && (cred.applicationId || cred.clientCertificate)) {
+    // a client certificate's tier throttles its callers as a subscription tier would (WSO2)
+    const cert = cred.clientCertificate;
+    const tier = cert
+      ? cert.tier
+      : state.subscriptions.get(subscriptionKey(cred.applicationId!, config.apiId))?.throttlingPolicy;
+    const subPolicy = tier ? state.policies.get(policyKey('SUBSCRIPTION', tier)) : undefined;
     if (subPolicy) {
-      const subKey = `${cred.applicationId}:${config.apiId}`;
+      const subKey = cert
+        ? `cert:${cert.fingerprint}:${config.apiId}`
+        : `${cred.applicationId}:${config.apiId}`;
       if (subPolicy.rateLimitCount && subPolicy.rateLimitTimeUnit) {
         const v = await throttler.rate(
           `burst:${subKey}`,
