@@ -50,9 +50,37 @@ export function clientApplication(
   return found;
 }
 
-export function accessTokenTtlOf(client: Client): number {
+function accessTokenTtlOf(client: Client): number {
   const ttl = client.metadata()[ClientExtras.accessTokenTtl];
   return typeof ttl === 'number' && ttl > 0 ? ttl : 3600;
+}
+
+/**
+ * The lifetime of an access token issued now: the client's validity time, or the caller's
+ * `validity_period` (seconds; WSO2's token endpoint parameter, -1 meaning the client's) when that
+ * is shorter. A caller never gets a longer token than the application's setting (as in WSO2, the
+ * smaller of the two wins).
+ */
+function accessTokenTtlFor(ctx: KoaContextWithOIDC | undefined, client: Client): number {
+  const configured = accessTokenTtlOf(client);
+  const requested = requestedValidityPeriod(ctx);
+  return requested === undefined ? configured : Math.min(requested, configured);
+}
+
+/**
+ * `validity_period` of a token request, if given. oidc-provider keeps in ctx.oidc.params only the
+ * parameters a grant declares, and its built-in grants' lists cannot be extended, so it is read
+ * from the parsed body of the token endpoint.
+ */
+function requestedValidityPeriod(ctx: KoaContextWithOIDC | undefined): number | undefined {
+  if (ctx?.oidc?.route !== 'token') return undefined;
+  const value = ctx.oidc.body?.validity_period;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^(?:-1|[1-9][0-9]*)$/.test(value))
+    throw new errors.InvalidRequest(
+      "validity_period must be a whole number of seconds above 0, or -1 for the client's validity time",
+    );
+  return value === '-1' ? undefined : Number(value);
 }
 
 export function passwordGrantAllowed(client: Client): boolean {
@@ -91,7 +119,7 @@ export async function gatewayResourceServer(
   return {
     audience: deps.config.tokenAudience,
     scope: (await gatewayScopes(deps, ctx, app, accountId)).join(' '),
-    accessTokenTTL: accessTokenTtlOf(client),
+    accessTokenTTL: accessTokenTtlFor(ctx, client),
     accessTokenFormat: app?.tokenType === 'OPAQUE' ? 'opaque' : 'jwt',
     jwt: { sign: { alg: signing.alg as 'RS256', kid: signing.kid } },
   };
@@ -224,9 +252,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
       },
     },
     ttl: {
-      AccessToken: (_ctx, token, client) => token.resourceServer?.accessTokenTTL ?? accessTokenTtlOf(client),
-      ClientCredentials: (_ctx, token, client) =>
-        token.resourceServer?.accessTokenTTL ?? accessTokenTtlOf(client),
+      AccessToken: (ctx, token, client) =>
+        token.resourceServer?.accessTokenTTL ?? accessTokenTtlFor(ctx, client),
+      ClientCredentials: (ctx, token, client) =>
+        token.resourceServer?.accessTokenTTL ?? accessTokenTtlFor(ctx, client),
       RefreshToken: () => config.refreshTokenTtl,
       Grant: () => Math.max(config.refreshTokenTtl, 14 * 86_400),
       AuthorizationCode: 60,

@@ -25,6 +25,14 @@ interface GenerateKeysBody {
   validityTime?: string | number;
 }
 
+interface TokenBody {
+  consumerSecret: string;
+  /** seconds; -1: the key's validity time */
+  validityPeriod?: number;
+  scopes?: string[];
+  revokeToken?: string | null;
+}
+
 type KeyRow = Prisma.ApplicationKeyGetPayload<object>;
 
 function keyDto(key: KeyRow, client: ClientInfo, consumerSecret?: string) {
@@ -77,10 +85,12 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
     return { app, key };
   }
 
-  async function generateToken(
-    key: KeyRow,
-    body: { consumerSecret: string; scopes?: string[]; revokeToken?: string | null },
-  ) {
+  async function generateToken(key: KeyRow, body: TokenBody) {
+    // -1 (or nothing) asks for the key's validity time
+    if (body.validityPeriod !== undefined && body.validityPeriod < 1 && body.validityPeriod !== -1)
+      throw badRequest(
+        "'validityPeriod' must be a whole number of seconds above 0, or -1 for the key's validity time",
+      );
     if (body.revokeToken) {
       let claims;
       try {
@@ -96,11 +106,10 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
         throw badRequest("'revokeToken' was not issued to this key");
       await keyManager.revokeToken(claims.jti, new Date(claims.exp * 1000).toISOString());
     }
-    const token = await keyManager.clientCredentialsToken(
-      key.consumerKey,
-      body.consumerSecret,
-      body.scopes ?? [],
-    );
+    const token = await keyManager.clientCredentialsToken(key.consumerKey, body.consumerSecret, {
+      scopes: body.scopes ?? [],
+      validityPeriod: body.validityPeriod,
+    });
     return {
       accessToken: token.access_token,
       tokenScopes: token.scope ? token.scope.split(' ') : [],
@@ -109,7 +118,6 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
   }
 
   const tokenBody = ref('ApplicationTokenGenerateRequest');
-  type TokenBody = { consumerSecret: string; scopes?: string[]; revokeToken?: string | null };
 
   return [
     operation<GenerateKeysBody>({

@@ -113,8 +113,9 @@ export const devportalSchemas: Record<string, JsonSchema> = {
       consumerSecret: { type: 'string', minLength: 1, maxLength: 512 },
       validityPeriod: {
         type: 'integer',
+        maximum: Number.MAX_SAFE_INTEGER,
         description:
-          "ignored: the key manager issues a token for its key's validity time (set it with PUT oauth-keys/{keyMappingId}, additionalProperties.application_access_token_expiry_time); the token endpoint takes no per-request lifetime",
+          "seconds the token is valid, above 0; -1 or absent: the key's validity time (additionalProperties.application_access_token_expiry_time). A longer period than the key's validity time gets the key's validity time: as in WSO2, the smaller of the two. The answer's validityTime says which.",
       },
       scopes: strings,
       revokeToken: { type: ['string', 'null'] },

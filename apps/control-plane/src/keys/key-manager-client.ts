@@ -96,15 +96,18 @@ export function createKeyManagerClient(baseUrl: string, internalSecret: string) 
 
     /**
      * client_credentials at the token endpoint, with the credentials the caller gave us. The token
-     * lives as long as the client's accessTokenTtl (the key's validity time).
+     * lives as long as the client's accessTokenTtl (the key's validity time), or `validityPeriod`
+     * seconds when given and shorter (the key manager's `validity_period`, as WSO2's; -1: the
+     * client's).
      */
     async clientCredentialsToken(
       clientId: string,
       clientSecret: string,
-      scopes: string[],
+      options: { scopes?: string[]; validityPeriod?: number } = {},
     ): Promise<TokenResponse> {
       const form = new URLSearchParams({ grant_type: 'client_credentials' });
-      if (scopes.length) form.set('scope', scopes.join(' '));
+      if (options.scopes?.length) form.set('scope', options.scopes.join(' '));
+      if (options.validityPeriod !== undefined) form.set('validity_period', String(options.validityPeriod));
       let res;
       try {
         res = await request(`${baseUrl}/oauth2/token`, {
