@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { ParsedBody } from '../pipeline/types.js';
+import type { ExchangeMeter, ParsedBody } from '../pipeline/types.js';
 
 export class BodyError extends Error {
   constructor(
@@ -71,14 +71,24 @@ export function buildMessage(contentType: string | undefined, raw: Buffer): Pars
   return { kind: 'bytes', raw };
 }
 
-/** Passes a streamed body through, failing with BodyError('too-large') past `max` bytes. */
-export function limitedStream(req: IncomingMessage, max: number): Transform {
+/**
+ * Passes a streamed body through, failing with BodyError('too-large') past `max` bytes; adds what
+ * passed to `meter` when the exchange is metered.
+ */
+export function limitedStream(
+  req: IncomingMessage,
+  max: number,
+  meter: ExchangeMeter | null = null,
+): Transform {
   let size = 0;
   const t = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
       if (size > max) done(new BodyError('too-large', `The request body exceeds ${max} bytes`));
-      else done(null, chunk);
+      else {
+        if (meter) meter.requestBytes += chunk.length;
+        done(null, chunk);
+      }
     },
   });
   req.on('error', (e) => t.destroy(e));

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { buildMessage, readBody } from '../builders/body.js';
 import type { RequestTarget } from '../routing/path.js';
-import type { Credential, ParsedBody, RequestContext } from './types.js';
+import type { Credential, ExchangeMeter, ParsedBody, RequestContext } from './types.js';
 
 /** The per-request state handed to every handler. */
 export class Context implements RequestContext {
@@ -11,6 +11,7 @@ export class Context implements RequestContext {
   readonly backendQuery: Record<string, string | null> = {};
   readonly responseHeaders: Record<string, string | null> = {};
   requestMediationMs: number | null = null;
+  meter: ExchangeMeter | null = null;
   private parsed: Promise<ParsedBody> | null = null;
 
   constructor(

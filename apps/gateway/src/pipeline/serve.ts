@@ -12,7 +12,7 @@ import type { CompiledApi } from './compile.js';
 import { Context } from './context.js';
 import type { GatewayDeps } from './handler-module.js';
 import { errorResponse } from './respond.js';
-import type { GatewayResponse, Outcome } from './types.js';
+import type { ExchangeMeter, GatewayResponse, Outcome } from './types.js';
 
 const THROTTLE_ERRORS = new Set<GatewayErrorName>([
   'API_THROTTLED',
@@ -52,11 +52,13 @@ function send(
   r: GatewayResponse,
   extra?: Record<string, string | null>,
   close = false,
+  meter: ExchangeMeter | null = null,
 ): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  if (meter) meter.responseBytes += typeof r.body === 'string' ? Buffer.byteLength(r.body) : r.body.length;
   res.statusCode = r.status;
   if (r.headers) for (const k in r.headers) res.setHeader(k, r.headers[k]!);
   if (extra)
@@ -98,6 +100,11 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     backendLatencyMs: number | null,
     error: GatewayErrorName | null,
   ): void {
+    if (ctx?.meter) {
+      const meter = ctx.meter;
+      ctx.meter = null; // charged once, however the exchange ended
+      meter.done();
+    }
     const api = ctx?.api;
     const label = api ? `${api.name}:${api.version}` : 'none';
     const total = performance.now() - startedAt;
@@ -166,7 +173,9 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     };
     if (outcome) {
       responseHandlers(outcome.status);
-      send(res, outcome, ctx.responseHeaders);
+      send(res, outcome, ctx.responseHeaders, false, ctx.meter);
+      // a handler after the metering one may have read the body before answering
+      if (ctx.meter) ctx.meter.requestBytes = (await ctx.bufferedBody().catch(() => null))?.length ?? 0;
       finish(
         ctx,
         ctx.req,
@@ -182,13 +191,16 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     }
     ctx.requestMediationMs = performance.now() - ctx.startedAt;
     const buffered = await ctx.bufferedBody();
+    const meter = ctx.meter;
+    if (meter && buffered) meter.requestBytes = buffered.length;
+    // a metered stream goes through limitedStream, which counts the bytes that actually pass
     const body: BackendBody =
       buffered ??
       (!hasBody(ctx.req)
         ? null
-        : ctx.req.headers['content-length'] !== undefined
+        : ctx.req.headers['content-length'] !== undefined && !meter
           ? ctx.req
-          : limitedStream(ctx.req, maxBody));
+          : limitedStream(ctx.req, maxBody, meter));
     const result = await forward(ctx, res, compiled.backend, ctx.prefixLength, body, responseHandlers);
     if (result.error) {
       const r = errorResponse(
@@ -198,7 +210,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
           : undefined,
       );
       responseHandlers(r.status);
-      send(res, r, ctx.responseHeaders);
+      send(res, r, ctx.responseHeaders, false, ctx.meter);
       finish(ctx, ctx.req, ctx.clientIp, ctx.requestId, ctx.startedAt, r.status, null, null, r.error ?? null);
       return;
     }
@@ -298,7 +310,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
             : errorResponse('INTERNAL_ERROR');
         if (!(e instanceof BodyError))
           deps.logger.error({ err: e, requestId }, 'request failed in the gateway');
-        send(res, r, ctx.responseHeaders, r.status === 413);
+        send(res, r, ctx.responseHeaders, r.status === 413, ctx.meter);
         finish(ctx, req, ctx.clientIp, requestId, startedAt, r.status, null, null, r.error ?? null);
       })
       .catch(() => res.destroy());

@@ -59,6 +59,19 @@ export interface RequestContext {
   body(): Promise<ParsedBody>;
   /** milliseconds spent before the backend call (request mediation) */
   requestMediationMs: number | null;
+  /** set by a handler that needs this exchange's byte counts (bandwidth quotas); null for most */
+  meter: ExchangeMeter | null;
+}
+
+/**
+ * The payload bytes of one exchange, counted only when a handler asked for them: the pipeline adds
+ * the request body bytes it received and the response body bytes it sent (an aborted exchange counts
+ * what went through), then calls `done` once when the exchange is over, however it ended.
+ */
+export interface ExchangeMeter {
+  requestBytes: number;
+  responseBytes: number;
+  done(): void;
 }
 
 export type ParsedBody =

@@ -9,9 +9,11 @@ import type {
   EndpointConfig,
   GatewayApi,
   GatewayApplication,
+  GatewayClientCertificate,
   GatewayCondition,
   GatewayOperation,
   GatewayPolicy,
+  GatewayScope,
   HttpVerb,
   KeyType,
   LifecycleStatus,
@@ -41,6 +43,24 @@ export interface ApiSpec {
   mediationPolicies?: unknown;
   vhost?: string;
   environment?: string;
+  /** carried in the revision snapshot, as the control plane's revisions carry them */
+  clientCertificates?: GatewayClientCertificate[];
+  scopes?: GatewayScope[];
+}
+
+export interface Bandwidth {
+  dataAmount: number;
+  dataUnit: 'KB' | 'MB';
+}
+
+function quota(requestCount: number | null, bandwidth: Bandwidth | undefined) {
+  if (bandwidth) return { quotaType: 'BANDWIDTH' as const, requestCount: null, ...bandwidth };
+  return {
+    quotaType: requestCount === null ? ('UNLIMITED' as const) : ('REQUESTCOUNT' as const),
+    requestCount,
+    dataAmount: null,
+    dataUnit: null,
+  };
 }
 
 export class ControlPlaneFixture {
@@ -124,6 +144,8 @@ export class ControlPlaneFixture {
         mediationPolicies: spec.mediationPolicies ?? null,
         definition: spec.definition ?? null,
         operations,
+        clientCertificates: spec.clientCertificates ?? [],
+        scopes: spec.scopes ?? [],
       };
       const revision = await tx.apiRevision.create({
         data: { apiId: api.id, revisionNumber: 1, snapshot: snapshot as object },
@@ -243,18 +265,23 @@ export class ControlPlaneFixture {
     });
   }
 
-  /** Creates or replaces a throttling policy (with its conditional groups). */
+  /**
+   * Creates or replaces a throttling policy (with its conditional groups): a request count, a
+   * bandwidth quota (`bandwidth`, requestCount null) or unlimited (both null).
+   */
   async upsertPolicy(spec: {
     type: GatewayPolicy['type'];
     name: string;
     requestCount: number | null;
+    bandwidth?: Bandwidth;
     unitTime?: number;
     timeUnit?: 'sec' | 'min' | 'hour' | 'day';
     rateLimitCount?: number | null;
     rateLimitTimeUnit?: 'sec' | 'min' | null;
     stopOnQuotaReach?: boolean;
     conditionalGroups?: Array<{
-      requestCount: number;
+      requestCount?: number;
+      bandwidth?: Bandwidth;
       unitTime?: number;
       timeUnit?: string;
       conditions: GatewayCondition[];
@@ -262,8 +289,7 @@ export class ControlPlaneFixture {
   }): Promise<GatewayPolicy> {
     return this.prisma.$transaction(async (tx) => {
       const data = {
-        quotaType: spec.requestCount === null ? ('UNLIMITED' as const) : ('REQUESTCOUNT' as const),
-        requestCount: spec.requestCount,
+        ...quota(spec.requestCount, spec.bandwidth),
         unitTime: spec.unitTime ?? 1,
         timeUnit: spec.timeUnit ?? 'min',
         rateLimitCount: spec.rateLimitCount ?? null,
@@ -282,8 +308,7 @@ export class ControlPlaneFixture {
             policyId: p.id,
             position,
             conditions: g.conditions as object[],
-            quotaType: 'REQUESTCOUNT',
-            requestCount: g.requestCount,
+            ...quota(g.requestCount ?? null, g.bandwidth),
             unitTime: g.unitTime ?? 1,
             timeUnit: g.timeUnit ?? 'min',
           },

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@apim/service';
+import { SharedByteCounters } from './byte-counter.js';
 
 export interface Verdict {
   allowed: boolean;
@@ -39,7 +40,7 @@ local t = redis.call('INCRBY', KEYS[1], ARGV[1])
 if t == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return t`;
 
-type LeaseRedis = Redis & { apimLease(key: string, chunk: number, ttlMs: number): Promise<number> };
+export type LeaseRedis = Redis & { apimLease(key: string, chunk: number, ttlMs: number): Promise<number> };
 
 /**
  * Fixed-window request counters shared by every gateway node through Redis, never admitting more
@@ -47,10 +48,13 @@ type LeaseRedis = Redis & { apimLease(key: string, chunk: number, ttlMs: number)
  * without a Redis round trip; reservations shrink to one request as the window fills, so small
  * limits are counted exactly, request by request, across nodes. When Redis is unreachable each node
  * counts alone (a per-node limit) and says so; shared counting resumes as soon as Redis is back.
+ * `bytes` holds the bandwidth quotas' counters, on the same connection and in the same mode.
  */
 export class SharedCounters {
   private readonly windows = new Map<string, WindowState>();
   private readonly redis: LeaseRedis;
+  /** bandwidth quotas' byte totals */
+  readonly bytes: SharedByteCounters;
   private shared = true;
   private sweepTimer: NodeJS.Timeout;
 
@@ -62,6 +66,7 @@ export class SharedCounters {
   ) {
     redis.defineCommand('apimLease', { numberOfKeys: 1, lua: LEASE_LUA });
     this.redis = redis as LeaseRedis;
+    this.bytes = new SharedByteCounters(this.redis, prefix, (cause) => this.setShared(false, cause));
     redis.on('ready', () => this.setShared(true));
     this.sweepTimer = setInterval(() => this.sweep(), 10_000);
     this.sweepTimer.unref();
@@ -156,5 +161,6 @@ export class SharedCounters {
   /** Forgets windows that have ended. */
   private sweep(now = Date.now()): void {
     for (const [k, s] of this.windows) if (s.windowEnd < now && !s.pending) this.windows.delete(k);
+    this.bytes.sweep(now);
   }
 }

@@ -4,6 +4,7 @@ import { errorResponse } from '../../pipeline/respond.js';
 import type { Outcome, RequestContext } from '../../pipeline/types.js';
 import { policyKey, subscriptionKey } from '../../store/state.js';
 import { conditionsHold } from '../../throttling/conditions.js';
+import type { BandwidthMeter } from '../../throttling/bandwidth-meter.js';
 import type { Verdict } from '../../throttling/shared-counter.js';
 import { schema, type ThrottlingConfig } from './schema.js';
 
@@ -24,10 +25,21 @@ function advancedLimit(p: GatewayPolicy, ctx: RequestContext): { limit: GatewayL
 }
 
 /**
+ * Which verdict the RateLimit headers report: the one with the fewest left; between a request count
+ * and a bandwidth quota (bytes), the one with the smallest share left.
+ */
+function tighter(a: Verdict, aInBytes: boolean, b: Verdict, bInBytes: boolean): boolean {
+  return aInBytes === bInBytes ? a.remaining < b.remaining : a.remaining * b.limit < b.remaining * a.limit;
+}
+
+/**
  * WSO2's throttling tiers, checked in this order: API or resource advanced policy (900800/900802),
  * subscription burst control (900807) and quota (900804), application quota (900803), then the
  * backend's max TPS (503 / 900801). Counters are shared by all gateway nodes.
- * The strictest limit seen is reported in RateLimit-* response headers.
+ * Request-count quotas count this request; bandwidth quotas refuse it only when their window's
+ * bytes are already used up, and the admitted exchange's bytes are charged to them when it is over
+ * (ctx.meter): admitted-then-counted, so a request can overshoot a bandwidth quota by its own size.
+ * The strictest limit seen is reported in RateLimit-* response headers (bytes for a bandwidth quota).
  */
 export const throttling: HandlerModule<ThrottlingConfig> = {
   name: 'throttling',
@@ -41,8 +53,15 @@ export const throttling: HandlerModule<ThrottlingConfig> = {
 async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: GatewayDeps): Promise<Outcome> {
   const { state, throttler } = deps;
   let strictest: Verdict | null = null;
-  const admit = (v: Verdict) => {
-    if (!strictest || v.remaining < strictest.remaining) strictest = v;
+  let strictestInBytes = false;
+  let meter: BandwidthMeter | null = null;
+  const admit = (v: Verdict, key: string, limit: GatewayLimit) => {
+    const inBytes = limit.quotaType === 'BANDWIDTH';
+    if (!strictest || tighter(v, inBytes, strictest, strictestInBytes)) {
+      strictest = v;
+      strictestInBytes = inBytes;
+    }
+    if (inBytes) (meter ??= throttler.meter()).charge(key, limit);
   };
 
   const apiPolicyName = config.apiPolicy ?? ctx.operation.throttlingPolicy;
@@ -54,7 +73,7 @@ async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: Gat
       : `res:${config.apiId}:${ctx.operation.verb}:${ctx.operation.target}${suffix}`;
     const v = await throttler.check(key, limit);
     if (v && !v.allowed) return throttled(config.apiPolicy ? 'API_THROTTLED' : 'RESOURCE_THROTTLED', v);
-    if (v) admit(v);
+    if (v) admit(v, key, limit);
   }
 
   const cred = ctx.credential;
@@ -77,16 +96,18 @@ async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: Gat
         );
         if (!v.allowed) return throttled('BURST_THROTTLED', v);
       }
-      const v = await throttler.check(`sub:${subKey}`, subPolicy);
+      const quotaKey = `sub:${subKey}`;
+      const v = await throttler.check(quotaKey, subPolicy);
       if (v && !v.allowed && subPolicy.stopOnQuotaReach) return throttled('SUBSCRIPTION_THROTTLED', v);
-      if (v) admit(v);
+      if (v) admit(v, quotaKey, subPolicy);
     }
     const appPolicyName = cred.application?.throttlingPolicy;
     const appPolicy = appPolicyName ? state.policies.get(policyKey('APPLICATION', appPolicyName)) : undefined;
     if (appPolicy) {
-      const v = await throttler.check(`app:${cred.applicationId}`, appPolicy);
+      const appKey = `app:${cred.applicationId}`;
+      const v = await throttler.check(appKey, appPolicy);
       if (v && !v.allowed) return throttled('APPLICATION_THROTTLED', v);
-      if (v) admit(v);
+      if (v) admit(v, appKey, appPolicy);
     }
   }
 
@@ -96,6 +117,8 @@ async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: Gat
     if (!v.allowed) return errorResponse('HARD_LIMIT_EXCEEDED', undefined, { 'retry-after': '1' });
   }
 
+  // only an admitted exchange is charged
+  if (meter) ctx.meter = meter;
   const s = strictest as Verdict | null;
   if (s) {
     ctx.responseHeaders['ratelimit-limit'] = String(s.limit);
