@@ -185,9 +185,14 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
         ...serverOptions,
         cert: readFileSync(config.tls.cert),
         key: readFileSync(config.tls.key),
+        // Every client is asked for a certificate. With a CA configured, only certificates it issued
+        // complete the handshake (transport-level mutual TLS); without one, any certificate does and
+        // each API secured with `mutualssl` admits the ones uploaded for it (the handshake already
+        // proved the client holds the certificate's key).
+        requestCert: true,
         ...(config.tls.ca
-          ? { ca: readFileSync(config.tls.ca), requestCert: true, rejectUnauthorized: true }
-          : {}),
+          ? { ca: readFileSync(config.tls.ca), rejectUnauthorized: true }
+          : { rejectUnauthorized: false }),
       },
       pipeline,
     );

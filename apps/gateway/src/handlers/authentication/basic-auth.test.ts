@@ -11,17 +11,18 @@ import { startStack, type Stack } from '../../test-support/stack.js';
 let s: Stack;
 let basicApi: GatewayApi;
 let mixedApi: GatewayApi;
+let scopedApi: GatewayApi;
 
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
 });
 
-async function createUser(username: string, password: string) {
+async function createUser(username: string, password: string, role = 'subscriber') {
   await s.fx.prisma.user.create({
     data: {
       username,
       passwordHash: await hashPassword(password),
-      roles: { create: [{ roleName: 'subscriber' }] },
+      roles: { create: [{ roleName: role }] },
     },
   });
 }
@@ -38,8 +39,22 @@ beforeAll(async () => {
     backendUrl: s.backend.url,
     securitySchemes: ['oauth2', 'basic_auth'],
   });
+  scopedApi = await s.fx.deployApi({
+    context: '/basicscoped',
+    backendUrl: s.backend.url,
+    securitySchemes: ['basic_auth'],
+    operations: [
+      { verb: 'GET', target: '/open', scopes: ['basicscoped:read'] },
+      { verb: 'POST', target: '/write', scopes: ['basicscoped:write'] },
+    ],
+    scopes: [
+      { name: 'basicscoped:read', roles: [] },
+      { name: 'basicscoped:write', roles: ['creator', 'publisher'] },
+    ],
+  });
   await createUser('carol', 'carol-password-1');
   await createUser('dave', 'dave-password-1');
+  await createUser('erin', 'erin-password-1', 'creator');
   await s.synced();
 });
 
@@ -110,5 +125,19 @@ describe('Basic auth', () => {
     const wrong = await s.call(`${mixedApi.context}/1.0.0/a`, { headers: { authorization: 'Digest x' } });
     expect(wrong.status).toBe(401);
     expect(wrong.json.description).toContain('"Basic <credentials>"');
+  });
+
+  it('gives a Basic caller the scopes bound to one of its roles, and those bound to none', async () => {
+    const write = (user: string, password: string) =>
+      s.call(`${scopedApi.context}/1.0.0/write`, { method: 'POST', headers: basic(user, password) });
+    expect((await write('erin', 'erin-password-1')).status).toBe(200);
+    const refused = await write('carol', 'carol-password-1');
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe('900910');
+    expect(refused.json.description).toMatch(/no role bound to a scope/);
+    expect(
+      (await s.call(`${scopedApi.context}/1.0.0/open`, { headers: basic('carol', 'carol-password-1') }))
+        .status,
+    ).toBe(200);
   });
 });

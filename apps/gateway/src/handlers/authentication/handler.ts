@@ -1,6 +1,7 @@
 import type { KeyType } from '@apim/contracts';
 import { ipPermitted, refererPermitted } from '../../auth/api-key-restrictions.js';
 import { parseBasic } from '../../auth/basic-auth.js';
+import { admittedCertificate, type AdmittedCertificate } from '../../auth/client-certificate.js';
 import type { Verification, VerifiedToken } from '../../auth/credentials.js';
 import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
 import { errorResponse } from '../../pipeline/respond.js';
@@ -25,10 +26,16 @@ function usernameOf(t: VerifiedToken): string | null {
 }
 
 /**
- * Who is calling: an OAuth2 access token (a JWT from the key manager or a trusted issuer, or an
- * opaque token by introspection) or Basic user credentials (checked at the key manager) in the API's
- * authorization header, or an API key in its API key header. Resources with auth disabled, and
- * prototyped APIs, are open. The credential header never reaches the backend.
+ * Who is calling: a client certificate of the API presented in the TLS handshake (`mutualssl`),
+ * then an OAuth2 access token (a JWT from the key manager or a trusted issuer, or an opaque token by
+ * introspection) or Basic user credentials (checked at the key manager) in the API's authorization
+ * header, or an API key in its API key header. Resources with auth disabled, and prototyped APIs,
+ * are open. The credential headers never reach the backend.
+ *
+ * As in WSO2: `mutualssl_mandatory` refuses a request without an admitted certificate (900901);
+ * `oauth_basic_auth_api_key_mandatory` needs an application-level credential as well; with neither
+ * flag, an admitted certificate is enough and without one the other schemes decide. An API with
+ * only `mutualssl` needs the certificate; one without it needs an application-level credential.
  */
 export const authentication: HandlerModule<AuthenticationConfig> = {
   name: 'authentication',
@@ -36,38 +43,96 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
   configOf(api) {
     if (api.lifecycleStatus === 'PROTOTYPED') return null;
     const schemes = new Set(api.securitySchemes);
+    const mutualSsl = schemes.has('mutualssl') || schemes.has('mutualssl_mandatory');
     const apiKey = schemes.has('api_key');
     const basic = schemes.has('basic_auth');
+    // an API that names no scheme of ours is OAuth2-secured, as in WSO2
+    const oauth2 = schemes.has('oauth2') || (!apiKey && !basic && !mutualSsl);
+    const application = oauth2 || apiKey || basic;
     return {
-      // an API that names no scheme of ours is OAuth2-secured, as in WSO2
-      oauth2: schemes.has('oauth2') || (!apiKey && !basic),
+      oauth2,
       apiKey,
       basic,
+      applicationMandatory: application && (!mutualSsl || schemes.has('oauth_basic_auth_api_key_mandatory')),
       authorizationHeader: (api.authorizationHeader || 'authorization').toLowerCase(),
       apiKeyHeader: (api.apiKeyHeader || 'apikey').toLowerCase(),
+      mutualSsl: mutualSsl
+        ? {
+            mandatory: schemes.has('mutualssl_mandatory') || !application,
+            certificates: api.clientCertificates ?? [],
+          }
+        : null,
+      basicScopes: basic ? Object.fromEntries((api.scopes ?? []).map((s) => [s.name, s.roles])) : {},
     };
   },
   create(config, deps) {
+    const certificates = new Map<string, AdmittedCertificate>(
+      (config.mutualSsl?.certificates ?? []).map((c) => [
+        c.fingerprint,
+        { ...c, notBefore: Date.parse(c.notBefore), notAfter: Date.parse(c.notAfter) },
+      ]),
+    );
+    const basicScopes = Object.entries(config.basicScopes);
     return {
       name: 'authentication',
-      onRequest: (ctx) => authenticate(ctx, config, deps),
+      onRequest: (ctx) => authenticate(ctx, config, certificates, basicScopes, deps),
     };
   },
 };
 
+type ScopeBindings = ReadonlyArray<[scope: string, roles: string[]]>;
+
 async function authenticate(
   ctx: RequestContext,
   config: AuthenticationConfig,
+  certificates: ReadonlyMap<string, AdmittedCertificate>,
+  basicScopes: ScopeBindings,
   deps: GatewayDeps,
 ): Promise<Outcome> {
   if (!ctx.operation.authEnabled) return undefined;
+  if (config.mutualSsl) {
+    const admitted = admittedCertificate(ctx.req.socket, certificates);
+    if (typeof admitted !== 'string') {
+      if (!config.applicationMandatory) {
+        ctx.credential = certificateCredential(admitted);
+        // an application credential sent as well is not used, and not passed on either
+        if (config.oauth2 || config.basic) ctx.backendHeaders[config.authorizationHeader] = null;
+        if (config.apiKey) ctx.backendHeaders[config.apiKeyHeader] = null;
+        return undefined;
+      }
+    } else if (config.mutualSsl.mandatory) return errorResponse('INVALID_CREDENTIALS', admitted);
+  }
+  return authenticateApplication(ctx, config, basicScopes, deps);
+}
+
+/** A caller known by its client certificate: no application; the certificate's tier throttles it. */
+function certificateCredential(c: AdmittedCertificate): Credential {
+  return {
+    kind: 'mutualssl',
+    consumerKey: null,
+    applicationId: null,
+    application: null,
+    keyType: 'PRODUCTION',
+    username: null,
+    scopes: new Set(),
+    claims: {},
+    clientCertificate: { alias: c.alias, fingerprint: c.fingerprint, tier: c.tier },
+  };
+}
+
+async function authenticateApplication(
+  ctx: RequestContext,
+  config: AuthenticationConfig,
+  basicScopes: ScopeBindings,
+  deps: GatewayDeps,
+): Promise<Outcome> {
   const authorization = config.oauth2 || config.basic ? headerOf(ctx, config.authorizationHeader) : undefined;
   const apiKey = config.apiKey ? headerOf(ctx, config.apiKeyHeader) : undefined;
   let result: Verification;
   let kind: Credential['kind'];
   if (authorization !== undefined) {
     if (config.basic && BASIC_SCHEME.test(authorization))
-      return authenticateBasic(ctx, authorization, config, deps);
+      return authenticateBasic(ctx, authorization, config, basicScopes, deps);
     const m = config.oauth2 ? BEARER.exec(authorization) : null;
     if (!m)
       return errorResponse(
@@ -112,11 +177,15 @@ async function authenticate(
   return undefined;
 }
 
-/** Basic user credentials: no application, so subscription checks do not apply (as in WSO2). */
+/**
+ * Basic user credentials: no application, so subscription checks do not apply (as in WSO2). The
+ * user holds the API's scopes bound to one of its roles, and those bound to no role.
+ */
 async function authenticateBasic(
   ctx: RequestContext,
   authorization: string,
   config: AuthenticationConfig,
+  basicScopes: ScopeBindings,
   deps: GatewayDeps,
 ): Promise<Outcome> {
   ctx.backendHeaders[config.authorizationHeader] = null;
@@ -137,7 +206,11 @@ async function authenticateBasic(
     application: null,
     keyType: 'PRODUCTION',
     username: result.username,
-    scopes: new Set(),
+    scopes: new Set(
+      basicScopes
+        .filter(([, roles]) => roles.length === 0 || roles.some((r) => result.roles.includes(r)))
+        .map(([scope]) => scope),
+    ),
     claims: { roles: result.roles },
   };
   return undefined;

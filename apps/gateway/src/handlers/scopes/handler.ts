@@ -4,7 +4,10 @@ import { schema, type ScopesConfig } from './schema.js';
 
 const opKey = (verb: string, target: string) => `${verb} ${target}`;
 
-/** A resource with scopes admits a token carrying at least one of them (900910 otherwise). */
+/**
+ * A resource with scopes admits a token, or Basic credentials, carrying at least one of them (900910
+ * otherwise). API keys and client certificates carry no scopes: scopes do not apply to them (WSO2).
+ */
 export const scopes: HandlerModule<ScopesConfig> = {
   name: 'scopes',
   schema,
@@ -22,11 +25,13 @@ export const scopes: HandlerModule<ScopesConfig> = {
       onRequest(ctx) {
         const needed = required.get(opKey(ctx.operation.verb, ctx.operation.target));
         const cred = ctx.credential;
-        if (!needed || !cred || cred.kind === 'apiKey') return undefined;
+        if (!needed || !cred || cred.kind === 'apiKey' || cred.kind === 'mutualssl') return undefined;
         if (needed.some((s) => cred.scopes.has(s))) return undefined;
         return errorResponse(
           'INVALID_SCOPE',
-          `The access token does not carry a scope this resource requires (one of: ${needed.join(', ')})`,
+          cred.kind === 'basic'
+            ? `The user has no role bound to a scope this resource requires (one of: ${needed.join(', ')})`
+            : `The access token does not carry a scope this resource requires (one of: ${needed.join(', ')})`,
         );
       },
     };

@@ -5,8 +5,8 @@ import { schema, type SubscriptionConfig } from './schema.js';
 
 /**
  * The calling application must be approved and subscribed to this API with an active subscription
- * (PROD_ONLY_BLOCKED still admits sandbox keys). Unauthenticated resources, and Basic user
- * credentials (which belong to no application, as in WSO2), skip the check.
+ * (PROD_ONLY_BLOCKED still admits sandbox keys). Unauthenticated resources, Basic user credentials
+ * and client certificates (which belong to no application, as in WSO2) skip the check.
  */
 export const subscription: HandlerModule<SubscriptionConfig> = {
   name: 'subscription',
@@ -17,7 +17,7 @@ export const subscription: HandlerModule<SubscriptionConfig> = {
       name: 'subscription',
       onRequest(ctx) {
         const cred = ctx.credential;
-        if (!cred || cred.kind === 'basic') return undefined;
+        if (!cred || cred.kind === 'basic' || cred.kind === 'mutualssl') return undefined;
         const app = cred.application;
         if (!cred.applicationId || !app)
           return errorResponse(
