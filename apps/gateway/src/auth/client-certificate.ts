@@ -12,14 +12,26 @@ export interface AdmittedCertificate {
 }
 
 /**
+ * Fingerprints of the certificates clients presented, per connection: reading and hashing the
+ * certificate again costs ~5 us, and a connection keeps the certificate of its handshake (a TLS 1.2
+ * renegotiation could only swap in another certificate the same client holds; which certificates
+ * an API admits, and their validity, are still checked on every request).
+ */
+const fingerprints = new WeakMap<TLSSocket, string | null>();
+
+/**
  * The fingerprint of the certificate the client presented in the TLS handshake, or null over plain
  * HTTP or without one. The handshake proved that the client holds the certificate's private key.
  */
 export function peerCertificateFingerprint(socket: Socket): string | null {
   if (!(socket instanceof TLSSocket)) return null;
-  // an empty object when the client sent no certificate
-  const f = socket.getPeerCertificate().fingerprint256 as string | undefined;
-  return f ? certificateFingerprint(f) : null;
+  let f = fingerprints.get(socket);
+  if (f === undefined) {
+    const cert = socket.getPeerX509Certificate();
+    f = cert ? certificateFingerprint(cert.fingerprint256) : null;
+    fingerprints.set(socket, f);
+  }
+  return f;
 }
 
 /**

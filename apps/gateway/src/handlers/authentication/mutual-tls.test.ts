@@ -45,6 +45,7 @@ function call(
   client: TestCertificate | null,
   headers: Record<string, string> = {},
   method = 'GET',
+  agent: https.Agent | false = false,
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     https
@@ -54,7 +55,7 @@ function call(
           method,
           ca: server.cert,
           headers,
-          agent: false,
+          agent,
           ...(client ? { cert: client.cert, key: client.key } : {}),
         },
         (res) => {
@@ -152,6 +153,23 @@ describe('mutual TLS per API', () => {
     const plain = await s.call('/only/1.0.0/things');
     expect(plain.status).toBe(401);
     expect(plain.json.code).toBe('900901');
+  });
+
+  it('answers each request of a kept-alive connection by the certificate of its handshake', async () => {
+    for (const [client, status] of [
+      [partner, 200],
+      [stranger, 401],
+    ] as const) {
+      const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        for (let i = 0; i < 3; i++)
+          expect((await call('/only/1.0.0/again', client, {}, 'GET', agent)).status).toBe(status);
+        // one connection served them all
+        expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
+      } finally {
+        agent.destroy();
+      }
+    }
   });
 
   it('refuses an expired certificate even though the API has it', async () => {
