@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { TEST_ADMIN_PASSWORD } from '@apim/testing';
+import { selfSignedCertificate, TEST_ADMIN_PASSWORD } from '@apim/testing';
 import { ARTIFACTS, PETSTORE, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
@@ -192,8 +192,18 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     // The developer portal's try-it calls the gateway from the console's origin.
     await page.getByRole('link', { name: 'Security & CORS' }).click();
     await page.getByLabel('Enable CORS').check();
+    // Mutual TLS as well (optional: the OAuth2 token stays mandatory), with a partner's certificate.
+    await page.getByLabel('Mutual TLS', { exact: true }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     await shown(page.getByText('Saved.'));
+    await page.getByLabel('Alias').fill('partner');
+    await page.getByLabel('Certificate file').setInputFiles({
+      name: 'partner.crt',
+      mimeType: 'application/x-x509-ca-cert',
+      buffer: Buffer.from(selfSignedCertificate('partner').cert),
+    });
+    await page.getByRole('button', { name: 'Upload certificate' }).click();
+    await shown(page.getByRole('cell', { name: 'CN=partner' }));
     await screenshot('api-security-cors');
     await page.getByRole('link', { name: 'Revisions & deployments' }).click();
     await page.getByLabel('Revision description').fill('First cut');

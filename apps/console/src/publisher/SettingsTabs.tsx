@@ -6,6 +6,7 @@ import { useRest } from '../shared/hooks';
 import { errorAt } from '../shared/schema';
 import { Checkbox, CheckboxGroup, SelectField, splitList, TextArea, TextField } from '../shared/ui';
 import { SubscriptionTiersField } from './basics';
+import { ClientCertificatesPanel } from './ClientCertificatesPanel';
 import { SaveForm, useApiSave } from './save';
 import type { Api, TierInfo } from './types';
 
@@ -210,74 +211,79 @@ export function SecurityTab({ api }: { api: Api }) {
   const [credentials, setCredentials] = useState(cors?.accessControlAllowCredentials ?? false);
   const e = save.errors;
   return (
-    <SaveForm
-      save={save}
-      shown={['securityScheme', 'authorizationHeader', 'apiKeyHeader', 'corsConfiguration']}
-      onSubmit={() => {
-        save.save({
-          securityScheme: schemes,
-          authorizationHeader: authHeader.trim() || null,
-          apiKeyHeader: keyHeader.trim() || null,
-          corsConfiguration: {
-            corsConfigurationEnabled: corsOn,
-            accessControlAllowOrigins: splitList(origins),
-            accessControlAllowHeaders: splitList(headers),
-            accessControlAllowMethods: methods,
-            accessControlAllowCredentials: credentials,
-          },
-        });
-      }}
-    >
-      <h2>Application security</h2>
-      <CheckboxGroup
-        label="Security schemes"
-        options={SECURITY_SCHEMES}
-        values={schemes}
-        error={errorAt(e, 'securityScheme')}
-        onChange={setSchemes}
-      />
-      <div className="row">
-        <TextField
-          label="Authorization header"
-          placeholder="Authorization"
-          value={authHeader}
-          error={errorAt(e, 'authorizationHeader')}
-          onChange={setAuthHeader}
+    <>
+      <SaveForm
+        save={save}
+        shown={['securityScheme', 'authorizationHeader', 'apiKeyHeader', 'corsConfiguration']}
+        onSubmit={() => {
+          save.save({
+            securityScheme: schemes,
+            authorizationHeader: authHeader.trim() || null,
+            apiKeyHeader: keyHeader.trim() || null,
+            corsConfiguration: {
+              corsConfigurationEnabled: corsOn,
+              accessControlAllowOrigins: splitList(origins),
+              accessControlAllowHeaders: splitList(headers),
+              accessControlAllowMethods: methods,
+              accessControlAllowCredentials: credentials,
+            },
+          });
+        }}
+      >
+        <h2>Application security</h2>
+        <CheckboxGroup
+          label="Security schemes"
+          options={SECURITY_SCHEMES}
+          values={schemes}
+          error={errorAt(e, 'securityScheme')}
+          onChange={setSchemes}
         />
-        <TextField
-          label="API key header"
-          placeholder="apikey"
-          value={keyHeader}
-          error={errorAt(e, 'apiKeyHeader')}
-          onChange={setKeyHeader}
-        />
-      </div>
-      <h2>CORS</h2>
-      <Checkbox label="Enable CORS" checked={corsOn} onChange={setCorsOn} />
-      {corsOn && (
-        <>
+        <div className="row">
           <TextField
-            label="Allowed origins"
-            hint="Separated by commas; * for any"
-            value={origins}
-            onChange={setOrigins}
+            label="Authorization header"
+            placeholder="Authorization"
+            value={authHeader}
+            error={errorAt(e, 'authorizationHeader')}
+            onChange={setAuthHeader}
           />
           <TextField
-            label="Allowed headers"
-            hint="Separated by commas"
-            value={headers}
-            onChange={setHeaders}
+            label="API key header"
+            placeholder="apikey"
+            value={keyHeader}
+            error={errorAt(e, 'apiKeyHeader')}
+            onChange={setKeyHeader}
           />
-          <CheckboxGroup
-            label="Allowed methods"
-            options={['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']}
-            values={methods}
-            onChange={setMethods}
-          />
-          <Checkbox label="Allow credentials" checked={credentials} onChange={setCredentials} />
-        </>
+        </div>
+        <h2>CORS</h2>
+        <Checkbox label="Enable CORS" checked={corsOn} onChange={setCorsOn} />
+        {corsOn && (
+          <>
+            <TextField
+              label="Allowed origins"
+              hint="Separated by commas; * for any"
+              value={origins}
+              onChange={setOrigins}
+            />
+            <TextField
+              label="Allowed headers"
+              hint="Separated by commas"
+              value={headers}
+              onChange={setHeaders}
+            />
+            <CheckboxGroup
+              label="Allowed methods"
+              options={['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']}
+              values={methods}
+              onChange={setMethods}
+            />
+            <Checkbox label="Allow credentials" checked={credentials} onChange={setCredentials} />
+          </>
+        )}
+      </SaveForm>
+      {schemes.some((s) => s === 'mutualssl' || s === 'mutualssl_mandatory') && (
+        <ClientCertificatesPanel api={api} />
       )}
-    </SaveForm>
+    </>
   );
 }
 

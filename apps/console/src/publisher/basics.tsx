@@ -73,7 +73,7 @@ async function duplicateErrors(name: string, context: string, version: string): 
   return out;
 }
 
-function useSubscriptionTiers() {
+export function useSubscriptionTiers() {
   return useRest<ListOf<TierInfo>>('admin', '/throttling/policies/subscription');
 }
 
