@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPKCS8, generateKeyPair, jwtVerify, type CryptoKey } from 'jose';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
+import { hashPassword } from '@apim/service';
 import { startStack, type Stack } from '../../test-support/stack.js';
 
 let s: Stack;
@@ -51,5 +52,32 @@ describe('backend JWT handler', () => {
       'http://wso2.org/claims/keytype': 'PRODUCTION',
       'http://wso2.org/claims/client_id': key.clientId,
     });
+  });
+
+  it('names each Basic-auth caller as the end user of its own assertion', async () => {
+    await s.fx.deployApi({
+      context: '/signedbasic',
+      backendUrl: s.backend.url,
+      securitySchemes: ['basic_auth'],
+    });
+    await s.synced();
+    for (const username of ['jwt-user-1', 'jwt-user-2']) {
+      await s.fx.prisma.user.create({
+        data: {
+          username,
+          passwordHash: await hashPassword(`${username}-password`),
+          roles: { create: [{ roleName: 'subscriber' }] },
+        },
+      });
+      const r = await s.call('/signedbasic/1.0.0/x', {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${username}:${username}-password`).toString('base64')}`,
+        },
+      });
+      expect(r.status).toBe(200);
+      const assertion = (r.json.headers as Record<string, string>)['x-jwt-assertion']!;
+      const { payload } = await jwtVerify(assertion, publicKey);
+      expect(payload['http://wso2.org/claims/enduser']).toBe(username);
+    }
   });
 });

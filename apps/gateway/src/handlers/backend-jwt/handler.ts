@@ -33,8 +33,9 @@ export const backendJwt: HandlerModule<BackendJwtConfig> = {
       name: 'backend-jwt',
       async onRequest(ctx) {
         const cred = ctx.credential;
+        // Basic callers have no token: their user name tells them apart
         const cacheKey = cred
-          ? `${cred.consumerKey ?? ''}|${String(cred.claims.jti ?? '')}|${cred.applicationId ?? ''}`
+          ? `${cred.kind}|${cred.consumerKey ?? ''}|${String(cred.claims.jti ?? '')}|${cred.applicationId ?? ''}|${cred.username ?? ''}`
           : 'anonymous';
         const now = Date.now();
         let entry = cache.get(cacheKey, now + MARGIN_MS);
