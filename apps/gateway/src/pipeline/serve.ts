@@ -106,12 +106,12 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       meter.done();
     }
     const api = ctx?.api;
-    const label = api ? `${api.name}:${api.version}` : 'none';
     const total = performance.now() - startedAt;
-    record.request(label, status, total / 1000);
-    if (backendLatencyMs !== null) record.backend(label, backendLatencyMs / 1000);
-    if (error && THROTTLE_ERRORS.has(error)) metrics.throttled.inc({ api: label, code: error });
-    if (error && BACKEND_ERRORS.has(error)) metrics.backendErrors.inc({ api: label, code: error });
+    record.request(api, status, total / 1000);
+    if (backendLatencyMs !== null) record.backend(api, backendLatencyMs / 1000);
+    if (error && THROTTLE_ERRORS.has(error)) metrics.throttled.inc({ api: record.label(api), code: error });
+    if (error && BACKEND_ERRORS.has(error))
+      metrics.backendErrors.inc({ api: record.label(api), code: error });
     if (!o.analytics) return;
     const cred = ctx?.credential;
     const event: AnalyticsRecord = {
