@@ -13,6 +13,7 @@
 // (its workers inherit them), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { freePort, withDatabase } from './lib/net.mjs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ const children = [];
 // ioredis as the gateway depends on it (it is not a dependency of the repository root)
 const gatewayRequire = createRequire(path.join(root, 'apps/gateway/package.json'));
 const { Redis } = await import(pathToFileURL(gatewayRequire.resolve('ioredis')).href);
-const { Worker } = await import(pathToFileURL(gatewayRequire.resolve('bullmq')).href);
+const { Queue } = await import(pathToFileURL(gatewayRequire.resolve('bullmq')).href);
 
 /** Removes the run's Redis keys (rate-limit counters, the analytics queue). */
 async function cleanupRedis(prefix) {
@@ -100,13 +101,45 @@ http.createServer(async (req, res) => {
   } catch { res.writeHead(502).end(); }
 }).listen(Number(process.env.PORT), '127.0.0.1');`;
 
-async function load(url, headers, rate) {
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** CPU time (user + system, ms) used so far by a process and its children processes (cluster workers). */
+function cpuMsOf(pid) {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) !== pid && Number(fields[1]) !== pid) continue; // fields[1] is the parent pid
+    total += (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  }
+  return total;
+}
+
+/**
+ * Loads `url` and reports requests/s and latency, plus the CPU the serving process tree spent per
+ * request: on a machine where other work competes for the cores, CPU per request moves much less
+ * than throughput does, so its ratios are the steadier comparison.
+ */
+async function load(url, headers, rate, serverPid) {
   const opts = { url, connections, duration, headers, ...(rate ? { overallRate: Math.round(rate) } : {}) };
   await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, pools, token cache
+  const cpuBefore = serverPid ? cpuMsOf(serverPid) : 0;
   const r = await autocannon(opts);
+  const cpuMs = serverPid ? cpuMsOf(serverPid) - cpuBefore : 0;
   if (r.non2xx > 0 || r.errors > 0)
     throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    cpuUsPerRequest: serverPid ? (cpuMs * 1000) / r.requests.total : null,
+  };
 }
 
 async function scaleBench(serverUrl, kmUrl) {
@@ -280,15 +313,14 @@ try {
   await waitFor(`${gwUrl}/readyz`, gw);
   await waitFor(`${gwUrl}/open/1.0.0/x`, gw);
   // The gateway ships analytics batches to BullMQ; storing them is the control plane's job, on its
-  // own machines. Here the batches are taken off the queue and dropped (so that Redis holds what it
-  // would in production, not every batch of the run), and nothing is written to Postgres.
+  // own machines. Here the waiting batches are discarded every second (Queue.drain, one Redis call),
+  // so that Redis holds what it would in production and no consumer competes with the load
+  // generator for these two cores; nothing is written to Postgres.
   drainConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  drain = new Worker('apim-analytics', async () => undefined, {
-    connection: drainConnection,
-    prefix,
-    concurrency: 4,
-  });
-  drain.on('error', () => undefined);
+  const analyticsQueue = new Queue('apim-analytics', { connection: drainConnection, prefix });
+  analyticsQueue.on('error', () => undefined);
+  const drainTimer = setInterval(() => void analyticsQueue.drain().catch(() => undefined), 1000);
+  drain = { close: async () => (clearInterval(drainTimer), analyticsQueue.close()) };
 
   const auth = { authorization: `Bearer ${token}` };
   const check = await fetch(`${gwUrl}/secured/1.0.0/x`, { headers: auth });
@@ -296,13 +328,17 @@ try {
     throw new Error(`the secured API answered ${check.status}: ${await check.text()}`);
 
   const cases = {
-    a: () => load(`${backendUrl}/x`),
-    b: () => load(`http://127.0.0.1:${barePort}/x`),
-    c: () => load(`${gwUrl}/open/1.0.0/x`),
-    d: () => load(`${gwUrl}/secured/1.0.0/x`, auth),
+    a: () => load(`${backendUrl}/x`, undefined, undefined, backend.pid),
+    b: () => load(`http://127.0.0.1:${barePort}/x`, undefined, undefined, bare.pid),
+    c: () => load(`${gwUrl}/open/1.0.0/x`, undefined, undefined, gw.pid),
+    d: () => load(`${gwUrl}/secured/1.0.0/x`, auth, undefined, gw.pid),
   };
   const runs = { a: [], b: [], c: [], d: [] };
-  for (let i = 0; i < rounds; i++) for (const k of Object.keys(cases)) runs[k].push(await cases[k]());
+  for (let i = 0; i < rounds; i++)
+    for (const k of Object.keys(cases)) {
+      runs[k].push(await cases[k]());
+      if (process.env.BENCH_VERBOSE) console.log(k, JSON.stringify(runs[k].at(-1)));
+    }
   /** the round with the median requests/s */
   const median = (list) => [...list].sort((x, y) => x.rps - y.rps)[Math.floor(list.length / 2)];
   const results = Object.fromEntries(Object.entries(runs).map(([k, list]) => [k, median(list)]));
@@ -326,14 +362,20 @@ try {
   console.log(
     `\n${connections} connections, ${duration} s each, 1 KiB JSON responses, median of ${rounds} rounds\n`,
   );
-  console.log('| case | requests/s | p50 | p99 |');
-  console.log('|---|---|---|---|');
+  console.log('| case | requests/s | p50 | p99 | server CPU per request |');
+  console.log('|---|---|---|---|---|');
   for (const k of ['a', 'b', 'c', 'd']) {
     const r = results[k];
-    console.log(`| (${k}) ${labels[k]} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms |`);
+    console.log(
+      `| (${k}) ${labels[k]} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.cpuUsPerRequest.toFixed(0)} µs |`,
+    );
   }
+  const medianCpu = (k) =>
+    [...runs[k]].map((r) => r.cpuUsPerRequest).sort((x, y) => x - y)[Math.floor(runs[k].length / 2)];
   console.log(
-    `\nc/b = ${(results.c.rps / results.b.rps).toFixed(2)}, d/b = ${(results.d.rps / results.b.rps).toFixed(2)}`,
+    `\nc/b = ${(results.c.rps / results.b.rps).toFixed(2)}, d/b = ${(results.d.rps / results.b.rps).toFixed(2)}` +
+      ` (requests/s); CPU per request, median of ${rounds} rounds: b/c = ${(medianCpu('b') / medianCpu('c')).toFixed(2)},` +
+      ` b/d = ${(medianCpu('b') / medianCpu('d')).toFixed(2)}`,
   );
   console.log(
     `at ${Math.round(half)} req/s (half of b's saturation), median p99 of ${rounds} rounds: b = ${bHalf.p99} ms, d = ${dHalf.p99} ms (difference ${dHalf.p99 - bHalf.p99} ms)`,
