@@ -4,10 +4,12 @@
  * never on gateway machines, and any number of control planes may run it (BullMQ hands each batch
  * to one of them; a failed batch is retried with back-off).
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import {
   ANALYTICS_QUEUE,
   LATENCY_BUCKETS_MS,
+  decodeAnalyticsBatch,
+  MalformedAnalyticsBatch,
   type AnalyticsBatch,
   type AnalyticsRecord,
 } from '@apim/contracts';
@@ -101,12 +103,10 @@ WITH inserted AS (
 
 /** Stores one batch (see STORE_BATCH); a batch that fails stores nothing and may be retried. */
 export async function storeAnalyticsBatch(prisma: PrismaClient, batch: AnalyticsBatch): Promise<void> {
+  // a column missing or of another length would store misaligned rows: decoding refuses the batch
+  const decoded = decodeAnalyticsBatch(batch);
   if (batch.count === 0) return;
-  const columns = COLUMNS.map(([field]) => batch.columns[field]);
-  // a column missing or of another length would store misaligned rows: refuse the batch instead
-  if (columns.some((c) => !Array.isArray(c) || c.length !== batch.count))
-    throw new Error('malformed analytics batch: every column must hold one value per record');
-  await prisma.$executeRawUnsafe(STORE_BATCH, ...columns);
+  await prisma.$executeRawUnsafe(STORE_BATCH, ...COLUMNS.map(([field]) => decoded[field]));
 }
 
 export function startAnalyticsWorker(options: {
@@ -117,7 +117,14 @@ export function startAnalyticsWorker(options: {
 }): { close(): Promise<void> } {
   const worker = new Worker<AnalyticsBatch>(
     ANALYTICS_QUEUE,
-    async (job) => storeAnalyticsBatch(options.prisma, job.data),
+    async (job) => {
+      try {
+        await storeAnalyticsBatch(options.prisma, job.data);
+      } catch (e) {
+        // retrying cannot mend a malformed batch: fail it at once (it stays in the failed set)
+        throw e instanceof MalformedAnalyticsBatch ? new UnrecoverableError(e.message) : e;
+      }
+    },
     { connection: options.connection, prefix: options.prefix, concurrency: 2 },
   );
   worker.on('failed', (job, err) =>

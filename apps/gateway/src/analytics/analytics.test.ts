@@ -74,6 +74,12 @@ describe('analytics and metrics', () => {
       errorCode: null,
     });
     expect(events[0]!.backendLatency).not.toBeNull();
+    // request and response mediation are measured (whole milliseconds, so 0 for a passthrough)
+    expect(events[0]!.requestMediationLatency).toBeGreaterThanOrEqual(0);
+    expect(events[0]!.responseMediationLatency).toBeGreaterThanOrEqual(0);
+    expect(events[0]!.responseLatency).toBeGreaterThanOrEqual(events[0]!.backendLatency!);
+    // stored with the time the request arrived (within this test's run)
+    expect(Date.now() - events[0]!.requestTimestamp!.getTime()).toBeLessThan(60_000);
     // each event carries the id its gateway gave it, which makes storing it idempotent
     expect(new Set(events.map((e) => e.eventId)).size).toBe(4);
     expect(events[3]).toMatchObject({

@@ -1,6 +1,11 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ANALYTICS_QUEUE, analyticsBatch, type AnalyticsBatch, type AnalyticsRecord } from '@apim/contracts';
+import {
+  ANALYTICS_QUEUE,
+  AnalyticsBatchBuilder,
+  type AnalyticsBatch,
+  type AnalyticsEvent,
+} from '@apim/contracts';
 import type { Logger } from '@apim/service';
 
 /** Batches kept while the queue cannot take them; beyond this the oldest are dropped and counted. */
@@ -11,8 +16,8 @@ const MAX_PENDING_BATCHES = 20;
  * (when a batch is full, or every flush interval). A request never waits for it.
  */
 export class AnalyticsPublisher {
-  private buffer: AnalyticsRecord[] = [];
-  private pending: AnalyticsRecord[][] = [];
+  private readonly builder = new AnalyticsBatchBuilder();
+  private pending: AnalyticsBatch[] = [];
   private readonly queue: Queue<AnalyticsBatch>;
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | null = null;
@@ -31,23 +36,20 @@ export class AnalyticsPublisher {
     this.timer.unref();
   }
 
-  record(r: AnalyticsRecord): void {
-    this.buffer.push(r);
-    if (this.buffer.length >= this.batchSize) void this.flush();
+  record(e: AnalyticsEvent): void {
+    this.builder.add(e);
+    if (this.builder.count >= this.batchSize) void this.flush();
   }
 
   flush(): Promise<void> {
-    if (this.buffer.length > 0) {
-      this.pending.push(this.buffer);
-      this.buffer = [];
-    }
-    while (this.pending.length > MAX_PENDING_BATCHES) this.onDropped(this.pending.shift()!.length);
+    if (this.builder.count > 0) this.pending.push(this.builder.take());
+    while (this.pending.length > MAX_PENDING_BATCHES) this.onDropped(this.pending.shift()!.count);
     if (this.flushing || this.pending.length === 0) return this.flushing ?? Promise.resolve();
     this.flushing = (async () => {
       while (this.pending.length > 0) {
         const batch = this.pending[0]!;
         try {
-          await this.queue.add('batch', analyticsBatch(batch), {
+          await this.queue.add('batch', batch, {
             attempts: 5,
             backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: 1000,
@@ -56,7 +58,7 @@ export class AnalyticsPublisher {
           this.pending.shift();
         } catch (e) {
           this.logger.warn(
-            { err: (e as Error).message, records: batch.length },
+            { err: (e as Error).message, records: batch.count },
             'analytics queue unavailable; will retry',
           );
           break;

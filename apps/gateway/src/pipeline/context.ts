@@ -11,6 +11,7 @@ export class Context implements RequestContext {
   readonly backendQuery: Record<string, string | null> = {};
   readonly responseHeaders: Record<string, string | null> = {};
   requestMediationMs: number | null = null;
+  responseMediationMs: number | null = null;
   meter: ExchangeMeter | null = null;
   private parsed: Promise<ParsedBody> | null = null;
 

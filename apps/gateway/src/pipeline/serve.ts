@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayErrors, type AnalyticsRecord, type GatewayErrorName } from '@apim/contracts';
+import { GatewayErrors, type GatewayErrorName } from '@apim/contracts';
 import { requestIdOf } from '@apim/service';
+import { EventIds } from '../analytics/event-ids.js';
 import type { AnalyticsPublisher } from '../analytics/publisher.js';
 import { forward, type BackendBody } from '../backend/proxy.js';
 import { BodyError, limitedStream } from '../builders/body.js';
@@ -87,6 +87,7 @@ export interface PipelineOptions {
 export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { deps, router, metrics } = o;
   const record = requestRecorder(metrics);
+  const eventIds = new EventIds();
   const maxBody = deps.config.limits.maxBodyBytes;
 
   function finish(
@@ -114,9 +115,9 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       metrics.backendErrors.inc({ api: record.label(api), code: error });
     if (!o.analytics) return;
     const cred = ctx?.credential;
-    const event: AnalyticsRecord = {
-      eventId: randomUUID(),
-      requestTimestamp: new Date(Date.now() - total).toISOString(),
+    o.analytics.record({
+      eventId: eventIds.next(),
+      requestTimeMs: Date.now() - total,
       correlationId: requestId,
       gatewayId: deps.config.gatewayId,
       apiId: api?.id ?? null,
@@ -132,16 +133,14 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
       proxyResponseCode: status,
       targetResponseCode: targetStatus,
       backendLatency: backendLatencyMs === null ? null : Math.round(backendLatencyMs),
-      requestMediationLatency:
-        ctx?.requestMediationMs === null || !ctx ? null : Math.round(ctx.requestMediationMs),
-      responseMediationLatency: null,
+      requestMediationLatency: ctx?.requestMediationMs == null ? null : Math.round(ctx.requestMediationMs),
+      responseMediationLatency: ctx?.responseMediationMs == null ? null : Math.round(ctx.responseMediationMs),
       responseLatency: Math.round(total),
       errorCode: error ? GatewayErrors[error].code : null,
       errorType: error,
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
       userIp: clientIp,
-    };
-    o.analytics.record(event);
+    });
   }
 
   function respondEarly(
@@ -168,8 +167,11 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
         break;
       }
     }
+    // WSO2's response mediation latency: the time the response handlers take
     const responseHandlers = (status: number) => {
+      const started = performance.now();
       for (let i = ran - 1; i >= 0; i--) handlers[i]!.onResponse?.(ctx, status);
+      ctx.responseMediationMs = performance.now() - started;
     };
     if (outcome) {
       responseHandlers(outcome.status);

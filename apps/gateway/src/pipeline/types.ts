@@ -59,6 +59,8 @@ export interface RequestContext {
   body(): Promise<ParsedBody>;
   /** milliseconds spent before the backend call (request mediation) */
   requestMediationMs: number | null;
+  /** milliseconds the response handlers took (response mediation) */
+  responseMediationMs: number | null;
   /** set by a handler that needs this exchange's byte counts (bandwidth quotas); null for most */
   meter: ExchangeMeter | null;
 }
