@@ -64,6 +64,8 @@ export class CredentialVerifier {
   private readonly introspectionCache: TokenCache<VerifiedToken | { expiresAt: number; inactive: true }>;
   /** Basic user credentials, checked at the key manager */
   readonly basic: BasicAuthVerifier;
+  /** bumped whenever cached verifications are dropped; verifications remembered elsewhere compare it */
+  private cacheGeneration = 0;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -94,6 +96,7 @@ export class CredentialVerifier {
   /** After SIGNING_KEYS_CHANGED or an issuer change: drop cached verifications and refetch keys. */
   signingKeysChanged(): void {
     this.jwtCache.clear();
+    this.cacheGeneration++;
     this.refreshIssuers();
     void this.keyManager.keys
       .reload()
@@ -148,13 +151,33 @@ export class CredentialVerifier {
         verified = {
           claims: payload as VerifiedToken['claims'],
           issuer,
-          expiresAt: (payload.exp ?? 0) * 1000,
+          // an API key issued without expiry stays cached (revocation is checked on every use)
+          expiresAt: payload.exp === undefined ? Number.POSITIVE_INFINITY : payload.exp * 1000,
         };
       } catch (e) {
         return describeJoseError(e);
       }
       this.jwtCache.set(token, verified);
     }
+    return this.admit(verified, expect);
+  }
+
+  get generation(): number {
+    return this.cacheGeneration;
+  }
+
+  /**
+   * A verification made earlier (remembered by a connection, see the authentication handler) used
+   * again: null when it may no longer be used as it is (expired, or cached verifications were
+   * dropped since), and the caller verifies afresh; otherwise the checks every use must pass.
+   */
+  reuse(verified: VerifiedToken, generation: number, expect: 'access' | 'apiKey'): Verification | null {
+    if (generation !== this.cacheGeneration || verified.expiresAt <= Date.now()) return null;
+    return this.admit(verified, expect);
+  }
+
+  /** What a verified token must pass on every use: its type, and not being revoked since. */
+  private admit(verified: VerifiedToken, expect: 'access' | 'apiKey'): Verification {
     const isApiKey = verified.claims.token_type === 'apiKey';
     if (isApiKey !== (expect === 'apiKey'))
       return fail(
@@ -174,8 +197,7 @@ export class CredentialVerifier {
       this.introspectionCache.set(cacheKey, entry);
     }
     if ('inactive' in entry) return fail('ACCESS_TOKEN_INACTIVE');
-    if (this.isRevoked(entry)) return fail('ACCESS_TOKEN_INACTIVE');
-    return { ok: true, token: entry };
+    return this.admit(entry, 'access');
   }
 
   private async callIntrospection(

@@ -1,6 +1,6 @@
 /** Authentication with credentials from the real key manager: JWTs, opaque tokens, API keys. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
 import { eventually } from '../../test-support/eventually.js';
 import { startStack, type Stack } from '../../test-support/stack.js';
@@ -50,6 +50,35 @@ describe('authentication handler', () => {
     const sb = await s.call('/oauth/1.0.0/a', { headers: bearer(await s.token(sandbox)) });
     expect(sb.status).toBe(200);
     expect(sb.json.url).toBe('/sandbox/a');
+  });
+
+  it('checks every request of a keep-alive connection: a token revoked, another token, a tampered one', async () => {
+    const caller = await s.fx.createApplication();
+    await s.fx.subscribe(caller.id, oauthApi.id);
+    const key = await s.newKey(caller.id);
+    await s.synced();
+    const [first, second] = [await s.token(key), await s.token(key)];
+    const client = new Client(s.gw.url, { pipelining: 1, connections: 1 } as Client.Options);
+    const call = async (authorization: string) => {
+      const r = await client.request({ path: '/oauth/1.0.0/a', method: 'GET', headers: { authorization } });
+      const body = (await r.body.json()) as { code?: string };
+      return { status: r.statusCode, code: body.code };
+    };
+    try {
+      expect((await call(`Bearer ${first}`)).status).toBe(200);
+      expect((await call(`Bearer ${first}`)).status).toBe(200);
+      const tampered = `${first.slice(0, -4)}${first.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+      expect(await call(`Bearer ${tampered}`)).toEqual({ status: 401, code: '900901' });
+      expect((await call(`Bearer ${second}`)).status).toBe(200);
+      const jti = JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()).jti as string;
+      expect((await call(`Bearer ${first}`)).status).toBe(200);
+      await s.fx.revokeToken(jti, new Date(Date.now() + 3_600_000));
+      // the same header again on the same connection is refused once the revocation arrives
+      await eventually(async () => expect((await call(`Bearer ${first}`)).code).toBe('900904'));
+      expect((await call(`Bearer ${second}`)).status).toBe(200);
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses a sandbox credential on an API without sandbox endpoints (900905)', async () => {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { KeyType } from '@apim/contracts';
 import { ipPermitted, refererPermitted } from '../../auth/api-key-restrictions.js';
 import { parseBasic } from '../../auth/basic-auth.js';
@@ -9,6 +10,17 @@ import type { Credential, Outcome, RequestContext } from '../../pipeline/types.j
 import { schema, type AuthenticationConfig } from './schema.js';
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
+/**
+ * The last access token a connection presented and its verification. Keep-alive clients send the
+ * same Authorization header request after request: comparing it with the last one is cheaper than
+ * parsing it and finding a ~1 KB token in the verification cache (which hashes the whole string).
+ * Every use still passes the expiry, type and revocation checks (CredentialVerifier.reuse).
+ */
+const LAST_BEARER = Symbol('apim.lastBearer');
+type RememberingSocket = Socket & {
+  [LAST_BEARER]?: { header: string; token: VerifiedToken; generation: number };
+};
 const BASIC_SCHEME = /^Basic[ \t]/i;
 
 function headerOf(ctx: RequestContext, name: string): string | undefined {
@@ -133,24 +145,35 @@ async function authenticateApplication(
   if (authorization !== undefined) {
     if (config.basic && BASIC_SCHEME.test(authorization))
       return authenticateBasic(ctx, authorization, config, basicScopes, deps);
-    const m = config.oauth2 ? BEARER.exec(authorization) : null;
-    if (!m)
-      return errorResponse(
-        'INVALID_CREDENTIALS',
-        `The authorization header must be ${[config.oauth2 && '"Bearer <access token>"', config.basic && '"Basic <credentials>"'].filter(Boolean).join(' or ')}`,
-      );
-    const token = m[1]!;
     kind = 'oauth2';
-    try {
-      result =
-        token.split('.').length === 3
-          ? await deps.credentials.verifyJwt(token, 'access')
-          : await deps.credentials.introspect(token);
-    } catch (e) {
-      deps.logger.warn({ err: (e as Error).message }, 'token introspection failed');
-      return errorResponse('INVALID_CREDENTIALS', 'The access token could not be verified now');
-    }
     ctx.backendHeaders[config.authorizationHeader] = null;
+    const socket = ctx.req.socket as RememberingSocket;
+    const last = socket[LAST_BEARER];
+    const reused =
+      config.oauth2 && last?.header === authorization
+        ? deps.credentials.reuse(last.token, last.generation, 'access')
+        : null;
+    if (reused) result = reused;
+    else {
+      const m = config.oauth2 ? BEARER.exec(authorization) : null;
+      if (!m)
+        return errorResponse(
+          'INVALID_CREDENTIALS',
+          `The authorization header must be ${[config.oauth2 && '"Bearer <access token>"', config.basic && '"Basic <credentials>"'].filter(Boolean).join(' or ')}`,
+        );
+      const token = m[1]!;
+      const generation = deps.credentials.generation;
+      try {
+        result =
+          token.split('.').length === 3
+            ? await deps.credentials.verifyJwt(token, 'access')
+            : await deps.credentials.introspect(token);
+      } catch (e) {
+        deps.logger.warn({ err: (e as Error).message }, 'token introspection failed');
+        return errorResponse('INVALID_CREDENTIALS', 'The access token could not be verified now');
+      }
+      if (result.ok) socket[LAST_BEARER] = { header: authorization, token: result.token, generation };
+    }
   } else if (apiKey !== undefined) {
     kind = 'apiKey';
     result = await deps.credentials.verifyJwt(apiKey.trim(), 'apiKey');
