@@ -105,6 +105,8 @@ export interface AnalyticsBatch {
 export class AnalyticsBatchBuilder {
   private strings: string[] = [];
   private index = new Map<string, number>();
+  private lastValue: Array<string | undefined> = [];
+  private lastIndex: number[] = [];
   private columns = AnalyticsBatchBuilder.emptyColumns();
   private n = 0;
 
@@ -124,27 +126,27 @@ export class AnalyticsBatchBuilder {
     c.eventId.push(e.eventId);
     c.requestTimestamp.push(e.requestTimeMs);
     c.correlationId.push(e.correlationId);
-    c.gatewayId.push(this.code(e.gatewayId));
-    c.apiId.push(this.code(e.apiId));
-    c.apiName.push(this.code(e.apiName));
-    c.apiVersion.push(this.code(e.apiVersion));
-    c.apiContext.push(this.code(e.apiContext));
-    c.apiResourceTemplate.push(this.code(e.apiResourceTemplate));
-    c.apiMethod.push(this.code(e.apiMethod));
-    c.applicationId.push(this.code(e.applicationId));
-    c.applicationName.push(this.code(e.applicationName));
-    c.keyType.push(this.code(e.keyType));
-    c.userName.push(this.code(e.userName));
+    c.gatewayId.push(this.code(0, e.gatewayId));
+    c.apiId.push(this.code(1, e.apiId));
+    c.apiName.push(this.code(2, e.apiName));
+    c.apiVersion.push(this.code(3, e.apiVersion));
+    c.apiContext.push(this.code(4, e.apiContext));
+    c.apiResourceTemplate.push(this.code(5, e.apiResourceTemplate));
+    c.apiMethod.push(this.code(6, e.apiMethod));
+    c.applicationId.push(this.code(7, e.applicationId));
+    c.applicationName.push(this.code(8, e.applicationName));
+    c.keyType.push(this.code(9, e.keyType));
+    c.userName.push(this.code(10, e.userName));
     c.proxyResponseCode.push(e.proxyResponseCode);
     c.targetResponseCode.push(e.targetResponseCode);
     c.backendLatency.push(e.backendLatency);
     c.requestMediationLatency.push(e.requestMediationLatency);
     c.responseMediationLatency.push(e.responseMediationLatency);
     c.responseLatency.push(e.responseLatency);
-    c.errorCode.push(this.code(e.errorCode));
-    c.errorType.push(this.code(e.errorType));
-    c.userAgent.push(this.code(e.userAgent));
-    c.userIp.push(this.code(e.userIp));
+    c.errorCode.push(this.code(11, e.errorCode));
+    c.errorType.push(this.code(12, e.errorType));
+    c.userAgent.push(this.code(13, e.userAgent));
+    c.userIp.push(this.code(14, e.userIp));
     this.n++;
   }
 
@@ -152,18 +154,28 @@ export class AnalyticsBatchBuilder {
     const batch: AnalyticsBatch = { format: 2, count: this.n, strings: this.strings, columns: this.columns };
     this.strings = [];
     this.index = new Map();
+    this.lastValue = [];
+    this.lastIndex = [];
     this.columns = AnalyticsBatchBuilder.emptyColumns();
     this.n = 0;
     return batch;
   }
 
-  private code(v: string | null): number {
+  /**
+   * The index of a dictionary field's value. Consecutive requests mostly repeat the previous value
+   * (same API, same client), so each field slot remembers its last one: a comparison instead of a
+   * hash lookup.
+   */
+  private code(slot: number, v: string | null): number {
     if (v === null) return -1;
+    if (this.lastValue[slot] === v) return this.lastIndex[slot]!;
     let i = this.index.get(v);
     if (i === undefined) {
       i = this.strings.push(v) - 1;
       this.index.set(v, i);
     }
+    this.lastValue[slot] = v;
+    this.lastIndex[slot] = i;
     return i;
   }
 }
