@@ -1,4 +1,5 @@
 import type { HandlerModule } from '../../pipeline/handler-module.js';
+import { PerIdMemo } from '../../pipeline/per-id-memo.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import { subscriptionKey } from '../../store/state.js';
 import { schema, type SubscriptionConfig } from './schema.js';
@@ -13,6 +14,7 @@ export const subscription: HandlerModule<SubscriptionConfig> = {
   schema,
   configOf: (api) => (api.lifecycleStatus === 'PROTOTYPED' ? null : { apiId: api.id }),
   create(config, deps) {
+    const keyOf = new PerIdMemo((applicationId) => subscriptionKey(applicationId, config.apiId));
     return {
       name: 'subscription',
       onRequest(ctx) {
@@ -26,7 +28,7 @@ export const subscription: HandlerModule<SubscriptionConfig> = {
           );
         if (app.status !== 'APPROVED')
           return errorResponse('RESOURCE_FORBIDDEN', 'The application is not approved');
-        const sub = deps.state.subscriptions.get(subscriptionKey(cred.applicationId, config.apiId));
+        const sub = deps.state.subscriptions.get(keyOf.get(cred.applicationId));
         if (!sub) return errorResponse('RESOURCE_FORBIDDEN');
         if (sub.status === 'UNBLOCKED' || (sub.status === 'PROD_ONLY_BLOCKED' && cred.keyType === 'SANDBOX'))
           return undefined;

@@ -1,5 +1,6 @@
 import type { GatewayErrorName, GatewayLimit, GatewayPolicy } from '@apim/contracts';
 import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
+import { PerIdMemo } from '../../pipeline/per-id-memo.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Outcome, RequestContext } from '../../pipeline/types.js';
 import { policyKey, subscriptionKey } from '../../store/state.js';
@@ -46,11 +47,40 @@ export const throttling: HandlerModule<ThrottlingConfig> = {
   schema,
   configOf: (api) => ({ apiId: api.id, apiPolicy: api.apiThrottlingPolicy, maxTps: api.maxTps }),
   create(config, deps) {
-    return { name: 'throttling', onRequest: (ctx) => throttle(ctx, config, deps) };
+    const keys: ThrottleKeys = {
+      application: new PerIdMemo((id) => ({
+        subscription: subscriptionKey(id, config.apiId),
+        burst: `burst:${id}:${config.apiId}`,
+        quota: `sub:${id}:${config.apiId}`,
+        application: `app:${id}`,
+      })),
+      certificate: new PerIdMemo((fingerprint) => ({
+        burst: `burst:cert:${fingerprint}:${config.apiId}`,
+        quota: `sub:cert:${fingerprint}:${config.apiId}`,
+      })),
+      subscriptionPolicy: new PerIdMemo((name) => policyKey('SUBSCRIPTION', name)),
+      applicationPolicy: new PerIdMemo((name) => policyKey('APPLICATION', name)),
+    };
+    return { name: 'throttling', onRequest: (ctx) => throttle(ctx, config, keys, deps) };
   },
 };
 
-async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: GatewayDeps): Promise<Outcome> {
+/** The counter and state keys of this API's callers, built once per caller (see PerIdMemo). */
+interface ThrottleKeys {
+  application: PerIdMemo<{ subscription: string; burst: string; quota: string; application: string }>;
+  certificate: PerIdMemo<{ burst: string; quota: string }>;
+  subscriptionPolicy: PerIdMemo<string>;
+  applicationPolicy: PerIdMemo<string>;
+}
+
+// Counter checks answer synchronously far from a limit: each is awaited only when it is a promise,
+// so that a request that needs no Redis round trip costs no extra microtask per check.
+async function throttle(
+  ctx: RequestContext,
+  config: ThrottlingConfig,
+  keys: ThrottleKeys,
+  deps: GatewayDeps,
+): Promise<Outcome> {
   const { state, throttler } = deps;
   let strictest: Verdict | null = null;
   let strictestInBytes = false;
@@ -71,7 +101,8 @@ async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: Gat
     const key = config.apiPolicy
       ? `api:${config.apiId}${suffix}`
       : `res:${config.apiId}:${ctx.operation.verb}:${ctx.operation.target}${suffix}`;
-    const v = await throttler.check(key, limit);
+    let v = throttler.check(key, limit);
+    if (v instanceof Promise) v = await v;
     if (v && !v.allowed) return throttled(config.apiPolicy ? 'API_THROTTLED' : 'RESOURCE_THROTTLED', v);
     if (v) admit(v, key, limit);
   }
@@ -80,40 +111,37 @@ async function throttle(ctx: RequestContext, config: ThrottlingConfig, deps: Gat
   if (cred && (cred.applicationId || cred.clientCertificate)) {
     // a client certificate's tier throttles its callers as a subscription tier would (WSO2)
     const cert = cred.clientCertificate;
-    const tier = cert
-      ? cert.tier
-      : state.subscriptions.get(subscriptionKey(cred.applicationId!, config.apiId))?.throttlingPolicy;
-    const subPolicy = tier ? state.policies.get(policyKey('SUBSCRIPTION', tier)) : undefined;
+    const appKeys = cred.applicationId ? keys.application.get(cred.applicationId) : null;
+    const tier = cert ? cert.tier : state.subscriptions.get(appKeys!.subscription)?.throttlingPolicy;
+    const subPolicy = tier ? state.policies.get(keys.subscriptionPolicy.get(tier)) : undefined;
     if (subPolicy) {
-      const subKey = cert
-        ? `cert:${cert.fingerprint}:${config.apiId}`
-        : `${cred.applicationId}:${config.apiId}`;
+      const subKeys = cert ? keys.certificate.get(cert.fingerprint) : appKeys!;
       if (subPolicy.rateLimitCount && subPolicy.rateLimitTimeUnit) {
-        const v = await throttler.rate(
-          `burst:${subKey}`,
-          subPolicy.rateLimitCount,
-          subPolicy.rateLimitTimeUnit,
-        );
+        let v = throttler.rate(subKeys.burst, subPolicy.rateLimitCount, subPolicy.rateLimitTimeUnit);
+        if (v instanceof Promise) v = await v;
         if (!v.allowed) return throttled('BURST_THROTTLED', v);
       }
-      const quotaKey = `sub:${subKey}`;
-      const v = await throttler.check(quotaKey, subPolicy);
+      let v = throttler.check(subKeys.quota, subPolicy);
+      if (v instanceof Promise) v = await v;
       if (v && !v.allowed && subPolicy.stopOnQuotaReach) return throttled('SUBSCRIPTION_THROTTLED', v);
-      if (v) admit(v, quotaKey, subPolicy);
+      if (v) admit(v, subKeys.quota, subPolicy);
     }
     const appPolicyName = cred.application?.throttlingPolicy;
-    const appPolicy = appPolicyName ? state.policies.get(policyKey('APPLICATION', appPolicyName)) : undefined;
-    if (appPolicy) {
-      const appKey = `app:${cred.applicationId}`;
-      const v = await throttler.check(appKey, appPolicy);
+    const appPolicy = appPolicyName
+      ? state.policies.get(keys.applicationPolicy.get(appPolicyName))
+      : undefined;
+    if (appPolicy && appKeys) {
+      let v = throttler.check(appKeys.application, appPolicy);
+      if (v instanceof Promise) v = await v;
       if (v && !v.allowed) return throttled('APPLICATION_THROTTLED', v);
-      if (v) admit(v, appKey, appPolicy);
+      if (v) admit(v, appKeys.application, appPolicy);
     }
   }
 
   const tps = cred?.keyType === 'SANDBOX' ? config.maxTps?.sandbox : config.maxTps?.production;
   if (tps) {
-    const v = await throttler.rate(`tps:${config.apiId}:${cred?.keyType ?? 'PRODUCTION'}`, tps, 'sec');
+    let v = throttler.rate(`tps:${config.apiId}:${cred?.keyType ?? 'PRODUCTION'}`, tps, 'sec');
+    if (v instanceof Promise) v = await v;
     if (!v.allowed) return errorResponse('HARD_LIMIT_EXCEEDED', undefined, { 'retry-after': '1' });
   }
 
