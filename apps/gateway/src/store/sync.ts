@@ -1,11 +1,12 @@
 import { GATEWAY_EVENTS_CHANNEL, type GatewayEvent } from '@apim/contracts';
-import { readGatewayEventsAfter, type PrismaClient } from '@apim/db';
+import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
 import pg from 'pg';
+import { readEventLogPage } from './event-log.js';
 import type { GatewayState } from './state.js';
 import { loadSnapshot } from './snapshot.js';
 
-const BATCH = 1000;
+const PAGE_SIZE = 1000;
 /** Reading the log this often also proves the connection is alive (a cut TCP path sends no error). */
 const POLL_MS = 1000;
 const QUERY_TIMEOUT_MS = 3000;
@@ -16,6 +17,13 @@ export interface SyncStatus {
   lastEventId: bigint;
   /** events known to exist in the log but not applied yet */
   behind: number;
+}
+
+export interface FollowerOptions {
+  /** events read per query (default 1000) */
+  pageSize?: number;
+  /** called, and awaited, after each page of events is applied and before the next is read */
+  onApplied?: (events: number) => void | Promise<void>;
 }
 
 /**
@@ -34,14 +42,19 @@ export class EventLogFollower {
   private pollTimer: NodeJS.Timeout | null = null;
   private needSnapshot = false;
   private lastKnownMaxId = 0n;
+  private readonly pageSize: number;
+  private readonly onApplied: (events: number) => void | Promise<void>;
 
   constructor(
     private readonly databaseUrl: string,
     private readonly prisma: PrismaClient,
     private readonly state: GatewayState,
     private readonly logger: Logger,
-    private readonly onApplied: (events: number) => void = () => undefined,
-  ) {}
+    options: FollowerOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.onApplied = options.onApplied ?? (() => undefined);
+  }
 
   status(): SyncStatus {
     const behind =
@@ -144,30 +157,24 @@ export class EventLogFollower {
     return this.running;
   }
 
+  /**
+   * Applies the log from our position on. Every page is read together with the log's bounds
+   * (readEventLogPage), so a prune at any moment, before the first page or between two, is seen by
+   * the next read and answered with a snapshot instead of a skip.
+   */
   private async catchUpLoop(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const { rows } = await client.query<{ min: string | null; max: string | null }>(
-      'SELECT min(id)::text AS min, max(id)::text AS max FROM gateway_event',
-    );
-    this.lastKnownMaxId = BigInt(rows[0]?.max ?? '0');
-    const minId = BigInt(rows[0]?.min ?? '0');
-    if (
-      this.needSnapshot ||
-      (minId > 0n && minId > this.state.lastEventId + 1n && this.state.lastEventId > 0n)
-    ) {
-      // The events after our position were pruned from the log: only a snapshot is exact now.
-      this.needSnapshot = true;
-      this.state.load(await loadSnapshot(this.prisma, this.state.environment));
-      this.needSnapshot = false;
-      this.logger.warn(
-        { lastEventId: String(this.state.lastEventId) },
-        'missed pruned events; reloaded the snapshot',
-      );
-    }
     for (;;) {
-      const events = await readGatewayEventsAfter(client, this.state.lastEventId, BATCH);
-      for (const e of events) {
+      if (this.needSnapshot) await this.reloadSnapshot();
+      const page = await readEventLogPage(client, this.state.lastEventId, this.pageSize);
+      this.lastKnownMaxId = page.newest ?? 0n;
+      if (page.missed) {
+        // stays set until a snapshot has loaded, also across a lost connection
+        this.needSnapshot = true;
+        continue;
+      }
+      for (const e of page.events) {
         try {
           this.state.apply(e as unknown as GatewayEvent);
         } catch (err) {
@@ -176,8 +183,18 @@ export class EventLogFollower {
           this.state.lastEventId = e.id;
         }
       }
-      if (events.length > 0) this.onApplied(events.length);
-      if (events.length < BATCH) break;
+      if (page.events.length > 0) await this.onApplied(page.events.length);
+      if (page.events.length < this.pageSize) break;
     }
+  }
+
+  /** The events after our position were pruned from the log: only a snapshot is exact now. */
+  private async reloadSnapshot(): Promise<void> {
+    this.state.load(await loadSnapshot(this.prisma, this.state.environment));
+    this.needSnapshot = false;
+    this.logger.warn(
+      { lastEventId: String(this.state.lastEventId) },
+      'missed pruned events; reloaded the snapshot',
+    );
   }
 }
