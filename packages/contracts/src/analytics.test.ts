@@ -66,6 +66,13 @@ describe('analytics batches', () => {
     expect(decodeAnalyticsBatch(JSON.parse(JSON.stringify(batch)))).toEqual(columnsOf(records));
   });
 
+  it('send an event id equal to the correlation id once', () => {
+    const same = [{ ...base, eventId: 'u-1', correlationId: 'u-1' }, base];
+    const batch = analyticsBatch(same);
+    expect(batch.columns.eventId).toEqual([null, base.eventId]);
+    expect(decodeAnalyticsBatch(batch).eventId).toEqual(['u-1', base.eventId]);
+  });
+
   it('send a repeated value once', () => {
     const batch = analyticsBatch(records);
     expect(batch.strings.filter((s) => s === 'Orders')).toHaveLength(1);

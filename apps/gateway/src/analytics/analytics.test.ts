@@ -106,4 +106,18 @@ describe('analytics and metrics', () => {
     expect(text).toMatch(/apim_gateway_rate_limits_shared 1/);
     expect(text).toMatch(/apim_gateway_database_connected 1/);
   });
+
+  it('stores every request once, also when clients repeat their own X-Request-ID', async () => {
+    const before = await s.fx.prisma.analyticsEvent.count({ where: { correlationId: 'client-chosen-id' } });
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await s.call('/measured/1.0.0/item/8', { headers: { 'x-request-id': 'client-chosen-id' } })).status,
+      ).toBe(401);
+    const rows = await eventually(async () => {
+      const r = await s.fx.prisma.analyticsEvent.findMany({ where: { correlationId: 'client-chosen-id' } });
+      expect(r).toHaveLength(before + 2);
+      return r;
+    });
+    expect(new Set(rows.map((r) => r.eventId)).size).toBe(rows.length);
+  });
 });

@@ -116,7 +116,8 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     if (!o.analytics) return;
     const cred = ctx?.credential;
     o.analytics.record({
-      eventId: eventIds.next(),
+      // a request id the gateway made is a fresh UUID; one the client sent may repeat
+      eventId: req.headers['x-request-id'] === requestId ? eventIds.next() : requestId,
       requestTimeMs: Date.now() - total,
       correlationId: requestId,
       gatewayId: deps.config.gatewayId,
