@@ -68,24 +68,21 @@ void allFieldsListed;
 /** One request as a gateway records it: the stored record, its time as epoch milliseconds. */
 export type AnalyticsEvent = Omit<AnalyticsRecord, 'requestTimestamp'> & { requestTimeMs: number };
 
-/** Fields whose values repeat across a batch (API, application, caller, client): sent once, then by index. */
-const DICTIONARY_FIELDS = new Set<keyof AnalyticsRecord>([
-  'gatewayId',
-  'apiId',
-  'apiName',
-  'apiVersion',
-  'apiContext',
-  'apiResourceTemplate',
-  'apiMethod',
-  'applicationId',
-  'applicationName',
-  'keyType',
-  'userName',
-  'errorCode',
-  'errorType',
-  'userAgent',
-  'userIp',
+/** Fields sent as they are: unique per event, the time, and the numbers. */
+const PLAIN_FIELDS = new Set<keyof AnalyticsRecord>([
+  'eventId',
+  'requestTimestamp',
+  'correlationId',
+  'proxyResponseCode',
+  'targetResponseCode',
+  'backendLatency',
+  'requestMediationLatency',
+  'responseMediationLatency',
+  'responseLatency',
 ]);
+
+/** The rest repeat across a batch (API, application, caller, client): sent once, then by index. */
+const DICTIONARY_FIELDS = new Set(ANALYTICS_FIELDS.filter((f) => !PLAIN_FIELDS.has(f)));
 
 /**
  * Job payload of the analytics queue: one batch of records from one gateway node, column by column
