@@ -6,52 +6,16 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
-import { startGateway, type StartedGateway } from '@apim/gateway/testing';
-import { startKeyManager, type StartedKeyManager } from '@apim/key-manager/testing';
 import { createPizzaShackBackend, publishSampleApi } from '@apim/stack';
-import {
-  TEST_ADMIN_PASSWORD,
-  cleanupRedis,
-  createTestDatabase,
-  testRedisPrefix,
-  testRedisUrl,
-  type TestDatabase,
-} from '@apim/testing';
+import { admin, startProduct, type Product } from './support/product.js';
 
 const DEV = '/api/am/devportal/v3';
 const PUB = '/api/am/publisher/v4';
-const admin = { username: 'admin', password: TEST_ADMIN_PASSWORD };
 const dev = { username: 'journey-dev', password: 'journey-password-1' };
-const prefix = testRedisPrefix();
 
-let db: TestDatabase;
-let km: StartedKeyManager;
-let cp: RunningControlPlane;
-let gw: StartedGateway;
+let product: Product;
 const backend = createPizzaShackBackend();
-
-function basic(who: { username: string; password: string }): string {
-  return `Basic ${Buffer.from(`${who.username}:${who.password}`).toString('base64')}`;
-}
-
-async function rest<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  who: { username: string; password: string } | null,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${cp.url}${path}`, {
-    method,
-    headers: {
-      ...(who ? { authorization: basic(who) } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
+const rest: Product['rest'] = (...args) => product.rest(...args);
 
 /** Polls until `check` passes: changes reach gateways through the event log, within a second. */
 async function within(ms: number, check: () => Promise<void>): Promise<void> {
@@ -67,27 +31,13 @@ async function within(ms: number, check: () => Promise<void>): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
-  km = await startKeyManager({ databaseUrl: db.url, redisUrl: testRedisUrl(), redisPrefix: prefix });
-  const shared = {
-    databaseUrl: db.url,
-    redisUrl: testRedisUrl(),
-    redisPrefix: prefix,
-    keyManagerUrl: km.url,
-    internalSecret: km.internalSecret,
-  };
-  cp = await startControlPlane(shared);
-  gw = await startGateway(shared);
+  product = await startProduct();
 });
 
 afterAll(async () => {
-  await gw?.close();
-  await cp?.close();
-  await km?.close();
+  await product?.close();
   await new Promise<void>((r) => backend.close(() => r()));
-  await db?.drop();
-  await cleanupRedis(prefix);
 });
 
 describe('publish, subscribe, call through the gateway, then change things', () => {
@@ -95,11 +45,13 @@ describe('publish, subscribe, call through the gateway, then change things', () 
   let subscriptionId = '';
   let apiId = '';
   const menu = () =>
-    fetch(`${gw.url}/pizzashack/1.0.0/menu`, { headers: { authorization: `Bearer ${token}` } });
+    fetch(`${product.gw.url}/pizzashack/1.0.0/menu`, { headers: { authorization: `Bearer ${token}` } });
 
   it('a developer gets a token and calls the published API', async () => {
     const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
-    expect(await publishSampleApi({ controlPlaneUrl: cp.url, backendUrl, ...admin })).toBe('published');
+    expect(await publishSampleApi({ controlPlaneUrl: product.cp.url, backendUrl, ...admin })).toBe(
+      'published',
+    );
     const found = await rest<{ list: Array<{ id: string }> }>(
       'GET',
       `${DEV}/apis?query=context:/pizzashack`,
@@ -146,7 +98,7 @@ describe('publish, subscribe, call through the gateway, then change things', () 
       const items = (await res.json()) as Array<{ name: string }>;
       expect(items.map((p) => p.name)).toContain('Garden Fresh');
     });
-    const order = await fetch(`${gw.url}/pizzashack/1.0.0/order`, {
+    const order = await fetch(`${product.gw.url}/pizzashack/1.0.0/order`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ pizzaType: 'Garden Fresh', quantity: 1, customerName: 'Dev' }),
@@ -154,7 +106,8 @@ describe('publish, subscribe, call through the gateway, then change things', () 
     expect(order.status).toBe(201);
     // the default version answers without the version segment
     expect(
-      (await fetch(`${gw.url}/pizzashack/menu`, { headers: { authorization: `Bearer ${token}` } })).status,
+      (await fetch(`${product.gw.url}/pizzashack/menu`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
     ).toBe(200);
   });
 
@@ -194,9 +147,9 @@ describe('publish, subscribe, call through the gateway, then change things', () 
   it('a revoked token is refused within a second', async () => {
     const clientId = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
       .client_id as string;
-    const revoked = await fetch(`${km.url}/internal/v1/clients/${clientId}/revoke-tokens`, {
+    const revoked = await fetch(`${product.km.url}/internal/v1/clients/${clientId}/revoke-tokens`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${km.internalSecret}` },
+      headers: { authorization: `Bearer ${product.km.internalSecret}` },
     });
     expect(revoked.status).toBe(204);
     await within(1000, async () => {

@@ -11,34 +11,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
-import { startGateway, type StartedGateway } from '@apim/gateway/testing';
-import { startKeyManager, type StartedKeyManager } from '@apim/key-manager/testing';
-import {
-  TEST_ADMIN_PASSWORD,
-  cleanupRedis,
-  createTestDatabase,
-  selfSignedCertificate,
-  testRedisPrefix,
-  testRedisUrl,
-  type TestCertificate,
-  type TestDatabase,
-} from '@apim/testing';
+import { selfSignedCertificate, type TestCertificate } from '@apim/testing';
+import { admin, basic, startProduct, type Product } from './support/product.js';
 
 const PUB = '/api/am/publisher/v4';
 const ADMIN_API = '/api/am/admin/v4';
-const admin = { username: 'admin', password: TEST_ADMIN_PASSWORD };
 const auditor = { username: 'mtls-auditor', password: 'auditor-password-1' };
 const reader = { username: 'mtls-reader', password: 'reader-password-1' };
-const prefix = testRedisPrefix();
 const server = selfSignedCertificate('gateway', { ipAddress: '127.0.0.1' });
 const partner = selfSignedCertificate('partner');
 const stranger = selfSignedCertificate('stranger');
 
-let db: TestDatabase;
-let km: StartedKeyManager;
-let cp: RunningControlPlane;
-let gw: StartedGateway;
+let product: Product;
 let dir: string;
 let apiId = '';
 const backend = http.createServer((req, res) => {
@@ -46,26 +30,9 @@ const backend = http.createServer((req, res) => {
   res.end(JSON.stringify({ path: req.url }));
 });
 
-function basic(who: { username: string; password: string }): string {
-  return `Basic ${Buffer.from(`${who.username}:${who.password}`).toString('base64')}`;
-}
-
-async function rest<T = Record<string, unknown>>(
-  method: string,
-  urlPath: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${cp.url}${urlPath}`, {
-    method,
-    headers: {
-      authorization: basic(admin),
-      ...(body === undefined || body instanceof FormData ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
+/** a control-plane REST call as the admin */
+const rest = <T = Record<string, unknown>>(method: string, urlPath: string, body?: unknown) =>
+  product.rest<T>(method, urlPath, admin, body);
 
 /** A call through the gateway's HTTPS listener, on a connection of its own. */
 function callGateway(
@@ -76,7 +43,7 @@ function callGateway(
   return new Promise((resolve, reject) => {
     https
       .request(
-        `${gw.httpsUrl}/audited/1.0.0/records`,
+        `${product.gw.httpsUrl}/audited/1.0.0/records`,
         {
           method,
           ca: server.cert,
@@ -109,30 +76,19 @@ async function deployRevision(): Promise<void> {
   ]);
   expect(deployed.status).toBe(201);
   const deadline = Date.now() + 5000;
-  while (gw.app.state.apis.get(apiId)?.revisionId !== revision.body.id) {
+  while (product.gw.app.state.apis.get(apiId)?.revisionId !== revision.body.id) {
     if (Date.now() > deadline) throw new Error('the gateway did not get the revision');
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   dir = await mkdtemp(path.join(tmpdir(), 'e2e-mtls-'));
   await writeFile(path.join(dir, 'server.crt'), server.cert);
   await writeFile(path.join(dir, 'server.key'), server.key);
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
-  km = await startKeyManager({ databaseUrl: db.url, redisUrl: testRedisUrl(), redisPrefix: prefix });
-  const shared = {
-    databaseUrl: db.url,
-    redisUrl: testRedisUrl(),
-    redisPrefix: prefix,
-    keyManagerUrl: km.url,
-    internalSecret: km.internalSecret,
-  };
-  cp = await startControlPlane(shared);
-  gw = await startGateway({
-    ...shared,
-    env: {
+  product = await startProduct({
+    gatewayEnv: {
       APIM_GATEWAY_TLS_CERT: path.join(dir, 'server.crt'),
       APIM_GATEWAY_TLS_KEY: path.join(dir, 'server.key'),
     },
@@ -140,12 +96,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gw?.close();
-  await cp?.close();
-  await km?.close();
+  await product?.close();
   await new Promise<void>((r) => backend.close(() => r()));
-  await db?.drop();
-  await cleanupRedis(prefix);
   await rm(dir, { recursive: true, force: true });
 });
 
