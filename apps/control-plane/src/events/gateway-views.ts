@@ -20,8 +20,9 @@ import type {
 } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
 
-type ApplicationRow = Prisma.ApplicationGetPayload<{ include: { owner: true } }>;
+type ApplicationRow = Prisma.ApplicationGetPayload<object> & { owner: { username: string } };
 type PolicyRow = Prisma.ThrottlingPolicyGetPayload<{ include: { conditionalGroups: true } }>;
+type ConditionalGroupRow = Prisma.ConditionalGroupGetPayload<object>;
 type KeyRow = Prisma.ApplicationKeyGetPayload<object>;
 type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 type DenyRow = Prisma.DenyPolicyGetPayload<object>;
@@ -179,6 +180,10 @@ export interface GatewayState {
   revokedClients: { clientId: string; revokedBefore: string }[];
 }
 
+function byId<T extends { id: string }>(rows: T[]): Map<string, T> {
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /**
  * A consistent snapshot for a gateway: read in one REPEATABLE READ transaction, so the state is
  * exactly the one after event `lastEventId` (event writers commit in id order).
@@ -190,33 +195,61 @@ export async function loadGatewayState(
 ): Promise<GatewayState> {
   return prisma.$transaction(
     async (tx) => {
+      // Related rows are read by queries of their own, one after another: an `include` makes Prisma
+      // send its queries side by side on the transaction's one connection (pg warns about that,
+      // and pg 9 refuses it).
       const last = await tx.gatewayEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
-      const deployments = await tx.revisionDeployment.findMany({
-        where: options.environment ? { environment: { name: options.environment } } : {},
-        include: { revision: true, environment: true, api: true },
-      });
-      // One transaction is one connection: its queries run one after another whatever we await.
-      const applications = await tx.application.findMany({ include: { owner: true } });
+      const deployed = options.environment ? { environment: { name: options.environment } } : {};
+      const deployments = await tx.revisionDeployment.findMany({ where: deployed });
+      // related rows selected by the deployments they have (one statement each, no id lists)
+      const revisions = byId(
+        await tx.apiRevision.findMany({
+          where: { deployments: { some: deployed } },
+          select: { id: true, snapshot: true },
+        }),
+      );
+      const environments = byId(await tx.gatewayEnvironment.findMany({ select: { id: true, name: true } }));
+      const deployedApis = byId(
+        await tx.api.findMany({
+          where: { deployments: { some: deployed } },
+          select: { id: true, lifecycleStatus: true, isDefaultVersion: true },
+        }),
+      );
+      const applications = await tx.application.findMany();
+      const owners = byId(
+        await tx.user.findMany({
+          where: { applications: { some: {} } },
+          select: { id: true, username: true },
+        }),
+      );
       const keys = await tx.applicationKey.findMany();
       const subscriptions = await tx.subscription.findMany();
-      const policies = await tx.throttlingPolicy.findMany({ include: { conditionalGroups: true } });
+      const policies = await tx.throttlingPolicy.findMany();
+      const groupsOf = new Map<string, ConditionalGroupRow[]>();
+      for (const g of await tx.conditionalGroup.findMany())
+        groupsOf.set(g.policyId, [...(groupsOf.get(g.policyId) ?? []), g]);
       const denyPolicies = await tx.denyPolicy.findMany();
       const issuers = await tx.trustedIssuer.findMany();
       const revokedTokens = await tx.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } });
       const revokedClients = await tx.revokedClient.findMany();
       return {
         lastEventId: last?.id ?? 0n,
-        apis: deployments.map((d) =>
-          gatewayApi(
-            d.revision.snapshot as unknown as ApiSnapshot,
-            { revisionId: d.revisionId, environment: d.environment.name, vhost: d.vhost },
-            { lifecycleStatus: d.api.lifecycleStatus, isDefaultVersion: d.api.isDefaultVersion },
-          ),
-        ),
-        applications: applications.map(gatewayApplication),
+        apis: deployments.map((d) => {
+          const api = deployedApis.get(d.apiId)!;
+          return gatewayApi(
+            revisions.get(d.revisionId)!.snapshot as unknown as ApiSnapshot,
+            {
+              revisionId: d.revisionId,
+              environment: environments.get(d.environmentId)!.name,
+              vhost: d.vhost,
+            },
+            { lifecycleStatus: api.lifecycleStatus, isDefaultVersion: api.isDefaultVersion },
+          );
+        }),
+        applications: applications.map((a) => gatewayApplication({ ...a, owner: owners.get(a.ownerId)! })),
         keyMappings: keys.map(gatewayKeyMapping),
         subscriptions: subscriptions.map(gatewaySubscription),
-        policies: policies.map(gatewayPolicy),
+        policies: policies.map((p) => gatewayPolicy({ ...p, conditionalGroups: groupsOf.get(p.id) ?? [] })),
         denyPolicies: denyPolicies.map(gatewayDenyPolicy),
         issuers: issuers.map(gatewayIssuer),
         revokedTokens: revokedTokens.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt.toISOString() })),
