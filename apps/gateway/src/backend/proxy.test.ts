@@ -61,7 +61,11 @@ beforeAll(async () => {
     backendUrl: `${second.url}/v2`,
     operations: open,
   });
-  await s.fx.deployApi({ context: '/passthrough', backendUrl: s.backend.url, operations: open });
+  await s.fx.deployApi({
+    context: '/passthrough',
+    backendUrl: s.backend.url,
+    operations: [...open, { verb: 'HEAD' as const, target: '/*', authEnabled: false }],
+  });
   await s.synced();
 });
 
@@ -154,6 +158,20 @@ describe('backend calls', () => {
       req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
     });
     await eventually(() => expect(s.backend.abortedStreams).toBe(before + 1));
+    expect((await s.call('/passthrough/1.0.0/x')).status).toBe(200);
+  });
+
+  it('relays answers without a body: HEAD, 204 and 304', async () => {
+    const head = await fetch(`${s.gw.url}/passthrough/1.0.0/bytes/5000`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('5000');
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    for (const status of [204, 304]) {
+      const r = await fetch(`${s.gw.url}/passthrough/1.0.0/status/${status}`);
+      expect(r.status).toBe(status);
+      expect((await r.arrayBuffer()).byteLength).toBe(0);
+    }
+    // the connection is still good for the next request
     expect((await s.call('/passthrough/1.0.0/x')).status).toBe(200);
   });
 });
