@@ -28,14 +28,36 @@ type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 type DenyRow = Prisma.DenyPolicyGetPayload<object>;
 type IssuerRow = Prisma.TrustedIssuerGetPayload<object>;
 
-/** Include this when loading an API for apiSnapshot. */
-export const API_SNAPSHOT_INCLUDE = {
-  operations: { orderBy: { position: 'asc' } },
-  provider: true,
-  clientCertificates: { orderBy: { alias: 'asc' } },
-} as const satisfies Prisma.ApiInclude;
+type ApiRow = Prisma.ApiGetPayload<{
+  include: {
+    operations: true;
+    provider: { select: { username: true } };
+    clientCertificates: true;
+  };
+}>;
 
-type ApiRow = Prisma.ApiGetPayload<{ include: typeof API_SNAPSHOT_INCLUDE }>;
+/**
+ * An API as apiSnapshot needs it, or null. Its relations are read by queries of their own, one
+ * after another: the queries of an `include` go out side by side, which a transaction's one
+ * connection only queues (pg warns about it, and pg 9 refuses it).
+ */
+export async function loadApiForSnapshot(
+  tx: Prisma.TransactionClient,
+  apiId: string,
+): Promise<ApiRow | null> {
+  const api = await tx.api.findUnique({ where: { id: apiId } });
+  if (!api) return null;
+  const operations = await tx.apiOperation.findMany({ where: { apiId }, orderBy: { position: 'asc' } });
+  const provider = await tx.user.findUniqueOrThrow({
+    where: { id: api.providerId },
+    select: { username: true },
+  });
+  const clientCertificates = await tx.apiClientCertificate.findMany({
+    where: { apiId },
+    orderBy: { alias: 'asc' },
+  });
+  return { ...api, operations, provider, clientCertificates };
+}
 
 /**
  * The immutable content of a revision (stored in ApiRevision.snapshot). `scopes` are the scopes its

@@ -20,10 +20,20 @@ import {
   type ApiRow,
 } from './api-model.js';
 
+/**
+ * An API with its operations and provider. Read by queries of their own, one after another: the
+ * queries of an `include` go out side by side, which a transaction's one connection only queues
+ * (pg warns about it, and pg 9 refuses it).
+ */
 export async function loadApi(db: PrismaClient | TransactionClient, apiId: string): Promise<ApiRow> {
-  const api = await db.api.findUnique({ where: { id: apiId }, include: API_INCLUDE });
+  const api = await db.api.findUnique({ where: { id: apiId } });
   if (!api) throw notFound('API');
-  return api;
+  const operations = await db.apiOperation.findMany({ where: { apiId }, orderBy: { position: 'asc' } });
+  const provider = await db.user.findUniqueOrThrow({
+    where: { id: api.providerId },
+    select: API_INCLUDE.provider.select,
+  });
+  return { ...api, operations, provider };
 }
 
 export async function apiResource(db: PrismaClient | TransactionClient, api: ApiRow) {

@@ -1,7 +1,7 @@
 /** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
 import type { ApiSnapshot } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
-import { apiSnapshot, API_SNAPSHOT_INCLUDE, gatewayApi } from '../events/gateway-views.js';
+import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '../events/gateway-views.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { lockApi, writeOperations } from './api-model.js';
 import { loadApi } from './apis.js';
@@ -59,7 +59,7 @@ export async function getRevision(prisma: PrismaClient, apiId: string, revisionI
 export async function createRevision(prisma: PrismaClient, apiId: string, description: string | undefined) {
   return prisma.$transaction(async (tx) => {
     await lockApi(tx, apiId);
-    const api = await tx.api.findUnique({ where: { id: apiId }, include: API_SNAPSHOT_INCLUDE });
+    const api = await loadApiForSnapshot(tx, apiId);
     if (!api) throw notFound('API');
     if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot get new revisions');
     const existing = await tx.apiRevision.findMany({ where: { apiId }, select: { revisionNumber: true } });
