@@ -11,7 +11,7 @@ import { AnalyticsPublisher } from './analytics/publisher.js';
 import { CredentialVerifier } from './auth/credentials.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { compileApi, type CompiledApi } from './pipeline/compile.js';
 import type { GatewayDeps } from './pipeline/handler-module.js';
 import { createPipeline } from './pipeline/serve.js';
@@ -24,24 +24,30 @@ import { Throttler } from './throttling/throttler.js';
 export type { GatewayConfig } from './config.js';
 export { loadConfig } from './config.js';
 
-/** Node detects framing errors itself; this answers them in WSO2's shape and closes the connection. */
-function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || err.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const name: GatewayErrorName =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? 'HEADERS_TOO_LARGE'
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? 'REQUEST_TIMEOUT'
-        : 'BAD_REQUEST';
-  const { status } = GatewayErrors[name];
-  const body = JSON.stringify(gatewayErrorBody(name));
-  socket.end(
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+/**
+ * Node detects framing errors itself; this answers them in WSO2's shape, closes the connection and
+ * counts them with the requests that matched no API.
+ */
+function clientErrorAnswer(metrics: GatewayMetrics) {
+  return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const name: GatewayErrorName =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'HEADERS_TOO_LARGE'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 'REQUEST_TIMEOUT'
+          : 'BAD_REQUEST';
+    const { status } = GatewayErrors[name];
+    metrics.requests.cell('none', String(status)).inc();
+    const body = JSON.stringify(gatewayErrorBody(name));
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
 }
 
 /**
@@ -177,6 +183,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     requireHostHeader: false,
   };
   const server = http.createServer(serverOptions, pipeline);
+  const answerClientError = clientErrorAnswer(metrics);
   server.on('clientError', answerClientError);
   let httpsServer: https.Server | null = null;
   if (config.tls) {

@@ -170,4 +170,18 @@ describe('HTTP robustness', () => {
     const r = await raw('GET /open/v1/a HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n');
     expect(r).toContain('"code":"900400"');
   });
+
+  it('counts the requests refused before routing in the request metrics', async () => {
+    const text = await gw.app.metricsText();
+    const count = (status: number) =>
+      Number(
+        new RegExp(`^apim_gateway_requests_total\\{api="none",status="${status}"\\} (\\d+)$`, 'm').exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    expect(count(431)).toBe(1);
+    expect(count(408)).toBe(1);
+    // framing errors (node's parser) and refused paths (the router) alike
+    expect(count(400)).toBeGreaterThanOrEqual(refused.filter(([, , s]) => s === 400).length);
+  });
 });
