@@ -1,6 +1,7 @@
 /**
  * `npm start` as a new user meets it: every app answers /healthz, /readyz reports the database and
- * Redis, the sample API is published and guarded by the gateway, and SIGINT stops everything.
+ * Redis, the sample API is published and guarded by the gateway, and Ctrl-C or a SIGTERM to npm
+ * stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,12 +39,15 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'apim-stack-'));
-  for (const name of ['gateway', 'keyManager', 'controlPlane', 'sampleBackend'])
-    ports[name] = await freePort();
-  stack = spawn(process.execPath, [path.join(repoRoot, 'packages/stack/dist/start.js')], {
+/**
+ * Runs `npm start` as a user does, in a process group of its own (as a terminal would), and resolves
+ * once it prints that everything is up.
+ */
+async function npmStart(env: Record<string, string> = {}): Promise<void> {
+  output = '';
+  stack = spawn('npm', ['start'], {
+    cwd: repoRoot,
+    detached: true,
     env: {
       ...process.env,
       DATABASE_URL: db.url,
@@ -57,6 +61,7 @@ beforeAll(async () => {
       APIM_GATEWAY_WORKERS: '1',
       // the template database already holds the admin, with this password
       APIM_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,10 +78,29 @@ beforeAll(async () => {
       }
     }, 200);
   });
+}
+
+/** Waits (up to 20 s) until no port of the stack answers; returns the ones still open. */
+async function portsStillOpen(): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const open: string[] = [];
+    for (const name of Object.keys(ports)) if (await portOpen(ports[name]!)) open.push(name);
+    if (open.length === 0 || Date.now() > deadline) return open;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'apim-stack-'));
+  for (const name of ['gateway', 'keyManager', 'controlPlane', 'sampleBackend'])
+    ports[name] = await freePort();
+  await npmStart();
 }, 120_000);
 
 afterAll(async () => {
-  if (stack.exitCode === null) stack.kill('SIGKILL');
+  if (stack.exitCode === null) process.kill(-stack.pid!, 'SIGKILL');
   await db.drop();
   await rm(dataDir, { recursive: true, force: true });
   await cleanupRedis(prefix);
@@ -107,10 +131,18 @@ describe('npm start', () => {
     expect(await call.json()).toMatchObject({ code: '900902' });
   });
 
-  it('stops every process it started on SIGINT', async () => {
-    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
-    stack.kill('SIGINT');
-    expect(await exited).toBe(0);
-    for (const name of Object.keys(ports)) expect(await portOpen(ports[name]!), name).toBe(false);
+  it('stops every process it started on Ctrl-C (SIGINT to the process group)', async () => {
+    const exited = new Promise<void>((resolve) => stack.once('exit', () => resolve()));
+    process.kill(-stack.pid!, 'SIGINT');
+    await exited;
+    expect(await portsStillOpen()).toEqual([]);
+    expect(output).toContain('Stopping...');
   });
+
+  it('stops every process it started when a supervisor sends SIGTERM to npm alone', async () => {
+    await npmStart({ APIM_SAMPLE_API: 'false' });
+    // npm passes the signal to the `sh -c` running the script and no further
+    process.kill(stack.pid!, 'SIGTERM');
+    expect(await portsStillOpen()).toEqual([]);
+  }, 60_000);
 });

@@ -34,6 +34,8 @@ process.on('SIGINT', () => {
   void stopAll(0);
 });
 process.on('SIGTERM', () => void stopAll(0));
+// started by scripts/start.mjs (npm start): stop when that launcher is gone
+process.on('disconnect', () => void stopAll(0));
 
 async function main(): Promise<void> {
   const started = Date.now();
