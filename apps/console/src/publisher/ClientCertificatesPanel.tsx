@@ -3,14 +3,14 @@
  * which tier. They reach the gateways with the API's next revision, like its other settings.
  */
 import { useState } from 'react';
-import { request } from '../shared/api';
+import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { errorAt, useCheckedWrite } from '../shared/schema';
 import {
   DeleteButton,
   FormPanel,
   formatDate,
-  QueryView,
+  ListTable,
   SelectField,
   StatusBadge,
   TextField,
@@ -34,9 +34,16 @@ interface CertificateInfo {
   subject: string;
 }
 
+/** The publisher API lists certificates in an envelope of their own (WSO2's). */
+const asList = (d: ClientCertificates): ListOf<ClientCertificate> => ({
+  count: d.count,
+  list: d.certificates,
+});
+
 export function ClientCertificatesPanel({ api }: { api: Api }) {
   const path = `/apis/${api.id}/client-certificates`;
-  const list = useRest<ClientCertificates>('publisher', path, { limit: 1000 });
+  const list = useRest('publisher', path, { limit: 1000 }, { select: asList });
+  const pathOf = (c: ClientCertificate) => `${path}/${c.alias}`;
   return (
     <>
       <section className="panel" aria-labelledby="client-certificates">
@@ -45,64 +52,42 @@ export function ClientCertificatesPanel({ api }: { api: Api }) {
           Callers presenting one of these certificates over HTTPS are admitted by mutual TLS and throttled by
           its tier. A change takes effect when the next revision is deployed.
         </p>
-        <QueryView
+        <ListTable
           query={list}
           what="the client certificates"
-          isEmpty={(d) => d.count === 0}
+          label="Client certificates"
           empty="No client certificates yet: nobody can call this API by certificate."
-        >
-          {(d) => (
-            <table aria-label="Client certificates">
-              <thead>
-                <tr>
-                  <th scope="col">Alias</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Tier</th>
-                  <th scope="col">Validity</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.certificates.map((c) => (
-                  <CertificateRow key={c.alias} path={`${path}/${c.alias}`} certificate={c} />
-                ))}
-              </tbody>
-            </table>
+          rowKey={(c) => c.alias}
+          columns={[
+            { header: 'Alias', cell: (c) => <code>{c.alias}</code> },
+            { header: 'Subject', cell: (c) => <CertificateDetail path={pathOf(c)} show="subject" /> },
+            { header: 'Tier', cell: (c) => c.tier },
+            { header: 'Validity', cell: (c) => <CertificateDetail path={pathOf(c)} show="validity" /> },
+          ]}
+          actions={(c) => (
+            <DeleteButton
+              api="publisher"
+              path={pathOf(c)}
+              stale={[['publisher', path]]}
+              label={`Delete the certificate ${c.alias}`}
+            />
           )}
-        </QueryView>
+        />
       </section>
       <UploadForm path={path} />
     </>
   );
 }
 
-function CertificateRow({ path, certificate }: { path: string; certificate: ClientCertificate }) {
-  const info = useRest<CertificateInfo>('publisher', path);
+/** What the list leaves out, read from the certificate itself (one request per certificate, shared by its cells). */
+function CertificateDetail({ path, show }: { path: string; show: 'subject' | 'validity' }) {
+  const { data } = useRest<CertificateInfo>('publisher', path);
+  if (!data) return null;
+  if (show === 'subject') return <>{data.subject}</>;
   return (
-    <tr>
-      <td>
-        <code>{certificate.alias}</code>
-      </td>
-      <td>{info.data?.subject}</td>
-      <td>{certificate.tier}</td>
-      <td>
-        {info.data && (
-          <>
-            <StatusBadge status={info.data.status} /> until {formatDate(info.data.validity.to)}
-          </>
-        )}
-      </td>
-      <td>
-        <DeleteButton
-          api="publisher"
-          path={path}
-          stale={[['publisher', path.slice(0, path.lastIndexOf('/'))]]}
-          label={`Delete the certificate ${certificate.alias}`}
-        />
-      </td>
-    </tr>
+    <>
+      <StatusBadge status={data.status} /> until {formatDate(data.validity.to)}
+    </>
   );
 }
 

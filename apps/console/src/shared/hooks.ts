@@ -2,17 +2,19 @@
 import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { request, type Query, type RestApi } from './api';
 
-export function useRest<T>(
+export function useRest<T, S = T>(
   api: RestApi,
   path: string,
   query?: Query,
-  options: { enabled?: boolean; refetchInterval?: number } = {},
+  /** `select` reshapes the answer (e.g. a list in another envelope into WSO2's `list`) */
+  options: { enabled?: boolean; refetchInterval?: number; select?: (data: T) => S } = {},
 ) {
   return useQuery({
     queryKey: [api, path, query ?? {}],
     queryFn: ({ signal }) => request<T>(api, path, { query, signal }),
     enabled: options.enabled ?? true,
     refetchInterval: options.refetchInterval,
+    select: options.select,
   });
 }
 
