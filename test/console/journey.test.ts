@@ -197,6 +197,7 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await page.getByRole('button', { name: 'Save' }).click();
     await shown(page.getByText('Saved.'));
     await page.getByLabel('Alias').fill('partner');
+    await page.getByLabel('Key type').selectOption('SANDBOX');
     await page.getByLabel('Certificate file').setInputFiles({
       name: 'partner.crt',
       mimeType: 'application/x-x509-ca-cert',
@@ -204,6 +205,7 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     });
     await page.getByRole('button', { name: 'Upload certificate' }).click();
     await shown(page.getByRole('cell', { name: 'CN=partner' }));
+    await shown(page.getByRole('cell', { name: 'Sandbox' }));
     await screenshot('api-security-cors');
     await page.getByRole('link', { name: 'Revisions & deployments' }).click();
     await page.getByLabel('Revision description').fill('First cut');

@@ -53,6 +53,8 @@ export interface GatewayClientCertificate {
   fingerprint: string;
   /** subscription tier that throttles callers presenting this certificate (as WSO2 does) */
   tier: string;
+  /** the endpoints its callers reach (absent from revisions taken before it was kept: PRODUCTION) */
+  keyType?: KeyType;
   /** ISO 8601 validity bounds */
   notBefore: string;
   notAfter: string;

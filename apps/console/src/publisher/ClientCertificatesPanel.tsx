@@ -18,10 +18,18 @@ import {
 import { useSubscriptionTiers } from './basics';
 import type { Api } from './types';
 
+type KeyType = 'PRODUCTION' | 'SANDBOX';
+
 interface ClientCertificate {
   alias: string;
   tier: string;
+  keyType: KeyType;
 }
+
+const KEY_TYPES = [
+  { value: 'PRODUCTION', label: 'Production' },
+  { value: 'SANDBOX', label: 'Sandbox' },
+] as const;
 
 interface ClientCertificates {
   count: number;
@@ -49,8 +57,9 @@ export function ClientCertificatesPanel({ api }: { api: Api }) {
       <section className="panel" aria-labelledby="client-certificates">
         <h2 id="client-certificates">Client certificates</h2>
         <p className="muted">
-          Callers presenting one of these certificates over HTTPS are admitted by mutual TLS and throttled by
-          its tier. A change takes effect when the next revision is deployed.
+          Callers presenting one of these certificates over HTTPS are admitted by mutual TLS, throttled by its
+          tier and sent to the production or sandbox endpoints by its key type. A change takes effect when the
+          next revision is deployed.
         </p>
         <ListTable
           query={list}
@@ -62,6 +71,7 @@ export function ClientCertificatesPanel({ api }: { api: Api }) {
             { header: 'Alias', cell: (c) => <code>{c.alias}</code> },
             { header: 'Subject', cell: (c) => <CertificateDetail path={pathOf(c)} show="subject" /> },
             { header: 'Tier', cell: (c) => c.tier },
+            { header: 'Endpoints', cell: (c) => (c.keyType === 'SANDBOX' ? 'Sandbox' : 'Production') },
             { header: 'Validity', cell: (c) => <CertificateDetail path={pathOf(c)} show="validity" /> },
           ]}
           actions={(c) => (
@@ -95,15 +105,17 @@ function UploadForm({ path }: { path: string }) {
   const tiers = useSubscriptionTiers();
   const [alias, setAlias] = useState('');
   const [tier, setTier] = useState('');
+  const [keyType, setKeyType] = useState<KeyType>('PRODUCTION');
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
   const write = useCheckedWrite(
     'publisher',
     'addAPIClientCertificate',
-    (body: { alias: string; tier: string }) => {
+    (body: { alias: string; tier: string; keyType: KeyType }) => {
       const form = new FormData();
       form.set('alias', body.alias);
       form.set('tier', body.tier);
+      form.set('keyType', body.keyType);
       if (file) form.append('certificate', file, file.name);
       return request('publisher', path, { form });
     },
@@ -124,13 +136,13 @@ function UploadForm({ path }: { path: string }) {
     <FormPanel
       title="Add a client certificate"
       write={write}
-      shown={['alias', 'tier', 'certificate']}
+      shown={['alias', 'tier', 'keyType', 'certificate']}
       submit="Upload certificate"
       pending="Uploading…"
       done="Uploaded. Create a revision and deploy it to put the change live."
       onSubmit={() =>
         write.submit(
-          { alias: alias.trim(), tier: chosenTier },
+          { alias: alias.trim(), tier: chosenTier, keyType },
           file ? {} : { certificate: 'Choose the certificate file (.crt, .cer or .pem)' },
         )
       }
@@ -152,6 +164,13 @@ function UploadForm({ path }: { path: string }) {
             (tiers.isError ? `The tiers could not be loaded: ${tiers.error.message}` : undefined)
           }
           onChange={setTier}
+        />
+        <SelectField
+          label="Key type"
+          value={keyType}
+          options={KEY_TYPES}
+          error={errorAt(write.errors, 'keyType')}
+          onChange={(v) => setKeyType(v as KeyType)}
         />
       </div>
       <div className={`field${fileError ? ' has-error' : ''}`}>

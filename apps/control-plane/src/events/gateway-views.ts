@@ -93,6 +93,7 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
       alias: c.alias,
       fingerprint: c.fingerprint,
       tier: c.tier,
+      keyType: c.keyType,
       notBefore: c.notBefore.toISOString(),
       notAfter: c.notAfter.toISOString(),
     })),

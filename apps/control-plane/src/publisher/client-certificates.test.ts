@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => bed?.close());
 
 describe('client certificates', () => {
-  it('uploads, lists, describes, downloads, re-tiers and deletes a certificate', async () => {
+  it('uploads, lists, describes, downloads, re-tiers, re-keys and deletes a certificate', async () => {
     const apiId = await createApi('Certified');
     const certs = `${BASE}/apis/${apiId}/client-certificates`;
     const added = await call('POST', certs, {
@@ -54,7 +54,7 @@ describe('client certificates', () => {
       form: upload({ alias: 'partner-1', tier: 'Gold' }, { text: partner.cert }),
     });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
-    expect(added.body).toEqual({ alias: 'partner-1', apiId, tier: 'Gold' });
+    expect(added.body).toEqual({ alias: 'partner-1', apiId, tier: 'Gold', keyType: 'PRODUCTION' });
     expect(added.headers.get('location')).toBe(`${certs}/partner-1`);
     // DER is taken as well as PEM
     const der = new X509Certificate(other.cert).raw;
@@ -62,7 +62,10 @@ describe('client certificates', () => {
       (
         await call('POST', certs, {
           as: creator,
-          form: upload({ alias: 'other', tier: 'Silver' }, { text: der, name: 'other.cer' }),
+          form: upload(
+            { alias: 'other', tier: 'Silver', keyType: 'SANDBOX' },
+            { text: der, name: 'other.cer' },
+          ),
         })
       ).status,
     ).toBe(200);
@@ -72,7 +75,7 @@ describe('client certificates', () => {
     const listed = await call('GET', `${certs}?limit=1`, { as: creator });
     expect(listed.body).toMatchObject({
       count: 1,
-      certificates: [{ alias: 'other', apiId, tier: 'Silver' }],
+      certificates: [{ alias: 'other', apiId, tier: 'Silver', keyType: 'SANDBOX' }],
       pagination: { total: 2, limit: 1, offset: 0 },
     });
     const byAlias = await call('GET', `${certs}?alias=partner-1`, { as: creator });
@@ -107,7 +110,12 @@ describe('client certificates', () => {
       form: upload({ tier: 'Bronze' }),
     });
     expect(retiered.status).toBe(200);
-    expect(retiered.body).toEqual({ alias: 'partner-1', apiId, tier: 'Bronze' });
+    expect(retiered.body).toEqual({ alias: 'partner-1', apiId, tier: 'Bronze', keyType: 'PRODUCTION' });
+    const rekeyed = await call('PUT', `${certs}/partner-1`, {
+      as: creator,
+      form: upload({ keyType: 'SANDBOX' }),
+    });
+    expect(rekeyed.body).toEqual({ alias: 'partner-1', apiId, tier: 'Bronze', keyType: 'SANDBOX' });
     const renewed = selfSignedCertificate('partner', { days: 30 });
     const replaced = await call('PUT', `${certs}/partner-1`, {
       as: creator,
@@ -164,6 +172,12 @@ describe('client certificates', () => {
         /Unknown tier 'Platinum'.*Gold/,
       ],
       ['no file', upload({ alias: 'a', tier: 'Gold' }), 400, /'certificate' field/],
+      [
+        'an unknown key type',
+        upload({ alias: 'a', tier: 'Gold', keyType: 'STAGING' }, { text: other.cert }),
+        400,
+        /'keyType'.*PRODUCTION, SANDBOX/,
+      ],
       ['no alias', upload({ tier: 'Gold' }, { text: other.cert }), 400, /'alias' is required/],
       ['a bad alias', upload({ alias: 'a b', tier: 'Gold' }, { text: other.cert }), 400, /'alias'/],
       ['a taken alias', upload({ alias: 'first', tier: 'Gold' }, { text: other.cert }), 409, /alias 'first'/],
@@ -213,7 +227,7 @@ describe('client certificates', () => {
     const certs = `${BASE}/apis/${apiId}/client-certificates`;
     await call('POST', certs, {
       as: creator,
-      form: upload({ alias: 'partner', tier: 'Gold' }, { text: partner.cert }),
+      form: upload({ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }, { text: partner.cert }),
     });
     const rev = await call<{ id: string }>('POST', `${BASE}/apis/${apiId}/revisions`, {
       as: creator,
@@ -234,6 +248,7 @@ describe('client certificates', () => {
         alias: 'partner',
         fingerprint: fingerprintOf(partner.cert),
         tier: 'Gold',
+        keyType: 'SANDBOX',
         notBefore: new Date(x509.validFrom).toISOString(),
         notAfter: new Date(x509.validTo).toISOString(),
       },

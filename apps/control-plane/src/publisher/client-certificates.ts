@@ -1,7 +1,7 @@
 /**
  * Client certificates of APIs secured with mutual TLS (WSO2's `mutualssl`): the publisher uploads
  * each client's certificate under an alias, with the subscription tier that throttles the callers
- * presenting it. Like the rest of an API's settings, they reach gateways with the API's next
+ * presenting it and the key type that picks their endpoints (production or sandbox). Like the rest of an API's settings, they reach gateways with the API's next
  * revision, which carries their fingerprints, tiers and validity (never the PEMs).
  */
 import { X509Certificate } from 'node:crypto';
@@ -17,9 +17,11 @@ import { uuid } from './schemas.js';
 const str = { type: 'string' } as const;
 const alias = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$' } as const;
 const tier = { type: 'string', minLength: 1, maxLength: 255 } as const;
+const keyType = { enum: ['PRODUCTION', 'SANDBOX'] } as const;
+type KeyType = (typeof keyType.enum)[number];
 
 export const clientCertificateSchemas: Record<string, JsonSchema> = {
-  ClientCertMetadata: { type: 'object', properties: { alias: str, apiId: str, tier: str } },
+  ClientCertMetadata: { type: 'object', properties: { alias: str, apiId: str, tier: str, keyType } },
   ClientCertificates: {
     type: 'object',
     required: ['count', 'certificates'],
@@ -86,7 +88,7 @@ export function parseClientCertificate(bytes: Buffer, now = new Date()): ParsedC
 }
 
 function metadataDto(c: CertificateRow) {
-  return { alias: c.alias, apiId: c.apiId, tier: c.tier };
+  return { alias: c.alias, apiId: c.apiId, tier: c.tier, keyType: c.keyType };
 }
 
 function infoDto(c: CertificateRow, now = new Date()) {
@@ -187,16 +189,17 @@ export function clientCertificateOperations({ prisma }: AppContext): OperationSp
         return { status: 200, body: { count, certificates: list, pagination } };
       },
     }),
-    operation<{ alias: string; tier: string }>({
+    operation<{ alias: string; tier: string; keyType?: KeyType }>({
       method: 'post',
       path: '/apis/{apiId}/client-certificates',
       operationId: 'addAPIClientCertificate',
-      summary: 'Upload a client certificate (the file, its alias and the tier that throttles its callers)',
+      summary:
+        'Upload a client certificate (the file, its alias, the tier that throttles its callers and their key type, PRODUCTION by default)',
       tag,
       access: edit,
       params: { apiId: uuid },
       multipart: {
-        fields: { type: 'object', required: ['alias', 'tier'], properties: { alias, tier } },
+        fields: { type: 'object', required: ['alias', 'tier'], properties: { alias, tier, keyType } },
         fileFields: ['certificate'],
       },
       responses: { 200: { description: 'Uploaded', schema: ref('ClientCertMetadata') } },
@@ -218,6 +221,7 @@ export function clientCertificateOperations({ prisma }: AppContext): OperationSp
               certificate: parsed.pem,
               fingerprint: parsed.fingerprint,
               tier: body.tier,
+              keyType: body.keyType ?? 'PRODUCTION',
               notBefore: parsed.notBefore,
               notAfter: parsed.notAfter,
             },
@@ -245,21 +249,21 @@ export function clientCertificateOperations({ prisma }: AppContext): OperationSp
         return { status: 200, body: infoDto(await findCertificate(prisma, p.apiId!, p.alias!)) };
       },
     }),
-    operation<{ tier?: string }>({
+    operation<{ tier?: string; keyType?: KeyType }>({
       method: 'put',
       path: '/apis/{apiId}/client-certificates/{alias}',
       operationId: 'updateAPIClientCertificateByAlias',
-      summary: 'Replace the certificate under an alias, or change its tier',
+      summary: 'Replace the certificate under an alias, or change its tier or key type',
       tag,
       access: edit,
       params,
-      multipart: { fields: { type: 'object', properties: { tier } }, fileFields: ['certificate'] },
+      multipart: { fields: { type: 'object', properties: { tier, keyType } }, fileFields: ['certificate'] },
       responses: { 200: { description: 'Updated', schema: ref('ClientCertMetadata') } },
       async handle({ params: p, body, files }) {
         const current = await findCertificate(prisma, p.apiId!, p.alias!);
         const bytes = uploadedCertificate(files);
-        if (!bytes && body.tier === undefined)
-          throw badRequest("Give a new 'certificate' file, a new 'tier', or both");
+        if (!bytes && body.tier === undefined && body.keyType === undefined)
+          throw badRequest("Give a new 'certificate' file, a new 'tier' or a new 'keyType'");
         const parsed = bytes ? parseClientCertificate(bytes) : undefined;
         if (body.tier !== undefined) await checkTier(prisma, body.tier);
         if (parsed) await checkNotUploaded(prisma, current.apiId, parsed.fingerprint, current.alias);
@@ -268,6 +272,7 @@ export function clientCertificateOperations({ prisma }: AppContext): OperationSp
             where: { id: current.id },
             data: {
               ...(body.tier !== undefined ? { tier: body.tier } : {}),
+              ...(body.keyType !== undefined ? { keyType: body.keyType } : {}),
               ...(parsed
                 ? {
                     certificate: parsed.pem,

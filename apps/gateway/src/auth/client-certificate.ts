@@ -1,12 +1,13 @@
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { certificateFingerprint } from '@apim/contracts';
+import { certificateFingerprint, type KeyType } from '@apim/contracts';
 
 /** An API client certificate as the authentication handler matches it (validity in epoch ms). */
 export interface AdmittedCertificate {
   alias: string;
   fingerprint: string;
   tier: string;
+  keyType: KeyType;
   notBefore: number;
   notAfter: number;
 }

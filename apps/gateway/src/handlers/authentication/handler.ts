@@ -81,7 +81,12 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
     const certificates = new Map<string, AdmittedCertificate>(
       (config.mutualSsl?.certificates ?? []).map((c) => [
         c.fingerprint,
-        { ...c, notBefore: Date.parse(c.notBefore), notAfter: Date.parse(c.notAfter) },
+        {
+          ...c,
+          keyType: c.keyType ?? 'PRODUCTION',
+          notBefore: Date.parse(c.notBefore),
+          notAfter: Date.parse(c.notAfter),
+        },
       ]),
     );
     const basicScopes = Object.entries(config.basicScopes);
@@ -117,14 +122,17 @@ async function authenticate(
   return authenticateApplication(ctx, config, basicScopes, deps);
 }
 
-/** A caller known by its client certificate: no application; the certificate's tier throttles it. */
+/**
+ * A caller known by its client certificate: no application; the certificate's tier throttles it and
+ * its key type picks the endpoints.
+ */
 function certificateCredential(c: AdmittedCertificate): Credential {
   return {
     kind: 'mutualssl',
     consumerKey: null,
     applicationId: null,
     application: null,
-    keyType: 'PRODUCTION',
+    keyType: c.keyType,
     username: null,
     scopes: new Set(),
     claims: {},

@@ -20,15 +20,22 @@ const partner = selfSignedCertificate('partner');
 const stranger = selfSignedCertificate('stranger');
 const expired = selfSignedCertificate('expired', { days: -1 });
 const limited = selfSignedCertificate('limited');
+const tester = selfSignedCertificate('tester');
 let token: string;
 
 /** The certificate as the API's revision carries it. */
-function admitted(c: TestCertificate, alias: string, tier = 'Unlimited'): GatewayClientCertificate {
+function admitted(
+  c: TestCertificate,
+  alias: string,
+  tier = 'Unlimited',
+  keyType?: 'PRODUCTION' | 'SANDBOX',
+): GatewayClientCertificate {
   const x509 = new X509Certificate(c.cert);
   return {
     alias,
     fingerprint: certificateFingerprint(x509.fingerprint256),
     tier,
+    ...(keyType ? { keyType } : {}),
     notBefore: new Date(x509.validFrom).toISOString(),
     notAfter: new Date(x509.validTo).toISOString(),
   };
@@ -90,8 +97,19 @@ beforeAll(async () => {
     admitted(partner, 'partner'),
     admitted(expired, 'expired'),
     admitted(limited, 'limited', 'TwoPerMinute'),
+    admitted(tester, 'tester', 'Unlimited', 'SANDBOX'),
   ];
   const common = { backendUrl: s.backend.url, clientCertificates: certificates };
+  await s.fx.deployApi({
+    context: '/split',
+    clientCertificates: [admitted(partner, 'partner', 'Unlimited', 'PRODUCTION'), ...certificates.slice(3)],
+    securitySchemes: ['mutualssl'],
+    endpointConfig: {
+      endpoint_type: 'http',
+      production_endpoints: { url: `${s.backend.url}/prod` },
+      sandbox_endpoints: { url: `${s.backend.url}/sandbox` },
+    },
+  });
   await s.fx.deployApi({
     ...common,
     context: '/only',
@@ -206,6 +224,15 @@ describe('mutual TLS per API', () => {
     const tokenOnly = await call('/both/1.0.0/a', stranger, bearer());
     expect(tokenOnly.status).toBe(401);
     expect(tokenOnly.json.code).toBe('900901');
+  });
+
+  it("sends a certificate's callers to the endpoints of its key type", async () => {
+    expect((await call('/split/1.0.0/a', partner)).json.url).toBe('/prod/a');
+    expect((await call('/split/1.0.0/a', tester)).json.url).toBe('/sandbox/a');
+    // an API without sandbox endpoints refuses a sandbox certificate, as it does a sandbox token
+    const r = await call('/only/1.0.0/a', tester);
+    expect(r.status).toBe(401);
+    expect(r.json.code).toBe('900905');
   });
 
   it("throttles a certificate's callers by the certificate's tier, each certificate on its own", async () => {
