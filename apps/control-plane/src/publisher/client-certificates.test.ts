@@ -215,6 +215,30 @@ describe('client certificates', () => {
     ).toBe(200);
   });
 
+  it('a new version of the API admits the same certificates, kept apart from the first', async () => {
+    const apiId = await createApi('Versioned');
+    const certs = (id: string) => `${BASE}/apis/${id}/client-certificates`;
+    await call('POST', certs(apiId), {
+      as: creator,
+      form: upload({ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }, { text: partner.cert }),
+    });
+    const copy = await call<{ id: string }>('POST', `${BASE}/apis/copy-api?apiId=${apiId}&newVersion=2`, {
+      as: creator,
+    });
+    expect(copy.status, JSON.stringify(copy.body)).toBe(201);
+    const copied = await call('GET', certs(copy.body.id), { as: creator });
+    expect(copied.body).toMatchObject({
+      count: 1,
+      certificates: [{ alias: 'partner', apiId: copy.body.id, tier: 'Gold', keyType: 'SANDBOX' }],
+    });
+    expect((await call('GET', `${certs(copy.body.id)}/partner`, { as: creator })).body).toMatchObject({
+      fingerprint: fingerprintOf(partner.cert),
+    });
+    // each version's certificates change on their own
+    expect((await call('DELETE', `${certs(copy.body.id)}/partner`, { as: creator })).status).toBe(200);
+    expect((await call('GET', certs(apiId), { as: creator })).body).toMatchObject({ count: 1 });
+  });
+
   it("carries the certificates and the operations' scope role bindings to gateways in the next revision", async () => {
     const apiId = await createApi('Revised', {
       securityScheme: ['mutualssl', 'basic_auth'],
