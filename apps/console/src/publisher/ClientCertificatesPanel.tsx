@@ -1,6 +1,6 @@
 /**
- * The client certificates of an API secured with mutual TLS: who may call it by certificate, and on
- * which tier. They reach the gateways with the API's next revision, like its other settings.
+ * The client certificates of an API secured with mutual TLS: who may call it by certificate, on
+ * which tier and which endpoints (production or sandbox). They reach the gateways with the API's next revision, like its other settings.
  */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';

@@ -102,7 +102,10 @@ beforeAll(async () => {
   const common = { backendUrl: s.backend.url, clientCertificates: certificates };
   await s.fx.deployApi({
     context: '/split',
-    clientCertificates: [admitted(partner, 'partner', 'Unlimited', 'PRODUCTION'), ...certificates.slice(3)],
+    clientCertificates: [
+      admitted(partner, 'partner', 'Unlimited', 'PRODUCTION'),
+      admitted(tester, 'tester', 'Unlimited', 'SANDBOX'),
+    ],
     securitySchemes: ['mutualssl'],
     endpointConfig: {
       endpoint_type: 'http',
