@@ -52,6 +52,8 @@ export function loadConfig(env: Env = process.env) {
       /** small batches keep each hand-over short (about 5 µs per record of serialising), so requests around it wait little */
       batchSize: r.int('APIM_GATEWAY_ANALYTICS_BATCH', 100, 1, 100_000),
       flushMs: r.int('APIM_GATEWAY_ANALYTICS_FLUSH_MS', 1000, 10, 600_000),
+      /** events kept in memory while Redis is away (about 0.9 KB each in batches); the oldest go beyond it */
+      bufferRecords: r.int('APIM_GATEWAY_ANALYTICS_BUFFER', 20_000, 0, 10_000_000),
     },
     /** backend JWT (X-JWT-Assertion) signing key, PKCS#8 PEM file; unset: no backend JWT */
     backendJwt: (() => {

@@ -10,7 +10,12 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2
  * tests). Node-state gauges aggregate across cluster workers by min/max: the cluster is as healthy as
  * its least healthy worker.
  */
-export function createMetrics(sync: () => SyncStatus | null) {
+export function createMetrics(sources: {
+  sync: () => SyncStatus | null;
+  /** analytics events waiting for the queue (null: analytics off) */
+  analyticsBuffered: () => number | null;
+}) {
+  const { sync } = sources;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'apim_gateway_' });
   return {
@@ -92,6 +97,16 @@ export function createMetrics(sync: () => SyncStatus | null) {
     deploymentErrors: new Counter({
       name: 'apim_gateway_deployment_errors_total',
       help: 'API deployments refused because a handler configuration is invalid',
+      registers: [registry],
+    }),
+    analyticsBuffered: new Gauge({
+      name: 'apim_gateway_analytics_buffered',
+      aggregator: 'sum',
+      help: 'Analytics events in memory waiting for the queue (they pile up while Redis is away)',
+      collect() {
+        const n = sources.analyticsBuffered();
+        if (n !== null) this.set(n);
+      },
       registers: [registry],
     }),
     analyticsDropped: new Counter({

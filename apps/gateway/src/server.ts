@@ -7,7 +7,7 @@ import { importPKCS8 } from 'jose';
 import { GatewayErrors, gatewayErrorBody, type GatewayErrorName } from '@apim/contracts';
 import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, healthEndpoints, type Logger } from '@apim/service';
-import { AnalyticsPublisher } from './analytics/publisher.js';
+import { AnalyticsPublisher, analyticsQueueConnection } from './analytics/publisher.js';
 import { CredentialVerifier } from './auth/credentials.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
@@ -57,7 +57,11 @@ function clientErrorAnswer(metrics: GatewayMetrics) {
 export async function createApp(config: GatewayConfig, options: { logger?: Logger } = {}) {
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   let follower: EventLogFollower | null = null;
-  const metrics = createMetrics(() => follower?.status() ?? null);
+  let analytics: AnalyticsPublisher | null = null;
+  const metrics = createMetrics({
+    sync: () => follower?.status() ?? null,
+    analyticsBuffered: () => analytics?.buffered ?? null,
+  });
   const prisma = createPrismaClient(config.databaseUrl, { poolSize: 2 });
   // Rate-limit counters must fail fast when Redis is away (then each node counts alone), never queue.
   const redis = new Redis(config.redisUrl, {
@@ -129,24 +133,17 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const purgeTimer = setInterval(() => state.purgeExpired(), 60_000);
   purgeTimer.unref();
 
-  let analytics: AnalyticsPublisher | null = null;
   let queueRedis: Redis | null = null;
   if (config.analytics.enabled) {
-    queueRedis = new Redis(config.redisUrl, {
-      maxRetriesPerRequest: null,
-      enableOfflineQueue: false,
-      lazyConnect: true,
-    });
-    queueRedis.on('error', () => undefined);
-    void queueRedis.connect().catch(() => undefined);
-    analytics = new AnalyticsPublisher(
-      queueRedis,
-      config.redisPrefix,
-      config.analytics.batchSize,
-      config.analytics.flushMs,
+    queueRedis = analyticsQueueConnection(config.redisUrl);
+    analytics = new AnalyticsPublisher(queueRedis, {
+      prefix: config.redisPrefix,
+      batchSize: config.analytics.batchSize,
+      flushMs: config.analytics.flushMs,
+      bufferRecords: config.analytics.bufferRecords,
       logger,
-      (n) => metrics.analyticsDropped.inc(n),
-    );
+      onDropped: (n) => metrics.analyticsDropped.inc(n),
+    });
   }
 
   const pipeline = createPipeline({
