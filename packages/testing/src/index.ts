@@ -4,3 +4,4 @@ export * from './redis.js';
 export * from './redis-server.js';
 export { freePort } from './ports.js';
 export * from './certificates.js';
+export * from './analytics.js';

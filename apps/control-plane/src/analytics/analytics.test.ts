@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_QUEUE, analyticsBatch, type AnalyticsRecord } from '@apim/contracts';
-import { testRedisUrl } from '@apim/testing';
+import { analyticsRecord as record, testRedisUrl } from '@apim/testing';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 import type { AnalyticsSummary } from './summary.js';
 import { quantileOf } from './percentiles.js';
@@ -27,35 +27,6 @@ const unmatchedEventId = randomUUID();
 const now = Date.now();
 const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
 const minuteOf = (iso: string) => new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000).toISOString();
-
-function record(r: Partial<AnalyticsRecord> & { requestTimestamp: string }): AnalyticsRecord {
-  return {
-    eventId: randomUUID(),
-    correlationId: randomUUID(),
-    gatewayId: 'gw-test',
-    apiId: null,
-    apiName: null,
-    apiVersion: null,
-    apiContext: null,
-    apiResourceTemplate: null,
-    apiMethod: 'GET',
-    applicationId: null,
-    applicationName: null,
-    keyType: null,
-    userName: null,
-    proxyResponseCode: 200,
-    targetResponseCode: 200,
-    backendLatency: 1,
-    requestMediationLatency: 0,
-    responseMediationLatency: 0,
-    responseLatency: 1,
-    errorCode: null,
-    errorType: null,
-    userAgent: 'probe/1',
-    userIp: '127.0.0.1',
-    ...r,
-  };
-}
 
 async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 400; i++) {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsBatch, type AnalyticsRecord } from '@apim/contracts';
 import { createPrismaClient, type PrismaClient } from '@apim/db';
-import { createTestDatabase, type TestDatabase } from '@apim/testing';
+import { analyticsRecord, createTestDatabase, type TestDatabase } from '@apim/testing';
 import { storeAnalyticsBatch } from './analytics.js';
 
 let db: TestDatabase;
@@ -19,35 +18,23 @@ afterAll(async () => {
 
 const MINUTE = '2026-11-22T04:10:00.000Z';
 
-function record(r: Partial<AnalyticsRecord>): AnalyticsRecord {
-  return {
-    eventId: randomUUID(),
+/** Alice's GET of an Orders item with the Shop application, at 04:10:17.250 */
+const record = (r: Partial<AnalyticsRecord>) =>
+  analyticsRecord({
     requestTimestamp: '2026-11-22T04:10:17.250Z',
-    correlationId: randomUUID(),
     gatewayId: 'gw-1',
     apiId: 'api-1',
     apiName: 'Orders',
     apiVersion: '1.0',
     apiContext: '/orders',
     apiResourceTemplate: '/items/{id}',
-    apiMethod: 'GET',
     applicationId: 'app-1',
     applicationName: 'Shop',
     keyType: 'PRODUCTION',
     userName: 'alice',
-    proxyResponseCode: 200,
-    targetResponseCode: 200,
-    backendLatency: 1,
-    requestMediationLatency: 0,
     responseMediationLatency: null,
-    responseLatency: 1,
-    errorCode: null,
-    errorType: null,
-    userAgent: 'probe/1',
-    userIp: '127.0.0.1',
     ...r,
-  };
-}
+  });
 
 const rollupsOf = (apiId: string) =>
   prisma.analyticsMinute.findMany({

@@ -6,14 +6,9 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANALYTICS_QUEUE,
-  decodeAnalyticsBatch,
-  type AnalyticsBatch,
-  type AnalyticsEvent,
-} from '@apim/contracts';
+import { ANALYTICS_QUEUE, decodeAnalyticsBatch, type AnalyticsBatch } from '@apim/contracts';
 import { createLogger } from '@apim/service';
-import { cleanupRedis, testRedisPrefix, testRedisUrl } from '@apim/testing';
+import { analyticsEvent, cleanupRedis, testRedisPrefix, testRedisUrl } from '@apim/testing';
 import { eventually } from '../test-support/eventually.js';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { AnalyticsPublisher, analyticsQueueConnection } from './publisher.js';
@@ -25,34 +20,9 @@ let publisher: AnalyticsPublisher;
 let queue: Queue<AnalyticsBatch>;
 let dropped = 0;
 
-function event(n: number): AnalyticsEvent {
-  return {
-    eventId: `e-${n}`,
-    requestTimeMs: Date.UTC(2026, 11, 1, 12, 0, 0, n),
-    correlationId: `e-${n}`,
-    gatewayId: 'gw-test',
-    apiId: 'api-1',
-    apiName: 'Orders',
-    apiVersion: '1.0',
-    apiContext: '/orders',
-    apiResourceTemplate: '/items',
-    apiMethod: 'GET',
-    applicationId: null,
-    applicationName: null,
-    keyType: null,
-    userName: null,
-    proxyResponseCode: 200,
-    targetResponseCode: 200,
-    backendLatency: 1,
-    requestMediationLatency: 0,
-    responseMediationLatency: 0,
-    responseLatency: 1,
-    errorCode: null,
-    errorType: null,
-    userAgent: null,
-    userIp: '127.0.0.1',
-  };
-}
+/** The n-th event; its id tells the order events were recorded in. */
+const event = (n: number) =>
+  analyticsEvent({ eventId: `e-${n}`, correlationId: `e-${n}`, requestTimestamp: new Date(n).toISOString() });
 
 /** The correlation ids of every event on the queue, batch by batch in the order they were added. */
 async function queued(): Promise<string[]> {
