@@ -239,6 +239,41 @@ describe('client certificates', () => {
     expect((await call('GET', certs(apiId), { as: creator })).body).toMatchObject({ count: 1 });
   });
 
+  it('restoring a revision puts back the certificates it was taken with', async () => {
+    const apiId = await createApi('Restored');
+    const certs = `${BASE}/apis/${apiId}/client-certificates`;
+    await call('POST', certs, {
+      as: creator,
+      form: upload({ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }, { text: partner.cert }),
+    });
+    const rev = await call<{ id: string }>('POST', `${BASE}/apis/${apiId}/revisions`, {
+      as: creator,
+      json: {},
+    });
+    expect(rev.status).toBe(201);
+    // the revision keeps the PEM for restoring, but not in the snapshot gateways receive
+    const row = await bed.prisma.apiRevision.findUniqueOrThrow({ where: { id: rev.body.id } });
+    expect(JSON.stringify(row.snapshot)).not.toContain('BEGIN CERTIFICATE');
+    await call('DELETE', `${certs}/partner`, { as: creator });
+    await call('POST', certs, {
+      as: creator,
+      form: upload({ alias: 'other', tier: 'Silver' }, { text: other.cert }),
+    });
+
+    const restored = await call('POST', `${BASE}/apis/${apiId}/restore-revision?revisionId=${rev.body.id}`, {
+      as: creator,
+    });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(201);
+    expect((await call('GET', certs, { as: creator })).body).toMatchObject({
+      count: 1,
+      certificates: [{ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }],
+    });
+    expect((await call('GET', `${certs}/partner`, { as: creator })).body).toMatchObject({
+      status: 'Active',
+      fingerprint: fingerprintOf(partner.cert),
+    });
+  });
+
   it("carries the certificates and the operations' scope role bindings to gateways in the next revision", async () => {
     const apiId = await createApi('Revised', {
       securityScheme: ['mutualssl', 'basic_auth'],

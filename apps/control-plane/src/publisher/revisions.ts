@@ -1,5 +1,5 @@
 /** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
-import type { ApiSnapshot } from '@apim/contracts';
+import type { ApiSnapshot, KeyType } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '../events/gateway-views.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
@@ -77,11 +77,35 @@ export async function createRevision(prisma: PrismaClient, apiId: string, descri
         revisionNumber,
         description: description ?? null,
         snapshot: apiSnapshot(api, scopes) as unknown as Prisma.InputJsonValue,
+        clientCertificates: api.clientCertificates.map(keptCertificate) as unknown as Prisma.InputJsonValue,
       },
       include: REVISION_INCLUDE,
     });
     return revisionDto(created);
   });
+}
+
+/** A client certificate as a revision keeps it, to put it back on restore. */
+interface KeptCertificate {
+  alias: string;
+  certificate: string;
+  fingerprint: string;
+  tier: string;
+  keyType: KeyType;
+  notBefore: string;
+  notAfter: string;
+}
+
+function keptCertificate(c: Prisma.ApiClientCertificateGetPayload<object>): KeptCertificate {
+  return {
+    alias: c.alias,
+    certificate: c.certificate,
+    fingerprint: c.fingerprint,
+    tier: c.tier,
+    keyType: c.keyType,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+  };
 }
 
 export async function deleteRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
@@ -95,7 +119,10 @@ export async function deleteRevision(prisma: PrismaClient, apiId: string, revisi
   return listRevisions(prisma, apiId, false);
 }
 
-/** Makes the revision's content the API's working copy again. */
+/**
+ * Makes the revision's content the API's working copy again, its client certificates included
+ * (those of revisions taken before revisions kept them stay as they are).
+ */
 export async function restoreRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
   await prisma.$transaction(async (tx) => {
     await lockApi(tx, apiId);
@@ -128,6 +155,11 @@ export async function restoreRevision(prisma: PrismaClient, apiId: string, revis
         throttlingPolicy: o.throttlingPolicy,
       })),
     );
+    const certificates = rev.clientCertificates as unknown as KeptCertificate[] | null;
+    if (certificates) {
+      await tx.apiClientCertificate.deleteMany({ where: { apiId } });
+      await tx.apiClientCertificate.createMany({ data: certificates.map((c) => ({ ...c, apiId })) });
+    }
   });
 }
 
