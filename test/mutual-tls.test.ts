@@ -142,6 +142,22 @@ describe('mutual TLS and Basic-auth scopes, from the publisher API to the gatewa
     expect(await callGateway('GET', stranger)).toEqual({ status: 401, code: '900902' });
   });
 
+  it("reports the certificate's common name as the caller in analytics (as WSO2 does)", async () => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const summary = await rest<{
+        recent: Array<{ apiId: string; userName: string | null; proxyResponseCode: number }>;
+      }>('GET', `${ADMIN_API}/analytics/summary?minutes=60`);
+      const mine = summary.body.recent.filter((r) => r.apiId === apiId && r.proxyResponseCode === 200);
+      if (mine.length > 0) {
+        expect(mine.map((r) => r.userName)).toContain('partner');
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`no analytics for the API: ${JSON.stringify(summary.body)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
   it('admits Basic users to the scoped resource only with the bound role', async () => {
     expect((await callGateway('POST', null, { authorization: basic(auditor) })).status).toBe(200);
     expect(await callGateway('POST', null, { authorization: basic(reader) })).toEqual({

@@ -55,6 +55,8 @@ export interface GatewayClientCertificate {
   tier: string;
   /** the endpoints its callers reach (absent from revisions taken before it was kept: PRODUCTION) */
   keyType?: KeyType;
+  /** its holder's user name in analytics: the subject's common name (absent from older revisions) */
+  userName?: string;
   /** ISO 8601 validity bounds */
   notBefore: string;
   notAfter: string;

@@ -3,6 +3,7 @@
  * into the gateway event log; gateways build their start-up snapshot with the same functions
  * (loadGatewayState), so an entity looks the same whichever way a gateway learnt about it.
  */
+import { X509Certificate } from 'node:crypto';
 import type {
   ApiSnapshot,
   CorsConfig,
@@ -19,6 +20,13 @@ import type {
   LifecycleStatus,
 } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
+
+/** Who a certificate's holder is, as WSO2 names them: the subject's common name, else the whole subject. */
+function certificateUserName(pem: string): string {
+  const subject = new X509Certificate(pem).subject.split('\n');
+  const cn = subject.find((rdn) => rdn.startsWith('CN='));
+  return cn ? cn.slice(3) : subject.join(', ');
+}
 
 type ApplicationRow = Prisma.ApplicationGetPayload<object> & { owner: { username: string } };
 type PolicyRow = Prisma.ThrottlingPolicyGetPayload<{ include: { conditionalGroups: true } }>;
@@ -94,6 +102,7 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
       fingerprint: c.fingerprint,
       tier: c.tier,
       keyType: c.keyType,
+      userName: certificateUserName(c.certificate),
       notBefore: c.notBefore.toISOString(),
       notAfter: c.notAfter.toISOString(),
     })),

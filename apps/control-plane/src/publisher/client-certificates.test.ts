@@ -308,6 +308,7 @@ describe('client certificates', () => {
         fingerprint: fingerprintOf(partner.cert),
         tier: 'Gold',
         keyType: 'SANDBOX',
+        userName: 'partner',
         notBefore: new Date(x509.validFrom).toISOString(),
         notAfter: new Date(x509.validTo).toISOString(),
       },

@@ -8,6 +8,7 @@ export interface AdmittedCertificate {
   fingerprint: string;
   tier: string;
   keyType: KeyType;
+  userName: string | null;
   notBefore: number;
   notAfter: number;
 }

@@ -84,6 +84,7 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
         {
           ...c,
           keyType: c.keyType ?? 'PRODUCTION',
+          userName: c.userName ?? null,
           notBefore: Date.parse(c.notBefore),
           notAfter: Date.parse(c.notAfter),
         },
@@ -123,8 +124,8 @@ async function authenticate(
 }
 
 /**
- * A caller known by its client certificate: no application; the certificate's tier throttles it and
- * its key type picks the endpoints.
+ * A caller known by its client certificate: no application; the certificate's tier throttles it, its
+ * key type picks the endpoints, and its subject's common name is the user name (as in WSO2).
  */
 function certificateCredential(c: AdmittedCertificate): Credential {
   return {
@@ -133,7 +134,7 @@ function certificateCredential(c: AdmittedCertificate): Credential {
     applicationId: null,
     application: null,
     keyType: c.keyType,
-    username: null,
+    username: c.userName,
     scopes: new Set(),
     claims: {},
     clientCertificate: { alias: c.alias, fingerprint: c.fingerprint, tier: c.tier },
