@@ -15,6 +15,7 @@ import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { compileApi, type CompiledApi } from './pipeline/compile.js';
 import type { GatewayDeps } from './pipeline/handler-module.js';
 import { createPipeline } from './pipeline/serve.js';
+import { deferContinue } from './transport/expect-continue.js';
 import { Router } from './routing/router.js';
 import { GatewayState } from './store/state.js';
 import { EventLogFollower } from './store/sync.js';
@@ -182,6 +183,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const server = http.createServer(serverOptions, pipeline);
   const answerClientError = clientErrorAnswer(metrics);
   server.on('clientError', answerClientError);
+  server.on('checkContinue', deferContinue(pipeline));
   let httpsServer: https.Server | null = null;
   if (config.tls) {
     httpsServer = https.createServer(
@@ -201,6 +203,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       pipeline,
     );
     httpsServer.on('clientError', answerClientError);
+    httpsServer.on('checkContinue', deferContinue(pipeline));
   }
 
   return {

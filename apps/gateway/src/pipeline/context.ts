@@ -3,6 +3,7 @@ import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { buildMessage, readBody } from '../builders/body.js';
 import type { RequestTarget } from '../routing/path.js';
 import type { Credential, ExchangeMeter, ParsedBody, RequestContext } from './types.js';
+import { inviteBody } from '../transport/expect-continue.js';
 
 /** The per-request state handed to every handler. */
 export class Context implements RequestContext {
@@ -32,9 +33,12 @@ export class Context implements RequestContext {
   ) {}
 
   body(): Promise<ParsedBody> {
-    this.parsed ??= readBody(this.req, this.maxBodyBytes).then((raw) =>
-      buildMessage(this.req.headers['content-type'], raw),
-    );
+    if (!this.parsed) {
+      inviteBody(this.req);
+      this.parsed = readBody(this.req, this.maxBodyBytes).then((raw) =>
+        buildMessage(this.req.headers['content-type'], raw),
+      );
+    }
     return this.parsed;
   }
 

@@ -8,6 +8,7 @@ import { BodyError, limitedStream } from '../builders/body.js';
 import { requestRecorder, type GatewayMetrics } from '../metrics.js';
 import { parseTarget } from '../routing/path.js';
 import type { Router } from '../routing/router.js';
+import { inviteBody } from '../transport/expect-continue.js';
 import type { CompiledApi } from './compile.js';
 import { Context } from './context.js';
 import type { GatewayDeps } from './handler-module.js';
@@ -196,6 +197,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     const buffered = await ctx.bufferedBody();
     const meter = ctx.meter;
     if (meter && buffered) meter.requestBytes = buffered.length;
+    if (!buffered && hasBody(ctx.req)) inviteBody(ctx.req);
     // a metered stream goes through limitedStream, which counts the bytes that actually pass
     const body: BackendBody =
       buffered ??

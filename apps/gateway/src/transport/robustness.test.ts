@@ -150,6 +150,51 @@ describe('HTTP robustness', () => {
     expect(backend.received.length).toBe(before);
   });
 
+  it('refuses a body over the limit before inviting it (Expect: 100-continue)', async () => {
+    const before = backend.received.length;
+    const r = await raw(
+      'POST /open/v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n',
+    );
+    expect(statusOf(r)).toBe(413);
+    expect(r).not.toContain('100 Continue');
+    expect(backend.received.length).toBe(before);
+  });
+
+  it('invites the body (Expect: 100-continue) only of a request it will serve, then relays it', async () => {
+    // refused on its headers: answered at once, the body never invited
+    const refusedEarly = await raw(
+      'POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n',
+    );
+    expect(statusOf(refusedEarly)).toBe(404);
+    expect(refusedEarly).not.toContain('100 Continue');
+
+    const before = backend.received.length;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1');
+      let out = '';
+      s.on('connect', () =>
+        s.write(
+          'POST /open/v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n',
+        ),
+      );
+      s.on('data', (c) => {
+        const first = out === '';
+        out += c.toString('latin1');
+        // the body goes only once the gateway asked for it
+        if (first) {
+          expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+          s.write('hello');
+        }
+      });
+      s.on('error', reject);
+      s.on('close', () => resolve(out));
+    });
+    expect(answer).toMatch(/HTTP\/1\.1 200 OK/);
+    expect(backend.received.length).toBe(before + 1);
+    expect(backend.received.at(-1)).toMatchObject({ body: 'hello' });
+    expect(backend.received.at(-1)!.headers.expect).toBeUndefined();
+  });
+
   it('answers 408 to a client that never finishes its headers', async () => {
     const r = await raw('GET /open/v1/a HTTP/1.1\r\nHost: x\r\n', { waitMs: 5000 });
     expect(statusOf(r)).toBe(408);
