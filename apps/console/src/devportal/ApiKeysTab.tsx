@@ -2,22 +2,27 @@
 import { useState } from 'react';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import { ErrorBox, Notice, OtherErrors, SelectField, TextField } from '../shared/ui';
+import { errorAt, useCheckedWrite } from '../shared/schema';
+import { ErrorBox, FormPanel, Notice, SelectField, TextField } from '../shared/ui';
 import { SecretOnce } from './KeysTab';
 import { rememberCredential } from './token-memory';
 import type { ApiKeyInfo, Application } from './types';
 
+interface ApiKeyBody {
+  validityPeriod: number;
+  additionalProperties: Record<string, string>;
+}
+
 export function ApiKeysTab({ app }: { app: Application }) {
-  const check = useBodyCheck('devportal', 'applicationsApplicationIdApiKeysKeyTypeGeneratePost');
   const [keyType, setKeyType] = useState<'PRODUCTION' | 'SANDBOX'>('PRODUCTION');
   const [validity, setValidity] = useState('-1');
   const [ips, setIps] = useState('');
   const [referers, setReferers] = useState('');
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
   const [revokeKey, setRevokeKey] = useState('');
-  const generate = useRestMutation(
-    (body: object) =>
+  const write = useCheckedWrite(
+    'devportal',
+    'applicationsApplicationIdApiKeysKeyTypeGeneratePost',
+    (body: ApiKeyBody) =>
       request<ApiKeyInfo>('devportal', `/applications/${app.applicationId}/api-keys/${keyType}/generate`, {
         json: body,
       }),
@@ -42,28 +47,28 @@ export function ApiKeysTab({ app }: { app: Application }) {
       }),
     { stale: [], onSuccess: () => setRevokeKey('') },
   );
+  const issued = write.mutation.data;
   return (
     <>
-      <form
-        className="panel"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
+      <FormPanel
+        title="Generate an API key"
+        write={write}
+        shown={['validityPeriod']}
+        submit="Generate API key"
+        pending="Generating…"
+        onSubmit={() => {
           const additionalProperties: Record<string, string> = {};
           if (ips.trim()) additionalProperties.permittedIP = ips.trim();
           if (referers.trim()) additionalProperties.permittedReferer = referers.trim();
           const body = { validityPeriod: Number(validity), additionalProperties };
-          const found: FieldErrors = { ...(check(body) ?? {}) };
-          if (
-            !Number.isInteger(body.validityPeriod) ||
-            (body.validityPeriod < 1 && body.validityPeriod !== -1)
-          )
-            found.validityPeriod = 'must be a whole number of seconds, or -1 for no expiry';
-          setErrors(Object.keys(found).length ? found : null);
-          if (!Object.keys(found).length) generate.mutate(body);
+          const valid =
+            Number.isInteger(body.validityPeriod) && (body.validityPeriod >= 1 || body.validityPeriod === -1);
+          write.submit(
+            body,
+            valid ? {} : { validityPeriod: 'must be a whole number of seconds, or -1 for no expiry' },
+          );
         }}
       >
-        <h2>Generate an API key</h2>
         <div className="row">
           <SelectField
             label="Key type"
@@ -78,7 +83,7 @@ export function ApiKeysTab({ app }: { app: Application }) {
             label="Validity (seconds, -1: no expiry)"
             type="number"
             value={validity}
-            error={errors?.validityPeriod}
+            error={errorAt(write.errors, 'validityPeriod')}
             onChange={setValidity}
           />
         </div>
@@ -96,13 +101,8 @@ export function ApiKeysTab({ app }: { app: Application }) {
             onChange={setReferers}
           />
         </div>
-        <OtherErrors errors={errors} shown={['validityPeriod']} />
-        <ErrorBox error={generate.error} />
-        <button type="submit" disabled={generate.isPending}>
-          {generate.isPending ? 'Generating…' : 'Generate API key'}
-        </button>
-        {generate.data && <SecretOnce label="API key" value={generate.data.apikey} />}
-      </form>
+      </FormPanel>
+      {issued && <SecretOnce label="API key" value={issued.apikey} />}
       <form
         className="panel"
         onSubmit={(e) => {

@@ -5,8 +5,8 @@
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { useBodyCheck, type FieldErrors } from '../shared/schema';
-import { CheckboxGroup, CopyButton, ErrorBox, Notice, OtherErrors, QueryView, TextField } from '../shared/ui';
+import { errorAt, useCheckedWrite, type FieldErrors } from '../shared/schema';
+import { CheckboxGroup, CopyButton, ErrorBox, FormPanel, Notice, QueryView, TextField } from '../shared/ui';
 import { rememberCredential } from './token-memory';
 import type { Application, ApplicationKey, ApplicationToken } from './types';
 
@@ -31,6 +31,12 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
+interface GenerateKeysBody {
+  keyType: string;
+  grantTypesToBeSupported: string[];
+  callbackUrl?: string;
+}
+
 function GenerateKeys({
   app,
   keyType,
@@ -40,12 +46,12 @@ function GenerateKeys({
   keyType: string;
   onSecret: (s: string) => void;
 }) {
-  const check = useBodyCheck('devportal', 'applicationsApplicationIdGenerateKeysPost');
   const [grants, setGrants] = useState(['client_credentials']);
   const [callback, setCallback] = useState('');
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const generate = useRestMutation(
-    (body: object) =>
+  const write = useCheckedWrite(
+    'devportal',
+    'applicationsApplicationIdGenerateKeysPost',
+    (body: GenerateKeysBody) =>
       request<ApplicationKey>('devportal', `/applications/${app.applicationId}/generate-keys`, {
         json: body,
       }),
@@ -55,27 +61,25 @@ function GenerateKeys({
     },
   );
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const body = {
+    <FormPanel
+      write={write}
+      shown={['grantTypesToBeSupported', 'callbackUrl']}
+      submit="Generate keys"
+      pending="Generating…"
+      onSubmit={() =>
+        write.submit({
           keyType,
           grantTypesToBeSupported: grants,
           ...(callback.trim() ? { callbackUrl: callback.trim() } : {}),
-        };
-        const found = check(body);
-        setErrors(found);
-        if (!found) generate.mutate(body);
-      }}
+        })
+      }
     >
       <p>This application has no {keyType.toLowerCase()} keys yet.</p>
       <CheckboxGroup
         label="Grant types"
         options={GRANT_TYPES}
         values={grants}
-        error={errors?.grantTypesToBeSupported}
+        error={errorAt(write.errors, 'grantTypesToBeSupported')}
         onChange={setGrants}
       />
       {grants.includes('authorization_code') && (
@@ -83,33 +87,32 @@ function GenerateKeys({
           label="Callback URL"
           type="url"
           value={callback}
-          error={errors?.callbackUrl}
+          error={errorAt(write.errors, 'callbackUrl')}
           onChange={setCallback}
         />
       )}
-      <OtherErrors errors={errors} shown={['grantTypesToBeSupported', 'callbackUrl']} />
-      <ErrorBox error={generate.error} />
-      <button type="submit" disabled={generate.isPending}>
-        {generate.isPending ? 'Generating…' : 'Generate keys'}
-      </button>
-    </form>
+    </FormPanel>
   );
 }
 
+interface TokenBody {
+  consumerSecret: string;
+  validityPeriod: number;
+  scopes: string[];
+}
+
 function TokenForm({ app, appKey, secret }: { app: Application; appKey: ApplicationKey; secret: string }) {
-  const check = useBodyCheck('devportal', 'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost');
   const [consumerSecret, setConsumerSecret] = useState(secret);
   const [scopes, setScopes] = useState('');
   const [validity, setValidity] = useState('3600');
-  const [errors, setErrors] = useState<FieldErrors | null>(null);
-  const generate = useRestMutation(
-    (body: { consumerSecret: string; validityPeriod: number; scopes: string[] }) =>
+  const write = useCheckedWrite(
+    'devportal',
+    'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
+    (body: TokenBody) =>
       request<ApplicationToken>(
         'devportal',
         `/applications/${app.applicationId}/oauth-keys/${appKey.keyMappingId}/generate-token`,
-        {
-          json: body,
-        },
+        { json: body },
       ),
     {
       stale: [],
@@ -126,69 +129,68 @@ function TokenForm({ app, appKey, secret }: { app: Application; appKey: Applicat
     },
   );
   const shownSecret = consumerSecret || secret;
+  const token = write.mutation.data;
   return (
-    <form
-      className="panel"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const body = {
-          consumerSecret: shownSecret,
-          validityPeriod: Number(validity),
-          scopes: scopes.split(/[\s,]+/).filter(Boolean),
-        };
-        const found: FieldErrors = { ...(check(body) ?? {}) };
-        if (!shownSecret) found.consumerSecret = 'is required: paste the secret you copied, or regenerate it';
-        if (!Number.isInteger(body.validityPeriod) || body.validityPeriod < 1)
-          found.validityPeriod = 'must be a whole number of seconds';
-        setErrors(Object.keys(found).length ? found : null);
-        if (!Object.keys(found).length) generate.mutate(body);
-      }}
-    >
-      <h2>Generate an access token</h2>
-      <p className="hint">
-        A client-credentials token of this application, for calling the APIs it is subscribed to.
-      </p>
-      <TextField
-        label="Consumer secret"
-        type="password"
-        value={shownSecret}
-        error={errors?.consumerSecret}
-        onChange={setConsumerSecret}
-      />
-      <div className="row">
+    <>
+      <FormPanel
+        title="Generate an access token"
+        write={write}
+        shown={['consumerSecret', 'scopes', 'validityPeriod']}
+        submit="Generate access token"
+        pending="Generating…"
+        onSubmit={() => {
+          const body = {
+            consumerSecret: shownSecret,
+            validityPeriod: Number(validity),
+            scopes: scopes.split(/[\s,]+/).filter(Boolean),
+          };
+          const more: FieldErrors = {};
+          if (!shownSecret)
+            more.consumerSecret = 'is required: paste the secret you copied, or regenerate it';
+          if (!Number.isInteger(body.validityPeriod) || body.validityPeriod < 1)
+            more.validityPeriod = 'must be a whole number of seconds';
+          write.submit(body, more);
+        }}
+      >
+        <p className="hint">
+          A client-credentials token of this application, for calling the APIs it is subscribed to.
+        </p>
         <TextField
-          label="Scopes"
-          hint="Separated by spaces"
-          value={scopes}
-          error={errors?.scopes}
-          onChange={setScopes}
+          label="Consumer secret"
+          type="password"
+          value={shownSecret}
+          error={errorAt(write.errors, 'consumerSecret')}
+          onChange={setConsumerSecret}
         />
-        <TextField
-          label="Validity (seconds)"
-          type="number"
-          min={1}
-          value={validity}
-          error={errors?.validityPeriod}
-          onChange={setValidity}
-        />
-      </div>
-      <OtherErrors errors={errors} shown={['consumerSecret', 'scopes', 'validityPeriod']} />
-      <ErrorBox error={generate.error} />
-      <button type="submit" disabled={generate.isPending}>
-        {generate.isPending ? 'Generating…' : 'Generate access token'}
-      </button>
-      {generate.data && (
+        <div className="row">
+          <TextField
+            label="Scopes"
+            hint="Separated by spaces"
+            value={scopes}
+            error={errorAt(write.errors, 'scopes')}
+            onChange={setScopes}
+          />
+          <TextField
+            label="Validity (seconds)"
+            type="number"
+            min={1}
+            value={validity}
+            error={errorAt(write.errors, 'validityPeriod')}
+            onChange={setValidity}
+          />
+        </div>
+      </FormPanel>
+      {token && (
         <>
-          <SecretOnce label="Access token" value={generate.data.accessToken} />
+          <SecretOnce label="Access token" value={token.accessToken} />
           <p className="muted">
-            Valid for {generate.data.validityTime} seconds
-            {generate.data.tokenScopes.length ? `, scopes: ${generate.data.tokenScopes.join(' ')}` : ''}.
-            Try-it uses it in this tab.
+            Valid for {token.validityTime} seconds
+            {token.tokenScopes.length ? `, scopes: ${token.tokenScopes.join(' ')}` : ''}. Try-it uses it in
+            this tab.
           </p>
         </>
       )}
-    </form>
+    </>
   );
 }
 

@@ -25,6 +25,15 @@ interface CallResult {
   ms: number;
 }
 
+/** The kinds of remembered credential the API takes (no scheme of ours named: OAuth2, as the gateway does). */
+function acceptedKinds(schemes: readonly string[]): Set<'oauth' | 'apikey'> {
+  const kinds = new Set<'oauth' | 'apikey'>();
+  if (schemes.includes('api_key')) kinds.add('apikey');
+  if (schemes.includes('oauth2') || !schemes.some((s) => ['api_key', 'basic_auth', 'mutualssl'].includes(s)))
+    kinds.add('oauth');
+  return kinds;
+}
+
 function prepare(
   api: DevApi,
   base: string,
@@ -106,7 +115,8 @@ export function TryIt({ api, doc }: { api: DevApi; doc: Doc }) {
     { enabled: !!session },
   );
   const subscribedApps = new Set((subs.data?.list ?? []).map((s) => s.applicationId));
-  const usable = remembered.filter((c) => subscribedApps.has(c.applicationId));
+  const accepted = acceptedKinds(api.securityScheme ?? []);
+  const usable = remembered.filter((c) => subscribedApps.has(c.applicationId) && accepted.has(c.kind));
 
   const [opKey, setOpKey] = useState(ops[0] ? `${ops[0].verb} ${ops[0].path}` : '');
   const op = ops.find((o) => `${o.verb} ${o.path}` === opKey) ?? ops[0];
