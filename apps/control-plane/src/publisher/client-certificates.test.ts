@@ -35,6 +35,21 @@ async function createApi(name: string, extra: Record<string, unknown> = {}): Pro
   return res.body.id;
 }
 
+/** Uploads the partner's certificate (Gold tier, sandbox) to the API and takes a revision: its id. */
+async function revisionWithPartner(apiId: string): Promise<string> {
+  const added = await call('POST', `${BASE}/apis/${apiId}/client-certificates`, {
+    as: creator,
+    form: upload({ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }, { text: partner.cert }),
+  });
+  expect(added.status).toBe(200);
+  const rev = await call<{ id: string }>('POST', `${BASE}/apis/${apiId}/revisions`, {
+    as: creator,
+    json: {},
+  });
+  expect(rev.status).toBe(201);
+  return rev.body.id;
+}
+
 beforeAll(async () => {
   bed = await startTestBed();
   call = restClient(bed.cp.url, bed.cp.app.documents);
@@ -242,17 +257,9 @@ describe('client certificates', () => {
   it('restoring a revision puts back the certificates it was taken with', async () => {
     const apiId = await createApi('Restored');
     const certs = `${BASE}/apis/${apiId}/client-certificates`;
-    await call('POST', certs, {
-      as: creator,
-      form: upload({ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }, { text: partner.cert }),
-    });
-    const rev = await call<{ id: string }>('POST', `${BASE}/apis/${apiId}/revisions`, {
-      as: creator,
-      json: {},
-    });
-    expect(rev.status).toBe(201);
+    const rev = await revisionWithPartner(apiId);
     // the revision keeps the PEM for restoring, but not in the snapshot gateways receive
-    const row = await bed.prisma.apiRevision.findUniqueOrThrow({ where: { id: rev.body.id } });
+    const row = await bed.prisma.apiRevision.findUniqueOrThrow({ where: { id: rev } });
     expect(JSON.stringify(row.snapshot)).not.toContain('BEGIN CERTIFICATE');
     await call('DELETE', `${certs}/partner`, { as: creator });
     await call('POST', certs, {
@@ -260,7 +267,7 @@ describe('client certificates', () => {
       form: upload({ alias: 'other', tier: 'Silver' }, { text: other.cert }),
     });
 
-    const restored = await call('POST', `${BASE}/apis/${apiId}/restore-revision?revisionId=${rev.body.id}`, {
+    const restored = await call('POST', `${BASE}/apis/${apiId}/restore-revision?revisionId=${rev}`, {
       as: creator,
     });
     expect(restored.status, JSON.stringify(restored.body)).toBe(201);
@@ -284,22 +291,14 @@ describe('client certificates', () => {
       ],
     });
     const certs = `${BASE}/apis/${apiId}/client-certificates`;
-    await call('POST', certs, {
-      as: creator,
-      form: upload({ alias: 'partner', tier: 'Gold', keyType: 'SANDBOX' }, { text: partner.cert }),
-    });
-    const rev = await call<{ id: string }>('POST', `${BASE}/apis/${apiId}/revisions`, {
-      as: creator,
-      json: {},
-    });
-    expect(rev.status).toBe(201);
+    const rev = await revisionWithPartner(apiId);
     // a certificate added after the revision is not in it
     await call('POST', certs, {
       as: creator,
       form: upload({ alias: 'later', tier: 'Gold' }, { text: other.cert }),
     });
 
-    const row = await bed.prisma.apiRevision.findUniqueOrThrow({ where: { id: rev.body.id } });
+    const row = await bed.prisma.apiRevision.findUniqueOrThrow({ where: { id: rev } });
     const snapshot = row.snapshot as unknown as ApiSnapshot;
     const x509 = new X509Certificate(partner.cert);
     expect(snapshot.clientCertificates).toEqual([
@@ -317,7 +316,7 @@ describe('client certificates', () => {
     expect(snapshot.scopes).toEqual([{ name: 'revised:write', roles: ['creator', 'partner'] }]);
 
     const before = (await bed.prisma.gatewayEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
-    const deployed = await call('POST', `${BASE}/apis/${apiId}/deploy-revision?revisionId=${rev.body.id}`, {
+    const deployed = await call('POST', `${BASE}/apis/${apiId}/deploy-revision?revisionId=${rev}`, {
       as: (await createUser(bed.prisma, 'certs-publisher', ['publisher'])) as Caller,
       json: [{ name: 'Default' }],
     });
