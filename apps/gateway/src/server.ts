@@ -15,12 +15,12 @@ import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { compileApi, type CompiledApi } from './pipeline/compile.js';
 import type { GatewayDeps } from './pipeline/handler-module.js';
 import { createPipeline } from './pipeline/serve.js';
-import { deferContinue } from './transport/expect-continue.js';
 import { Router } from './routing/router.js';
 import { GatewayState } from './store/state.js';
 import { EventLogFollower } from './store/sync.js';
 import { SharedCounters } from './throttling/shared-counter.js';
 import { Throttler } from './throttling/throttler.js';
+import { deferContinue } from './transport/expect-continue.js';
 
 export type { GatewayConfig } from './config.js';
 export { loadConfig } from './config.js';

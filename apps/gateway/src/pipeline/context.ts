@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { buildMessage, readBody } from '../builders/body.js';
 import type { RequestTarget } from '../routing/path.js';
-import type { Credential, ExchangeMeter, ParsedBody, RequestContext } from './types.js';
 import { inviteBody } from '../transport/expect-continue.js';
+import type { Credential, ExchangeMeter, ParsedBody, RequestContext } from './types.js';
 
 /** The per-request state handed to every handler. */
 export class Context implements RequestContext {
