@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPizzaShackBackend, publishSampleApi } from '@apim/stack';
-import { admin, startProduct, type Product } from './support/product.js';
+import { admin, startProduct, within, type Product } from './support/product.js';
 
 const DEV = '/api/am/devportal/v3';
 const PUB = '/api/am/publisher/v4';
@@ -16,19 +16,6 @@ const dev = { username: 'journey-dev', password: 'journey-password-1' };
 let product: Product;
 const backend = createPizzaShackBackend();
 const rest: Product['rest'] = (...args) => product.rest(...args);
-
-/** Polls until `check` passes: changes reach gateways through the event log, within a second. */
-async function within(ms: number, check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 beforeAll(async () => {
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));

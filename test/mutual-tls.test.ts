@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate, type TestCertificate } from '@apim/testing';
-import { admin, basic, startProduct, type Product } from './support/product.js';
+import { admin, basic, startProduct, within, type Product } from './support/product.js';
 
 const PUB = '/api/am/publisher/v4';
 const ADMIN_API = '/api/am/admin/v4';
@@ -165,6 +165,28 @@ describe('mutual TLS and Basic-auth scopes, from the publisher API to the gatewa
       code: '900910',
     });
     expect((await callGateway('GET', null, { authorization: basic(reader) })).status).toBe(200);
+  });
+
+  it("a Basic user's lost role, and then their disabled account, are enforced within a second", async () => {
+    const users = await rest<{ list: Array<{ id: string; username: string }> }>(
+      'GET',
+      `${ADMIN_API}/users?query=${auditor.username}`,
+    );
+    const id = users.body.list.find((u) => u.username === auditor.username)!.id;
+    // verified a moment ago: the gateway remembers it (for 30 s unless told otherwise)
+    expect((await callGateway('POST', null, { authorization: basic(auditor) })).status).toBe(200);
+    expect((await rest('PATCH', `${ADMIN_API}/users/${id}`, { roles: ['subscriber'] })).status).toBe(200);
+    await within(1000, async () =>
+      expect(await callGateway('POST', null, { authorization: basic(auditor) })).toEqual({
+        status: 403,
+        code: '900910',
+      }),
+    );
+    expect((await callGateway('GET', null, { authorization: basic(auditor) })).status).toBe(200);
+    expect((await rest('PATCH', `${ADMIN_API}/users/${id}`, { enabled: false })).status).toBe(200);
+    await within(1000, async () =>
+      expect((await callGateway('GET', null, { authorization: basic(auditor) })).status).toBe(401),
+    );
   });
 
   it('a deleted certificate is refused once the next revision is deployed', async () => {

@@ -114,6 +114,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       metrics.deployedApis.set(router.size);
     },
     signingKeysChanged: () => credentials?.signingKeysChanged(),
+    userChanged: (username) => credentials?.basic.forget(username),
   });
   credentials = new CredentialVerifier(config, state, logger);
   const backendJwtKey = config.backendJwt

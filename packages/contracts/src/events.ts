@@ -39,6 +39,11 @@ export interface GatewayEventPayloads {
   CLIENT_TOKENS_REVOKED: { clientId: string; revokedBefore: string };
   /** the key manager published or retired a signing key */
   SIGNING_KEYS_CHANGED: { kids: string[] };
+  /**
+   * a user was disabled, deleted, or had their password or roles changed: gateways forget the
+   * Basic credentials they verified for them
+   */
+  USER_CHANGED: { username: string };
 }
 
 export type GatewayEventType = keyof GatewayEventPayloads;

@@ -1,6 +1,6 @@
 /** Users and roles (the admin's /users and /roles; the developer portal's self sign-up shares createAccount). */
 import { Roles, Scopes } from '@apim/contracts';
-import type { Prisma, PrismaClient } from '@apim/db';
+import { appendGatewayEvent, type Prisma, type PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
@@ -177,7 +177,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
               data: [...new Set(body.roles)].map((roleName) => ({ userId: current.id, roleName })),
             });
           }
-          return tx.user.update({
+          const user = await tx.user.update({
             where: { id: current.id },
             data: {
               email: body.email ?? current.email,
@@ -187,6 +187,10 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
             },
             include: { roles: true },
           });
+          // gateways forget the Basic credentials they verified for the user, in the same commit
+          if (body.roles || passwordHash || user.enabled !== current.enabled)
+            await appendGatewayEvent(tx, 'USER_CHANGED', { username: user.username });
+          return user;
         });
         return { status: 200, body: userDto(updated) };
       },
@@ -211,7 +215,10 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
           throw conflict(
             `The user owns ${apps} application(s): delete them first (their keys live in the key manager)`,
           );
-        await prisma.user.delete({ where: { id: current.id } });
+        await prisma.$transaction(async (tx) => {
+          await tx.user.delete({ where: { id: current.id } });
+          await appendGatewayEvent(tx, 'USER_CHANGED', { username: current.username });
+        });
         return { status: 200 };
       },
     }),
@@ -263,7 +270,15 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
         const r = await prisma.role.findUnique({ where: { name: p.roleName! } });
         if (!r) throw notFound('Role');
         if (r.builtIn) throw conflict('Built-in roles cannot be deleted');
-        await prisma.role.delete({ where: { name: r.name } });
+        await prisma.$transaction(async (tx) => {
+          const holders = await tx.userRole.findMany({
+            where: { roleName: r.name },
+            select: { user: { select: { username: true } } },
+          });
+          await tx.role.delete({ where: { name: r.name } });
+          for (const h of holders)
+            await appendGatewayEvent(tx, 'USER_CHANGED', { username: h.user.username });
+        });
         return { status: 200 };
       },
     }),

@@ -30,12 +30,21 @@ export function parseBasic(header: string): { username: string; password: string
  * brute-force locks apply), never in the database, and remembers a success for `cacheMs`. The
  * cache is keyed by an HMAC of the credentials under a key of this process only, so the password
  * itself is not kept; failures are not cached, so that every wrong attempt counts at the key
- * manager. Concurrent first uses of the same credentials share one call.
+ * manager. Concurrent first uses of the same credentials share one call. A user's remembered
+ * successes are forgotten as soon as the user changes (USER_CHANGED): disabling a user, changing
+ * their password or roles takes effect at once, not when the cache entry expires.
  */
 export class BasicAuthVerifier {
   private readonly cache: TokenCache<Verified>;
   private readonly inFlight = new Map<string, Promise<BasicVerification>>();
   private readonly hmacKey = randomBytes(32);
+  /**
+   * Bumped by every forget(). A check that started before its user's last change (or before
+   * everything was forgotten) is answered but not remembered: it may have seen the old user.
+   */
+  private epoch = 0;
+  private allForgottenAt = 0;
+  private readonly changedAt = new Map<string, number>();
 
   constructor(
     private readonly keyManagerUrl: string,
@@ -56,14 +65,38 @@ export class BasicAuthVerifier {
     if (cached) return Promise.resolve({ ok: true, username: cached.username, roles: cached.roles });
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.ask(username, password, clientIp).finally(() => this.inFlight.delete(key));
+      const startedAt = this.epoch;
+      pending = this.ask(username, password, clientIp)
+        .then((r) => {
+          if (r.ok && this.cacheMs > 0 && this.unchangedSince(r.username, startedAt))
+            this.cache.set(key, {
+              username: r.username,
+              roles: r.roles,
+              expiresAt: Date.now() + this.cacheMs,
+            });
+          return r;
+        })
+        .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
-    return pending.then((r) => {
-      if (r.ok && this.cacheMs > 0)
-        this.cache.set(key, { username: r.username, roles: r.roles, expiresAt: Date.now() + this.cacheMs });
-      return r;
-    });
+    return pending;
+  }
+
+  /** Forgets what was verified for this user (null: for every user). */
+  forget(username: string | null): void {
+    this.epoch++;
+    if (username === null) {
+      this.allForgottenAt = this.epoch;
+      this.changedAt.clear();
+      this.cache.clear();
+    } else {
+      this.changedAt.set(username, this.epoch);
+      this.cache.deleteWhere((v) => v.username === username);
+    }
+  }
+
+  private unchangedSince(username: string, epoch: number): boolean {
+    return this.allForgottenAt <= epoch && (this.changedAt.get(username) ?? 0) <= epoch;
   }
 
   private async ask(username: string, password: string, clientIp: string): Promise<BasicVerification> {

@@ -28,4 +28,9 @@ export class TokenCache<V extends { expiresAt: number }> {
   clear(): void {
     this.map.clear();
   }
+
+  /** Drops the entries `test` picks (a walk over the whole cache: for rare events only). */
+  deleteWhere(test: (value: V) => boolean): void {
+    for (const [k, v] of this.map) if (test(v)) this.map.delete(k);
+  }
 }

@@ -30,6 +30,8 @@ export interface StateListener {
   apiDeployed(api: GatewayApi): void;
   apiRemoved(apiId: string): void;
   signingKeysChanged(): void;
+  /** a user's credentials or roles changed (null: any user's, after a snapshot reload) */
+  userChanged(username: string | null): void;
 }
 
 export const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId}/${apiId}`;
@@ -90,6 +92,8 @@ export class GatewayState {
     for (const c of s.revokedClients) this.revokedClients.set(c.clientId, c.revokedBefore.getTime());
     for (const api of s.apis) this.deploy(api);
     this.listener.signingKeysChanged();
+    // the events since the last snapshot were not seen: users may have changed meanwhile
+    this.listener.userChanged(null);
     this.lastEventId = s.lastEventId;
   }
 
@@ -170,6 +174,9 @@ export class GatewayState {
       }
       case 'SIGNING_KEYS_CHANGED':
         this.listener.signingKeysChanged();
+        break;
+      case 'USER_CHANGED':
+        this.listener.userChanged(e.payload.username);
         break;
     }
     this.lastEventId = e.id;

@@ -92,6 +92,7 @@ function emptyState(): GatewayState {
     apiDeployed: () => undefined,
     apiRemoved: () => undefined,
     signingKeysChanged: () => undefined,
+    userChanged: () => undefined,
   });
 }
 
