@@ -89,6 +89,9 @@ export interface ApiSnapshot {
   apiThrottlingPolicy: string | null;
   maxTps: { production?: number; sandbox?: number } | null;
   enableSchemaValidation: boolean;
+  /** WSO2's response caching: successful GET answers kept for cacheTimeout seconds (absent from older revisions: off) */
+  responseCachingEnabled?: boolean;
+  cacheTimeout?: number;
   mediationPolicies: unknown;
   definition: unknown;
   operations: GatewayOperation[];

@@ -87,6 +87,8 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
     apiThrottlingPolicy: api.apiThrottlingPolicy,
     maxTps: (api.maxTps as ApiSnapshot['maxTps']) ?? null,
     enableSchemaValidation: api.enableSchemaValidation,
+    responseCachingEnabled: api.responseCachingEnabled,
+    cacheTimeout: api.cacheTimeout,
     mediationPolicies: api.mediationPolicies ?? null,
     definition: api.definition ?? null,
     operations: api.operations.map((o) => ({

@@ -167,6 +167,8 @@ export interface ExportableApi {
   securitySchemes: string[];
   apiThrottlingPolicy: string | null;
   subscriptionPolicies: string[];
+  responseCachingEnabled: boolean;
+  cacheTimeout: number;
   definition: unknown;
   operations: OperationDraft[];
 }
@@ -222,6 +224,10 @@ export function exportOpenApi(
   base['x-wso2-auth-header'] = 'Authorization';
   base['x-wso2-security-schemes'] = api.securitySchemes;
   base['x-wso2-subscription-policies'] = api.subscriptionPolicies;
+  base['x-wso2-response-cache'] = {
+    enabled: api.responseCachingEnabled,
+    cacheTimeoutInSeconds: api.cacheTimeout,
+  };
   base['x-throttling-tier'] = api.apiThrottlingPolicy;
   if (isObj(base.info) && api.description && !base.info.description) base.info.description = api.description;
   if (declared?.scopes.length) declareScopes(base, declared.scopes, declared.tokenUrl);

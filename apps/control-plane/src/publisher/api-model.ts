@@ -38,6 +38,8 @@ export interface ApiInput {
   corsConfiguration?: Record<string, unknown> | null;
   businessInformation?: Record<string, unknown> | null;
   enableSchemaValidation?: boolean;
+  responseCachingEnabled?: boolean;
+  cacheTimeout?: number;
   mediationPolicies?: unknown;
   operations?: ApiOperationDto[];
   scopes?: ApiScopeDto[];
@@ -100,6 +102,8 @@ export function apiDto(api: ApiRow, scopes: ApiScopeDto[]) {
     corsConfiguration: api.corsConfig,
     businessInformation: api.businessInformation,
     enableSchemaValidation: api.enableSchemaValidation,
+    responseCachingEnabled: api.responseCachingEnabled,
+    cacheTimeout: api.cacheTimeout,
     mediationPolicies: api.mediationPolicies,
     operations: api.operations.map((o) => ({
       id: o.id,
@@ -132,6 +136,8 @@ export function apiFields(input: ApiInput) {
     corsConfig: (input.corsConfiguration ?? undefined) as Prisma.InputJsonValue | undefined,
     businessInformation: (input.businessInformation ?? undefined) as Prisma.InputJsonValue | undefined,
     enableSchemaValidation: input.enableSchemaValidation ?? false,
+    responseCachingEnabled: input.responseCachingEnabled ?? false,
+    cacheTimeout: input.cacheTimeout ?? 300,
     mediationPolicies: (input.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
   };
 }

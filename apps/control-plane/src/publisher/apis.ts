@@ -219,6 +219,8 @@ export async function copyApi(
           maxTps: (source.maxTps ?? undefined) as Prisma.InputJsonValue | undefined,
           businessInformation: (source.businessInformation ?? undefined) as Prisma.InputJsonValue | undefined,
           enableSchemaValidation: source.enableSchemaValidation,
+          responseCachingEnabled: source.responseCachingEnabled,
+          cacheTimeout: source.cacheTimeout,
           mediationPolicies: (source.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
           definition: withVersion(source.definition, newVersion),
         },

@@ -90,6 +90,10 @@ function settingsFromExtensions(doc: Record<string, unknown>): Partial<ApiInput>
   if (strings(doc['x-wso2-subscription-policies']))
     out.policies = strings(doc['x-wso2-subscription-policies']);
   if (typeof doc['x-throttling-tier'] === 'string') out.apiThrottlingPolicy = doc['x-throttling-tier'];
+  const cache = obj(doc['x-wso2-response-cache']);
+  if (typeof cache?.enabled === 'boolean') out.responseCachingEnabled = cache.enabled;
+  if (Number.isInteger(cache?.cacheTimeoutInSeconds))
+    out.cacheTimeout = cache!.cacheTimeoutInSeconds as number;
   const basePath = doc['x-wso2-basePath'];
   const version = (obj(doc.info)?.version as string | undefined) ?? '';
   if (typeof basePath === 'string' && version && basePath.endsWith(`/${version}`))

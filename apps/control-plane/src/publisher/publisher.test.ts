@@ -359,6 +359,8 @@ describe('publisher API', () => {
           accessControlAllowOrigins: ['https://app.example'],
         },
         securityScheme: ['api_key'],
+        responseCachingEnabled: true,
+        cacheTimeout: 60,
       },
     });
     const exported = await call('GET', `${BASE}/apis/${api.id}/swagger?format=yaml`, { as: publisher });
@@ -379,8 +381,18 @@ describe('publisher API', () => {
         accessControlAllowOrigins: ['https://app.example'],
       },
       endpointConfig: { production_endpoints: { url: 'http://127.0.0.1:9/petstore/v1' } },
+      responseCachingEnabled: true,
+      cacheTimeout: 60,
     });
     expect((reimported.body.operations as unknown[]).length).toBe(5);
+    // a cache timeout must be a positive number of seconds
+    const current = (await call('GET', `${BASE}/apis/${api.id}`, { as: publisher })).body;
+    const zero = await call<{ description: string }>('PUT', `${BASE}/apis/${api.id}`, {
+      as: publisher,
+      json: { ...current, cacheTimeout: 0 },
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.description).toMatch(/cacheTimeout/);
     const own = await call<{ openapi: string; paths: Record<string, unknown> }>(
       'GET',
       `${BASE}/openapi.json`,

@@ -140,6 +140,9 @@ export async function restoreRevision(prisma: PrismaClient, apiId: string, revis
         apiThrottlingPolicy: s.apiThrottlingPolicy,
         maxTps: (s.maxTps ?? undefined) as Prisma.InputJsonValue | undefined,
         enableSchemaValidation: s.enableSchemaValidation,
+        ...(s.responseCachingEnabled !== undefined
+          ? { responseCachingEnabled: s.responseCachingEnabled, cacheTimeout: s.cacheTimeout ?? 300 }
+          : {}),
         mediationPolicies: (s.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
         definition: (s.definition ?? undefined) as Prisma.InputJsonValue | undefined,
       },

@@ -157,6 +157,13 @@ export const publisherSchemas: Record<string, JsonSchema> = {
       corsConfiguration: { oneOf: [ref('APICorsConfiguration'), { type: 'null' }] },
       businessInformation: { oneOf: [ref('APIBusinessInformation'), { type: 'null' }] },
       enableSchemaValidation: { type: 'boolean' },
+      responseCachingEnabled: { type: 'boolean', description: 'gateways keep successful GET answers' },
+      cacheTimeout: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 86400,
+        description: 'how long (seconds) a cached answer is served',
+      },
       mediationPolicies: {},
       operations: { type: 'array', items: ref('APIOperations'), maxItems: 5000 },
       scopes: { type: 'array', items: ref('APIScope') },
