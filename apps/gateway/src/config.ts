@@ -70,8 +70,13 @@ export function loadConfig(env: Env = process.env) {
     /** token verification results kept in memory (revocation is still checked on every request) */
     tokenCacheSize: r.int('APIM_GATEWAY_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
     introspectionCacheMs: r.int('APIM_GATEWAY_INTROSPECTION_CACHE_MS', 60_000, 0, 3_600_000),
-    /** longest a successful Basic credentials check is reused (a changed password or a disabled user waits this long) */
+    /** longest a successful Basic credentials check is reused (a user's change drops it at once: USER_CHANGED) */
     basicAuthCacheMs: r.int('APIM_GATEWAY_BASIC_AUTH_CACHE_MS', 30_000, 0, 3_600_000),
+    /** APIs with response caching on: memory per API and worker, and the largest answer kept */
+    responseCache: {
+      maxBytes: r.int('APIM_GATEWAY_RESPONSE_CACHE_BYTES', 16 * 1024 * 1024, 0, 4 * 1024 ** 3),
+      maxEntryBytes: r.int('APIM_GATEWAY_RESPONSE_CACHE_ENTRY_BYTES', 1024 * 1024, 0, 1024 ** 3),
+    },
   };
 }
 

@@ -37,6 +37,8 @@ describe('scopes of a document', () => {
       securitySchemes: ['oauth2'],
       apiThrottlingPolicy: null,
       subscriptionPolicies: ['Gold'],
+      responseCachingEnabled: false,
+      cacheTimeout: 300,
       definition: swagger2,
       operations,
     };

@@ -110,6 +110,20 @@ function classify(e: unknown): GatewayErrorName {
   return 'BACKEND_UNREACHABLE';
 }
 
+/** Whether a backend response header reaches the client: hop-by-hop ones do not. */
+const relayed = (name: string, named: ReadonlySet<string>) => !RESPONSE_DROP.has(name) && !named.has(name);
+
+/** The backend's response headers a client gets, as an object (for a handler that keeps them). */
+function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const named = connectionTokens(headers);
+  const out: Record<string, string | string[]> = {};
+  for (const k in headers) {
+    const v = headers[k];
+    if (v !== undefined && relayed(k, named)) out[k] = v;
+  }
+  return out;
+}
+
 function copyResponseHeaders(
   res: ServerResponse,
   headers: IncomingHttpHeaders,
@@ -118,8 +132,7 @@ function copyResponseHeaders(
   const named = connectionTokens(headers);
   for (const k in headers) {
     const v = headers[k];
-    if (v === undefined || RESPONSE_DROP.has(k) || named.has(k)) continue;
-    res.setHeader(k, v);
+    if (v !== undefined && relayed(k, named)) res.setHeader(k, v);
   }
   for (const k in extra) {
     const v = extra[k];
@@ -171,11 +184,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.latencyMs = performance.now() - this.sentAt;
     this.onStatus(status);
     this.res.statusCode = status;
+    this.ctx.recorder?.start(status, endToEnd(headers));
     copyResponseHeaders(this.res, headers, this.ctx.responseHeaders);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.ctx.meter && !this.res.destroyed) this.ctx.meter.responseBytes += chunk.length;
+    this.ctx.recorder?.data(chunk);
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', () => controller.resume());
@@ -185,6 +200,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.done = true;
     this.res.off('close', this.onClientClose);
+    this.ctx.recorder?.end();
     this.res.end();
     this.settle({ kind: 'answered', status: this.status, latencyMs: this.latencyMs });
   }

@@ -2,6 +2,7 @@ import type { HandlerModule } from '../pipeline/handler-module.js';
 import { apiStatus } from './api-status/handler.js';
 import { cors } from './cors/handler.js';
 import { denyPolicies } from './deny-policies/handler.js';
+import { responseCache } from './response-cache/handler.js';
 import { schemaValidation } from './schema-validation/handler.js';
 import { transformation } from './transformation/handler.js';
 import { authentication } from './authentication/handler.js';
@@ -31,5 +32,6 @@ export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
   erase(throttling),
   erase(schemaValidation),
   erase(transformation),
+  erase(responseCache),
   erase(backendJwt),
 ];

@@ -3,7 +3,7 @@ import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { buildMessage, readBody } from '../builders/body.js';
 import type { RequestTarget } from '../routing/path.js';
 import { inviteBody } from '../transport/expect-continue.js';
-import type { Credential, ExchangeMeter, ParsedBody, RequestContext } from './types.js';
+import type { Credential, ExchangeMeter, ExchangeRecorder, ParsedBody, RequestContext } from './types.js';
 
 /** The per-request state handed to every handler. */
 export class Context implements RequestContext {
@@ -14,6 +14,7 @@ export class Context implements RequestContext {
   requestMediationMs: number | null = null;
   responseMediationMs: number | null = null;
   meter: ExchangeMeter | null = null;
+  recorder: ExchangeRecorder | null = null;
   private parsed: Promise<ParsedBody> | null = null;
 
   constructor(

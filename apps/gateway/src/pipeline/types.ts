@@ -11,7 +11,7 @@ import type { RequestTarget } from '../routing/path.js';
 /** A response made by the gateway itself (an error, a preflight, a throttle). */
 export interface GatewayResponse {
   status: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   body: string | Buffer;
   /** the registry name when this is an error, for analytics and metrics */
   error?: GatewayErrorName;
@@ -63,6 +63,18 @@ export interface RequestContext {
   responseMediationMs: number | null;
   /** set by a handler that needs this exchange's byte counts (bandwidth quotas); null for most */
   meter: ExchangeMeter | null;
+  /** set by a handler that keeps the backend's answer (response caching); null for most */
+  recorder: ExchangeRecorder | null;
+}
+
+/**
+ * Watches one backend exchange as it is relayed: the status and end-to-end headers, each body chunk,
+ * and `end` once the whole body went through (never called when the exchange failed or was cut).
+ */
+export interface ExchangeRecorder {
+  start(status: number, headers: Record<string, string | string[]>): void;
+  data(chunk: Buffer): void;
+  end(): void;
 }
 
 /**

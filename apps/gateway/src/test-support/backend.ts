@@ -20,7 +20,7 @@ export interface TestBackend {
 /**
  * Paths starting with /status/<code> answer that code; /slow/<ms> waits before answering;
  * /bytes/<n> streams n bytes (byte i = i % 251) in 64 KiB chunks, honouring backpressure; anything
- * else answers 200 with the echo.
+ * else answers 200 with the echo (plus any `?set-header=name:value` response headers).
  */
 export async function startBackend(name = 'backend'): Promise<TestBackend> {
   const received: ReceivedRequest[] = [];
@@ -45,10 +45,13 @@ export async function startBackend(name = 'backend'): Promise<TestBackend> {
       const status = /\/status\/(\d{3})/.exec(r.url)?.[1];
       const slow = /\/slow\/(\d+)/.exec(r.url)?.[1];
       const answer = () => {
-        res.writeHead(status ? Number(status) : 200, {
-          'content-type': 'application/json',
-          'x-backend': name,
-        });
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'x-backend': name };
+        // ?set-header=name:value adds a response header
+        for (const h of new URL(r.url, 'http://x').searchParams.getAll('set-header')) {
+          const colon = h.indexOf(':');
+          headers[h.slice(0, colon).toLowerCase()] = h.slice(colon + 1);
+        }
+        res.writeHead(status ? Number(status) : 200, headers);
         res.end(JSON.stringify({ backend: name, ...r }));
       };
       if (slow) setTimeout(answer, Number(slow));

@@ -39,6 +39,8 @@ export interface ApiSpec {
   maxTps?: { production?: number; sandbox?: number } | null;
   corsConfig?: CorsConfig | null;
   enableSchemaValidation?: boolean;
+  /** WSO2's response caching: seconds a successful GET answer is kept (unset: off) */
+  cacheTimeout?: number;
   definition?: unknown;
   mediationPolicies?: unknown;
   vhost?: string;
@@ -111,6 +113,8 @@ export class ControlPlaneFixture {
           apiThrottlingPolicy: spec.apiThrottlingPolicy ?? null,
           maxTps: (spec.maxTps ?? undefined) as object | undefined,
           enableSchemaValidation: spec.enableSchemaValidation ?? false,
+          responseCachingEnabled: spec.cacheTimeout !== undefined,
+          cacheTimeout: spec.cacheTimeout ?? 300,
           mediationPolicies: (spec.mediationPolicies ?? undefined) as object | undefined,
           definition: (spec.definition ?? undefined) as object | undefined,
           operations: {
@@ -141,6 +145,8 @@ export class ControlPlaneFixture {
         apiThrottlingPolicy: api.apiThrottlingPolicy,
         maxTps: spec.maxTps ?? null,
         enableSchemaValidation: api.enableSchemaValidation,
+        responseCachingEnabled: api.responseCachingEnabled,
+        cacheTimeout: api.cacheTimeout,
         mediationPolicies: spec.mediationPolicies ?? null,
         definition: spec.definition ?? null,
         operations,
