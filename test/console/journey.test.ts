@@ -207,6 +207,16 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await shown(page.getByRole('cell', { name: 'CN=partner' }));
     await shown(page.getByRole('cell', { name: 'Sandbox' }));
     await screenshot('api-security-cors');
+    // Response caching, with a timeout the REST API refuses first (shown on its field).
+    await page.getByRole('link', { name: 'Runtime' }).click();
+    await page.getByLabel('Response caching').check();
+    await page.getByLabel('Cache timeout (seconds)').fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shown(page.getByText('must be >= 1'));
+    await page.getByLabel('Cache timeout (seconds)').fill('60');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shown(page.getByText('Saved.'));
+    await screenshot('api-runtime');
     await page.getByRole('link', { name: 'Revisions & deployments' }).click();
     await page.getByLabel('Revision description').fill('First cut');
     await page.getByRole('button', { name: 'Create revision' }).click();

@@ -7,7 +7,7 @@ import { DeploymentsTab } from './DeploymentsTab';
 import { LifecycleTab } from './LifecycleTab';
 import { ResourcesTab } from './ResourcesTab';
 import { ScopesTab } from './ScopesTab';
-import { EndpointsTab, OverviewTab, SecurityTab, TiersTab } from './SettingsTabs';
+import { EndpointsTab, OverviewTab, RuntimeTab, SecurityTab, TiersTab } from './SettingsTabs';
 import { VersionsTab } from './VersionsTab';
 import type { Api } from './types';
 
@@ -16,6 +16,7 @@ const TABS = [
   { to: 'resources', label: 'Resources' },
   { to: 'endpoints', label: 'Endpoints' },
   { to: 'security', label: 'Security & CORS' },
+  { to: 'runtime', label: 'Runtime' },
   { to: 'tiers', label: 'Tiers' },
   { to: 'scopes', label: 'Scopes' },
   { to: 'lifecycle', label: 'Lifecycle' },
@@ -48,6 +49,7 @@ export function ApiPage() {
             <Route path="resources" element={<ResourcesTab api={api} />} />
             <Route path="endpoints" element={<EndpointsTab api={api} />} />
             <Route path="security" element={<SecurityTab api={api} />} />
+            <Route path="runtime" element={<RuntimeTab api={api} />} />
             <Route path="tiers" element={<TiersTab api={api} />} />
             <Route path="scopes" element={<ScopesTab api={api} />} />
             <Route path="lifecycle" element={<LifecycleTab api={api} />} />

@@ -1,4 +1,4 @@
-/** The API's plain settings: overview, endpoints, security and CORS, tiers. */
+/** The API's plain settings: overview, endpoints, security and CORS, tiers, runtime. */
 import { useState } from 'react';
 import type { EndpointConfig, EndpointUrl } from '@apim/contracts';
 import type { ListOf } from '../shared/api';
@@ -347,6 +347,44 @@ export function TiersTab({ api }: { api: Api }) {
           onChange={setSandTps}
         />
       </div>
+    </SaveForm>
+  );
+}
+
+/** What the gateway does with the messages (WSO2's runtime configuration). */
+export function RuntimeTab({ api }: { api: Api }) {
+  const save = useApiSave(api);
+  const [validation, setValidation] = useState(api.enableSchemaValidation);
+  const [caching, setCaching] = useState(api.responseCachingEnabled);
+  const [timeout, setTimeoutSeconds] = useState(String(api.cacheTimeout));
+  return (
+    <SaveForm
+      save={save}
+      shown={['enableSchemaValidation', 'responseCachingEnabled', 'cacheTimeout']}
+      onSubmit={() =>
+        save.save({
+          enableSchemaValidation: validation,
+          responseCachingEnabled: caching,
+          cacheTimeout: Number(timeout),
+        })
+      }
+    >
+      <Checkbox
+        label="Validate requests against the API definition (400 with the failing field)"
+        checked={validation}
+        onChange={setValidation}
+      />
+      <Checkbox label="Response caching" checked={caching} onChange={setCaching} />
+      {caching && (
+        <TextField
+          label="Cache timeout (seconds)"
+          type="number"
+          hint="Each caller's successful GET answers are served from the gateway this long"
+          value={timeout}
+          error={errorAt(save.errors, 'cacheTimeout')}
+          onChange={setTimeoutSeconds}
+        />
+      )}
     </SaveForm>
   );
 }

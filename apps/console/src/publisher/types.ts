@@ -40,6 +40,8 @@ export interface Api extends ApiInfo {
   corsConfiguration: CorsConfig | null;
   businessInformation: Record<string, string> | null;
   enableSchemaValidation: boolean;
+  responseCachingEnabled: boolean;
+  cacheTimeout: number;
   operations: ApiOperation[];
   scopes: ApiScope[];
 }
