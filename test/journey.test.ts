@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPizzaShackBackend, publishSampleApi } from '@apim/stack';
-import { admin, startProduct, within, type Product } from './support/product.js';
+import { eventually } from '@apim/testing';
+import { admin, startProduct, type Product } from './support/product.js';
 
 const DEV = '/api/am/devportal/v3';
 const PUB = '/api/am/publisher/v4';
@@ -79,12 +80,12 @@ describe('publish, subscribe, call through the gateway, then change things', () 
     expect(issued.status).toBe(200);
     token = issued.body.accessToken;
 
-    await within(1000, async () => {
+    await eventually(async () => {
       const res = await menu();
       expect(res.status).toBe(200);
       const items = (await res.json()) as Array<{ name: string }>;
       expect(items.map((p) => p.name)).toContain('Garden Fresh');
-    });
+    }, 1000);
     const order = await fetch(`${product.gw.url}/pizzashack/1.0.0/order`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -100,11 +101,11 @@ describe('publish, subscribe, call through the gateway, then change things', () 
 
   it('unsubscribing is enforced within a second (900908), subscribing again restores access', async () => {
     expect((await rest('DELETE', `${DEV}/subscriptions/${subscriptionId}`, dev)).status).toBe(200);
-    await within(1000, async () => {
+    await eventually(async () => {
       const res = await menu();
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ code: '900908' });
-    });
+    }, 1000);
     const again = await rest<{ subscriptionId: string }>('POST', `${DEV}/subscriptions`, dev, {
       applicationId: (
         await rest<{ list: Array<{ applicationId: string }> }>('GET', `${DEV}/applications`, dev)
@@ -113,22 +114,22 @@ describe('publish, subscribe, call through the gateway, then change things', () 
       throttlingPolicy: 'Bronze',
     });
     expect(again.status).toBe(201);
-    await within(1000, async () => expect((await menu()).status).toBe(200));
+    await eventually(async () => expect((await menu()).status).toBe(200), 1000);
   });
 
   it('a blocked API answers 503 (700700) and comes back when republished', async () => {
     expect(
       (await rest('POST', `${PUB}/apis/change-lifecycle?apiId=${apiId}&action=Block`, admin)).status,
     ).toBe(200);
-    await within(1000, async () => {
+    await eventually(async () => {
       const res = await menu();
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: '700700' });
-    });
+    }, 1000);
     expect(
       (await rest('POST', `${PUB}/apis/change-lifecycle?apiId=${apiId}&action=Re-Publish`, admin)).status,
     ).toBe(200);
-    await within(1000, async () => expect((await menu()).status).toBe(200));
+    await eventually(async () => expect((await menu()).status).toBe(200), 1000);
   });
 
   it('a revoked token is refused within a second', async () => {
@@ -139,10 +140,10 @@ describe('publish, subscribe, call through the gateway, then change things', () 
       headers: { authorization: `Bearer ${product.km.internalSecret}` },
     });
     expect(revoked.status).toBe(204);
-    await within(1000, async () => {
+    await eventually(async () => {
       const res = await menu();
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: expect.stringMatching(/^90090[14]$/) });
-    });
+    }, 1000);
   });
 });

@@ -22,19 +22,6 @@ export interface User {
 
 export const admin: User = { username: 'admin', password: TEST_ADMIN_PASSWORD };
 
-/** Polls until `check` passes: changes reach gateways through the event log, within a second. */
-export async function within(ms: number, check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
-
 export function basic(who: User): string {
   return `Basic ${Buffer.from(`${who.username}:${who.password}`).toString('base64')}`;
 }

@@ -3,14 +3,14 @@ import { request } from 'undici';
 import {
   cleanupRedis,
   createTestDatabase,
+  eventually,
+  type TestDatabase,
   testRedisPrefix,
   testRedisUrl,
-  type TestDatabase,
 } from '@apim/testing';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
 import { startBackend, type TestBackend } from './test-support/backend.js';
 import { ControlPlaneFixture } from './test-support/control-plane-fixture.js';
-import { eventually } from './test-support/eventually.js';
 import { startTokenIssuer, type TokenIssuer } from './test-support/token-issuer.js';
 import { startGateway, type StartedGateway } from './testing.js';
 

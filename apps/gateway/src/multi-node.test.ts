@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import {
   createTestDatabase,
-  startRedisServer,
-  testRedisPrefix,
+  eventually,
   type OwnRedis,
+  startRedisServer,
   type TestDatabase,
+  testRedisPrefix,
 } from '@apim/testing';
 import type { GatewayApi } from '@apim/contracts';
 import { startBackend, type TestBackend } from './test-support/backend.js';
 import { ControlPlaneFixture } from './test-support/control-plane-fixture.js';
-import { eventually } from './test-support/eventually.js';
 import { startTcpProxy, type TcpProxy } from './test-support/tcp-proxy.js';
 import { startTokenIssuer, type TokenIssuer } from './test-support/token-issuer.js';
 import { startGatewayProcess, type GatewayProcess } from './testing.js';

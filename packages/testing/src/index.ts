@@ -5,3 +5,4 @@ export * from './redis-server.js';
 export { freePort } from './ports.js';
 export * from './certificates.js';
 export * from './analytics.js';
+export { eventually } from './eventually.js';

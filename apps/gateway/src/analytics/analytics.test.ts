@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApi } from '@apim/contracts';
 import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
-import { testRedisUrl } from '@apim/testing';
-import { eventually } from '../test-support/eventually.js';
+import { eventually, testRedisUrl } from '@apim/testing';
 import { startStack, type Stack } from '../test-support/stack.js';
 
 let s: Stack;

@@ -8,8 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_QUEUE, decodeAnalyticsBatch, type AnalyticsBatch } from '@apim/contracts';
 import { createLogger } from '@apim/service';
-import { analyticsEvent, cleanupRedis, testRedisPrefix, testRedisUrl } from '@apim/testing';
-import { eventually } from '../test-support/eventually.js';
+import { analyticsEvent, cleanupRedis, eventually, testRedisPrefix, testRedisUrl } from '@apim/testing';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { AnalyticsPublisher, analyticsQueueConnection } from './publisher.js';
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@apim/testing';
+import { eventually, freePort } from '@apim/testing';
 import http from 'node:http';
 import { patternBytes, startBackend, type TestBackend } from '../test-support/backend.js';
-import { eventually } from '../test-support/eventually.js';
 import { startStack, type Stack } from '../test-support/stack.js';
 
 let s: Stack;

@@ -10,13 +10,13 @@ import { createLogger } from '@apim/service';
 import {
   cleanupRedis,
   createTestDatabase,
+  eventually,
+  type TestDatabase,
   testRedisPrefix,
   testRedisUrl,
-  type TestDatabase,
 } from '@apim/testing';
 import { startBackend, type TestBackend } from '../test-support/backend.js';
 import { ControlPlaneFixture } from '../test-support/control-plane-fixture.js';
-import { eventually } from '../test-support/eventually.js';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { startTokenIssuer, type TokenIssuer } from '../test-support/token-issuer.js';
 import { startGateway, type StartedGateway } from '../testing.js';

@@ -6,8 +6,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@apim/service';
-import { cleanupRedis, startRedisServer, testRedisPrefix, testRedisUrl, type OwnRedis } from '@apim/testing';
-import { eventually } from '../test-support/eventually.js';
+import {
+  cleanupRedis,
+  eventually,
+  type OwnRedis,
+  startRedisServer,
+  testRedisPrefix,
+  testRedisUrl,
+} from '@apim/testing';
 import { SharedCounters, type Verdict } from './shared-counter.js';
 
 const MINUTE = 60_000;

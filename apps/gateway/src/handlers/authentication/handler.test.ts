@@ -1,8 +1,8 @@
 /** Authentication with credentials from the real key manager: JWTs, opaque tokens, API keys. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@apim/testing';
 import { Client, request } from 'undici';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
-import { eventually } from '../../test-support/eventually.js';
 import { startStack, type Stack } from '../../test-support/stack.js';
 import { startTokenIssuer } from '../../test-support/token-issuer.js';
 
