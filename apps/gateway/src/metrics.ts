@@ -5,6 +5,9 @@ import type { SyncStatus } from './store/sync.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
+/** The `api` label of requests that matched no API (refused before or by routing). */
+export const NO_API = 'none';
+
 /**
  * The gateway's Prometheus metrics, in a registry of its own (several gateways may share a process in
  * tests). Node-state gauges aggregate across cluster workers by min/max: the cluster is as healthy as
@@ -138,7 +141,7 @@ export function requestRecorder(m: GatewayMetrics) {
     backend: m.backendLatency.cell(label),
     byStatus: new Map(),
   });
-  const none = cellsOf('none');
+  const none = cellsOf(NO_API);
   const apiCells = (api: GatewayApi | undefined): ApiCells => {
     if (!api) return none;
     let c = byApi.get(api);

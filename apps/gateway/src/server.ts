@@ -11,7 +11,7 @@ import { AnalyticsPublisher, analyticsQueueConnection } from './analytics/publis
 import { CredentialVerifier } from './auth/credentials.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
-import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createMetrics, NO_API, type GatewayMetrics } from './metrics.js';
 import { compileApi, type CompiledApi } from './pipeline/compile.js';
 import type { GatewayDeps } from './pipeline/handler-module.js';
 import { createPipeline } from './pipeline/serve.js';
@@ -42,7 +42,7 @@ function clientErrorAnswer(metrics: GatewayMetrics) {
           ? 'REQUEST_TIMEOUT'
           : 'BAD_REQUEST';
     const { status } = GatewayErrors[name];
-    metrics.requests.cell('none', String(status)).inc();
+    metrics.requests.cell(NO_API, String(status)).inc();
     const body = JSON.stringify(gatewayErrorBody(name));
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +

@@ -1,4 +1,5 @@
 /** The API resource in WSO2's shape, and the conversions between it and our rows. */
+import type { KeyType } from '@apim/contracts';
 import type { Prisma, TransactionClient } from '@apim/db';
 import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
 import { badRequest } from '../http/errors.js';
@@ -304,4 +305,30 @@ export async function scopesOf(tx: TransactionClient, api: ApiRow): Promise<ApiS
 /** Locks the API row for the rest of the transaction (revisions, deployments, lifecycle). */
 export async function lockApi(tx: TransactionClient, apiId: string): Promise<void> {
   await tx.$executeRaw`SELECT 1 FROM api WHERE id = ${apiId}::uuid FOR UPDATE`;
+}
+
+/**
+ * A client certificate without its row's ids, as a revision keeps it (JSON) and as another API (a
+ * new version, a restored revision) gets it back.
+ */
+export interface KeptCertificate {
+  alias: string;
+  certificate: string;
+  fingerprint: string;
+  tier: string;
+  keyType: KeyType;
+  notBefore: string;
+  notAfter: string;
+}
+
+export function keptCertificate(c: Prisma.ApiClientCertificateGetPayload<object>): KeptCertificate {
+  return {
+    alias: c.alias,
+    certificate: c.certificate,
+    fingerprint: c.fingerprint,
+    tier: c.tier,
+    keyType: c.keyType,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+  };
 }

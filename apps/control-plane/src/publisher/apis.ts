@@ -12,6 +12,7 @@ import {
   createMissingScopes,
   DEFAULT_OPERATIONS,
   handOverScopes,
+  keptCertificate,
   operationDraft,
   scopesOf,
   writeOperations,
@@ -229,10 +230,7 @@ export async function copyApi(
       // the new version admits the same mutual-TLS clients as the one it copies
       const certificates = await tx.apiClientCertificate.findMany({ where: { apiId: source.id } });
       await tx.apiClientCertificate.createMany({
-        data: certificates.map(({ id: _id, apiId: _api, createdAt: _c, updatedAt: _u, ...c }) => ({
-          ...c,
-          apiId: created.id,
-        })),
+        data: certificates.map((c) => ({ ...keptCertificate(c), apiId: created.id })),
       });
       if (defaultVersion) await setDefaultVersion(tx, created, true);
       return apiResource(tx, await loadApi(tx, created.id));

@@ -1,9 +1,9 @@
 /** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
-import type { ApiSnapshot, KeyType } from '@apim/contracts';
+import type { ApiSnapshot } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '../events/gateway-views.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
-import { lockApi, writeOperations } from './api-model.js';
+import { keptCertificate, lockApi, writeOperations, type KeptCertificate } from './api-model.js';
 import { loadApi } from './apis.js';
 
 export const MAX_REVISIONS = 5;
@@ -83,29 +83,6 @@ export async function createRevision(prisma: PrismaClient, apiId: string, descri
     });
     return revisionDto(created);
   });
-}
-
-/** A client certificate as a revision keeps it, to put it back on restore. */
-interface KeptCertificate {
-  alias: string;
-  certificate: string;
-  fingerprint: string;
-  tier: string;
-  keyType: KeyType;
-  notBefore: string;
-  notAfter: string;
-}
-
-function keptCertificate(c: Prisma.ApiClientCertificateGetPayload<object>): KeptCertificate {
-  return {
-    alias: c.alias,
-    certificate: c.certificate,
-    fingerprint: c.fingerprint,
-    tier: c.tier,
-    keyType: c.keyType,
-    notBefore: c.notBefore.toISOString(),
-    notAfter: c.notAfter.toISOString(),
-  };
 }
 
 export async function deleteRevision(prisma: PrismaClient, apiId: string, revisionId: string) {

@@ -197,15 +197,15 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
     const buffered = await ctx.bufferedBody();
     const meter = ctx.meter;
     if (meter && buffered) meter.requestBytes = buffered.length;
-    if (!buffered && hasBody(ctx.req)) inviteBody(ctx.req);
-    // a metered stream goes through limitedStream, which counts the bytes that actually pass
-    const body: BackendBody =
-      buffered ??
-      (!hasBody(ctx.req)
-        ? null
-        : ctx.req.headers['content-length'] !== undefined && !meter
+    let body: BackendBody = buffered;
+    if (!body && hasBody(ctx.req)) {
+      inviteBody(ctx.req);
+      // a metered stream goes through limitedStream, which counts the bytes that actually pass
+      body =
+        ctx.req.headers['content-length'] !== undefined && !meter
           ? ctx.req
-          : limitedStream(ctx.req, maxBody, meter));
+          : limitedStream(ctx.req, maxBody, meter);
+    }
     const result = await forward(ctx, res, compiled.backend, ctx.prefixLength, body, responseHandlers);
     if (result.error) {
       const r = errorResponse(

@@ -21,28 +21,30 @@ export class AnswerCache {
   get(key: string, now: number): CachedAnswer | undefined {
     const a = this.entries.get(key);
     if (!a) return undefined;
-    this.entries.delete(key);
-    if (a.expiresAt <= now) {
-      this.bytes -= a.body.length;
-      return undefined;
-    }
-    this.entries.set(key, a); // most recently used last
+    this.drop(key, a);
+    if (a.expiresAt <= now) return undefined;
+    this.keep(key, a); // most recently used last
     return a;
   }
 
   set(key: string, a: CachedAnswer): void {
     const old = this.entries.get(key);
-    if (old) {
-      this.entries.delete(key);
-      this.bytes -= old.body.length;
-    }
-    this.entries.set(key, a);
-    this.bytes += a.body.length;
+    if (old) this.drop(key, old);
+    this.keep(key, a);
     for (const [k, oldest] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= oldest.body.length;
+      this.drop(k, oldest);
     }
+  }
+
+  private keep(key: string, a: CachedAnswer): void {
+    this.entries.set(key, a);
+    this.bytes += a.body.length;
+  }
+
+  private drop(key: string, a: CachedAnswer): void {
+    this.entries.delete(key);
+    this.bytes -= a.body.length;
   }
 }
 
