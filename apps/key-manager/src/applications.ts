@@ -1,4 +1,4 @@
-import type { KeyType } from '@apim/contracts';
+import { RESIDENT_KEY_MANAGER, type KeyType } from '@apim/contracts';
 import type { PrismaClient } from '@apim/db';
 
 /** The application behind a client (an application key), as access tokens carry it. */
@@ -14,7 +14,7 @@ export async function applicationOfClient(
   clientId: string,
 ): Promise<ClientApplication | null> {
   const key = await prisma.applicationKey.findUnique({
-    where: { consumerKey: clientId },
+    where: { keyManager_consumerKey: { keyManager: RESIDENT_KEY_MANAGER, consumerKey: clientId } },
     select: {
       keyType: true,
       application: {

@@ -112,7 +112,7 @@ describe('lookup cache across instances', () => {
     const first = await claimsAt(b, c);
     expect(first).toMatchObject({ keytype: 'SANDBOX', scope: 'apim:subscribe' });
 
-    await f.prisma.applicationKey.update({
+    await f.prisma.applicationKey.updateMany({
       where: { consumerKey: c.clientId },
       data: { keyType: 'PRODUCTION' },
     });
@@ -125,7 +125,7 @@ describe('lookup cache across instances', () => {
     await f.prisma.userRole.deleteMany({ where: { user: { username: 'owner1' } } });
     await expect.poll(async () => (await claimsAt(b, c)).scope, POLL).toBeUndefined();
 
-    await f.prisma.applicationKey.delete({ where: { consumerKey: c.clientId } });
+    await f.prisma.applicationKey.deleteMany({ where: { consumerKey: c.clientId } });
     await expect.poll(async () => (await claimsAt(b, c)).application, POLL).toBeUndefined();
   });
 

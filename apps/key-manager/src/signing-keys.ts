@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { appendGatewayEvent, type PrismaClient, type TransactionClient } from '@apim/db';
+import { decryptSecret, encryptSecret } from '@apim/service';
 import type { SigningAlg } from './config.js';
-import { decryptSecret, encryptSecret } from './key-encryption.js';
 
 export interface PublishedKey {
   kid: string;

@@ -24,7 +24,7 @@ export interface GatewayEventPayloads {
   APPLICATION_UPSERTED: { application: GatewayApplication };
   APPLICATION_DELETED: { applicationId: string };
   KEY_MAPPING_UPSERTED: { keyMapping: GatewayKeyMapping };
-  KEY_MAPPING_DELETED: { consumerKey: string };
+  KEY_MAPPING_DELETED: { consumerKey: string; keyManager?: string };
   SUBSCRIPTION_UPSERTED: { subscription: GatewaySubscription };
   SUBSCRIPTION_DELETED: { subscriptionId: string; applicationId: string; apiId: string };
   POLICY_UPSERTED: { policy: GatewayPolicy };

@@ -99,6 +99,8 @@ export interface ApiSnapshot {
   clientCertificates?: GatewayClientCertificate[];
   /** the scopes the operations require, with their role bindings, for Basic-auth callers (absent from revisions taken before they were kept) */
   scopes?: GatewayScope[];
+  /** key managers whose tokens the API accepts: ["all"] or their names (absent from older revisions: all) */
+  keyManagers?: string[];
 }
 
 /** A deployed API as a gateway holds it. Lifecycle and default version are live, not per revision. */
@@ -120,10 +122,25 @@ export interface GatewayApplication {
   status: 'CREATED' | 'APPROVED' | 'REJECTED';
 }
 
+/** The name of the key manager built into the product, as WSO2 names it. */
+export const RESIDENT_KEY_MANAGER = 'Resident Key Manager';
+
+/**
+ * A consumer key of an application at one key manager. Gateways find the application of a token by
+ * its key manager (the issuer that signed or introspected it) and consumer key together: consumer
+ * keys are not secret, and two providers may use the same one.
+ */
 export interface GatewayKeyMapping {
   consumerKey: string;
   applicationId: string;
   keyType: KeyType;
+  /** RESIDENT_KEY_MANAGER or the name of a trusted issuer (absent from events before keys had one: resident) */
+  keyManager?: string;
+}
+
+/** The key under which gateways hold a key mapping. */
+export function keyMappingKey(keyManager: string | undefined, consumerKey: string): string {
+  return `${keyManager ?? RESIDENT_KEY_MANAGER}\n${consumerKey}`;
 }
 
 export interface GatewaySubscription {
@@ -172,13 +189,26 @@ export interface GatewayDenyPolicy {
   enabled: boolean;
 }
 
+/** WSO2's key manager types: any OpenID provider, or a preset of one. */
+export const KEY_MANAGER_TYPES = ['custom', 'Keycloak', 'Okta', 'Auth0', 'EntraID'] as const;
+export type KeyManagerType = (typeof KEY_MANAGER_TYPES)[number];
+
+/** An external key manager (OpenID provider) whose tokens gateways accept on the APIs that allow it. */
 export interface GatewayIssuer {
   id: string;
   name: string;
+  type?: KeyManagerType;
   issuer: string;
   jwksUrl: string | null;
+  /** the audience its access tokens must carry; an issuer without one is not trusted */
   audience: string | null;
   algorithms: string[];
+  /** claim naming the OAuth client (consumer key) and claim holding the scopes */
+  consumerKeyClaim?: string;
+  scopesClaim?: string;
+  /** remote claim -> local claim, applied to the claims the backend JWT carries */
   claimMappings: Record<string, string>;
+  /** RFC 7662 introspection for its opaque tokens; the secret is sealed with the internal secret */
+  introspection?: { endpoint: string; clientId: string; sealedSecret: string } | null;
   enabled: boolean;
 }

@@ -4,3 +4,4 @@ export * from './request-id.js';
 export * from './health.js';
 export * from './secrets.js';
 export * from './main.js';
+export * from './sealed-secrets.js';

@@ -134,7 +134,12 @@ export function gatewayApplication(app: ApplicationRow): GatewayApplication {
 }
 
 export function gatewayKeyMapping(key: KeyRow): GatewayKeyMapping {
-  return { consumerKey: key.consumerKey, applicationId: key.applicationId, keyType: key.keyType };
+  return {
+    consumerKey: key.consumerKey,
+    applicationId: key.applicationId,
+    keyType: key.keyType,
+    keyManager: key.keyManager,
+  };
 }
 
 export function gatewaySubscription(sub: SubscriptionRow): GatewaySubscription {
@@ -187,15 +192,40 @@ export function gatewayDenyPolicy(row: DenyRow): GatewayDenyPolicy {
   };
 }
 
+/** Keys of TrustedIssuer.claimMappings that carry settings rather than a remote -> local mapping. */
+export const ISSUER_CLAIM_SETTINGS = ['consumerKeyClaim', 'scopesClaim'] as const;
+
+/** The claim mappings of an issuer row, as settings and as remote -> local claim pairs. */
+export function issuerClaims(row: IssuerRow): {
+  consumerKeyClaim: string;
+  scopesClaim: string;
+  mappings: Record<string, string>;
+} {
+  const { consumerKeyClaim, scopesClaim, ...mappings } = (row.claimMappings ?? {}) as Record<string, string>;
+  return { consumerKeyClaim: consumerKeyClaim ?? 'azp', scopesClaim: scopesClaim ?? 'scope', mappings };
+}
+
 export function gatewayIssuer(row: IssuerRow): GatewayIssuer {
+  const claims = issuerClaims(row);
   return {
     id: row.id,
     name: row.name,
+    type: row.type as GatewayIssuer['type'],
     issuer: row.issuer,
     jwksUrl: row.jwksUrl,
     audience: row.audience,
     algorithms: row.algorithms,
-    claimMappings: (row.claimMappings ?? {}) as Record<string, string>,
+    consumerKeyClaim: claims.consumerKeyClaim,
+    scopesClaim: claims.scopesClaim,
+    claimMappings: claims.mappings,
+    introspection:
+      row.introspectionEndpoint && row.introspectionClientId && row.introspectionClientSecret
+        ? {
+            endpoint: row.introspectionEndpoint,
+            clientId: row.introspectionClientId,
+            sealedSecret: row.introspectionClientSecret,
+          }
+        : null,
     enabled: row.enabled,
   };
 }
