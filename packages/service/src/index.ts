@@ -5,3 +5,4 @@ export * from './health.js';
 export * from './secrets.js';
 export * from './main.js';
 export * from './sealed-secrets.js';
+export * from './trusted-proxy.js';
