@@ -6,3 +6,4 @@ export { freePort } from './ports.js';
 export * from './certificates.js';
 export * from './analytics.js';
 export { eventually } from './eventually.js';
+export * from './external-idp.js';

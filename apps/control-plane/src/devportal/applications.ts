@@ -1,4 +1,5 @@
 /** Applications of the developer portal: created (maybe pending approval), changed, deleted. */
+import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Logger } from '@apim/service';
 import { gatewayApplication } from '../events/gateway-views.js';
@@ -110,7 +111,7 @@ export async function updateApplication(
 
 /**
  * Deletes the application with its subscriptions and keys (gateways told of each), then removes
- * its OAuth clients from the key manager.
+ * the OAuth clients it created at the resident key manager.
  */
 export async function deleteApplication(
   prisma: PrismaClient,
@@ -136,9 +137,16 @@ export async function deleteApplication(
         applicationId: app.id,
         apiId: s.apiId,
       });
-    for (const k of keys) await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', { consumerKey: k.consumerKey });
+    for (const k of keys)
+      await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', {
+        consumerKey: k.consumerKey,
+        keyManager: k.keyManager,
+      });
     await appendGatewayEvent(tx, 'APPLICATION_DELETED', { applicationId: app.id });
-    return keys.map((k) => k.consumerKey);
+    // Only resident clients we created are ours to delete. Mapped clients belong to someone else;
+    // external clients we registered stay at their provider (no RFC 7592 credentials are kept), and
+    // gateways refuse their tokens once the mappings are gone.
+    return keys.filter((k) => k.keyManager === RESIDENT_KEY_MANAGER && !k.mapped).map((k) => k.consumerKey);
   });
   for (const clientId of clients) {
     // Gateways already refuse the client (its key mapping is gone); a client the key manager

@@ -168,7 +168,12 @@ describe('publish, sign up, subscribe and get a token', () => {
       application: { id: appId, ownerName: 'dana', throttlingPolicy: '50PerMin', status: 'APPROVED' },
     });
     expect(events[3]!.payload).toEqual({
-      keyMapping: { consumerKey: keys.body.consumerKey, applicationId: appId, keyType: 'PRODUCTION' },
+      keyMapping: {
+        consumerKey: keys.body.consumerKey,
+        applicationId: appId,
+        keyType: 'PRODUCTION',
+        keyManager: 'Resident Key Manager',
+      },
     });
     expect(events[4]!.payload).toMatchObject({
       subscription: { applicationId: appId, apiId, throttlingPolicy: 'Gold', status: 'UNBLOCKED' },

@@ -1,194 +1,243 @@
 /**
- * OAuth keys (one client in the key manager per application and key type), access tokens and API
- * keys. The consumer secret is shown once, when generated or regenerated; it is never stored here.
+ * OAuth keys: one client per application, key type and key manager. The resident key manager's
+ * clients are created and changed through its internal API; an external provider's are registered
+ * there (RFC 7591) or mapped (WSO2's map-keys: an existing client). The consumer secret is shown
+ * once, when generated or regenerated; it is never stored here.
  */
-import { isIP } from 'node:net';
-import { decodeJwt } from 'jose';
-import { Scopes, type KeyType } from '@apim/contracts';
-import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { RESIDENT_KEY_MANAGER, Scopes, type KeyType } from '@apim/contracts';
+import { appendGatewayEvent } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { gatewayKeyMapping } from '../events/gateway-views.js';
-import type { Principal } from '../http/auth.js';
-import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import { badRequest, conflict, HttpError, isUniqueViolation } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
-import type { ClientInfo } from '../keys/key-manager-client.js';
+import { checkClientSecret, deleteRegisteredClient, registerClient } from '../keys/external-provider.js';
+import { requestedKeyManager, type ExternalKeyManager } from '../keys/key-managers.js';
 import { ownedApplication } from './access.js';
-import { keyType } from './schemas.js';
-
-const KEY_MANAGER = 'Resident Key Manager';
+import { findKey, isResident, keyDto, storedKeyDto, type ClientView, type KeyRow } from './oauth-key.js';
 
 interface GenerateKeysBody {
   keyType: KeyType;
+  keyManager?: string;
   grantTypesToBeSupported?: string[];
   callbackUrl?: string | null;
   scopes?: string[];
   validityTime?: string | number;
 }
 
-interface TokenBody {
-  consumerSecret: string;
-  /** seconds; -1: the key's validity time */
-  validityPeriod?: number;
-  scopes?: string[];
-  revokeToken?: string | null;
+interface MapKeysBody {
+  consumerKey: string;
+  consumerSecret?: string;
+  keyType: KeyType;
+  keyManager?: string;
 }
 
-type KeyRow = Prisma.ApplicationKeyGetPayload<object>;
+type Owned = Awaited<ReturnType<typeof ownedApplication>>;
 
-function keyDto(key: KeyRow, client: ClientInfo, consumerSecret?: string) {
-  return {
-    keyMappingId: key.id,
-    keyManager: key.keyManager,
-    consumerKey: key.consumerKey,
-    ...(consumerSecret ? { consumerSecret } : {}),
-    supportedGrantTypes: client.grantTypes,
-    callbackUrl: client.callbackUrl,
-    keyState: 'COMPLETED',
-    keyType: key.keyType,
-    mode: 'CREATED',
-    additionalProperties: { application_access_token_expiry_time: String(client.accessTokenTtl) },
-  };
-}
-
-function splitList(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-function checkIpList(list: string[]): void {
-  for (const entry of list) {
-    const [ip, bits] = entry.split('/');
-    const family = isIP(ip ?? '');
-    const maxBits = family === 6 ? 128 : 32;
-    if (!family || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits)))
-      throw badRequest(`'${entry}' in permittedIP is not an IP address or CIDR range`);
-  }
-}
-
-export function keyOperations({ prisma, keyManager, log }: AppContext): OperationSpec<never, never>[] {
+export function keyOperations({
+  prisma,
+  keyManager,
+  config,
+  log,
+}: AppContext): OperationSpec<never, never>[] {
   const access = [Scopes.appManage, Scopes.subscribe];
   const appParam = { applicationId: { type: 'string', format: 'uuid' } };
   const keyParams = { ...appParam, keyMappingId: { type: 'string', format: 'uuid' } };
+  const taken = (keyType: KeyType, km: string) =>
+    conflict(`${keyType} keys from the key manager '${km}' already exist for this application`);
 
-  async function findKey(
-    principal: Principal,
-    applicationId: string,
-    where: { id: string } | { keyType: KeyType },
-  ) {
-    const app = await ownedApplication(prisma, principal, applicationId);
-    const key = await prisma.applicationKey.findFirst({
-      where: { applicationId: app.id, keyManager: KEY_MANAGER, ...where },
-    });
-    if (!key) throw notFound('Application key');
-    return { app, key };
+  async function approvedApplication(req: Parameters<typeof callerOf>[0], applicationId: string) {
+    const app = await ownedApplication(prisma, callerOf(req), applicationId);
+    if (app.status !== 'APPROVED')
+      throw conflict(`The application is ${app.status}: keys can be added once it is approved`);
+    return app;
   }
 
-  async function generateToken(key: KeyRow, body: TokenBody) {
-    // -1 (or nothing) asks for the key's validity time
-    if (body.validityPeriod !== undefined && body.validityPeriod < 1 && body.validityPeriod !== -1)
-      throw badRequest(
-        "'validityPeriod' must be a whole number of seconds above 0, or -1 for the key's validity time",
-      );
-    if (body.revokeToken) {
-      let claims;
-      try {
-        claims = decodeJwt(body.revokeToken);
-      } catch {
-        throw badRequest("'revokeToken' is not a token issued by the key manager");
-      }
-      if (
-        claims.client_id !== key.consumerKey ||
-        typeof claims.jti !== 'string' ||
-        typeof claims.exp !== 'number'
-      )
-        throw badRequest("'revokeToken' was not issued to this key");
-      await keyManager.revokeToken(claims.jti, new Date(claims.exp * 1000).toISOString());
+  async function refuseExisting(app: Owned, keyType: KeyType, km: string) {
+    const existing = await prisma.applicationKey.findFirst({
+      where: { applicationId: app.id, keyType, keyManager: km },
+    });
+    if (existing) throw taken(keyType, km);
+  }
+
+  /** Stores the key and tells the gateways, in one transaction. */
+  function storeKey(app: Owned, keyType: KeyType, km: string, consumerKey: string, mapped: boolean) {
+    return prisma.$transaction(async (tx) => {
+      const row = await tx.applicationKey.create({
+        data: { applicationId: app.id, keyType, keyManager: km, consumerKey, mapped },
+      });
+      await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', { keyMapping: gatewayKeyMapping(row) });
+      return row;
+    });
+  }
+
+  async function generateResident(app: Owned, body: GenerateKeysBody) {
+    const ttl = body.validityTime !== undefined ? Number(body.validityTime) : undefined;
+    const client = await keyManager.createClient({
+      clientName: `${app.owner.username}_${app.name}_${body.keyType}`.slice(0, 200),
+      grantTypes: body.grantTypesToBeSupported ?? ['client_credentials'],
+      ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
+      ...(ttl && ttl > 0 ? { accessTokenTtl: ttl } : {}),
+    });
+    try {
+      const key = await storeKey(app, body.keyType, RESIDENT_KEY_MANAGER, client.clientId, false);
+      return keyDto(key, client, client.clientSecret);
+    } catch (e) {
+      // Another request won the race (or the database failed): do not leave the client behind.
+      await keyManager
+        .deleteClient(client.clientId)
+        .catch((err: unknown) => log.warn({ err }, 'could not delete OAuth client'));
+      if (isUniqueViolation(e)) throw taken(body.keyType, RESIDENT_KEY_MANAGER);
+      throw e;
     }
-    const token = await keyManager.clientCredentialsToken(key.consumerKey, body.consumerSecret, {
-      scopes: body.scopes ?? [],
-      validityPeriod: body.validityPeriod,
-    });
-    return {
-      accessToken: token.access_token,
-      tokenScopes: token.scope ? token.scope.split(' ') : [],
-      validityTime: token.expires_in,
-    };
   }
 
-  const tokenBody = ref('ApplicationTokenGenerateRequest');
+  /**
+   * RFC 7591 registration at the provider. Its validity time and scopes are the provider's to
+   * decide, so validityTime is not sent.
+   */
+  async function generateExternal(app: Owned, km: ExternalKeyManager, body: GenerateKeysBody) {
+    if (!km.registrationEndpoint)
+      throw badRequest(
+        `The key manager '${km.name}' offers no dynamic client registration: register the client at '${km.name}' and add it with POST /applications/{applicationId}/map-keys`,
+      );
+    const client = await registerClient(
+      {
+        name: km.name,
+        registrationEndpoint: km.registrationEndpoint,
+        initialAccessToken: km.initialAccessToken(),
+      },
+      {
+        clientName: `${app.owner.username}_${app.name}_${body.keyType}`.slice(0, 200),
+        grantTypes: body.grantTypesToBeSupported ?? ['client_credentials'],
+        ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
+      },
+    );
+    try {
+      const key = await storeKey(app, body.keyType, km.name, client.clientId, false);
+      const view: ClientView = { grantTypes: client.grantTypes, callbackUrl: client.callbackUrl };
+      return keyDto(key, view, client.clientSecret);
+    } catch (e) {
+      // As for the resident one: remove the client we just made, if the provider lets us (RFC 7592).
+      const { registrationClientUri, registrationAccessToken } = client;
+      if (registrationClientUri && registrationAccessToken)
+        await deleteRegisteredClient(km.name, { registrationClientUri, registrationAccessToken }).catch(
+          (err: unknown) => log.warn({ err, keyManager: km.name }, 'could not delete the registered client'),
+        );
+      else
+        log.warn(
+          { keyManager: km.name, clientId: client.clientId },
+          'a registered client is left at the key manager (it offers no RFC 7592 deletion)',
+        );
+      if (isUniqueViolation(e)) throw taken(body.keyType, km.name);
+      throw e;
+    }
+  }
+
+  async function mapKeys(app: Owned, body: MapKeysBody) {
+    const km = await requestedKeyManager(prisma, config.internalSecret, body.keyManager);
+    await refuseExisting(app, body.keyType, km.name);
+    const mappedElsewhere = await prisma.applicationKey.findUnique({
+      where: { keyManager_consumerKey: { keyManager: km.name, consumerKey: body.consumerKey } },
+    });
+    // which application holds it is not the caller's business
+    const alreadyMapped = () =>
+      conflict(`The consumer key '${body.consumerKey}' of '${km.name}' is already the key of an application`);
+    if (mappedElsewhere) throw alreadyMapped();
+    let client: ClientView | undefined;
+    if (km.kind === 'resident') {
+      // Our own clients include the console's and the gateways': only the holder of a client's
+      // secret may make it an application's key.
+      if (!body.consumerSecret)
+        throw badRequest(`'consumerSecret' is required to map a client of the ${RESIDENT_KEY_MANAGER}`);
+      client = await keyManager.getClient(body.consumerKey).catch((e: unknown) => {
+        if (e instanceof HttpError && e.status === 404)
+          throw badRequest(`The ${RESIDENT_KEY_MANAGER} has no client '${body.consumerKey}'`);
+        throw e;
+      });
+      await checkClientSecret(
+        { name: RESIDENT_KEY_MANAGER, tokenEndpoint: keyManager.tokenEndpoint },
+        body.consumerKey,
+        body.consumerSecret,
+      );
+    } else if (body.consumerSecret && km.tokenEndpoint) {
+      await checkClientSecret(
+        { name: km.name, tokenEndpoint: km.tokenEndpoint },
+        body.consumerKey,
+        body.consumerSecret,
+      );
+    }
+    try {
+      return keyDto(await storeKey(app, body.keyType, km.name, body.consumerKey, true), client);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // a concurrent request took either the consumer key or this key type and key manager
+      const again = await prisma.applicationKey.findUnique({
+        where: { keyManager_consumerKey: { keyManager: km.name, consumerKey: body.consumerKey } },
+      });
+      throw again ? alreadyMapped() : taken(body.keyType, km.name);
+    }
+  }
+
+  /** Keys of an external provider are changed there: we hold no credentials to change them. */
+  function residentOnly(key: KeyRow, what: string) {
+    if (!isResident(key))
+      throw badRequest(`This key is managed at the key manager '${key.keyManager}': ${what} there`);
+  }
 
   return [
     operation<GenerateKeysBody>({
       method: 'post',
       path: '/applications/{applicationId}/generate-keys',
       operationId: 'applicationsApplicationIdGenerateKeysPost',
-      summary: 'Create the OAuth client of a key type (the consumer secret is shown only now)',
+      summary:
+        'Create the OAuth client of a key type at a key manager (default: the resident one; an external one by dynamic client registration); the consumer secret is shown only now',
       tag: 'Application Keys',
       access,
       params: appParam,
       body: ref('ApplicationKeyGenerateRequest'),
       responses: { 200: { description: 'The keys', schema: ref('ApplicationKey') } },
       async handle(req) {
-        const { params, body } = req;
-        const app = await ownedApplication(prisma, callerOf(req), params.applicationId!);
-        if (app.status !== 'APPROVED')
-          throw conflict(`The application is ${app.status}: keys can be generated once it is approved`);
-        const existing = await prisma.applicationKey.findFirst({
-          where: { applicationId: app.id, keyType: body.keyType },
-        });
-        if (existing) throw conflict(`${body.keyType} keys were already generated for this application`);
-        const ttl = body.validityTime !== undefined ? Number(body.validityTime) : undefined;
-        const client = await keyManager.createClient({
-          clientName: `${app.owner.username}_${app.name}_${body.keyType}`.slice(0, 200),
-          grantTypes: body.grantTypesToBeSupported ?? ['client_credentials'],
-          ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
-          ...(ttl && ttl > 0 ? { accessTokenTtl: ttl } : {}),
-        });
-        try {
-          const key = await prisma.$transaction(async (tx) => {
-            const row = await tx.applicationKey.create({
-              data: {
-                applicationId: app.id,
-                keyType: body.keyType,
-                keyManager: KEY_MANAGER,
-                consumerKey: client.clientId,
-              },
-            });
-            await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', { keyMapping: gatewayKeyMapping(row) });
-            return row;
-          });
-          return { status: 200, body: keyDto(key, client, client.clientSecret) };
-        } catch (e) {
-          // Another request won the race (or the database failed): do not leave the client behind.
-          await keyManager
-            .deleteClient(client.clientId)
-            .catch((err: unknown) => log.warn({ err }, 'could not delete OAuth client'));
-          if (isUniqueViolation(e))
-            throw conflict(`${body.keyType} keys were already generated for this application`);
-          throw e;
-        }
+        const { body } = req;
+        const app = await approvedApplication(req, req.params.applicationId!);
+        const km = await requestedKeyManager(prisma, config.internalSecret, body.keyManager);
+        await refuseExisting(app, body.keyType, km.name);
+        const dto =
+          km.kind === 'resident' ? await generateResident(app, body) : await generateExternal(app, km, body);
+        return { status: 200, body: dto };
+      },
+    }),
+    operation<MapKeysBody>({
+      method: 'post',
+      path: '/applications/{applicationId}/map-keys',
+      operationId: 'applicationsApplicationIdMapKeysPost',
+      summary:
+        "Make an existing client of a key manager this application's key (the secret, when given, is checked at the provider and not stored)",
+      tag: 'Application Keys',
+      access,
+      params: appParam,
+      body: ref('ApplicationKeyMappingRequest'),
+      responses: { 200: { description: 'The key', schema: ref('ApplicationKey') } },
+      async handle(req) {
+        const app = await approvedApplication(req, req.params.applicationId!);
+        return { status: 200, body: await mapKeys(app, req.body) };
       },
     }),
     operation({
       method: 'get',
       path: '/applications/{applicationId}/oauth-keys',
       operationId: 'applicationsApplicationIdOauthKeysGet',
-      summary: "The application's OAuth keys (without secrets)",
+      summary: "The application's OAuth keys from every key manager (without secrets)",
       tag: 'Application Keys',
       access,
       params: appParam,
-      responses: { 200: { description: 'Keys', schema: { type: 'object' } } },
+      responses: { 200: { description: 'Keys', schema: ref('ApplicationKeyList') } },
       async handle(req) {
         const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
         const keys = await prisma.applicationKey.findMany({
           where: { applicationId: app.id },
-          orderBy: { keyType: 'asc' },
+          orderBy: [{ keyType: 'asc' }, { createdAt: 'asc' }],
         });
-        const list = await Promise.all(
-          keys.map(async (k) => keyDto(k, await keyManager.getClient(k.consumerKey))),
-        );
+        const list = await Promise.all(keys.map((k) => storedKeyDto(keyManager, k)));
         return { status: 200, body: { count: list.length, list } };
       },
     }),
@@ -202,10 +251,10 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       params: keyParams,
       responses: { 200: { description: 'The key', schema: ref('ApplicationKey') } },
       async handle(req) {
-        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
+        const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
-        return { status: 200, body: keyDto(key, await keyManager.getClient(key.consumerKey)) };
+        return { status: 200, body: await storedKeyDto(keyManager, key) };
       },
     }),
     operation<{
@@ -216,7 +265,7 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       method: 'put',
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdPut',
-      summary: "Change a key's grant types, callback URL or token validity",
+      summary: "Change a resident key's grant types, callback URL or token validity",
       tag: 'Application Keys',
       access,
       params: keyParams,
@@ -224,9 +273,10 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       responses: { 200: { description: 'The key', schema: ref('ApplicationKey') } },
       async handle(req) {
         const { body } = req;
-        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
+        const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
+        residentOnly(key, 'change its client');
         const ttl = body.additionalProperties?.application_access_token_expiry_time;
         const client = await keyManager.updateClient(key.consumerKey, {
           ...(body.supportedGrantTypes ? { grantTypes: body.supportedGrantTypes } : {}),
@@ -240,15 +290,16 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       method: 'post',
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/regenerate-secret',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdRegenerateSecretPost',
-      summary: 'Replace the consumer secret (shown only now)',
+      summary: 'Replace the consumer secret of a resident key (shown only now)',
       tag: 'Application Keys',
       access,
       params: keyParams,
-      responses: { 200: { description: 'The new secret', schema: { type: 'object' } } },
+      responses: { 200: { description: 'The new secret', schema: ref('ApplicationKeyReGenerateResponse') } },
       async handle(req) {
-        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
+        const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
+        residentOnly(key, 'regenerate its secret');
         const { clientSecret } = await keyManager.regenerateSecret(key.consumerKey);
         return { status: 200, body: { consumerKey: key.consumerKey, consumerSecret: clientSecret } };
       },
@@ -257,157 +308,34 @@ export function keyOperations({ prisma, keyManager, log }: AppContext): Operatio
       method: 'post',
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/clean-up',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdCleanUpPost',
-      summary: 'Remove a key (its OAuth client and every token issued to it)',
+      summary:
+        'Remove a key: its mapping, and for a resident client we created, the client and every token issued to it',
       tag: 'Application Keys',
       access,
       params: keyParams,
       responses: { 200: { description: 'Removed' } },
       async handle(req) {
-        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
+        const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
         await prisma.$transaction(async (tx) => {
           await tx.applicationKey.delete({ where: { id: key.id } });
-          await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', { consumerKey: key.consumerKey });
+          await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', {
+            consumerKey: key.consumerKey,
+            keyManager: key.keyManager,
+          });
         });
-        await keyManager
-          .revokeClientTokens(key.consumerKey)
-          .catch((err: unknown) => log.warn({ err }, 'could not revoke client tokens'));
-        await keyManager
-          .deleteClient(key.consumerKey)
-          .catch((err: unknown) => log.warn({ err }, 'could not delete OAuth client'));
-        return { status: 200 };
-      },
-    }),
-    operation<TokenBody>({
-      method: 'post',
-      path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/generate-token',
-      operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
-      summary: 'Get an access token with client_credentials (the caller gives the consumer secret)',
-      tag: 'Application Tokens',
-      access,
-      params: keyParams,
-      body: tokenBody,
-      responses: { 200: { description: 'The token', schema: ref('ApplicationToken') } },
-      async handle(req) {
-        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
-          id: req.params.keyMappingId!,
-        });
-        return { status: 200, body: await generateToken(key, req.body) };
-      },
-    }),
-    operation<TokenBody>({
-      method: 'post',
-      path: '/applications/{applicationId}/keys/{keyType}/generate-token',
-      operationId: 'applicationsApplicationIdKeysKeyTypeGenerateTokenPost',
-      summary: 'Get an access token for the key of this type (older WSO2 path)',
-      tag: 'Application Tokens',
-      access,
-      params: { ...appParam, keyType },
-      body: tokenBody,
-      responses: { 200: { description: 'The token', schema: ref('ApplicationToken') } },
-      async handle(req) {
-        const { key } = await findKey(callerOf(req), req.params.applicationId!, {
-          keyType: req.params.keyType as KeyType,
-        });
-        return { status: 200, body: await generateToken(key, req.body) };
-      },
-    }),
-    operation<{
-      validityPeriod?: number;
-      additionalProperties?: { permittedIP?: string; permittedReferer?: string };
-    }>({
-      method: 'post',
-      path: '/applications/{applicationId}/api-keys/{keyType}/generate',
-      operationId: 'applicationsApplicationIdApiKeysKeyTypeGeneratePost',
-      summary: 'Issue an API key (shown only now), optionally limited to IPs or referrers',
-      tag: 'API Keys',
-      access: [Scopes.apiKey, Scopes.appManage],
-      params: { ...appParam, keyType },
-      body: ref('APIKeyGenerateRequest'),
-      responses: { 200: { description: 'The API key', schema: ref('APIKey') } },
-      async handle(req) {
-        const { body, params } = req;
-        const app = await ownedApplication(prisma, callerOf(req), params.applicationId!);
-        if (app.status !== 'APPROVED')
-          throw conflict(`The application is ${app.status}: API keys can be issued once it is approved`);
-        const permittedIps = splitList(body.additionalProperties?.permittedIP);
-        checkIpList(permittedIps);
-        const permittedReferers = splitList(body.additionalProperties?.permittedReferer);
-        const validity = body.validityPeriod && body.validityPeriod > 0 ? body.validityPeriod : -1;
-        const issued = await keyManager.issueApiKey({
-          applicationId: app.id,
-          keyType: params.keyType!,
-          validityPeriod: validity,
-          permittedIps,
-          permittedReferers,
-        });
-        await prisma.apiKey.create({
-          data: {
-            applicationId: app.id,
-            keyType: params.keyType as KeyType,
-            tokenId: issued.jti,
-            permittedIps,
-            permittedReferers,
-            expiresAt: issued.expiresAt ? new Date(issued.expiresAt) : null,
-          },
-        });
-        return { status: 200, body: { keyName: issued.jti, apikey: issued.apikey, validityTime: validity } };
-      },
-    }),
-    operation({
-      method: 'get',
-      path: '/applications/{applicationId}/api-keys/{keyType}',
-      operationId: 'applicationsApplicationIdApiKeysKeyTypeGet',
-      summary: "The application's API keys of this type (their ids and limits, never the keys)",
-      tag: 'API Keys',
-      access: [Scopes.apiKey, Scopes.appManage],
-      params: { ...appParam, keyType },
-      responses: { 200: { description: 'API keys', schema: { type: 'object' } } },
-      async handle(req) {
-        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
-        const rows = await prisma.apiKey.findMany({
-          where: { applicationId: app.id, keyType: req.params.keyType as KeyType, revokedAt: null },
-          orderBy: { createdAt: 'asc' },
-        });
-        const list = rows.map((k) => ({
-          keyName: k.tokenId,
-          permittedIP: k.permittedIps.join(','),
-          permittedReferer: k.permittedReferers.join(','),
-          createdTime: k.createdAt.toISOString(),
-          expiresAt: k.expiresAt?.toISOString() ?? null,
-        }));
-        return { status: 200, body: { count: list.length, list } };
-      },
-    }),
-    operation<{ apikey: string }>({
-      method: 'post',
-      path: '/applications/{applicationId}/api-keys/{keyType}/revoke',
-      operationId: 'applicationsApplicationIdApiKeysKeyTypeRevokePost',
-      summary: 'Revoke an API key (every gateway refuses it from now on)',
-      tag: 'API Keys',
-      access: [Scopes.apiKey, Scopes.appManage],
-      params: { ...appParam, keyType },
-      body: ref('APIKeyRevokeRequest'),
-      responses: { 200: { description: 'Revoked' } },
-      async handle(req) {
-        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
-        let jti: unknown;
-        try {
-          jti = decodeJwt(req.body.apikey).jti;
-        } catch {
-          throw badRequest("'apikey' is not an API key");
-        }
-        const row =
-          typeof jti === 'string' ? await prisma.apiKey.findUnique({ where: { tokenId: jti } }) : null;
-        if (!row || row.applicationId !== app.id || row.keyType !== req.params.keyType)
-          throw notFound('API key');
-        if (!row.revokedAt) {
-          await keyManager.revokeToken(
-            row.tokenId,
-            (row.expiresAt ?? new Date('9999-12-31T00:00:00Z')).toISOString(),
-          );
-          await prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+        // A mapped client belongs to someone else: it stays as it is. An external client we
+        // registered stays at the provider too: its RFC 7592 registration access token would be
+        // needed to delete it, and there is nowhere to keep it (sealed) yet. Gateways refuse its
+        // tokens from now on, since the mapping is gone.
+        if (isResident(key) && !key.mapped) {
+          await keyManager
+            .revokeClientTokens(key.consumerKey)
+            .catch((err: unknown) => log.warn({ err }, 'could not revoke client tokens'));
+          await keyManager
+            .deleteClient(key.consumerKey)
+            .catch((err: unknown) => log.warn({ err }, 'could not delete OAuth client'));
         }
         return { status: 200 };
       },

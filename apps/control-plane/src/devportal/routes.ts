@@ -15,9 +15,12 @@ import {
   type ApplicationInput,
 } from './applications.js';
 import { catalogApi, catalogInfo, consumerDocument, visibleApi } from './catalog.js';
+import { apiKeyOperations } from './api-keys.js';
+import { keyManagerListOperations } from './key-managers.js';
 import { keyOperations } from './keys.js';
 import { devportalSchemas } from './schemas.js';
 import { subscriptionOperations } from './subscriptions.js';
+import { tokenOperations } from './tokens.js';
 import { devportalDocumentOperations, documentSchemas } from '../publisher/documents.js';
 import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
 
@@ -242,7 +245,10 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
     schemas: { ...devportalSchemas, ...documentSchemas, ...analyticsSchemas },
     operations: [
       ...operations,
+      ...keyManagerListOperations(ctx),
       ...keyOperations(ctx),
+      ...tokenOperations(ctx),
+      ...apiKeyOperations(ctx),
       ...subscriptionOperations(ctx),
       ...devportalDocumentOperations(ctx, (principal, apiId) => visibleApi(prisma, principal, apiId)),
       ...analyticsOperations(ctx, 'devportal'),

@@ -70,7 +70,11 @@ export const devportalSchemas: Record<string, JsonSchema> = {
     required: ['keyType'],
     properties: {
       keyType,
-      keyManager: str,
+      keyManager: {
+        type: 'string',
+        minLength: 1,
+        description: 'name of the key manager (GET /key-managers); default: Resident Key Manager',
+      },
       grantTypesToBeSupported: { type: 'array', items: { enum: [...GRANT_TYPES] }, minItems: 1 },
       callbackUrl: { type: ['string', 'null'] },
       scopes: strings,
@@ -80,19 +84,70 @@ export const devportalSchemas: Record<string, JsonSchema> = {
   },
   ApplicationKey: {
     type: 'object',
+    required: ['keyMappingId', 'keyManager', 'consumerKey', 'keyType', 'mode'],
     properties: {
       keyMappingId: str,
       keyManager: str,
       consumerKey: str,
       consumerSecret: { type: 'string', description: 'returned only when generated or regenerated' },
-      supportedGrantTypes: strings,
+      supportedGrantTypes: {
+        ...strings,
+        description: "absent for an external key manager's key, whose client is read only when registered",
+      },
       callbackUrl: { type: ['string', 'null'] },
       keyState: str,
-      keyType: str,
-      mode: str,
+      keyType,
+      mode: { enum: ['CREATED', 'MAPPED'], description: 'MAPPED: an existing client added by map-keys' },
       additionalProperties: { type: 'object' },
     },
   },
+  ApplicationKeyList: listOf(ref('ApplicationKey')),
+  ApplicationKeyMappingRequest: {
+    type: 'object',
+    required: ['consumerKey', 'keyType'],
+    properties: {
+      consumerKey: { type: 'string', minLength: 1, maxLength: 255 },
+      consumerSecret: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 512,
+        description:
+          "checked at the key manager's token endpoint when it has one, never stored; required for the Resident Key Manager",
+      },
+      keyType,
+      keyManager: {
+        type: 'string',
+        minLength: 1,
+        description: 'name of the key manager (GET /key-managers); default: Resident Key Manager',
+      },
+    },
+  },
+  ApplicationKeyReGenerateResponse: {
+    type: 'object',
+    required: ['consumerKey', 'consumerSecret'],
+    properties: { consumerKey: str, consumerSecret: str },
+  },
+  KeyManagerInfo: {
+    type: 'object',
+    required: ['name', 'type', 'enabled'],
+    properties: {
+      id: str,
+      name: str,
+      displayName: str,
+      type: { type: 'string', description: '"default" for the Resident Key Manager' },
+      description: str,
+      enabled: { type: 'boolean' },
+      enableOAuthAppCreation: {
+        type: 'boolean',
+        description: 'generate-keys creates clients there (dynamic client registration)',
+      },
+      enableMapOAuthConsumerApps: { type: 'boolean', description: 'map-keys accepts its clients' },
+      enableTokenGeneration: { type: 'boolean', description: 'generate-token gets tokens from it' },
+      availableGrantTypes: strings,
+      tokenEndpoint: str,
+    },
+  },
+  KeyManagerList: listOf(ref('KeyManagerInfo')),
   ApplicationKeyUpdate: {
     type: 'object',
     properties: {

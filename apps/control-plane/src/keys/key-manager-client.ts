@@ -69,7 +69,11 @@ export function createKeyManagerClient(baseUrl: string, internalSecret: string) 
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  const tokenEndpoint = `${baseUrl}/oauth2/token`;
+
   return {
+    /** where client_credentials and the other grants are asked for */
+    tokenEndpoint,
     createClient: (settings: ClientSettings) => call<CreatedClient>('POST', '/internal/v1/clients', settings),
     getClient: (clientId: string) =>
       call<ClientInfo>('GET', `/internal/v1/clients/${encodeURIComponent(clientId)}`),
@@ -110,7 +114,7 @@ export function createKeyManagerClient(baseUrl: string, internalSecret: string) 
       if (options.validityPeriod !== undefined) form.set('validity_period', String(options.validityPeriod));
       let res;
       try {
-        res = await request(`${baseUrl}/oauth2/token`, {
+        res = await request(tokenEndpoint, {
           method: 'POST',
           headers: {
             'content-type': 'application/x-www-form-urlencoded',

@@ -1,0 +1,121 @@
+/**
+ * Access tokens of an application key (client_credentials with the secret the caller gives): from
+ * the resident key manager, or from the external provider the key belongs to.
+ */
+import { decodeJwt } from 'jose';
+import { Scopes, type KeyType } from '@apim/contracts';
+import type { AppContext } from '../context.js';
+import { badRequest } from '../http/errors.js';
+import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
+import { clientCredentialsToken } from '../keys/external-provider.js';
+import { keyManagerOfKey } from '../keys/key-managers.js';
+import { findKey, type KeyRow } from './oauth-key.js';
+import { keyType } from './schemas.js';
+
+interface TokenBody {
+  consumerSecret: string;
+  /** seconds; -1: the key's validity time */
+  validityPeriod?: number;
+  scopes?: string[];
+  revokeToken?: string | null;
+}
+
+export function tokenOperations({ prisma, keyManager, config }: AppContext): OperationSpec<never, never>[] {
+  const access = [Scopes.appManage, Scopes.subscribe];
+  const appParam = { applicationId: { type: 'string', format: 'uuid' } };
+
+  async function residentToken(key: KeyRow, body: TokenBody) {
+    if (body.revokeToken) {
+      let claims;
+      try {
+        claims = decodeJwt(body.revokeToken);
+      } catch {
+        throw badRequest("'revokeToken' is not a token issued by the key manager");
+      }
+      if (
+        claims.client_id !== key.consumerKey ||
+        typeof claims.jti !== 'string' ||
+        typeof claims.exp !== 'number'
+      )
+        throw badRequest("'revokeToken' was not issued to this key");
+      await keyManager.revokeToken(claims.jti, new Date(claims.exp * 1000).toISOString());
+    }
+    return keyManager.clientCredentialsToken(key.consumerKey, body.consumerSecret, {
+      scopes: body.scopes ?? [],
+      validityPeriod: body.validityPeriod,
+    });
+  }
+
+  async function generateToken(key: KeyRow, body: TokenBody) {
+    // -1 (or nothing) asks for the key's validity time
+    if (body.validityPeriod !== undefined && body.validityPeriod < 1 && body.validityPeriod !== -1)
+      throw badRequest(
+        "'validityPeriod' must be a whole number of seconds above 0, or -1 for the key's validity time",
+      );
+    const km = await keyManagerOfKey(prisma, config.internalSecret, key.keyManager);
+    let token;
+    if (km.kind === 'resident') token = await residentToken(key, body);
+    else {
+      // We hold no revocation endpoint or credentials for an external provider's tokens.
+      if (body.revokeToken)
+        throw badRequest(`Tokens of the key manager '${km.name}' are revoked at '${km.name}', not here`);
+      if (!km.tokenEndpoint)
+        throw badRequest(
+          `The key manager '${km.name}' has no token endpoint configured: get tokens from it directly`,
+        );
+      // validityPeriod is ours: external providers decide their tokens' lifetime themselves.
+      token = await clientCredentialsToken(
+        { name: km.name, tokenEndpoint: km.tokenEndpoint },
+        key.consumerKey,
+        body.consumerSecret,
+        body.scopes ?? [],
+      );
+    }
+    return {
+      accessToken: token.access_token,
+      tokenScopes: token.scope ? token.scope.split(' ') : [],
+      validityTime: token.expires_in ?? 0,
+    };
+  }
+
+  const tokenBody = ref('ApplicationTokenGenerateRequest');
+  const responses = { 200: { description: 'The token', schema: ref('ApplicationToken') } };
+
+  return [
+    operation<TokenBody>({
+      method: 'post',
+      path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/generate-token',
+      operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
+      summary:
+        'Get an access token with client_credentials from the key manager of the key (the caller gives the consumer secret)',
+      tag: 'Application Tokens',
+      access,
+      params: { ...appParam, keyMappingId: { type: 'string', format: 'uuid' } },
+      body: tokenBody,
+      responses,
+      async handle(req) {
+        const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
+          id: req.params.keyMappingId!,
+        });
+        return { status: 200, body: await generateToken(key, req.body) };
+      },
+    }),
+    operation<TokenBody>({
+      method: 'post',
+      path: '/applications/{applicationId}/keys/{keyType}/generate-token',
+      operationId: 'applicationsApplicationIdKeysKeyTypeGenerateTokenPost',
+      summary: 'Get an access token for the key of this type (older WSO2 path; the resident key first)',
+      tag: 'Application Tokens',
+      access,
+      params: { ...appParam, keyType },
+      body: tokenBody,
+      responses,
+      async handle(req) {
+        const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
+          keyType: req.params.keyType as KeyType,
+        });
+        return { status: 200, body: await generateToken(key, req.body) };
+      },
+    }),
+  ] as OperationSpec<never, never>[];
+}
