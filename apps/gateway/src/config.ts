@@ -70,6 +70,26 @@ export function loadConfig(env: Env = process.env) {
     /** token verification results kept in memory (revocation is still checked on every request) */
     tokenCacheSize: r.int('APIM_GATEWAY_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
     introspectionCacheMs: r.int('APIM_GATEWAY_INTROSPECTION_CACHE_MS', 60_000, 0, 3_600_000),
+    introspection: (() => {
+      const rate = r.int('APIM_GATEWAY_INTROSPECTION_RATE', 100, 1, 1_000_000);
+      return {
+        /** calls per second and worker to introspection endpoints; beyond it opaque tokens wait (503) */
+        rate,
+        burst: r.int('APIM_GATEWAY_INTROSPECTION_BURST', 2 * rate, 1, 10_000_000),
+        /** inactive answers kept apart from the active ones, so junk cannot push good tokens out */
+        negativeCacheSize: r.int('APIM_GATEWAY_INTROSPECTION_NEGATIVE_CACHE_SIZE', 10_000, 0, 10_000_000),
+      };
+    })(),
+    /**
+     * longest access token lifetime accepted (exp - iat); the default is the longest validity the
+     * key manager lets an application key have (10 years), so only absurd tokens are refused
+     */
+    maxTokenLifetimeSec: r.int(
+      'APIM_GATEWAY_MAX_TOKEN_LIFETIME_SECONDS',
+      10 * 365 * 86_400,
+      60,
+      100 * 365 * 86_400,
+    ),
     /** longest a successful Basic credentials check is reused (a user's change drops it at once: USER_CHANGED) */
     basicAuthCacheMs: r.int('APIM_GATEWAY_BASIC_AUTH_CACHE_MS', 30_000, 0, 3_600_000),
     /** APIs with response caching on: memory per API and worker, and the largest answer kept */

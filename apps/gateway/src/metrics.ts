@@ -112,6 +112,17 @@ export function createMetrics(sources: {
       },
       registers: [registry],
     }),
+    introspectionCalls: new Counter({
+      name: 'apim_gateway_introspection_calls_total',
+      help: 'Token introspection calls, by what the gateway made of the answer (active, inactive, error)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    introspectionLimited: new Counter({
+      name: 'apim_gateway_introspection_limited_total',
+      help: 'Opaque tokens refused without a call because the introspection rate was used up',
+      registers: [registry],
+    }),
     analyticsDropped: new Counter({
       name: 'apim_gateway_analytics_dropped_total',
       help: 'Analytics events dropped because the queue could not take them',

@@ -116,7 +116,10 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     signingKeysChanged: () => credentials?.signingKeysChanged(),
     userChanged: (username) => credentials?.basic.forget(username),
   });
-  credentials = new CredentialVerifier(config, state, logger);
+  credentials = new CredentialVerifier(config, state, logger, {
+    called: (result) => metrics.introspectionCalls.inc({ result }),
+    limited: () => metrics.introspectionLimited.inc(),
+  });
   const backendJwtKey = config.backendJwt
     ? await importPKCS8(readFileSync(config.backendJwt.keyFile, 'utf8'), config.backendJwt.algorithm)
     : null;

@@ -21,6 +21,13 @@ export const GatewayErrors = define({
     message: 'Invalid Credentials',
     description: 'Invalid Credentials. Make sure you have provided the correct security credentials',
   },
+  CREDENTIALS_UNVERIFIABLE: {
+    code: '900901',
+    status: 503,
+    message: 'Invalid Credentials',
+    description:
+      'The credentials cannot be verified now (the token service is busy or unreachable): try again shortly',
+  },
   MISSING_CREDENTIALS: {
     code: '900902',
     status: 401,

@@ -1,11 +1,25 @@
-import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose';
-import { request } from 'undici';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  type RemoteJWKSet,
+} from 'jose';
 import type { GatewayErrorName } from '@apim/contracts';
 import type { Logger } from '@apim/service';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayState } from '../store/state.js';
 import { BasicAuthVerifier } from './basic-auth.js';
+import { TokenBucket } from './introspection-limit.js';
+import {
+  IntrospectionUnavailable,
+  Introspector,
+  KEY_MANAGER_OPAQUE_TOKEN,
+  type IntrospectionMetrics,
+} from './introspection.js';
+import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
 import { TokenCache } from './token-cache.js';
 
 /** A token issuer the gateway trusts: the key manager, or an admin-registered external one. */
@@ -28,14 +42,43 @@ export interface VerifiedToken {
 }
 
 export type Verification =
-  { ok: true; token: VerifiedToken } | { ok: false; error: GatewayErrorName; description?: string };
+  | { ok: true; token: VerifiedToken }
+  | {
+      ok: false;
+      error: GatewayErrorName;
+      description?: string;
+      /** headers of the answer (Retry-After when the credential cannot be verified now) */
+      headers?: Record<string, string>;
+      /** an API key sent where an access token goes: the caller is told which header takes it */
+      apiKeyAsBearer?: true;
+    };
 
 const KEY_MANAGER_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
-/** inactive introspection answers are remembered briefly, so a bad token cannot hammer the key manager */
-const NEGATIVE_CACHE_MS = 5000;
+const RETRY_SOON = { 'retry-after': '1' };
+/** the key manager's client id at its introspection endpoint (a built-in client) */
+const GATEWAY_CLIENT_ID = 'apim-gateway';
 
-function fail(error: GatewayErrorName, description?: string): Verification {
-  return { ok: false, error, description };
+function fail(error: GatewayErrorName, description?: string, headers?: Record<string, string>): Verification {
+  return { ok: false, error, description, ...(headers ? { headers } : {}) };
+}
+
+/**
+ * An OpenID Connect ID token, which says who logged in to a client, not what may be called: never
+ * an access token. Issuers whose audience check would not catch it (an issuer trusted without an
+ * audience, or whose access tokens name the client) are recognised by what ID tokens carry and
+ * access tokens do not; an RFC 9068 access token (typ at+jwt) is taken at its word.
+ */
+function isIdToken(header: JWTHeaderParameters, claims: JWTPayload): boolean {
+  const typ = header.typ?.toLowerCase().replace(/^application\//, '');
+  if (typ === 'at+jwt') return false;
+  return (
+    claims.nonce !== undefined ||
+    claims.at_hash !== undefined ||
+    claims.c_hash !== undefined ||
+    claims.s_hash !== undefined ||
+    // Keycloak marks its tokens in a claim of its own
+    claims.typ === 'ID'
+  );
 }
 
 /** How a jose verification failure reads to a caller. */
@@ -61,7 +104,10 @@ export class CredentialVerifier {
   private issuers = new Map<string, TrustedIssuer>();
   private readonly keyManager: TrustedIssuer;
   private readonly jwtCache: TokenCache<VerifiedToken>;
-  private readonly introspectionCache: TokenCache<VerifiedToken | { expiresAt: number; inactive: true }>;
+  private readonly agePolicy: TokenAgePolicy;
+  /** introspection calls of this worker, whatever the provider */
+  private readonly introspectionLimit: TokenBucket;
+  private readonly keyManagerIntrospection: Introspector;
   /** Basic user credentials, checked at the key manager */
   readonly basic: BasicAuthVerifier;
   /** bumped whenever cached verifications are dropped; verifications remembered elsewhere compare it */
@@ -71,6 +117,7 @@ export class CredentialVerifier {
     private readonly config: GatewayConfig,
     private readonly state: GatewayState,
     private readonly logger: Logger,
+    introspectionMetrics?: IntrospectionMetrics,
   ) {
     this.keyManager = {
       issuer: config.keyManagerUrl,
@@ -83,7 +130,25 @@ export class CredentialVerifier {
       builtIn: true,
     };
     this.jwtCache = new TokenCache(config.tokenCacheSize);
-    this.introspectionCache = new TokenCache(config.tokenCacheSize);
+    this.agePolicy = { maxLifetimeSec: config.maxTokenLifetimeSec };
+    this.introspectionLimit = new TokenBucket(config.introspection.rate, config.introspection.burst);
+    this.keyManagerIntrospection = new Introspector(
+      {
+        url: `${config.keyManagerUrl}/oauth2/introspect`,
+        clientId: GATEWAY_CLIENT_ID,
+        clientSecret: config.internalSecret,
+        audience: config.tokenAudience,
+        tokenShape: KEY_MANAGER_OPAQUE_TOKEN,
+      },
+      {
+        cacheMs: config.introspectionCacheMs,
+        cacheSize: config.tokenCacheSize,
+        negativeCacheSize: config.introspection.negativeCacheSize,
+        limit: this.introspectionLimit,
+        age: this.agePolicy,
+        metrics: introspectionMetrics,
+      },
+    );
     this.basic = new BasicAuthVerifier(
       config.keyManagerUrl,
       config.internalSecret,
@@ -139,15 +204,22 @@ export class CredentialVerifier {
       if (expect === 'apiKey' && !issuer.builtIn)
         return fail('INVALID_CREDENTIALS', 'API keys come only from the key manager');
       try {
-        const { payload } = await jwtVerify(token, issuer.keys, {
+        const { payload, protectedHeader } = await jwtVerify(token, issuer.keys, {
           issuer: issuer.issuer,
           algorithms: issuer.algorithms,
-          clockTolerance: 5,
+          clockTolerance: CLOCK_TOLERANCE_SEC,
           // API keys may be issued without expiry; access tokens always expire.
           requiredClaims: expect === 'access' ? ['exp'] : [],
           // API keys may be audience-free; access tokens must name this gateway's audience.
           ...(issuer.audience && expect === 'access' ? { audience: issuer.audience } : {}),
         });
+        // an API key sent as a Bearer token is answered by admit(), with the header it belongs in
+        if (expect === 'access' && payload.token_type !== 'apiKey') {
+          if (isIdToken(protectedHeader, payload))
+            return fail('INVALID_CREDENTIALS', 'An ID token is not an access token');
+          const problem = tokenAgeProblem(payload, this.agePolicy);
+          if (problem) return fail('INVALID_CREDENTIALS', problem);
+        }
         verified = {
           claims: payload as VerifiedToken['claims'],
           issuer,
@@ -179,45 +251,40 @@ export class CredentialVerifier {
   /** What a verified token must pass on every use: its type, and not being revoked since. */
   private admit(verified: VerifiedToken, expect: 'access' | 'apiKey'): Verification {
     const isApiKey = verified.claims.token_type === 'apiKey';
-    if (isApiKey !== (expect === 'apiKey'))
-      return fail(
-        'INCORRECT_ACCESS_TOKEN_TYPE',
-        isApiKey ? 'An API key must be sent in the API key header' : 'An access token is not an API key',
-      );
+    // WSO2 answers 900901 to an API key sent as a Bearer token
+    if (isApiKey && expect === 'access')
+      return {
+        ok: false,
+        error: 'INVALID_CREDENTIALS',
+        description: 'An API key is not an access token: send it in the API key header',
+        apiKeyAsBearer: true,
+      };
+    if (!isApiKey && expect === 'apiKey')
+      return fail('INCORRECT_ACCESS_TOKEN_TYPE', 'An access token is not an API key');
     if (this.isRevoked(verified)) return fail('ACCESS_TOKEN_INACTIVE');
     return { ok: true, token: verified };
   }
 
-  /** An opaque access token, by introspection at the key manager (cached until expiry). */
+  /**
+   * An opaque access token, by introspection at the key manager (answers cached, calls
+   * rate-limited: see Introspector). Not an active access token for this gateway: 900901, as in
+   * WSO2; no answer to be had now: 503, so that clients retry instead of dropping a good token.
+   */
   async introspect(token: string): Promise<Verification> {
-    const cacheKey = createHash('sha256').update(token).digest('base64url');
-    let entry = this.introspectionCache.get(cacheKey);
-    if (!entry) {
-      entry = await this.callIntrospection(token);
-      this.introspectionCache.set(cacheKey, entry);
+    let answer;
+    try {
+      answer = await this.keyManagerIntrospection.introspect(token);
+    } catch (e) {
+      if (!(e instanceof IntrospectionUnavailable)) throw e;
+      // the limit is counted in the metrics; a log line per refused request would flood the log
+      if (e.reason === 'failed') this.logger.warn({ err: e.message }, 'token introspection failed');
+      return fail('CREDENTIALS_UNVERIFIABLE', 'The access token cannot be verified now', RETRY_SOON);
     }
-    if ('inactive' in entry) return fail('ACCESS_TOKEN_INACTIVE');
-    return this.admit(entry, 'access');
-  }
-
-  private async callIntrospection(
-    token: string,
-  ): Promise<VerifiedToken | { expiresAt: number; inactive: true }> {
-    const basic = Buffer.from(`apim-gateway:${this.config.internalSecret}`).toString('base64');
-    const res = await request(`${this.config.keyManagerUrl}/oauth2/introspect`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token }).toString(),
-      headersTimeout: 5000,
-      bodyTimeout: 5000,
-    });
-    const body = (await res.body.json().catch(() => ({}))) as Record<string, unknown>;
-    if (res.statusCode !== 200) throw new Error(`introspection answered ${res.statusCode}`);
-    const now = Date.now();
-    if (body.active !== true || typeof body.exp !== 'number')
-      return { inactive: true, expiresAt: now + NEGATIVE_CACHE_MS };
-    const expiresAt = Math.min(body.exp * 1000, now + this.config.introspectionCacheMs);
-    return { claims: body as VerifiedToken['claims'], issuer: this.keyManager, expiresAt };
+    if (!answer.active) return fail('INVALID_CREDENTIALS', answer.reason);
+    return this.admit(
+      { claims: answer.claims, issuer: this.keyManager, expiresAt: answer.expiresAt },
+      'access',
+    );
   }
 
   private isRevoked(t: VerifiedToken): boolean {

@@ -110,7 +110,11 @@ describe('authentication handler', () => {
     await eventually(async () =>
       expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).json.code).toBe('900904'),
     );
-    expect((await s.call('/oauth/1.0.0/a', { headers: bearer('not-a-token') })).json.code).toBe('900904');
+    // not even shaped like a key manager token: refused without asking the key manager (WSO2: 900901)
+    expect((await s.call('/oauth/1.0.0/a', { headers: bearer('not-a-token') })).json).toMatchObject({
+      code: '900901',
+      description: 'The bearer token is not a token this gateway accepts',
+    });
   });
 
   it('admits API keys in the API key header only, with their IP and referer restrictions', async () => {
@@ -119,7 +123,11 @@ describe('authentication handler', () => {
     expect(ok.status).toBe(200);
     expect((ok.json.headers as Record<string, string>)['x-key']).toBeUndefined();
     expect((await s.call('/keyed/1.0.0/a')).json.code).toBe('900902');
-    expect((await s.call('/oauth/1.0.0/a', { headers: bearer(k) })).json.code).toBe('900905');
+    // WSO2 answers 900901 to an API key sent as a Bearer token; the caller learns where it goes
+    expect((await s.call('/oauth/1.0.0/a', { headers: bearer(k) })).json).toMatchObject({
+      code: '900901',
+      description: 'An API key is not an access token, and this API does not take API keys',
+    });
     const elsewhere = await s.apiKey(app.id, { permittedIps: ['10.1.2.0/24'] });
     expect((await s.call('/keyed/1.0.0/a', { headers: { 'x-key': elsewhere } })).json.code).toBe('900901');
     const here = await s.apiKey(app.id, {

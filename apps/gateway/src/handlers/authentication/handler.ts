@@ -178,8 +178,10 @@ async function authenticateApplication(
             ? await deps.credentials.verifyJwt(token, 'access')
             : await deps.credentials.introspect(token);
       } catch (e) {
-        deps.logger.warn({ err: (e as Error).message }, 'token introspection failed');
-        return errorResponse('INVALID_CREDENTIALS', 'The access token could not be verified now');
+        deps.logger.warn({ err: (e as Error).message }, 'token verification failed');
+        return errorResponse('CREDENTIALS_UNVERIFIABLE', 'The access token cannot be verified now', {
+          'retry-after': '1',
+        });
       }
       if (result.ok) socket[LAST_BEARER] = { header: authorization, token: result.token, generation };
     }
@@ -204,7 +206,16 @@ async function authenticateApplication(
           : `Invalid Credentials. Make sure your API invocation call has a header: "${config.authorizationHeader}: Basic <credentials>"`,
     );
   }
-  if (!result.ok) return errorResponse(result.error, result.description);
+  if (!result.ok)
+    return errorResponse(
+      result.error,
+      result.apiKeyAsBearer
+        ? config.apiKey
+          ? `An API key is not an access token: send it in the "${config.apiKeyHeader}" header`
+          : 'An API key is not an access token, and this API does not take API keys'
+        : result.description,
+      result.headers,
+    );
   ctx.credential = toCredential(kind, result.token, deps);
   return undefined;
 }
