@@ -3,11 +3,12 @@
  * start end up holding the same APIs, applications and subscriptions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  GatewayApi,
-  GatewayApplication,
-  GatewayEventPayloads,
-  GatewaySubscription,
+import {
+  RESIDENT_KEY_MANAGER,
+  type GatewayApi,
+  type GatewayApplication,
+  type GatewayEventPayloads,
+  type GatewaySubscription,
 } from '@apim/contracts';
 import { ADMIN, createUser, restClient, startTestBed, type TestBed } from '../test-support.js';
 import { loadGatewayState } from './gateway-views.js';
@@ -80,7 +81,15 @@ describe('gateway views', () => {
     for (const [i, version] of ['1', '2'].entries()) {
       const api = await call<{ id: string }>('POST', `${P}/apis`, {
         as: ADMIN,
-        json: { name: 'Views', context: '/views', version, policies: ['Gold'], isDefaultVersion: i === 1 },
+        json: {
+          name: 'Views',
+          context: '/views',
+          version,
+          policies: ['Gold'],
+          isDefaultVersion: i === 1,
+          // version 2 takes the resident key manager's tokens only
+          ...(i === 1 ? { keyManagers: [RESIDENT_KEY_MANAGER] } : {}),
+        },
       });
       ids.push(api.body.id);
       const rev = await call<{ id: string }>('POST', `${P}/apis/${api.body.id}/revisions`, {
@@ -124,6 +133,10 @@ describe('gateway views', () => {
     expect(state.apis.map((a) => [a.version, a.lifecycleStatus, a.isDefaultVersion]).sort()).toEqual([
       ['1', 'BLOCKED', true],
       ['2', 'PUBLISHED', false],
+    ]);
+    expect(state.apis.map((a) => [a.version, a.keyManagers]).sort()).toEqual([
+      ['1', ['all']],
+      ['2', [RESIDENT_KEY_MANAGER]],
     ]);
     expect(state.applications.map((a) => a.name)).toEqual(['Two']);
     expect(state.policies.map((p) => p.name)).toContain('Gold');

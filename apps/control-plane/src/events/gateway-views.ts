@@ -89,6 +89,7 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
     enableSchemaValidation: api.enableSchemaValidation,
     responseCachingEnabled: api.responseCachingEnabled,
     cacheTimeout: api.cacheTimeout,
+    keyManagers: api.keyManagers,
     mediationPolicies: api.mediationPolicies ?? null,
     definition: api.definition ?? null,
     operations: api.operations.map((o) => ({

@@ -39,6 +39,7 @@ describe('scopes of a document', () => {
       subscriptionPolicies: ['Gold'],
       responseCachingEnabled: false,
       cacheTimeout: 300,
+      keyManagers: ['all'],
       definition: swagger2,
       operations,
     };

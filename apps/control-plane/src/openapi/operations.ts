@@ -169,6 +169,8 @@ export interface ExportableApi {
   subscriptionPolicies: string[];
   responseCachingEnabled: boolean;
   cacheTimeout: number;
+  /** ["all"] or names of key managers */
+  keyManagers: string[];
   definition: unknown;
   operations: OperationDraft[];
 }
@@ -228,6 +230,8 @@ export function exportOpenApi(
     enabled: api.responseCachingEnabled,
     cacheTimeoutInSeconds: api.cacheTimeout,
   };
+  // WSO2 carries keyManagers in api.yaml only; ours, like x-wso2-security-schemes, for the round trip
+  base['x-wso2-keymanagers'] = api.keyManagers;
   base['x-throttling-tier'] = api.apiThrottlingPolicy;
   if (isObj(base.info) && api.description && !base.info.description) base.info.description = api.description;
   if (declared?.scopes.length) declareScopes(base, declared.scopes, declared.tokenUrl);

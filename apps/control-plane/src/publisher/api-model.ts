@@ -1,5 +1,5 @@
 /** The API resource in WSO2's shape, and the conversions between it and our rows. */
-import type { KeyType } from '@apim/contracts';
+import { RESIDENT_KEY_MANAGER, type KeyType } from '@apim/contracts';
 import type { Prisma, TransactionClient } from '@apim/db';
 import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
 import { badRequest } from '../http/errors.js';
@@ -41,6 +41,7 @@ export interface ApiInput {
   enableSchemaValidation?: boolean;
   responseCachingEnabled?: boolean;
   cacheTimeout?: number;
+  keyManagers?: string[];
   mediationPolicies?: unknown;
   operations?: ApiOperationDto[];
   scopes?: ApiScopeDto[];
@@ -105,6 +106,7 @@ export function apiDto(api: ApiRow, scopes: ApiScopeDto[]) {
     enableSchemaValidation: api.enableSchemaValidation,
     responseCachingEnabled: api.responseCachingEnabled,
     cacheTimeout: api.cacheTimeout,
+    keyManagers: api.keyManagers,
     mediationPolicies: api.mediationPolicies,
     operations: api.operations.map((o) => ({
       id: o.id,
@@ -139,6 +141,7 @@ export function apiFields(input: ApiInput) {
     enableSchemaValidation: input.enableSchemaValidation ?? false,
     responseCachingEnabled: input.responseCachingEnabled ?? false,
     cacheTimeout: input.cacheTimeout ?? 300,
+    keyManagers: input.keyManagers ?? [ALL_KEY_MANAGERS],
     mediationPolicies: (input.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
   };
 }
@@ -166,6 +169,33 @@ export async function checkPolicies(
   });
   const missingAdv = advancedNames.filter((p) => !adv.some((s) => s.name === p));
   if (missingAdv.length) throw badRequest(`Unknown advanced throttling policies: ${missingAdv.join(', ')}`);
+}
+
+/** WSO2's keyManagers value for "tokens of every key manager". */
+export const ALL_KEY_MANAGERS = 'all';
+
+/**
+ * Rejects a keyManagers list that is not ["all"] or names of existing key managers (the resident
+ * one or external ones, enabled or not), naming the unknown ones.
+ */
+export async function checkKeyManagers(tx: TransactionClient, names: readonly string[]): Promise<void> {
+  if (!names.length)
+    throw badRequest(`'keyManagers' names no key manager: give ["${ALL_KEY_MANAGERS}"] or their names`);
+  if (names.includes(ALL_KEY_MANAGERS)) {
+    if (names.length > 1)
+      throw badRequest(
+        `'keyManagers' holds "${ALL_KEY_MANAGERS}" and names: give ["${ALL_KEY_MANAGERS}"] alone, or only names`,
+      );
+    return;
+  }
+  const external = names.filter((n) => n !== RESIDENT_KEY_MANAGER);
+  const found = await tx.trustedIssuer.findMany({
+    where: { name: { in: external } },
+    select: { name: true },
+  });
+  const unknown = external.filter((n) => !found.some((f) => f.name === n));
+  if (unknown.length)
+    throw badRequest(`Unknown key managers in 'keyManagers': ${unknown.map((n) => `'${n}'`).join(', ')}`);
 }
 
 /** Rejects an operation list with the same verb and target twice. */

@@ -7,6 +7,7 @@ import {
   API_INCLUDE,
   apiDto,
   apiFields,
+  checkKeyManagers,
   checkOperations,
   checkPolicies,
   createMissingScopes,
@@ -91,6 +92,7 @@ export async function createApi(
   try {
     return await prisma.$transaction(async (tx) => {
       await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+      await checkKeyManagers(tx, fields.keyManagers);
       const created = await tx.api.create({
         data: {
           name: input.name,
@@ -126,6 +128,7 @@ export async function updateApi(prisma: PrismaClient, apiId: string, input: ApiI
     const operations = input.operations ? input.operations.map(operationDraft) : current.operations;
     checkOperations(operations);
     await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+    await checkKeyManagers(tx, fields.keyManagers);
     await tx.api.update({ where: { id: apiId }, data: fields });
     if (input.operations) await writeOperations(tx, apiId, operations.map(stripRow));
     await writeScopes(tx, current, input.scopes ?? []);
@@ -222,6 +225,7 @@ export async function copyApi(
           enableSchemaValidation: source.enableSchemaValidation,
           responseCachingEnabled: source.responseCachingEnabled,
           cacheTimeout: source.cacheTimeout,
+          keyManagers: source.keyManagers,
           mediationPolicies: (source.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
           definition: withVersion(source.definition, newVersion),
         },

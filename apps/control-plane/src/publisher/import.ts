@@ -94,6 +94,7 @@ function settingsFromExtensions(doc: Record<string, unknown>): Partial<ApiInput>
   if (typeof cache?.enabled === 'boolean') out.responseCachingEnabled = cache.enabled;
   if (Number.isInteger(cache?.cacheTimeoutInSeconds))
     out.cacheTimeout = cache!.cacheTimeoutInSeconds as number;
+  if (strings(doc['x-wso2-keymanagers'])) out.keyManagers = strings(doc['x-wso2-keymanagers']);
   const basePath = doc['x-wso2-basePath'];
   const version = (obj(doc.info)?.version as string | undefined) ?? '';
   if (typeof basePath === 'string' && version && basePath.endsWith(`/${version}`))

@@ -3,7 +3,13 @@ import type { ApiSnapshot } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '../events/gateway-views.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
-import { keptCertificate, lockApi, writeOperations, type KeptCertificate } from './api-model.js';
+import {
+  ALL_KEY_MANAGERS,
+  keptCertificate,
+  lockApi,
+  writeOperations,
+  type KeptCertificate,
+} from './api-model.js';
 import { loadApi } from './apis.js';
 
 export const MAX_REVISIONS = 5;
@@ -98,7 +104,8 @@ export async function deleteRevision(prisma: PrismaClient, apiId: string, revisi
 
 /**
  * Makes the revision's content the API's working copy again, its client certificates included
- * (those of revisions taken before revisions kept them stay as they are).
+ * (those of revisions taken before revisions kept them stay as they are). Its key managers are
+ * restored as they are, even one deleted since: the next change of the API must drop it.
  */
 export async function restoreRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
   await prisma.$transaction(async (tx) => {
@@ -120,6 +127,8 @@ export async function restoreRevision(prisma: PrismaClient, apiId: string, revis
         ...(s.responseCachingEnabled !== undefined
           ? { responseCachingEnabled: s.responseCachingEnabled, cacheTimeout: s.cacheTimeout ?? 300 }
           : {}),
+        // revisions taken before they named key managers were taken when every API accepted all
+        keyManagers: s.keyManagers ?? [ALL_KEY_MANAGERS],
         mediationPolicies: (s.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
         definition: (s.definition ?? undefined) as Prisma.InputJsonValue | undefined,
       },

@@ -43,6 +43,7 @@ import { sharedScopeOperations } from './scopes.js';
 import { clientCertificateOperations, clientCertificateSchemas } from './client-certificates.js';
 import { publisherSubscriptionOperations } from './subscriptions.js';
 import { documentSchemas, publisherDocumentOperations } from './documents.js';
+import { publisherKeyManagerOperations, publisherKeyManagerSchemas } from './key-managers.js';
 import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
 
 const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
@@ -440,6 +441,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     ...publisherSubscriptionOperations(ctx),
     ...publisherDocumentOperations(ctx),
     ...clientCertificateOperations(ctx),
+    ...publisherKeyManagerOperations(ctx),
     ...analyticsOperations(ctx, 'publisher'),
   ] as OperationSpec<never, never>[];
 
@@ -449,7 +451,13 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     description:
       'Create, import, version, revise, deploy and publish APIs (WSO2 API Manager publisher v4 subset).',
     basePath: '/api/am/publisher/v4',
-    schemas: { ...publisherSchemas, ...documentSchemas, ...clientCertificateSchemas, ...analyticsSchemas },
+    schemas: {
+      ...publisherSchemas,
+      ...documentSchemas,
+      ...clientCertificateSchemas,
+      ...publisherKeyManagerSchemas,
+      ...analyticsSchemas,
+    },
     operations,
   };
 }

@@ -164,6 +164,15 @@ export const publisherSchemas: Record<string, JsonSchema> = {
         maximum: 86400,
         description: 'how long (seconds) a cached answer is served',
       },
+      keyManagers: {
+        type: 'array',
+        items: { type: 'string', minLength: 1, maxLength: 100 },
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description:
+          'the key managers whose tokens the API accepts: ["all"] (the default), or names of key managers ("Resident Key Manager" or an external one)',
+      },
       mediationPolicies: {},
       operations: { type: 'array', items: ref('APIOperations'), maxItems: 5000 },
       scopes: { type: 'array', items: ref('APIScope') },

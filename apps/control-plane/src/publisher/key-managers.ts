@@ -1,0 +1,62 @@
+/**
+ * The key managers a publisher can name in an API's keyManagers (WSO2's publisher
+ * GET /key-managers): the resident one and the external ones the admin registered, by name, display
+ * name, type and state only (their endpoints and secrets are the admin API's).
+ */
+import { RESIDENT_KEY_MANAGER, Scopes } from '@apim/contracts';
+import type { AppContext } from '../context.js';
+import { listOf } from '../http/paging.js';
+import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+
+export const publisherKeyManagerSchemas: Record<string, JsonSchema> = {
+  KeyManagerInfo: {
+    type: 'object',
+    required: ['name', 'displayName', 'type', 'enabled'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', description: "what an API's keyManagers names" },
+      displayName: { type: 'string' },
+      type: { type: 'string', description: '"default" for the resident key manager' },
+      enabled: { type: 'boolean' },
+    },
+  },
+  KeyManagerList: listOf(ref('KeyManagerInfo')),
+};
+
+/** WSO2's type of the resident key manager. */
+const RESIDENT_TYPE = 'default';
+
+export function publisherKeyManagerOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
+  return [
+    operation({
+      method: 'get',
+      path: '/key-managers',
+      operationId: 'getAllKeyManagers',
+      summary: "The key managers an API's keyManagers can name: the resident one, then the external ones",
+      tag: 'Key Managers',
+      access: [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish],
+      responses: { 200: { description: 'Key managers', schema: ref('KeyManagerList') } },
+      async handle() {
+        const rows = await prisma.trustedIssuer.findMany({
+          select: { name: true, displayName: true, type: true, enabled: true },
+          orderBy: { name: 'asc' },
+        });
+        const list = [
+          {
+            name: RESIDENT_KEY_MANAGER,
+            displayName: RESIDENT_KEY_MANAGER,
+            type: RESIDENT_TYPE,
+            enabled: true,
+          },
+          ...rows.map((r) => ({
+            name: r.name,
+            displayName: r.displayName ?? r.name,
+            type: r.type,
+            enabled: r.enabled,
+          })),
+        ];
+        return { status: 200, body: { count: list.length, list } };
+      },
+    }),
+  ] as OperationSpec<never, never>[];
+}
