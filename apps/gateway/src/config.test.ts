@@ -25,8 +25,32 @@ describe('gateway configuration', () => {
       { APIM_GATEWAY_BACKEND_JWT_KEY: '/k.pem', APIM_GATEWAY_BACKEND_JWT_ALG: 'none' },
       'APIM_GATEWAY_BACKEND_JWT_ALG',
     ],
+    [{ APIM_GATEWAY_DPOP_PROOF_MAX_AGE_SEC: '0' }, 'APIM_GATEWAY_DPOP_PROOF_MAX_AGE_SEC'],
+    [{ APIM_GATEWAY_DPOP_CLOCK_SKEW_SEC: '3600' }, 'APIM_GATEWAY_DPOP_CLOCK_SKEW_SEC'],
+    [{ APIM_GATEWAY_URL: 'gateway:8280' }, 'APIM_GATEWAY_URL'],
+    [{ APIM_GATEWAY_PUBLIC_URLS: 'https://a.example, ftp://b.example' }, 'APIM_GATEWAY_PUBLIC_URLS'],
+    [{ APIM_GATEWAY_PUBLIC_URLS: 'https://a.example/api' }, 'APIM_GATEWAY_PUBLIC_URLS'],
   ])('refuses %o naming the variable', (env, variable) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(variable);
+  });
+
+  it('takes the origins DPoP proofs may name from APIM_GATEWAY_URL and APIM_GATEWAY_PUBLIC_URLS', () => {
+    expect(loadConfig(base).dpop).toEqual({
+      proofMaxAgeSec: 60,
+      clockSkewSec: 5,
+      replayMemory: 200_000,
+      publicOrigins: [],
+    });
+    const c = loadConfig({
+      ...base,
+      APIM_GATEWAY_URL: 'https://GW.example.com:443/',
+      APIM_GATEWAY_PUBLIC_URLS: 'https://api.example.com, http://api.example.com:8080/',
+    });
+    expect(c.dpop.publicOrigins).toEqual([
+      'https://gw.example.com',
+      'https://api.example.com',
+      'http://api.example.com:8080',
+    ]);
   });
 });

@@ -97,7 +97,45 @@ export function loadConfig(env: Env = process.env) {
       maxBytes: r.int('APIM_GATEWAY_RESPONSE_CACHE_BYTES', 16 * 1024 * 1024, 0, 4 * 1024 ** 3),
       maxEntryBytes: r.int('APIM_GATEWAY_RESPONSE_CACHE_ENTRY_BYTES', 1024 * 1024, 0, 1024 ** 3),
     },
+    /** sender-constrained tokens: DPoP proofs (RFC 9449) */
+    dpop: {
+      /** how old a proof's iat may be, and how far ahead of this clock (the client's may run fast) */
+      proofMaxAgeSec: r.int('APIM_GATEWAY_DPOP_PROOF_MAX_AGE_SEC', 60, 1, 600),
+      clockSkewSec: r.int('APIM_GATEWAY_DPOP_CLOCK_SKEW_SEC', 5, 0, 60),
+      /** proofs one worker remembers by itself while Redis is away (~150 bytes each) */
+      replayMemory: r.int('APIM_GATEWAY_DPOP_REPLAY_MEMORY', 200_000, 1000, 10_000_000),
+      publicOrigins: publicOrigins(r),
+    },
   };
+}
+
+/**
+ * The origins clients are told to call this gateway at (a proof's htu names one of them): that of
+ * APIM_GATEWAY_URL (the cross-app setting; read only when set) and each of APIM_GATEWAY_PUBLIC_URLS
+ * (comma-separated, scheme://host[:port] only), e.g. the URLs of a TLS-terminating proxy in front.
+ */
+function publicOrigins(r: ReturnType<typeof envReader>): string[] {
+  const origins: string[] = [];
+  if (r.optionalString('APIM_GATEWAY_URL') !== undefined)
+    origins.push(new URL(r.url('APIM_GATEWAY_URL', undefined, ['http', 'https'])).origin);
+  for (const item of (r.optionalString('APIM_GATEWAY_PUBLIC_URLS') ?? '').split(',')) {
+    const v = item.trim();
+    if (!v) continue;
+    // each item read as a URL setting of its own, for the same message when it is not one
+    const u = new URL(
+      envReader({ APIM_GATEWAY_PUBLIC_URLS: v }).url('APIM_GATEWAY_PUBLIC_URLS', undefined, [
+        'http',
+        'https',
+      ]),
+    );
+    if (u.pathname !== '/' || u.search || u.hash || u.username)
+      throw new ConfigError(
+        'APIM_GATEWAY_PUBLIC_URLS',
+        `must list origins only (scheme://host[:port]), got ${JSON.stringify(v)}`,
+      );
+    origins.push(u.origin);
+  }
+  return origins;
 }
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;

@@ -91,6 +91,12 @@ export function createMetrics(sources: {
       help: '1 while rate limits are shared through Redis, 0 while counted per node',
       registers: [registry],
     }),
+    dpopReplaysShared: new Gauge({
+      name: 'apim_gateway_dpop_replays_shared',
+      aggregator: 'min',
+      help: '1 while DPoP proof replays are detected across nodes through Redis, 0 while per node',
+      registers: [registry],
+    }),
     deployedApis: new Gauge({
       name: 'apim_gateway_deployed_apis',
       aggregator: 'min',

@@ -9,6 +9,8 @@ import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, healthEndpoints, type Logger } from '@apim/service';
 import { AnalyticsPublisher, analyticsQueueConnection } from './analytics/publisher.js';
 import { CredentialVerifier } from './auth/credentials.js';
+import { SenderConstraints } from './auth/sender-constraint.js';
+import { ProofReplayStore } from './auth/sender-constraint-replay.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
 import { createMetrics, NO_API, type GatewayMetrics } from './metrics.js';
@@ -91,6 +93,16 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     metrics.redisShared.set(shared ? 1 : 0),
   );
   metrics.redisShared.set(1);
+  // a proof is acceptable from iat - skew to iat + max age: its jti is remembered for the whole span
+  const proofReplays = new ProofReplayStore(
+    redis,
+    config.redisPrefix,
+    (config.dpop.proofMaxAgeSec + config.dpop.clockSkewSec) * 1000,
+    config.dpop.replayMemory,
+    logger,
+    (shared) => metrics.dpopReplaysShared.set(shared ? 1 : 0),
+  );
+  metrics.dpopReplaysShared.set(1);
   let deps: GatewayDeps | null = null;
   let credentials: CredentialVerifier | null = null;
   const state: GatewayState = new GatewayState(config.environment, {
@@ -123,7 +135,15 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const backendJwtKey = config.backendJwt
     ? await importPKCS8(readFileSync(config.backendJwt.keyFile, 'utf8'), config.backendJwt.algorithm)
     : null;
-  deps = { config, state, credentials, throttler: new Throttler(counters), logger, backendJwtKey };
+  deps = {
+    config,
+    state,
+    credentials,
+    senderConstraints: new SenderConstraints(config.dpop, () => state.vhosts, proofReplays),
+    throttler: new Throttler(counters),
+    logger,
+    backendJwtKey,
+  };
 
   follower = new EventLogFollower(config.databaseUrl, prisma, state, logger);
   const following = follower;

@@ -2,6 +2,7 @@ import type { GatewayApi } from '@apim/contracts';
 import type { CryptoKey } from 'jose';
 import type { Logger } from '@apim/service';
 import type { CredentialVerifier } from '../auth/credentials.js';
+import type { SenderConstraints } from '../auth/sender-constraint.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayState } from '../store/state.js';
 import type { Throttler } from '../throttling/throttler.js';
@@ -12,6 +13,8 @@ export interface GatewayDeps {
   config: GatewayConfig;
   state: GatewayState;
   credentials: CredentialVerifier;
+  /** DPoP proofs and certificate binding of sender-constrained tokens */
+  senderConstraints: SenderConstraints;
   throttler: Throttler;
   logger: Logger;
   /** the loaded backend JWT signing key, when backend JWTs are configured */

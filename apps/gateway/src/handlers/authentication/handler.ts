@@ -10,16 +10,25 @@ import type { Credential, Outcome, RequestContext } from '../../pipeline/types.j
 import { schema, type AuthenticationConfig } from './schema.js';
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+/** RFC 9449 §7.1: a DPoP-bound token travels in the DPoP scheme, with Bearer's token syntax */
+const DPOP = /^DPoP[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
 
 /**
  * The last access token a connection presented and its verification. Keep-alive clients send the
  * same Authorization header request after request: comparing it with the last one is cheaper than
  * parsing it and finding a ~1 KB token in the verification cache (which hashes the whole string).
- * Every use still passes the expiry, type and revocation checks (CredentialVerifier.reuse).
+ * Every use still passes the expiry, type and revocation checks (CredentialVerifier.reuse), and a
+ * sender-constrained token its proof: a DPoP proof is per request, never remembered.
  */
 const LAST_BEARER = Symbol('apim.lastBearer');
 type RememberingSocket = Socket & {
-  [LAST_BEARER]?: { header: string; token: VerifiedToken; generation: number };
+  [LAST_BEARER]?: {
+    header: string;
+    token: VerifiedToken;
+    generation: number;
+    scheme: 'Bearer' | 'DPoP';
+    accessToken: string;
+  };
 };
 const BASIC_SCHEME = /^Basic[ \t]/i;
 
@@ -162,15 +171,20 @@ async function authenticateApplication(
       config.oauth2 && last?.header === authorization
         ? deps.credentials.reuse(last.token, last.generation, 'access')
         : null;
-    if (reused) result = reused;
-    else {
-      const m = config.oauth2 ? BEARER.exec(authorization) : null;
+    let scheme: 'Bearer' | 'DPoP' = 'Bearer';
+    let accessToken: string;
+    if (reused) {
+      result = reused;
+      ({ scheme, accessToken } = last!);
+    } else {
+      let m = config.oauth2 ? BEARER.exec(authorization) : null;
+      if (!m && config.oauth2 && (m = DPOP.exec(authorization))) scheme = 'DPoP';
       if (!m)
         return errorResponse(
           'INVALID_CREDENTIALS',
-          `The authorization header must be ${[config.oauth2 && '"Bearer <access token>"', config.basic && '"Basic <credentials>"'].filter(Boolean).join(' or ')}`,
+          `The authorization header must be ${[config.oauth2 && '"Bearer <access token>"', config.oauth2 && '"DPoP <access token>"', config.basic && '"Basic <credentials>"'].filter(Boolean).join(' or ')}`,
         );
-      const token = m[1]!;
+      const token = (accessToken = m[1]!);
       const generation = deps.credentials.generation;
       try {
         result =
@@ -183,7 +197,18 @@ async function authenticateApplication(
           'retry-after': '1',
         });
       }
-      if (result.ok) socket[LAST_BEARER] = { header: authorization, token: result.token, generation };
+      if (result.ok)
+        socket[LAST_BEARER] = { header: authorization, token: result.token, generation, scheme, accessToken };
+    }
+    // Only tokens with `cnf`, or sent with the DPoP scheme, go further: a plain Bearer token pays one
+    // property read. Checked after verification (and after a reuse): a proof belongs to one request.
+    if (result.ok && (scheme === 'DPoP' || result.token.claims.cnf !== undefined)) {
+      if (scheme === 'DPoP') ctx.backendHeaders.dpop = null;
+      const refused = await deps.senderConstraints.check(result.token.claims, scheme, accessToken, ctx.req);
+      if (refused)
+        return errorResponse('INVALID_CREDENTIALS', refused.description, {
+          'www-authenticate': refused.challenge,
+        });
     }
   } else if (apiKey !== undefined) {
     kind = 'apiKey';
