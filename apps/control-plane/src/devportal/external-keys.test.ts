@@ -333,6 +333,11 @@ describe('keys from an external key manager', () => {
       mode: 'MAPPED',
       supportedGrantTypes: ['client_credentials'],
     });
+    // someone else's client: its secret is not ours to replace, and removing the key leaves it be
+    const keyUrl = `${DEV}/applications/${appId}/oauth-keys/${mapped.body.keyMappingId}`;
+    expect((await call('POST', `${keyUrl}/regenerate-secret`, { as: dev })).status).toBe(400);
+    expect((await call('POST', `${keyUrl}/clean-up`, { as: dev })).status).toBe(200);
+    expect(await bed.prisma.oAuthClient.count({ where: { clientId: client.clientId } })).toBe(1);
   });
 
   it('deletes an application with keys from several key managers', async () => {

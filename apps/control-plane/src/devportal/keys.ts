@@ -178,9 +178,12 @@ export function keyOperations({
     }
   }
 
-  /** Keys of an external provider are changed there: we hold no credentials to change them. */
-  function residentOnly(key: KeyRow, what: string) {
-    if (!isResident(key))
+  /**
+   * Keys of an external provider are changed there: we hold no credentials to change them. A
+   * mapped client was made by someone else and is left as it is, wherever it lives.
+   */
+  function createdResidentOnly(key: KeyRow, what: string) {
+    if (!isResident(key) || key.mapped)
       throw badRequest(`This key is managed at the key manager '${key.keyManager}': ${what} there`);
   }
 
@@ -265,7 +268,7 @@ export function keyOperations({
       method: 'put',
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdPut',
-      summary: "Change a resident key's grant types, callback URL or token validity",
+      summary: 'Change the grant types, callback URL or token validity of a resident key we created',
       tag: 'Application Keys',
       access,
       params: keyParams,
@@ -276,7 +279,7 @@ export function keyOperations({
         const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
-        residentOnly(key, 'change its client');
+        createdResidentOnly(key, 'change its client');
         const ttl = body.additionalProperties?.application_access_token_expiry_time;
         const client = await keyManager.updateClient(key.consumerKey, {
           ...(body.supportedGrantTypes ? { grantTypes: body.supportedGrantTypes } : {}),
@@ -290,7 +293,7 @@ export function keyOperations({
       method: 'post',
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/regenerate-secret',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdRegenerateSecretPost',
-      summary: 'Replace the consumer secret of a resident key (shown only now)',
+      summary: 'Replace the consumer secret of a resident key we created (shown only now)',
       tag: 'Application Keys',
       access,
       params: keyParams,
@@ -299,7 +302,7 @@ export function keyOperations({
         const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
-        residentOnly(key, 'regenerate its secret');
+        createdResidentOnly(key, 'regenerate its secret');
         const { clientSecret } = await keyManager.regenerateSecret(key.consumerKey);
         return { status: 200, body: { consumerKey: key.consumerKey, consumerSecret: clientSecret } };
       },
