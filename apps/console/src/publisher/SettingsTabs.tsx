@@ -7,8 +7,9 @@ import { errorAt } from '../shared/schema';
 import { Checkbox, CheckboxGroup, SelectField, splitList, TextArea, TextField } from '../shared/ui';
 import { SubscriptionTiersField } from './basics';
 import { ClientCertificatesPanel } from './ClientCertificatesPanel';
+import { ALL_KEY_MANAGERS, nextKeyManagers } from './key-managers';
 import { SaveForm, useApiSave } from './save';
-import type { Api, TierInfo } from './types';
+import type { Api, KeyManagerInfo, TierInfo } from './types';
 
 export function OverviewTab({ api }: { api: Api }) {
   const save = useApiSave(api);
@@ -186,10 +187,40 @@ const SECURITY_SCHEMES = [
   { value: 'mutualssl_mandatory', label: 'Mutual TLS is mandatory' },
 ];
 
+/**
+ * Whose tokens the API accepts: "All key managers" (the default) or some of them by name. Checking
+ * "All" unchecks the names and checking a name unchecks "All"; a name the list no longer has (a key
+ * manager deleted since) stays shown so that it can be unchecked.
+ */
+function KeyManagersField(props: { values: string[]; onChange: (v: string[]) => void; error?: string }) {
+  const known = useRest<ListOf<KeyManagerInfo>>('publisher', '/key-managers');
+  const list = known.data?.list ?? [];
+  const options = [
+    { value: ALL_KEY_MANAGERS, label: 'All key managers' },
+    ...list.map((k) => ({ value: k.name, label: k.enabled ? k.displayName : `${k.displayName} (disabled)` })),
+    ...props.values
+      .filter((v) => v !== ALL_KEY_MANAGERS && !list.some((k) => k.name === v))
+      .map((v) => ({ value: v, label: known.isSuccess ? `${v} (no longer registered)` : v })),
+  ];
+  return (
+    <>
+      <CheckboxGroup
+        label="Key managers"
+        options={options}
+        values={props.values}
+        error={props.error}
+        onChange={(next) => props.onChange(nextKeyManagers(props.values, next))}
+      />
+      <p className="hint">Whose OAuth2 access tokens the gateways accept for this API.</p>
+    </>
+  );
+}
+
 export function SecurityTab({ api }: { api: Api }) {
   const save = useApiSave(api);
   const cors = api.corsConfiguration;
   const [schemes, setSchemes] = useState(api.securityScheme);
+  const [keyManagers, setKeyManagers] = useState(api.keyManagers);
   const [authHeader, setAuthHeader] = useState(api.authorizationHeader ?? '');
   const [keyHeader, setKeyHeader] = useState(api.apiKeyHeader ?? '');
   const [corsOn, setCorsOn] = useState(cors?.corsConfigurationEnabled ?? false);
@@ -214,20 +245,31 @@ export function SecurityTab({ api }: { api: Api }) {
     <>
       <SaveForm
         save={save}
-        shown={['securityScheme', 'authorizationHeader', 'apiKeyHeader', 'corsConfiguration']}
+        shown={[
+          'securityScheme',
+          // hidden without OAuth2: its errors are then listed under the form
+          ...(schemes.includes('oauth2') ? ['keyManagers'] : []),
+          'authorizationHeader',
+          'apiKeyHeader',
+          'corsConfiguration',
+        ]}
         onSubmit={() => {
-          save.save({
-            securityScheme: schemes,
-            authorizationHeader: authHeader.trim() || null,
-            apiKeyHeader: keyHeader.trim() || null,
-            corsConfiguration: {
-              corsConfigurationEnabled: corsOn,
-              accessControlAllowOrigins: splitList(origins),
-              accessControlAllowHeaders: splitList(headers),
-              accessControlAllowMethods: methods,
-              accessControlAllowCredentials: credentials,
+          save.save(
+            {
+              securityScheme: schemes,
+              keyManagers,
+              authorizationHeader: authHeader.trim() || null,
+              apiKeyHeader: keyHeader.trim() || null,
+              corsConfiguration: {
+                corsConfigurationEnabled: corsOn,
+                accessControlAllowOrigins: splitList(origins),
+                accessControlAllowHeaders: splitList(headers),
+                accessControlAllowMethods: methods,
+                accessControlAllowCredentials: credentials,
+              },
             },
-          });
+            keyManagers.length ? {} : { keyManagers: 'Choose All key managers, or at least one' },
+          );
         }}
       >
         <h2>Application security</h2>
@@ -238,6 +280,13 @@ export function SecurityTab({ api }: { api: Api }) {
           error={errorAt(e, 'securityScheme')}
           onChange={setSchemes}
         />
+        {schemes.includes('oauth2') && (
+          <KeyManagersField
+            values={keyManagers}
+            error={errorAt(e, 'keyManagers')}
+            onChange={setKeyManagers}
+          />
+        )}
         <div className="row">
           <TextField
             label="Authorization header"

@@ -1,7 +1,7 @@
 /** Saving a change to one API: the whole resource is sent (WSO2's PUT), checked first with its schema. */
 import type { ReactNode } from 'react';
 import { request } from '../shared/api';
-import { useCheckedWrite } from '../shared/schema';
+import { useCheckedWrite, type FieldErrors } from '../shared/schema';
 import { FormPanel } from '../shared/ui';
 import type { Api } from './types';
 
@@ -12,7 +12,11 @@ export function useApiSave(api: Api) {
     (body: Api) => request<Api>('publisher', `/apis/${api.id}`, { method: 'PUT', json: body }),
     { stale: [['publisher', '/apis']] },
   );
-  return { ...write, save: (patch: Partial<Api>) => write.submit({ ...api, ...patch }) };
+  return {
+    ...write,
+    /** `more`: the form's own findings, shown with the schema's and stopping the save */
+    save: (patch: Partial<Api>, more?: FieldErrors) => write.submit({ ...api, ...patch }, more),
+  };
 }
 
 /** One settings form of an API: its fields, then the save button with the outcome. */

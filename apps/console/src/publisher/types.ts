@@ -42,6 +42,8 @@ export interface Api extends ApiInfo {
   enableSchemaValidation: boolean;
   responseCachingEnabled: boolean;
   cacheTimeout: number;
+  /** whose tokens the API accepts: ["all"] or names of key managers */
+  keyManagers: string[];
   operations: ApiOperation[];
   scopes: ApiScope[];
 }
@@ -73,6 +75,14 @@ export interface TierInfo {
   policyName: string;
   displayName?: string;
   description?: string;
+}
+
+/** A key manager as the publisher API lists it (what an API's keyManagers can name). */
+export interface KeyManagerInfo {
+  name: string;
+  displayName: string;
+  type: string;
+  enabled: boolean;
 }
 
 export const VERBS: readonly HttpVerb[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];

@@ -1,0 +1,15 @@
+/** The choice of an API's key managers: "all" alone, or names. */
+
+/** WSO2's keyManagers value for "tokens of every key manager". */
+export const ALL_KEY_MANAGERS = 'all';
+
+/**
+ * The key managers after a click turned `before` into `after`: checking "all" leaves it alone,
+ * checking a name (or unchecking "all") leaves the names. Unchecking the last one leaves none, which
+ * the form refuses rather than widening the API to all key managers unasked.
+ */
+export function nextKeyManagers(before: readonly string[], after: readonly string[]): string[] {
+  return after.includes(ALL_KEY_MANAGERS) && !before.includes(ALL_KEY_MANAGERS)
+    ? [ALL_KEY_MANAGERS]
+    : after.filter((v) => v !== ALL_KEY_MANAGERS);
+}
