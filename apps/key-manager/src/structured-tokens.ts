@@ -7,7 +7,7 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
-import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
+import { mayIntrospect, REFRESH_TOKEN_TYPE } from './introspection-policy.js';
 import { opaqueTokenId, revokeTokenId } from './revocation.js';
 import type { PublishedKey } from './signing-keys.js';
 
@@ -15,18 +15,29 @@ export interface StructuredTokenDeps {
   prisma: PrismaClient;
   issuer: string;
   keys: () => readonly PublishedKey[];
+  /** APIM_TOKEN_AUDIENCE: the gateways' client learns only about tokens for it */
+  gatewayAudience: string;
 }
 
-/** The claims of a JWT (access token or API key) we issued and nobody revoked; null otherwise. */
-export async function verifyOwnToken(deps: StructuredTokenDeps, token: string): Promise<JWTPayload | null> {
+export interface OwnToken {
+  claims: JWTPayload;
+  /** an access token (RFC 9068 `typ: at+jwt`, as oidc-provider signs them), not an API key */
+  accessToken: boolean;
+}
+
+/** A JWT (access token or API key) we issued and nobody revoked; null otherwise. */
+export async function verifyOwnToken(deps: StructuredTokenDeps, token: string): Promise<OwnToken | null> {
   const keys = deps.keys();
   let payload: JWTPayload;
+  let typ: string | undefined;
   try {
     const jwks = createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) });
-    ({ payload } = await jwtVerify(token, jwks, {
+    let protectedHeader;
+    ({ payload, protectedHeader } = await jwtVerify(token, jwks, {
       issuer: deps.issuer,
       algorithms: [...new Set(keys.map((k) => k.alg))],
     }));
+    typ = protectedHeader.typ;
   } catch {
     return null;
   }
@@ -37,7 +48,7 @@ export async function verifyOwnToken(deps: StructuredTokenDeps, token: string): 
     const cut = await deps.prisma.revokedClient.findUnique({ where: { clientId } });
     if (cut && payload.iat * 1000 < cut.revokedBefore.getTime()) return null;
   }
-  return payload;
+  return { claims: payload, accessToken: typ?.toLowerCase() === 'at+jwt' };
 }
 
 type Body = Record<string, unknown> | undefined;
@@ -57,19 +68,41 @@ export function structuredTokenEndpoints(deps: StructuredTokenDeps) {
       body.nbf ??= body.iat;
       // as in the JWT: an application token's subject is its client
       body.sub ??= body.client_id;
+      // what the token is (introspection-policy.ts); oidc-provider set token_type and cnf
+      // for access tokens
+      if (ctx.oidc.entities.RefreshToken) {
+        body.token_use = 'refresh_token';
+        body.token_type = REFRESH_TOKEN_TYPE;
+      } else body.token_use = 'access_token';
       return;
     }
     const client = ctx.oidc.client;
     if (body?.error !== 'unsupported_token_type' || !client) return;
 
-    const payload = await verifyOwnToken(deps, token);
+    const own = await verifyOwnToken(deps, token);
+    const payload = own?.claims;
     if (route === 'introspection') {
-      const allowed = client.clientId === GATEWAY_CLIENT_ID || payload?.client_id === client.clientId;
+      const allowed =
+        own?.accessToken === true &&
+        mayIntrospect(
+          client.clientId,
+          {
+            use: 'access_token',
+            clientId: typeof payload?.client_id === 'string' ? payload.client_id : undefined,
+            aud: payload?.aud,
+          },
+          deps.gatewayAudience,
+        );
+      const jkt = (payload?.cnf as { jkt?: unknown } | undefined)?.jkt;
       ctx.status = 200;
-      ctx.body =
-        payload && allowed
-          ? { ...payload, active: true, token_type: payload.token_type ?? 'Bearer' }
-          : { active: false };
+      ctx.body = allowed
+        ? {
+            ...payload,
+            active: true,
+            token_type: typeof jkt === 'string' ? 'DPoP' : 'Bearer',
+            token_use: 'access_token',
+          }
+        : { active: false };
       return;
     }
     if (payload && payload.client_id !== client.clientId) {

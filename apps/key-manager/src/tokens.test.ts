@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { decodeJwt } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TEST_ADMIN_PASSWORD } from '@apim/testing';
 import { opaqueTokenId } from './revocation.js';
 import { basicAuth, createApplicationFor, discover, postForm, useKeyManager } from './test-helpers/index.js';
@@ -26,12 +27,31 @@ function passwordGrant(c: { clientId: string; clientSecret: string }, scope = 'a
   return token(c, { grant_type: 'password', username: 'admin', password: TEST_ADMIN_PASSWORD, scope });
 }
 
-function introspect(tokenValue: string) {
+/** Introspection as the gateways' client, or as `as` (a client asking about its own tokens). */
+function introspect(tokenValue: string, as?: { clientId: string; clientSecret: string }) {
   return postForm(
     `${f.km.url}/oauth2/introspect`,
     { token: tokenValue },
-    { authorization: basicAuth('apim-gateway', f.km.internalSecret) },
+    {
+      authorization: as
+        ? basicAuth(as.clientId, as.clientSecret)
+        : basicAuth('apim-gateway', f.km.internalSecret),
+    },
   );
+}
+
+/** A DPoP proof (RFC 9449) for a POST to the token endpoint, and the key's thumbprint. */
+async function dpopKey() {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  return {
+    jkt: await calculateJwkThumbprint(jwk, 'sha256'),
+    proof: () =>
+      new SignJWT({ htm: 'POST', htu: f.km.tokenEndpoint, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .setIssuedAt()
+        .sign(privateKey),
+  };
 }
 
 describe('password grant', () => {
@@ -121,7 +141,13 @@ describe('introspection and revocation', () => {
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'apim:subscribe' });
     const active = await introspect(tokens.access_token);
     const claims = decodeJwt(tokens.access_token);
-    expect(active.body).toMatchObject({ ...claims, active: true, token_type: 'Bearer' });
+    expect(active.body).toMatchObject({
+      ...claims,
+      active: true,
+      token_type: 'Bearer',
+      token_use: 'access_token',
+      aud: 'apim-gateway',
+    });
 
     await oidc.tokenRevocation(config, tokens.access_token);
     expect((await introspect(tokens.access_token)).body).toEqual({ active: false });
@@ -152,7 +178,9 @@ describe('introspection and revocation', () => {
       application: { id: app.id, name: app.name, owner: 'admin', tier: '50PerMin' },
       jti: opaqueTokenId(tokens.access_token),
       token_type: 'Bearer',
+      token_use: 'access_token',
     });
+    expect(res.body).not.toHaveProperty('cnf');
     expect(res.body.nbf).toBe(res.body.iat);
 
     await oidc.tokenRevocation(config, tokens.access_token);
@@ -209,6 +237,99 @@ describe('introspection and revocation', () => {
       );
       expect(res.status).toBe(200);
     }
+  });
+});
+
+describe('introspection tells what the token is', () => {
+  it('answers the gateways inactive for a refresh token, and its own client with token_use', async () => {
+    const c = await client();
+    await createApplicationFor(f.prisma, c.clientId, { tokenType: 'OPAQUE' });
+    const issued = await passwordGrant(c);
+    expect(issued.body.refresh_token).toBeTruthy();
+
+    // what a gateway would otherwise have let through as an opaque access token
+    expect((await introspect(issued.body.refresh_token)).body).toEqual({ active: false });
+    const hinted = await postForm(
+      `${f.km.url}/oauth2/introspect`,
+      { token: issued.body.refresh_token, token_type_hint: 'access_token' },
+      { authorization: basicAuth('apim-gateway', f.km.internalSecret) },
+    );
+    expect(hinted.body).toEqual({ active: false });
+
+    const own = await introspect(issued.body.refresh_token, c);
+    expect(own.body).toMatchObject({
+      active: true,
+      client_id: c.clientId,
+      sub: 'admin',
+      token_use: 'refresh_token',
+      token_type: 'urn:ietf:params:oauth:token-type:refresh_token',
+    });
+
+    // the access token of the same grant is one, for the gateways and for its client
+    for (const as of [undefined, c]) {
+      const access = await introspect(issued.body.access_token, as);
+      expect(access.body).toMatchObject({
+        active: true,
+        token_type: 'Bearer',
+        token_use: 'access_token',
+        aud: 'apim-gateway',
+      });
+    }
+  });
+
+  it('answers the gateways inactive for an API key, which is not an access token', async () => {
+    const c = await client();
+    const app = await createApplicationFor(f.prisma, c.clientId);
+    const key = await f.internal('POST', '/api-keys', {
+      applicationId: app.id,
+      keyType: 'PRODUCTION',
+      validityPeriod: 3600,
+    });
+    expect(key.status).toBe(201);
+    expect((await introspect(key.body.apikey)).body).toEqual({ active: false });
+  });
+
+  it('tells a DPoP-bound opaque access token by token_type DPoP and cnf.jkt', async () => {
+    const c = await client();
+    await createApplicationFor(f.prisma, c.clientId, { tokenType: 'OPAQUE' });
+    const key = await dpopKey();
+    const issued = await postForm(
+      f.km.tokenEndpoint,
+      { grant_type: 'client_credentials', scope: 'apim:subscribe' },
+      { authorization: basicAuth(c.clientId, c.clientSecret), dpop: await key.proof() },
+    );
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect(issued.body.token_type).toBe('DPoP');
+
+    const res = await introspect(issued.body.access_token);
+    expect(res.body).toMatchObject({
+      active: true,
+      token_type: 'DPoP',
+      token_use: 'access_token',
+      aud: 'apim-gateway',
+      cnf: { jkt: key.jkt },
+    });
+  });
+
+  it('tells a DPoP-bound JWT access token the same way', async () => {
+    const c = await client();
+    const key = await dpopKey();
+    const issued = await postForm(
+      f.km.tokenEndpoint,
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth(c.clientId, c.clientSecret), dpop: await key.proof() },
+    );
+    expect(issued.body.token_type).toBe('DPoP');
+    expect(decodeJwt(issued.body.access_token).cnf).toEqual({ jkt: key.jkt });
+
+    const res = await introspect(issued.body.access_token);
+    expect(res.body).toMatchObject({
+      active: true,
+      token_type: 'DPoP',
+      token_use: 'access_token',
+      aud: 'apim-gateway',
+      cnf: { jkt: key.jkt },
+    });
   });
 });
 
