@@ -1,15 +1,19 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import type { TrustedProxies } from '@apim/service';
 import type { BruteForceGuard } from './brute-force.js';
+import { callerAddress } from './caller-address.js';
 import { Routes } from './routes.js';
 
 const GUARDED = new Set<string>([Routes.token, Routes.introspection, Routes.revocation]);
+
+const TOO_MANY = 'too many failed attempts, retry later';
 
 /** Refusal while a client or address is blocked (429, with Retry-After set by the caller). */
 export class TooManyAttempts extends errors.OIDCProviderError {
   constructor(readonly retryAfter: number) {
     super(429, 'too_many_requests');
-    Object.assign(this, { error_description: 'too many failed attempts, retry later' });
+    Object.assign(this, { error_description: TOO_MANY });
   }
 }
 
@@ -35,30 +39,58 @@ export function clientChecked(ctx: object | undefined, clientId: string): boolea
 }
 
 /**
- * Source addresses and clients that keep failing client authentication at the token,
- * introspection and revocation endpoints are refused for a while, known client or not (so the
- * answer does not tell which ids exist). A client id in the Basic header is checked here with
- * the address, in one Redis round trip; one in the body where the secret is compared (provider.ts).
+ * A browser may read Retry-After (the console tells how long to wait) on every answer it may
+ * read at all. oidc-provider's CORS middleware (clientBasedCORS) decides the latter and exposes
+ * only its own headers.
  */
-export function bruteForceMiddleware(guard: BruteForceGuard) {
+function exposeRetryAfter(ctx: KoaContextWithOIDC): void {
+  if (!ctx.response.get('Access-Control-Allow-Origin')) return;
+  const exposed = ctx.response.get('Access-Control-Expose-Headers');
+  const list = exposed ? exposed.split(',').map((h) => h.trim()) : [];
+  if (list.some((h) => h.toLowerCase() === 'retry-after')) return;
+  ctx.set('Access-Control-Expose-Headers', [...list, 'Retry-After'].join(', '));
+}
+
+/**
+ * Callers that keep failing client authentication at the token, introspection and revocation
+ * endpoints are refused for a while, known client or not (so the answer does not tell which ids
+ * exist); see brute-force.ts for the counters. A client id in the Basic header is checked here
+ * with the address, in one Redis round trip; one in the body where the secret is compared
+ * (provider.ts), or, for a public client, not at all (it has no secret to guess).
+ */
+export function bruteForceMiddleware(guard: BruteForceGuard, proxies: TrustedProxies) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     if (ctx.method !== 'POST' || !GUARDED.has(ctx.path)) return next();
+    const address = callerAddress(proxies, ctx.req);
     const basicId = basicClientId(ctx.get('authorization'));
-    const wait = await guard.retryAfter(`ip:${ctx.ip}`, ...(basicId ? [`client:${basicId}`] : []));
+    const wait = await guard.retryAfter(guard.clientCounters(address, basicId));
     if (basicId) checkedClient.set(ctx, basicId);
     if (wait > 0) {
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = { error: 'too_many_requests', error_description: 'too many failed attempts, retry later' };
+      // Answered before oidc-provider's route (and its CORS middleware) runs. It answers every
+      // error found before the client is known with Access-Control-Allow-Origin: <Origin>, and
+      // so does this one: a browser app (the console) must be able to read the lock-out.
+      const origin = ctx.get('Origin');
+      if (origin) {
+        ctx.vary('Origin');
+        ctx.set('Access-Control-Allow-Origin', origin);
+      }
+      ctx.body = { error: 'too_many_requests', error_description: TOO_MANY };
+      exposeRetryAfter(ctx);
       return;
     }
-    await next();
+    try {
+      await next();
+    } finally {
+      exposeRetryAfter(ctx);
+    }
     const body = ctx.body as { error?: string } | undefined;
     if (ctx.status === 401 && body?.error === 'invalid_client') {
       const params = ctx.oidc?.params as { client_id?: unknown } | undefined;
       const clientId = typeof params?.client_id === 'string' ? params.client_id : basicId;
-      await guard.recordFailure(`ip:${ctx.ip}`, ...(clientId ? [`client:${clientId}`] : []));
+      await guard.recordFailure(guard.clientCounters(address, clientId));
     }
   };
 }

@@ -1,23 +1,70 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@apim/service';
 
+/** One failure counter: its key and the failures it allows within the window. */
+export interface Counter {
+  readonly key: string;
+  readonly max: number;
+}
+
+export interface BruteForceLimits {
+  /** APIM_BRUTE_FORCE_MAX_FAILURES: one address for one client; one username */
+  maxFailures: number;
+  /** APIM_BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS: one address for any; one client from any address */
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+}
+
 /**
- * Counts failed client authentications and logins per client, user and source address in Redis
- * (shared by every instance). Past `maxFailures` within the window the key is refused until the
- * window ends. If Redis is unreachable the guard lets requests through and says so in the log
- * (once when it goes, once when it is back): an outage must not stop token issuance. Accounts
- * are locked in the database as well (user-login.ts).
+ * Counts failed client authentications and logins in Redis (shared by every instance). A counter
+ * past its limit within the window refuses what it counts until the window ends. The counters,
+ * so that one caller's failures lock that caller and not its neighbours:
+ * - client authentication: per (address, client) at maxFailures; per client (any address) and
+ *   per address (any client) at maxFailuresPerAddress. Behind a NAT or a load balancer one
+ *   address is many callers, and client ids are public (a console's, an SPA's), so neither alone
+ *   may lock at the low threshold: an address locking one client would switch it off for
+ *   everyone. Guessing a generated client secret is hopeless anyway: these limits stop noise.
+ * - login: per username at maxFailures (matching the account lock in the database, so an
+ *   unknown username answers like a known one, see user-login.ts), per address at
+ *   maxFailuresPerAddress. A per (address, username) counter would lock no sooner than the
+ *   username's own, so there is none.
+ * If Redis is unreachable the guard lets requests through and says so in the log (once when it
+ * goes, once when it is back): an outage must not stop token issuance.
  */
 export class BruteForceGuard {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly maxFailures: number,
-    private readonly windowSeconds: number,
+    private readonly limits: BruteForceLimits,
     private readonly logger: Logger,
   ) {}
 
   private available = true;
+
+  /** Counters of a client authentication from `address` naming `clientId` (if any). */
+  clientCounters(address: string, clientId?: string): Counter[] {
+    const { maxFailures, maxFailuresPerAddress } = this.limits;
+    const counters: Counter[] = [{ key: `ip:${address}`, max: maxFailuresPerAddress }];
+    if (clientId !== undefined) {
+      const id = encodeURIComponent(clientId);
+      counters.push(
+        { key: `client:${id}`, max: maxFailuresPerAddress },
+        { key: `ip-client:${address}/${id}`, max: maxFailures },
+      );
+    }
+    return counters;
+  }
+
+  /** Counters of a login (page, password grant, gateway Basic auth) from `address`. */
+  loginCounters(address: string, username: string): { address: Counter; user: Counter } {
+    return {
+      address: { key: `login-ip:${address}`, max: this.limits.maxFailuresPerAddress },
+      user: {
+        key: `login-user:${encodeURIComponent(username.toLowerCase())}`,
+        max: this.limits.maxFailures,
+      },
+    };
+  }
 
   private reachable(): void {
     if (this.available) return;
@@ -34,19 +81,20 @@ export class BruteForceGuard {
     );
   }
 
-  private key(k: string): string {
-    return `${this.prefix}:km:bf:${k}`;
+  private key(c: Counter): string {
+    return `${this.prefix}:km:bf:${c.key}`;
   }
 
-  /** Seconds until the first of these keys is allowed again; 0 when none is blocked. */
-  async retryAfter(...keys: string[]): Promise<number> {
+  /** Seconds until every one of these counters allows again; 0 when none is past its limit. */
+  async retryAfter(counters: readonly Counter[]): Promise<number> {
+    if (!counters.length) return 0;
     try {
-      const counts = await this.redis.mget(...keys.map((k) => this.key(k)));
+      const counts = await this.redis.mget(...counters.map((c) => this.key(c)));
       let wait = 0;
-      for (let i = 0; i < keys.length; i++) {
-        if (Number(counts[i] ?? 0) < this.maxFailures) continue;
-        const ttl = await this.redis.ttl(this.key(keys[i]!));
-        wait = Math.max(wait, ttl > 0 ? ttl : this.windowSeconds);
+      for (const [i, c] of counters.entries()) {
+        if (Number(counts[i] ?? 0) < c.max) continue;
+        const ttl = await this.redis.ttl(this.key(c));
+        wait = Math.max(wait, ttl > 0 ? ttl : this.limits.windowSeconds);
       }
       this.reachable();
       return wait;
@@ -56,10 +104,11 @@ export class BruteForceGuard {
     }
   }
 
-  async recordFailure(...keys: string[]): Promise<void> {
+  async recordFailure(counters: readonly Counter[]): Promise<void> {
+    if (!counters.length) return;
     try {
       const tx = this.redis.multi();
-      for (const k of keys) tx.incr(this.key(k)).expire(this.key(k), this.windowSeconds, 'NX');
+      for (const c of counters) tx.incr(this.key(c)).expire(this.key(c), this.limits.windowSeconds, 'NX');
       await tx.exec();
       this.reachable();
     } catch (e) {
@@ -67,9 +116,10 @@ export class BruteForceGuard {
     }
   }
 
-  async reset(...keys: string[]): Promise<void> {
+  async reset(counters: readonly Counter[]): Promise<void> {
+    if (!counters.length) return;
     try {
-      await this.redis.del(...keys.map((k) => this.key(k)));
+      await this.redis.del(...counters.map((c) => this.key(c)));
       this.reachable();
     } catch (e) {
       this.unreachable(e);

@@ -1,4 +1,4 @@
-import { commonConfig, ConfigError, envReader } from '@apim/service';
+import { commonConfig, ConfigError, envReader, readTrustedProxies } from '@apim/service';
 
 export const SIGNING_ALGS = ['RS256', 'ES256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -20,6 +20,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const internalSecret = r.string('APIM_INTERNAL_SECRET');
   if (internalSecret.length < 32)
     throw new ConfigError('APIM_INTERNAL_SECRET', 'must be at least 32 characters');
+  const bruteForceMaxFailures = r.int('APIM_BRUTE_FORCE_MAX_FAILURES', 10, 1, 10_000);
   return {
     ...commonConfig(env),
     port: r.port('APIM_KEY_MANAGER_PORT', 9444),
@@ -39,8 +40,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtl: r.int('APIM_REFRESH_TOKEN_TTL', 86_400, 60, 365 * 86_400),
     /** expired tokens, codes, sessions and revocations are removed this often */
     cleanupIntervalSeconds: r.int('APIM_CLEANUP_INTERVAL_SECONDS', 300, 1, 86_400),
-    /** failed client authentications or logins allowed per window, per client, user and source address */
-    bruteForceMaxFailures: r.int('APIM_BRUTE_FORCE_MAX_FAILURES', 10, 1, 10_000),
+    /**
+     * failed client authentications allowed per window from one address for one client, and
+     * failed logins per username (see brute-force.ts for every counter)
+     */
+    bruteForceMaxFailures,
+    /**
+     * failures allowed per window from one address whatever it names, and for one client from
+     * all addresses: much higher, since behind a NAT or a proxy one address is many users
+     */
+    bruteForceMaxFailuresPerAddress: r.int(
+      'APIM_BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS',
+      bruteForceMaxFailures * 10,
+      bruteForceMaxFailures,
+      1_000_000,
+    ),
     bruteForceWindowSeconds: r.int('APIM_BRUTE_FORCE_WINDOW_SECONDS', 300, 1, 86_400),
     /**
      * entries of each in-memory lookup (clients, applications, user roles, scopes), dropped on
@@ -48,8 +62,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
      * not pass notifications, such as PgBouncer in transaction mode)
      */
     lookupCacheEntries: r.int('APIM_KEY_MANAGER_CACHE_ENTRIES', 10_000, 0, 10_000_000),
-    /** behind a load balancer: take the client address from X-Forwarded-For */
-    trustProxy: r.bool('APIM_TRUST_PROXY', false),
+    /** the proxies whose forwarded header tells the caller's address (APIM_TRUST_PROXY) */
+    trustedProxies: readTrustedProxies(env),
   };
 }
 

@@ -6,8 +6,9 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { PrismaClient } from '@apim/db';
-import { constantTimeEqual, type Logger } from '@apim/service';
+import { constantTimeEqual, normaliseAddress, type Logger, type TrustedProxies } from '@apim/service';
 import { issueApiKey, parseApiKeyRequest } from './api-keys.js';
+import { callerAddress } from './caller-address.js';
 import { parseClientInput, type ClientInput, type ClientService } from './clients.js';
 import { ApiError } from './errors.js';
 import type { ProviderHolder } from './provider-holder.js';
@@ -27,6 +28,7 @@ export interface InternalApiDeps {
   internalSecret: string;
   logger: Logger;
   logins: UserLogin;
+  proxies: TrustedProxies;
 }
 
 /** A non-empty string of at most `max` characters without NUL, or a 400. */
@@ -132,7 +134,10 @@ export function internalApi(deps: InternalApiDeps): Router {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const username = credentialField(body, 'username', 256);
     const password = credentialField(body, 'password', 1024);
-    const clientIp = body.clientIp === undefined ? ctx.ip : credentialField(body, 'clientIp', 64);
+    const clientIp =
+      body.clientIp === undefined
+        ? callerAddress(deps.proxies, ctx.req)
+        : normaliseAddress(credentialField(body, 'clientIp', 64));
     const result = await deps.logins.check(username, password, clientIp);
     if (!result.ok) {
       if (result.retryAfter) ctx.set('Retry-After', String(result.retryAfter));

@@ -11,6 +11,7 @@ import {
   passwordGrantAllowed,
   type ProviderDeps,
 } from './provider.js';
+import { callerAddress } from './caller-address.js';
 import { isOidcScope } from './scopes.js';
 import type { UserLogin } from './user-login.js';
 
@@ -23,7 +24,8 @@ export function registerPasswordGrant(provider: Provider, deps: ProviderDeps & {
     if (!params.username || !params.password)
       throw new errors.InvalidRequest('username and password are required');
 
-    const login = await deps.logins.check(params.username, params.password, ctx.ip);
+    const address = callerAddress(deps.config.trustedProxies, ctx.req);
+    const login = await deps.logins.check(params.username, params.password, address);
     if (!login.ok)
       throw new errors.InvalidGrant(
         login.retryAfter ? 'too many failed attempts, retry later' : 'invalid user credentials',

@@ -15,7 +15,7 @@ import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapter.js';
 import { applicationClaims, type ClientApplication } from './applications.js';
 import type { KeyManagerConfig } from './config.js';
 import { deriveKey } from './key-encryption.js';
-import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
+import { mayIntrospect } from './introspection-policy.js';
 import type { Lookups } from './lookups.js';
 import { isOidcScope, OIDC_SCOPES } from './scopes.js';
 import { signingKeyAt, type PublishedKey } from './signing-keys.js';
@@ -23,6 +23,7 @@ import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.j
 import { INTERACTION_PATH, Routes } from './routes.js';
 import type { BruteForceGuard } from './brute-force.js';
 import { clientChecked, TooManyAttempts } from './brute-force-middleware.js';
+import { callerAddress } from './caller-address.js';
 
 /** The resource indicator of the gateways; tokens for it carry aud = APIM_TOKEN_AUDIENCE. */
 export const GATEWAY_RESOURCE = 'urn:apim:gateway';
@@ -198,9 +199,16 @@ export function buildProvider(deps: ProviderDeps): Provider {
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,
-        // The gateways may introspect every token; any other client only its own.
-        allowedPolicy: (ctx, client, token) =>
-          client.clientId === GATEWAY_CLIENT_ID || token.clientId === client.clientId,
+        // The gateways may introspect every access token for them; any other client its own
+        // tokens (introspection-policy.ts). JWTs are answered in structured-tokens.ts.
+        allowedPolicy: (_ctx, client, token) =>
+          mayIntrospect(
+            client.clientId,
+            token.kind === 'RefreshToken'
+              ? { use: 'refresh_token', clientId: token.clientId, aud: undefined }
+              : { use: 'access_token', clientId: token.clientId, aud: token.aud },
+            config.tokenAudience,
+          ),
       },
       revocation: { enabled: true },
       registration: { enabled: true, initialAccessToken: true },
@@ -276,13 +284,17 @@ export function buildProvider(deps: ProviderDeps): Provider {
   };
 
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trustProxy;
+  // Koa then reads the scheme and host from X-Forwarded-Proto/Host, which server.ts drops when
+  // the peer is not a trusted proxy; the caller's address is never Koa's (caller-address.ts).
+  provider.proxy = config.trustedProxies.enabled;
   // Client secrets are stored as hashes (the adapter hands the hash to oidc-provider as
   // client_secret), so the presented secret is hashed before the constant-time comparison.
   // A client that keeps failing is refused for a while, even with the right secret.
   provider.Client.prototype.compareClientSecret = async function compareHashed(this: Client, actual: string) {
-    if (!clientChecked(Provider.ctx, this.clientId)) {
-      const wait = await deps.guard.retryAfter(`client:${this.clientId}`);
+    const ctx = Provider.ctx;
+    if (ctx && !clientChecked(ctx, this.clientId)) {
+      const address = callerAddress(config.trustedProxies, ctx.req);
+      const wait = await deps.guard.retryAfter(deps.guard.clientCounters(address, this.clientId));
       if (wait > 0) throw new TooManyAttempts(wait);
     }
     return typeof this.clientSecret === 'string' && verifySecret(actual, this.clientSecret);

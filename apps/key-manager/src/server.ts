@@ -12,6 +12,7 @@ import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, healthEndpoints, requestIdOf, type Logger } from '@apim/service';
 import { BruteForceGuard } from './brute-force.js';
 import { bruteForceMiddleware } from './brute-force-middleware.js';
+import { dropUntrustedForwarding } from './caller-address.js';
 import { ensureBuiltInClients } from './builtin-clients.js';
 import { ClientService } from './clients.js';
 import type { KeyManagerConfig } from './config.js';
@@ -86,8 +87,11 @@ export async function createApp(
   const guard = new BruteForceGuard(
     redis,
     config.redisPrefix,
-    config.bruteForceMaxFailures,
-    config.bruteForceWindowSeconds,
+    {
+      maxFailures: config.bruteForceMaxFailures,
+      maxFailuresPerAddress: config.bruteForceMaxFailuresPerAddress,
+      windowSeconds: config.bruteForceWindowSeconds,
+    },
     logger,
   );
   const logins = new UserLogin(prisma, guard, {
@@ -100,9 +104,14 @@ export async function createApp(
       const deps = { config, prisma, lookups, keys, guard, logins };
       const provider = buildProvider(deps);
       registerPasswordGrant(provider, deps);
-      provider.use(bruteForceMiddleware(guard));
+      provider.use(bruteForceMiddleware(guard, config.trustedProxies));
       provider.use(
-        structuredTokenEndpoints({ prisma, issuer: config.issuer, keys: () => holder.publishedKeys }),
+        structuredTokenEndpoints({
+          prisma,
+          issuer: config.issuer,
+          keys: () => holder.publishedKeys,
+          gatewayAudience: config.tokenAudience,
+        }),
       );
       provider.on('server_error', (_ctx, err: Error) => logger.error({ err }, 'oidc-provider error'));
       return provider;
@@ -123,7 +132,7 @@ export async function createApp(
     (metadata) => holder.current.Client.validate(metadata as Parameters<Provider['Client']['validate']>[0]),
     () => lookups.clear(),
   );
-  const app = new Koa({ proxy: config.trustProxy });
+  const app = new Koa({ proxy: config.trustedProxies.enabled });
   app.use(errorResponder(logger));
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '64kb', formLimit: '64kb' }));
   const api = internalApi({
@@ -135,9 +144,17 @@ export async function createApp(
     internalSecret: config.internalSecret,
     logger,
     logins,
+    proxies: config.trustedProxies,
   });
   app.use(api.routes()).use(api.allowedMethods());
-  const pages = interactionRoutes({ prisma, lookups, provider: () => holder.current, logins, logger });
+  const pages = interactionRoutes({
+    prisma,
+    lookups,
+    provider: () => holder.current,
+    logins,
+    logger,
+    proxies: config.trustedProxies,
+  });
   app.use(pages.routes()).use(pages.allowedMethods());
   const appListener = app.callback();
 
@@ -149,6 +166,7 @@ export async function createApp(
   );
   const requestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (health(req, res)) return;
+    dropUntrustedForwarding(config.trustedProxies, req);
     const path = (req.url ?? '/').split('?')[0]!;
     const id = requestIdOf(req);
     res.setHeader('X-Request-ID', id);

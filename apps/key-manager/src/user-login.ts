@@ -1,7 +1,7 @@
 /**
  * Checks a user's password for the login page and the password grant, with two locks:
- * - per source address and per username, in Redis (shared by every instance, any username, so
- *   the answer does not tell which accounts exist);
+ * - per username and, at a much higher threshold, per source address, in Redis (shared by every
+ *   instance, any username, so the answer does not tell which accounts exist; see brute-force.ts);
  * - per account, in the database (User.failedLogins / lockedUntil): after maxFailures consecutive
  *   failures the account is locked for lockSeconds, as WSO2 locks accounts. This one survives a
  *   Redis restart or outage, and a successful login clears it.
@@ -30,20 +30,22 @@ export class UserLogin {
     private readonly options: UserLoginOptions,
   ) {}
 
-  async check(username: string, password: string, ip: string): Promise<LoginResult> {
-    const keys = [`login-ip:${ip}`, `login-user:${username.toLowerCase()}`];
+  /** `address`: the caller's, from callerAddress (never a client-written header). */
+  async check(username: string, password: string, address: string): Promise<LoginResult> {
+    const counters = this.guard.loginCounters(address, username);
+    const keys = [counters.address, counters.user];
     const user = username ? await this.prisma.user.findUnique({ where: { username } }) : null;
     const lockedFor = user?.lockedUntil ? Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000) : 0;
-    const wait = Math.max(lockedFor, await this.guard.retryAfter(...keys));
+    const wait = Math.max(lockedFor, await this.guard.retryAfter(keys));
     if (wait > 0) return { ok: false, retryAfter: wait };
 
     const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !matches || !user.enabled) {
-      await this.guard.recordFailure(...keys);
+      await this.guard.recordFailure(keys);
       if (user) await this.countFailure(user.id);
       return { ok: false };
     }
-    await this.guard.reset(keys[1]!);
+    await this.guard.reset([counters.user]);
     if (user.failedLogins > 0 || user.lockedUntil)
       await this.prisma.$executeRaw`
         UPDATE user_account SET failed_logins = 0, locked_until = NULL WHERE id = ${user.id}::uuid`;

@@ -7,7 +7,8 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
-import { hashPassword, type Logger } from '@apim/service';
+import { hashPassword, type Logger, type TrustedProxies } from '@apim/service';
+import { callerAddress } from '../caller-address.js';
 import type { Lookups } from '../lookups.js';
 import type { UserLogin } from '../user-login.js';
 import { CONSOLE_CLIENT_ID } from '../builtin-clients.js';
@@ -21,6 +22,7 @@ export interface InteractionDeps {
   provider: () => Provider;
   logins: UserLogin;
   logger: Logger;
+  proxies: TrustedProxies;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -163,14 +165,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return html(ctx, 400, messagePage('Unexpected request', 'This step is already done.'));
     const username = field(ctx, 'username').trim();
     const password = field(ctx, 'password');
-    const login = await deps.logins.check(username, password, ctx.ip);
+    const login = await deps.logins.check(username, password, callerAddress(deps.proxies, ctx.req));
     if (!login.ok && login.retryAfter) {
       ctx.set('Retry-After', String(login.retryAfter));
       return showLogin(
         ctx,
         details,
         429,
-        `Too many failed sign-in attempts. Try again in ${Math.ceil(login.retryAfter / 60)} minute(s).`,
+        `Too many failed sign-in attempts. Try again in ${login.retryAfter} seconds.`,
         username,
       );
     }
