@@ -193,6 +193,9 @@ export interface GatewayDenyPolicy {
 export const KEY_MANAGER_TYPES = ['custom', 'Keycloak', 'Okta', 'Auth0', 'EntraID'] as const;
 export type KeyManagerType = (typeof KEY_MANAGER_TYPES)[number];
 
+/** The purpose (see derivedKey in @apim/service) under which key managers' secrets are sealed. */
+export const KEY_MANAGER_SECRETS_PURPOSE = 'key-manager-secrets';
+
 /** An external key manager (OpenID provider) whose tokens gateways accept on the APIs that allow it. */
 export interface GatewayIssuer {
   id: string;

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 import { loadGatewayState } from '../events/gateway-views.js';
@@ -278,50 +276,6 @@ describe('deny policies, environments, key managers', () => {
     );
     expect(undeployed.status).toBe(201);
     expect((await call('DELETE', `${A}/environments/${env.body.id}`, { as: ADMIN })).status).toBe(200);
-  });
-
-  it('trusts an external issuer found by its discovery document', async () => {
-    const discovery = http.createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer: 'https://idp.example', jwks_uri: 'https://idp.example/jwks' }));
-    });
-    await new Promise<void>((r) => discovery.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(discovery.address() as AddressInfo).port}/.well-known/openid-configuration`;
-    try {
-      const before = await lastEventId();
-      const km = await call<{ id: string; issuer: string; certificates: { value: string } }>(
-        'POST',
-        `${A}/key-managers`,
-        {
-          as: ADMIN,
-          json: {
-            name: 'idp',
-            wellKnownEndpoint: url,
-            claimMapping: [{ remoteClaim: 'groups', localClaim: 'roles' }],
-            consumerKeyClaim: 'cid',
-          },
-        },
-      );
-      expect(km.status, JSON.stringify(km.body)).toBe(201);
-      expect(km.body).toMatchObject({
-        issuer: 'https://idp.example',
-        certificates: { type: 'JWKS', value: 'https://idp.example/jwks' },
-      });
-      const missing = await call('POST', `${A}/key-managers`, { as: ADMIN, json: { name: 'nothing' } });
-      expect(missing.status).toBe(400);
-      expect((await call('DELETE', `${A}/key-managers/${km.body.id}`, { as: ADMIN })).status).toBe(200);
-      const events = await eventsAfter(before);
-      expect(events.map((e) => e.type)).toEqual(['ISSUER_UPSERTED', 'ISSUER_DELETED']);
-      expect(events[0]!.payload).toMatchObject({
-        issuer: {
-          issuer: 'https://idp.example',
-          jwksUrl: 'https://idp.example/jwks',
-          claimMappings: { groups: 'roles', consumerKeyClaim: 'cid' },
-        },
-      });
-    } finally {
-      await new Promise<void>((r) => discovery.close(() => r()));
-    }
   });
 });
 

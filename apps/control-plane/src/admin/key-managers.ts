@@ -1,27 +1,33 @@
 /**
- * Trusted token issuers (WSO2's "key managers"): external OIDC providers whose JWTs gateways
- * accept, configured by discovery URL or JWKS URL, with claim mappings.
+ * Key managers (WSO2's admin /key-managers): external OpenID providers (Keycloak, Okta, Auth0,
+ * Entra ID or any other) whose tokens gateways accept on the APIs that allow them, with their
+ * endpoints, audience, claims and the credentials gateways introspect with.
  */
-import { request } from 'undici';
-import { Scopes } from '@apim/contracts';
+import { KEY_MANAGER_TYPES, Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
-import { gatewayIssuer } from '../events/gateway-views.js';
-import { badRequest, conflictOnDuplicate, notFound } from '../http/errors.js';
+import { gatewayIssuer, issuerClaims } from '../events/gateway-views.js';
+import { conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { keyManagerRow, type KeyManagerDto } from './key-manager-settings.js';
+
+const endpoint = { type: ['string', 'null'], format: 'uri', pattern: '^https?://' };
 
 export const keyManagerSchemas: Record<string, JsonSchema> = {
   KeyManager: {
     type: 'object',
-    required: ['name'],
+    required: ['name', 'audience'],
     properties: {
       id: { type: 'string', readOnly: true },
       name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' },
       displayName: { type: 'string', maxLength: 100 },
-      type: { type: 'string', description: 'always "custom" for an external issuer' },
+      type: {
+        enum: [...KEY_MANAGER_TYPES],
+        description: 'a generic OpenID provider ("custom") or a preset that sets its claims',
+      },
       description: { type: 'string', maxLength: 256 },
       issuer: { type: 'string', format: 'uri' },
-      wellKnownEndpoint: { type: 'string', format: 'uri', pattern: '^https?://' },
+      wellKnownEndpoint: endpoint,
       certificates: {
         type: 'object',
         required: ['type', 'value'],
@@ -30,13 +36,24 @@ export const keyManagerSchemas: Record<string, JsonSchema> = {
           value: { type: 'string', format: 'uri', pattern: '^https?://' },
         },
       },
-      audience: { type: ['string', 'null'] },
+      introspectionEndpoint: endpoint,
+      tokenEndpoint: endpoint,
+      clientRegistrationEndpoint: endpoint,
+      audience: {
+        type: 'string',
+        minLength: 1,
+        description: 'the audience (aud) its access tokens must carry for the gateways',
+      },
       algorithms: {
         type: 'array',
         items: { enum: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
       },
-      consumerKeyClaim: { type: 'string' },
-      scopesClaim: { type: 'string' },
+      consumerKeyClaim: {
+        type: 'string',
+        minLength: 1,
+        description: 'claim naming the client (azp, cid, client_id)',
+      },
+      scopesClaim: { type: 'string', minLength: 1, description: 'claim holding the scopes (scope, scp)' },
       claimMapping: {
         type: 'array',
         items: {
@@ -48,107 +65,54 @@ export const keyManagerSchemas: Record<string, JsonSchema> = {
           },
         },
       },
+      introspectionClientId: { type: ['string', 'null'], minLength: 1 },
+      introspectionClientSecret: { type: 'string', minLength: 1, writeOnly: true },
+      registrationToken: {
+        type: 'string',
+        minLength: 1,
+        writeOnly: true,
+        description: 'RFC 7591 initial access token for dynamic client registration',
+      },
+      registrationTokenSet: { type: 'boolean', readOnly: true },
       enabled: { type: 'boolean' },
     },
   },
 };
 
-interface KeyManagerDto {
-  name: string;
-  displayName?: string;
-  description?: string;
-  issuer?: string;
-  wellKnownEndpoint?: string;
-  certificates?: { type: 'JWKS'; value: string };
-  audience?: string | null;
-  algorithms?: string[];
-  consumerKeyClaim?: string;
-  scopesClaim?: string;
-  claimMapping?: Array<{ remoteClaim: string; localClaim: string }>;
-  enabled?: boolean;
-}
-
-/** Keys of claimMappings that carry settings rather than a remote -> local mapping. */
-const SETTINGS = ['consumerKeyClaim', 'scopesClaim'] as const;
-
+/** A key manager as the admin API shows it: no secret, only whether one is set. */
 function dto(row: Prisma.TrustedIssuerGetPayload<object>) {
-  const mappings = (row.claimMappings ?? {}) as Record<string, string>;
+  const claims = issuerClaims(row);
   return {
     id: row.id,
     name: row.name,
     displayName: row.displayName ?? row.name,
-    type: 'custom',
+    type: row.type,
     description: row.description ?? '',
     issuer: row.issuer,
     wellKnownEndpoint: row.discoveryUrl,
     certificates: row.jwksUrl ? { type: 'JWKS', value: row.jwksUrl } : null,
+    introspectionEndpoint: row.introspectionEndpoint,
+    tokenEndpoint: row.tokenEndpoint,
+    clientRegistrationEndpoint: row.registrationEndpoint,
     audience: row.audience,
     algorithms: row.algorithms,
-    consumerKeyClaim: mappings.consumerKeyClaim ?? 'azp',
-    scopesClaim: mappings.scopesClaim ?? 'scope',
-    claimMapping: Object.entries(mappings)
-      .filter(([k]) => !(SETTINGS as readonly string[]).includes(k))
-      .map(([remoteClaim, localClaim]) => ({ remoteClaim, localClaim })),
+    consumerKeyClaim: claims.consumerKeyClaim,
+    scopesClaim: claims.scopesClaim,
+    claimMapping: Object.entries(claims.mappings).map(([remoteClaim, localClaim]) => ({
+      remoteClaim,
+      localClaim,
+    })),
+    introspectionClientId: row.introspectionClientId,
+    registrationTokenSet: row.registrationToken !== null,
     enabled: row.enabled,
   };
 }
 
-/** Reads issuer and jwks_uri from an OpenID discovery document. */
-async function discover(url: string): Promise<{ issuer?: string; jwksUri?: string }> {
-  let res;
-  try {
-    res = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 });
-  } catch (e) {
-    throw badRequest(`The discovery document at ${url} cannot be fetched: ${(e as Error).message}`);
-  }
-  if (res.statusCode !== 200) {
-    await res.body.dump();
-    throw badRequest(`The discovery document at ${url} answered HTTP ${res.statusCode}`);
-  }
-  try {
-    const doc = (await res.body.json()) as { issuer?: unknown; jwks_uri?: unknown };
-    return {
-      issuer: typeof doc.issuer === 'string' ? doc.issuer : undefined,
-      jwksUri: typeof doc.jwks_uri === 'string' ? doc.jwks_uri : undefined,
-    };
-  } catch {
-    throw badRequest(`The discovery document at ${url} is not JSON`);
-  }
-}
-
-async function rowData(body: KeyManagerDto) {
-  const found =
-    body.wellKnownEndpoint && (!body.issuer || !body.certificates)
-      ? await discover(body.wellKnownEndpoint)
-      : {};
-  const issuer = body.issuer ?? found.issuer;
-  const jwksUrl = body.certificates?.value ?? found.jwksUri;
-  if (!issuer) throw badRequest("Give the 'issuer', or a 'wellKnownEndpoint' whose document names it");
-  if (!jwksUrl)
-    throw badRequest(
-      "Give 'certificates' (a JWKS URL), or a 'wellKnownEndpoint' whose document names jwks_uri",
-    );
-  const claimMappings: Record<string, string> = {};
-  for (const m of body.claimMapping ?? []) claimMappings[m.remoteClaim] = m.localClaim;
-  if (body.consumerKeyClaim) claimMappings.consumerKeyClaim = body.consumerKeyClaim;
-  if (body.scopesClaim) claimMappings.scopesClaim = body.scopesClaim;
-  return {
-    displayName: body.displayName ?? body.name,
-    description: body.description ?? null,
-    issuer,
-    discoveryUrl: body.wellKnownEndpoint ?? null,
-    jwksUrl,
-    audience: body.audience ?? null,
-    algorithms: body.algorithms?.length ? body.algorithms : ['RS256', 'ES256'],
-    claimMappings,
-    enabled: body.enabled ?? true,
-  };
-}
-
-export function keyManagerOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
+export function keyManagerOperations({ prisma, config }: AppContext): OperationSpec<never, never>[] {
   const tag = 'Key Managers';
   const access = [Scopes.admin];
   const params = { keyManagerId: { type: 'string', format: 'uuid' } };
+  const settings = { residentIssuer: config.keyManagerUrl, internalSecret: config.internalSecret };
   const unique = (name: string) =>
     conflictOnDuplicate(`A key manager named '${name}' or with the same issuer already exists`);
   return [
@@ -156,7 +120,7 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
       method: 'get',
       path: '/key-managers',
       operationId: 'getAllKeyManagers',
-      summary: 'List trusted token issuers',
+      summary: 'List the external key managers',
       tag,
       access,
       responses: { 200: { description: 'Key managers', schema: { type: 'object' } } },
@@ -169,16 +133,16 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
       method: 'post',
       path: '/key-managers',
       operationId: 'addNewKeyManager',
-      summary: 'Trust an external token issuer',
+      summary: 'Add an external key manager (OpenID provider)',
       tag,
       access,
       body: ref('KeyManager'),
       responses: { 201: { description: 'Created', schema: ref('KeyManager') } },
       async handle({ body }) {
-        const data = await rowData(body);
+        const data = await keyManagerRow(body, null, settings);
         const row = await prisma
           .$transaction(async (tx) => {
-            const created = await tx.trustedIssuer.create({ data: { name: body.name, ...data } });
+            const created = await tx.trustedIssuer.create({ data });
             await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: gatewayIssuer(created) });
             return created;
           })
@@ -190,7 +154,7 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
       method: 'get',
       path: '/key-managers/{keyManagerId}',
       operationId: 'getKeyManagerConfiguration',
-      summary: 'One trusted issuer',
+      summary: 'One key manager',
       tag,
       access,
       params,
@@ -205,22 +169,19 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
       method: 'put',
       path: '/key-managers/{keyManagerId}',
       operationId: 'updateKeyManager',
-      summary: 'Change a trusted issuer',
+      summary: 'Change a key manager (secrets left out are kept)',
       tag,
       access,
       params,
       body: ref('KeyManager'),
       responses: { 200: { description: 'The key manager', schema: ref('KeyManager') } },
       async handle({ params: p, body }) {
-        const data = await rowData(body);
+        const existing = await prisma.trustedIssuer.findUnique({ where: { id: p.keyManagerId! } });
+        if (!existing) throw notFound('Key manager');
+        const data = await keyManagerRow(body, existing, settings);
         const row = await prisma
           .$transaction(async (tx) => {
-            const existing = await tx.trustedIssuer.findUnique({ where: { id: p.keyManagerId! } });
-            if (!existing) throw notFound('Key manager');
-            const updated = await tx.trustedIssuer.update({
-              where: { id: existing.id },
-              data: { name: body.name, ...data },
-            });
+            const updated = await tx.trustedIssuer.update({ where: { id: existing.id }, data });
             await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: gatewayIssuer(updated) });
             return updated;
           })
@@ -232,7 +193,7 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
       method: 'delete',
       path: '/key-managers/{keyManagerId}',
       operationId: 'removeKeyManager',
-      summary: 'Stop trusting an issuer',
+      summary: 'Remove a key manager and the application keys it issued',
       tag,
       access,
       params,
@@ -241,6 +202,8 @@ export function keyManagerOperations({ prisma }: AppContext): OperationSpec<neve
         await prisma.$transaction(async (tx) => {
           const existing = await tx.trustedIssuer.findUnique({ where: { id: p.keyManagerId! } });
           if (!existing) throw notFound('Key manager');
+          // its application keys go with it; gateways drop their mappings on ISSUER_DELETED
+          await tx.applicationKey.deleteMany({ where: { keyManager: existing.name } });
           await tx.trustedIssuer.delete({ where: { id: existing.id } });
           await appendGatewayEvent(tx, 'ISSUER_DELETED', { id: existing.id });
         });

@@ -2,7 +2,7 @@
  * The key managers an application can get keys from: the resident one (our own key manager) and
  * the enabled external ones (TrustedIssuer rows, found by their immutable name).
  */
-import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
+import { KEY_MANAGER_SECRETS_PURPOSE, RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
 import { decryptSecret, derivedKey } from '@apim/service';
 import { badRequest, HttpError } from '../http/errors.js';
@@ -27,9 +27,6 @@ export type KeyManagerRef = { kind: 'resident'; name: typeof RESIDENT_KEY_MANAGE
 
 export const RESIDENT: KeyManagerRef = { kind: 'resident', name: RESIDENT_KEY_MANAGER };
 
-/** The purpose under which the admin API seals key managers' secrets. */
-const SEALING_PURPOSE = 'key-manager-secrets';
-
 export function externalKeyManager(row: IssuerRow, internalSecret: string): ExternalKeyManager {
   return {
     kind: 'external',
@@ -44,7 +41,7 @@ export function externalKeyManager(row: IssuerRow, internalSecret: string): Exte
     initialAccessToken() {
       if (!row.registrationToken) return null;
       try {
-        return decryptSecret(derivedKey(internalSecret, SEALING_PURPOSE), row.registrationToken);
+        return decryptSecret(derivedKey(internalSecret, KEY_MANAGER_SECRETS_PURPOSE), row.registrationToken);
       } catch {
         throw new HttpError(
           502,
