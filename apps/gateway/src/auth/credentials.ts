@@ -39,6 +39,8 @@ export interface VerifiedToken {
   claims: JWTPayload & Record<string, unknown>;
   issuer: TrustedIssuer;
   expiresAt: number;
+  /** the checks a cached JWT passed: an access token's (audience, expiry, age) or an API key's */
+  verifiedAs?: 'access' | 'apiKey';
 }
 
 export type Verification =
@@ -79,6 +81,24 @@ function isIdToken(header: JWTHeaderParameters, claims: JWTPayload): boolean {
     // Keycloak marks its tokens in a claim of its own
     claims.typ === 'ID'
   );
+}
+
+/**
+ * What keeps a verified JWT (not an API key) from being an access token for this gateway: no
+ * expiry, another audience, an ID token, or timestamps outside the age policy.
+ */
+function accessTokenProblem(
+  header: JWTHeaderParameters,
+  claims: JWTPayload,
+  audience: string | null,
+  age: TokenAgePolicy,
+): string | null {
+  if (typeof claims.exp !== 'number') return 'An access token must have an expiry ("exp")';
+  const aud = claims.aud;
+  if (audience && !(aud === audience || (Array.isArray(aud) && aud.includes(audience))))
+    return 'The token is not meant for this gateway (its "aud" claim does not name it)';
+  if (isIdToken(header, claims)) return 'An ID token is not an access token';
+  return tokenAgeProblem(claims, age);
 }
 
 /** How a jose verification failure reads to a caller. */
@@ -192,6 +212,10 @@ export class CredentialVerifier {
   /** A signed JWT from a trusted issuer (access token or API key), checked for type and revocation. */
   async verifyJwt(token: string, expect: 'access' | 'apiKey'): Promise<Verification> {
     let verified = this.jwtCache.get(token);
+    // A verification for the other use passed other checks (an API key needs no audience): only
+    // a genuine API key is taken across, for admit() to answer.
+    if (verified && verified.verifiedAs !== expect && verified.claims.token_type !== 'apiKey')
+      verified = undefined;
     if (!verified) {
       let iss: string | undefined;
       try {
@@ -204,20 +228,18 @@ export class CredentialVerifier {
       if (expect === 'apiKey' && !issuer.builtIn)
         return fail('INVALID_CREDENTIALS', 'API keys come only from the key manager');
       try {
+        // exp and nbf are checked when present; what an access token needs more is checked below,
+        // after telling an API key (audience-free, maybe without expiry) sent as one
         const { payload, protectedHeader } = await jwtVerify(token, issuer.keys, {
           issuer: issuer.issuer,
           algorithms: issuer.algorithms,
           clockTolerance: CLOCK_TOLERANCE_SEC,
-          // API keys may be issued without expiry; access tokens always expire.
-          requiredClaims: expect === 'access' ? ['exp'] : [],
-          // API keys may be audience-free; access tokens must name this gateway's audience.
-          ...(issuer.audience && expect === 'access' ? { audience: issuer.audience } : {}),
         });
-        // an API key sent as a Bearer token is answered by admit(), with the header it belongs in
-        if (expect === 'access' && payload.token_type !== 'apiKey') {
-          if (isIdToken(protectedHeader, payload))
-            return fail('INVALID_CREDENTIALS', 'An ID token is not an access token');
-          const problem = tokenAgeProblem(payload, this.agePolicy);
+        const isApiKey = payload.token_type === 'apiKey';
+        if (isApiKey && !issuer.builtIn)
+          return fail('INVALID_CREDENTIALS', 'API keys come only from the key manager');
+        if (expect === 'access' && !isApiKey) {
+          const problem = accessTokenProblem(protectedHeader, payload, issuer.audience, this.agePolicy);
           if (problem) return fail('INVALID_CREDENTIALS', problem);
         }
         verified = {
@@ -225,6 +247,8 @@ export class CredentialVerifier {
           issuer,
           // an API key issued without expiry stays cached (revocation is checked on every use)
           expiresAt: payload.exp === undefined ? Number.POSITIVE_INFINITY : payload.exp * 1000,
+          // an API key sent as a Bearer token passed an API key's checks: admit() answers it
+          verifiedAs: isApiKey ? 'apiKey' : expect,
         };
       } catch (e) {
         return describeJoseError(e);

@@ -127,6 +127,25 @@ describe('opaque tokens of the key manager', () => {
     expect(after.inactive - before.inactive).toBe(1);
   });
 
+  it('tells the sender of an API key as a Bearer token which header takes it (900901)', async () => {
+    const both = await s.fx.deployApi({
+      context: '/both',
+      backendUrl: s.backend.url,
+      securitySchemes: ['oauth2', 'api_key'],
+      apiKeyHeader: 'X-Key',
+    });
+    await s.fx.subscribe(opaqueAppId, both.id);
+    await s.synced();
+    const key = await s.apiKey(opaqueAppId);
+    const r = await s.call('/both/1.0.0/a', { headers: bearer(key) });
+    expect(r.status).toBe(401);
+    expect(r.json).toMatchObject({
+      code: '900901',
+      description: 'An API key is not an access token: send it in the "x-key" header',
+    });
+    expect((await s.call('/both/1.0.0/a', { headers: { 'x-key': key } })).status).toBe(200);
+  });
+
   it('refuses opaque tokens without a call once the introspection rate is used up (503, Retry-After)', async () => {
     const limited = await startGateway({
       databaseUrl: s.db.url,

@@ -18,6 +18,10 @@ export interface TokenSpec {
   issuer?: string;
   expiresInSec?: number;
   notBeforeSec?: number;
+  /** iat relative to now (default 0); null: no iat claim */
+  issuedAtSec?: number | null;
+  /** the JOSE header's typ (default at+jwt, RFC 9068's access token) */
+  typ?: string;
   jti?: string;
   tokenType?: 'apiKey';
   permittedIP?: string;
@@ -73,16 +77,16 @@ export async function startTokenIssuer(audience = 'apim-gateway'): Promise<Token
         ...(s.permittedReferer ? { permittedReferer: s.permittedReferer } : {}),
         ...s.extraClaims,
       };
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: s.typ ?? 'at+jwt' })
         .setIssuer(s.issuer ?? url)
         .setSubject(s.sub ?? s.clientId)
         .setAudience(s.audience ?? audience)
         .setJti(s.jti ?? randomUUID())
-        .setIssuedAt(now)
         .setNotBefore(now + (s.notBeforeSec ?? 0))
-        .setExpirationTime(now + (s.expiresInSec ?? 3600))
-        .sign(key.privateKey);
+        .setExpirationTime(now + (s.expiresInSec ?? 3600));
+      if (s.issuedAtSec !== null) jwt.setIssuedAt(now + (s.issuedAtSec ?? 0));
+      return jwt.sign(key.privateKey);
     },
     rotate: addKey,
     jwksFetches: () => fetches,
