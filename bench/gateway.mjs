@@ -1,7 +1,9 @@
 // Gateway benchmark, all side by side in one run on loopback (autocannon, 1 KiB JSON responses):
 //   (a) the backend directly, (b) a bare node:http + undici keep-alive reverse proxy (the floor),
 //   (c) the gateway with an open API, (d) the gateway with JWT auth (real key manager tokens),
-//   subscription validation, Redis-shared subscription throttling and analytics all on;
+//   subscription validation, Redis-shared subscription throttling and analytics all on, (e) as d
+//   with a DPoP-bound token: every request carries a fresh ES256 proof (RFC 9449), checked and
+//   its jti recorded in Redis by the gateway;
 // then b and d again at half of b's saturation rate (p99 compared), and the scale benchmark
 // (10,000 deployed APIs, 100,000 subscriptions: snapshot load, memory, route match, one event).
 // Run: `npm run bench -- gateway` (or, after `npx tsc -b`, `node bench/gateway.mjs`).
@@ -12,7 +14,7 @@
 // BENCH_SCALE=0 skips the scale benchmark. BENCH_GATEWAY_NODE_ARGS adds node options to the gateway
 // (its workers inherit them), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { freePort, withDatabase } from './lib/net.mjs';
@@ -126,8 +128,15 @@ function cpuMsOf(pid) {
  * request: on a machine where other work competes for the cores, CPU per request moves much less
  * than throughput does, so its ratios are the steadier comparison.
  */
-async function load(url, headers, rate, serverPid) {
-  const opts = { url, connections, duration, headers, ...(rate ? { overallRate: Math.round(rate) } : {}) };
+async function load(url, headers, rate, serverPid, extra = {}) {
+  const opts = {
+    url,
+    connections,
+    duration,
+    headers,
+    ...(rate ? { overallRate: Math.round(rate) } : {}),
+    ...extra,
+  };
   await autocannon({ ...opts, duration: 2 }); // warm-up: JIT, pools, token cache
   const cpuBefore = serverPid ? cpuMsOf(serverPid) : 0;
   const r = await autocannon(opts);
@@ -139,6 +148,58 @@ async function load(url, headers, rate, serverPid) {
     p50: r.latency.p50,
     p99: r.latency.p99,
     cpuUsPerRequest: serverPid ? (cpuMs * 1000) / r.requests.total : null,
+  };
+}
+
+/**
+ * DPoP proofs (RFC 9449) from one ES256 key: the load generator signs them ahead of each run (a
+ * proof per request, never reused), so that signing does not compete with the gateway for the cores
+ * during the measured run; when a run outlasts its pool, proofs are signed as requests go out
+ * (counted in `signedLive`, printed). A proof stays acceptable for 60 s, far longer than a pool
+ * takes to make and use.
+ */
+function dpopProofs() {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const header = b64({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } });
+  const run = randomBytes(6).toString('base64url');
+  let n = 0;
+  const make = (htm, htu, token) => {
+    const payload = b64({
+      jti: `${run}-${n++}`,
+      htm,
+      htu,
+      iat: Math.floor(Date.now() / 1000),
+      ...(token ? { ath: createHash('sha256').update(token).digest('base64url') } : {}),
+    });
+    const input = `${header}.${payload}`;
+    const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${sig.toString('base64url')}`;
+  };
+  return {
+    make,
+    signedLive: 0,
+    /** autocannon options sending `count` proofs made now, then live ones */
+    pool(count, htu, token) {
+      const pool = Array.from({ length: count }, () => make('GET', htu, token));
+      let next = 0;
+      return {
+        requests: [
+          {
+            setupRequest: (req) => {
+              let p = pool[next];
+              if (p === undefined) {
+                this.signedLive++;
+                p = make('GET', htu, token);
+              } else pool[next++] = undefined;
+              req.headers.dpop = p;
+              return req;
+            },
+          },
+        ],
+      };
+    },
   };
 }
 
@@ -296,6 +357,19 @@ try {
     body: 'grant_type=client_credentials',
   });
   const { access_token: token } = await tokenRes.json();
+  // the same client's DPoP-bound token: its token request carries a proof (RFC 9449 §5)
+  const proofs = dpopProofs();
+  const dpopTokenRes = await fetch(`${kmUrl}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${created.clientId}:${created.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      dpop: proofs.make('POST', `${kmUrl}/oauth2/token`),
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token: dpopToken, token_type: dpopTokenType } = await dpopTokenRes.json();
+  if (dpopTokenType !== 'DPoP') throw new Error(`the key manager issued a ${dpopTokenType} token, not DPoP`);
 
   const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const gw = start([...gwNodeArgs, path.join(root, 'apps/gateway/dist/main.js')], {
@@ -326,14 +400,26 @@ try {
   const check = await fetch(`${gwUrl}/secured/1.0.0/x`, { headers: auth });
   if (check.status !== 200)
     throw new Error(`the secured API answered ${check.status}: ${await check.text()}`);
+  const securedUrl = `${gwUrl}/secured/1.0.0/x`;
+  const dpopAuth = { authorization: `DPoP ${dpopToken}` };
+  const dpopCheck = await fetch(securedUrl, {
+    headers: { ...dpopAuth, dpop: proofs.make('GET', securedUrl, dpopToken) },
+  });
+  if (dpopCheck.status !== 200)
+    throw new Error(`the secured API answered ${dpopCheck.status} to DPoP: ${await dpopCheck.text()}`);
 
   const cases = {
     a: () => load(`${backendUrl}/x`, undefined, undefined, backend.pid),
     b: () => load(`http://127.0.0.1:${barePort}/x`, undefined, undefined, bare.pid),
     c: () => load(`${gwUrl}/open/1.0.0/x`, undefined, undefined, gw.pid),
     d: () => load(`${gwUrl}/secured/1.0.0/x`, auth, undefined, gw.pid),
+    // enough proofs for d's last rate over the warm-up and the run, with a margin
+    e: () => {
+      const count = Math.min(300_000, Math.ceil((runs.d.at(-1)?.rps ?? 10_000) * (duration + 2) * 1.2));
+      return load(securedUrl, dpopAuth, undefined, gw.pid, proofs.pool(count, securedUrl, dpopToken));
+    },
   };
-  const runs = { a: [], b: [], c: [], d: [] };
+  const runs = { a: [], b: [], c: [], d: [], e: [] };
   for (let i = 0; i < rounds; i++)
     for (const k of Object.keys(cases)) {
       runs[k].push(await cases[k]());
@@ -358,13 +444,14 @@ try {
     b: 'bare node:http + undici proxy',
     c: 'gateway, open API',
     d: 'gateway, JWT + subscription + Redis throttling + analytics',
+    e: 'gateway, as d with a DPoP-bound token (fresh ES256 proof per request)',
   };
   console.log(
     `\n${connections} connections, ${duration} s each, 1 KiB JSON responses, median of ${rounds} rounds\n`,
   );
   console.log('| case | requests/s | p50 | p99 | server CPU per request |');
   console.log('|---|---|---|---|---|');
-  for (const k of ['a', 'b', 'c', 'd']) {
+  for (const k of ['a', 'b', 'c', 'd', 'e']) {
     const r = results[k];
     console.log(
       `| (${k}) ${labels[k]} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.cpuUsPerRequest.toFixed(0)} µs |`,
@@ -376,6 +463,11 @@ try {
     `\nc/b = ${(results.c.rps / results.b.rps).toFixed(2)}, d/b = ${(results.d.rps / results.b.rps).toFixed(2)}` +
       ` (requests/s); CPU per request, median of ${rounds} rounds: b/c = ${(medianCpu('b') / medianCpu('c')).toFixed(2)},` +
       ` b/d = ${(medianCpu('b') / medianCpu('d')).toFixed(2)}`,
+  );
+  console.log(
+    `DPoP (e vs d): e/d = ${(results.e.rps / results.d.rps).toFixed(2)} (requests/s); CPU per request` +
+      ` ${medianCpu('e').toFixed(0)} vs ${medianCpu('d').toFixed(0)} µs (+${(medianCpu('e') - medianCpu('d')).toFixed(0)} µs per proof);` +
+      ` proofs signed ahead, ${proofs.signedLive} signed during runs`,
   );
   console.log(
     `at ${Math.round(half)} req/s (half of b's saturation), median p99 of ${rounds} rounds: b = ${bHalf.p99} ms, d = ${dHalf.p99} ms (difference ${dHalf.p99 - bHalf.p99} ms)`,
