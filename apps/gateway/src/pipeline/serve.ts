@@ -8,7 +8,9 @@ import { BodyError, limitedStream } from '../builders/body.js';
 import { requestRecorder, type GatewayMetrics } from '../metrics.js';
 import { parseTarget } from '../routing/path.js';
 import type { Router } from '../routing/router.js';
+import { isClosing, markClosing } from '../transport/closing.js';
 import { inviteBody } from '../transport/expect-continue.js';
+import { hasSeveralHosts } from '../transport/host-header.js';
 import type { CompiledApi } from './compile.js';
 import { Context } from './context.js';
 import type { GatewayDeps } from './handler-module.js';
@@ -68,7 +70,10 @@ function send(
       if (v === null || v === undefined) res.removeHeader(k);
       else res.setHeader(k, v);
     }
-  if (close) res.setHeader('connection', 'close');
+  if (close) {
+    res.setHeader('connection', 'close');
+    markClosing(res.req.socket);
+  }
   res.end(r.body);
 }
 
@@ -233,6 +238,8 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    // a request pipelined behind one answered with Connection: close: the socket closes unanswered
+    if (isClosing(req.socket)) return;
     const startedAt = performance.now();
     const url = req.url ?? '/';
     if ((url === '/healthz' || url.startsWith('/readyz')) && o.health(req, res)) return;
@@ -243,6 +250,17 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
         req,
         res,
         errorResponse('BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'),
+        requestId,
+        startedAt,
+        true,
+      );
+      return;
+    }
+    if (hasSeveralHosts(req.rawHeaders)) {
+      respondEarly(
+        req,
+        res,
+        errorResponse('BAD_REQUEST', 'A request carries one Host header, not several'),
         requestId,
         startedAt,
         true,

@@ -122,6 +122,8 @@ describe('HTTP robustness', () => {
       400,
     ],
     ['no Host header', 'GET /open/v1/a HTTP/1.1\r\n\r\n', 400],
+    ['two Host headers', 'GET /open/v1/a HTTP/1.1\r\nHost: x\r\nHost: evil.example\r\n\r\n', 400],
+    ['the same Host twice', 'GET /open/v1/a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\nhost: x\r\n\r\n', 400],
     ['a dot-dot segment', 'GET /open/v1/../../admin HTTP/1.1\r\nHost: x\r\n\r\n', 400],
     ['an encoded dot-dot', 'GET /open/v1/%2e%2e/admin HTTP/1.1\r\nHost: x\r\n\r\n', 400],
     ['an encoded slash in a segment', 'GET /open/v1/a%2fb HTTP/1.1\r\nHost: x\r\n\r\n', 400],
@@ -147,6 +149,18 @@ describe('HTTP robustness', () => {
     const r = await raw(data);
     expect(statusOf(r)).toBe(status);
     expect(r).toMatch(/"code":"9004(00|13|31)"/);
+    expect(backend.received.length).toBe(before);
+  });
+
+  it('closes the connection after refusing two Host headers (RFC 9112 §3.2): a request behind is not read', async () => {
+    const before = backend.received.length;
+    const r = await raw(
+      'GET /open/v1/a HTTP/1.1\r\nHost: x\r\nHOST: y\r\n\r\nGET /open/v1/b HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    expect(statusOf(r)).toBe(400);
+    expect(r).toMatch(/\r\nconnection: close\r\n/i);
+    expect(r).toContain('"description":"A request carries one Host header, not several"');
+    expect(r.match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(1);
     expect(backend.received.length).toBe(before);
   });
 
