@@ -90,7 +90,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** other APIM_* settings of the key manager (e.g. low lock-out thresholds) */
+  keyManagerEnv?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   mkdirSync(ARTIFACTS, { recursive: true });
   buildConsole();
   const db: TestDatabase = await createTestDatabase();
@@ -109,7 +114,13 @@ export async function startStack(): Promise<Stack> {
     // listens, so the control plane gets a port chosen up front.
     const cpPort = await freePort();
     const consoleUrl = `http://127.0.0.1:${cpPort}`;
-    const km = await startKeyManager({ databaseUrl: db.url, redisUrl, redisPrefix, consoleUrl });
+    const km = await startKeyManager({
+      databaseUrl: db.url,
+      redisUrl,
+      redisPrefix,
+      consoleUrl,
+      env: options.keyManagerEnv,
+    });
     closers.push(() => km.close());
     const gateway = await startGateway({
       databaseUrl: db.url,

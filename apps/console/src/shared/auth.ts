@@ -153,13 +153,40 @@ export async function beginLogin(config: ConsoleConfig, returnTo: string): Promi
   window.location.assign(url.toString());
 }
 
+/**
+ * Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), if it says. The key
+ * manager exposes the header to the console's origin (Access-Control-Expose-Headers).
+ */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** What a locked-out sign-in is told (the key manager answered 429). */
+export function tooManyAttemptsMessage(retryAfter: string | null): string {
+  const seconds = retryAfterSeconds(retryAfter);
+  return seconds === undefined
+    ? 'Too many attempts, retry later'
+    : `Too many attempts, retry in ${seconds} s`;
+}
+
 async function tokenRequest(config: ConsoleConfig, form: Record<string, string>): Promise<Session> {
   const discovery = await discover(config);
-  const res = await fetch(discovery.token_endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ client_id: config.clientId, ...form }),
-  });
+  let res: Response;
+  try {
+    res = await fetch(discovery.token_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ client_id: config.clientId, ...form }),
+    });
+  } catch {
+    // fetch says only "Failed to fetch": the network, or an answer the browser may not read
+    throw new LoginError(`The key manager's token endpoint at ${discovery.token_endpoint} cannot be reached`);
+  }
+  if (res.status === 429) throw new LoginError(tooManyAttemptsMessage(res.headers.get('retry-after')));
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok || typeof body.access_token !== 'string') {
     const reason =
