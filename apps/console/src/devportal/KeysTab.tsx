@@ -1,21 +1,27 @@
 /**
- * OAuth keys of one key type: generate the client, regenerate its secret (shown once, with a copy
- * button: only its hash is kept), and generate access tokens with scopes and a validity.
+ * OAuth keys of one key type, one per key manager: the keys with their key manager, generating or
+ * mapping one at a key manager that has none yet, regenerating a resident key's secret (shown once,
+ * with a copy button: only its hash is kept), removing a key, and access tokens with scopes and a
+ * validity from the key manager of the key.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { errorAt, useCheckedWrite, type FieldErrors } from '../shared/schema';
-import { CheckboxGroup, CopyButton, ErrorBox, FormPanel, Notice, QueryView, TextField } from '../shared/ui';
+import {
+  CopyButton,
+  ErrorBox,
+  FormPanel,
+  ListTable,
+  Notice,
+  QueryView,
+  SelectField,
+  TextField,
+} from '../shared/ui';
+import { GenerateKeys, managerLabel, MapKeys } from './KeyForms';
 import { rememberCredential } from './token-memory';
-import type { Application, ApplicationKey, ApplicationToken } from './types';
-
-const GRANT_TYPES = [
-  { value: 'client_credentials', label: 'Client credentials' },
-  { value: 'password', label: 'Password' },
-  { value: 'refresh_token', label: 'Refresh token' },
-  { value: 'authorization_code', label: 'Authorization code' },
-];
+import type { Application, ApplicationKey, ApplicationToken, KeyManagerInfo } from './types';
 
 export function SecretOnce({ label, value }: { label: string; value: string }) {
   return (
@@ -31,77 +37,26 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
-interface GenerateKeysBody {
-  keyType: string;
-  grantTypesToBeSupported: string[];
-  callbackUrl?: string;
-}
-
-function GenerateKeys({
-  app,
-  keyType,
-  onSecret,
-}: {
-  app: Application;
-  keyType: string;
-  onSecret: (s: string) => void;
-}) {
-  const [grants, setGrants] = useState(['client_credentials']);
-  const [callback, setCallback] = useState('');
-  const write = useCheckedWrite(
-    'devportal',
-    'applicationsApplicationIdGenerateKeysPost',
-    (body: GenerateKeysBody) =>
-      request<ApplicationKey>('devportal', `/applications/${app.applicationId}/generate-keys`, {
-        json: body,
-      }),
-    {
-      stale: [['devportal', `/applications/${app.applicationId}`]],
-      onSuccess: (k) => k.consumerSecret && onSecret(k.consumerSecret),
-    },
-  );
-  return (
-    <FormPanel
-      write={write}
-      shown={['grantTypesToBeSupported', 'callbackUrl']}
-      submit="Generate keys"
-      pending="Generating…"
-      onSubmit={() =>
-        write.submit({
-          keyType,
-          grantTypesToBeSupported: grants,
-          ...(callback.trim() ? { callbackUrl: callback.trim() } : {}),
-        })
-      }
-    >
-      <p>This application has no {keyType.toLowerCase()} keys yet.</p>
-      <CheckboxGroup
-        label="Grant types"
-        options={GRANT_TYPES}
-        values={grants}
-        error={errorAt(write.errors, 'grantTypesToBeSupported')}
-        onChange={setGrants}
-      />
-      {grants.includes('authorization_code') && (
-        <TextField
-          label="Callback URL"
-          type="url"
-          value={callback}
-          error={errorAt(write.errors, 'callbackUrl')}
-          onChange={setCallback}
-        />
-      )}
-    </FormPanel>
-  );
-}
-
 interface TokenBody {
   consumerSecret: string;
   validityPeriod: number;
   scopes: string[];
 }
 
-function TokenForm({ app, appKey, secret }: { app: Application; appKey: ApplicationKey; secret: string }) {
+function TokenForm({
+  app,
+  appKey,
+  secret,
+  choose,
+}: {
+  app: Application;
+  appKey: ApplicationKey;
+  secret: string;
+  /** the choice of key, when the tab has several */
+  choose?: ReactNode;
+}) {
+  // an external provider decides its tokens' lifetime; only the resident key manager takes one
+  const resident = (appKey.keyManager ?? RESIDENT_KEY_MANAGER) === RESIDENT_KEY_MANAGER;
   const [consumerSecret, setConsumerSecret] = useState(secret);
   const [scopes, setScopes] = useState('');
   const [validity, setValidity] = useState('3600');
@@ -141,7 +96,7 @@ function TokenForm({ app, appKey, secret }: { app: Application; appKey: Applicat
         onSubmit={() => {
           const body = {
             consumerSecret: shownSecret,
-            validityPeriod: Number(validity),
+            validityPeriod: resident ? Number(validity) : -1,
             scopes: scopes.split(/[\s,]+/).filter(Boolean),
           };
           const more: FieldErrors = {};
@@ -152,8 +107,10 @@ function TokenForm({ app, appKey, secret }: { app: Application; appKey: Applicat
           write.submit(body, more);
         }}
       >
+        {choose}
         <p className="hint">
-          A client-credentials token of this application, for calling the APIs it is subscribed to.
+          A client-credentials token of this application from {appKey.keyManager ?? RESIDENT_KEY_MANAGER}, for
+          calling the APIs it is subscribed to.
         </p>
         <TextField
           label="Consumer secret"
@@ -170,14 +127,16 @@ function TokenForm({ app, appKey, secret }: { app: Application; appKey: Applicat
             error={errorAt(write.errors, 'scopes')}
             onChange={setScopes}
           />
-          <TextField
-            label="Validity (seconds)"
-            type="number"
-            min={1}
-            value={validity}
-            error={errorAt(write.errors, 'validityPeriod')}
-            onChange={setValidity}
-          />
+          {resident && (
+            <TextField
+              label="Validity (seconds)"
+              type="number"
+              min={1}
+              value={validity}
+              error={errorAt(write.errors, 'validityPeriod')}
+              onChange={setValidity}
+            />
+          )}
         </div>
       </FormPanel>
       {token && (
@@ -194,63 +153,200 @@ function TokenForm({ app, appKey, secret }: { app: Application; appKey: Applicat
   );
 }
 
-export function KeysTab({ app, keyType }: { app: Application; keyType: 'PRODUCTION' | 'SANDBOX' }) {
-  const keys = useRest<ListOf<ApplicationKey>>('devportal', `/applications/${app.applicationId}/oauth-keys`);
-  const [secret, setSecret] = useState('');
+/** What the tab offers when the list of key managers cannot be read: the resident one. */
+const RESIDENT_ONLY: KeyManagerInfo = {
+  name: RESIDENT_KEY_MANAGER,
+  type: 'default',
+  enabled: true,
+  enableOAuthAppCreation: true,
+  enableMapOAuthConsumerApps: true,
+  enableTokenGeneration: true,
+};
+
+interface ShownSecret {
+  keyMappingId: string;
+  value: string;
+}
+
+function KeyTable({
+  app,
+  keyType,
+  managers,
+  onSecret,
+}: {
+  app: Application;
+  keyType: string;
+  managers: readonly KeyManagerInfo[];
+  onSecret: (s: ShownSecret) => void;
+}) {
+  const path = `/applications/${app.applicationId}/oauth-keys`;
+  const keys = useRest<ListOf<ApplicationKey>, ListOf<ApplicationKey>>('devportal', path, undefined, {
+    select: (d) => {
+      const list = d.list.filter((k) => k.keyType === keyType);
+      return { ...d, count: list.length, list };
+    },
+  });
+  const stale = [['devportal', `/applications/${app.applicationId}`]] as const;
   const regenerate = useRestMutation(
     (k: ApplicationKey) =>
       request<{ consumerKey: string; consumerSecret: string }>(
         'devportal',
-        `/applications/${app.applicationId}/oauth-keys/${k.keyMappingId}/regenerate-secret`,
+        `${path}/${k.keyMappingId}/regenerate-secret`,
         { method: 'POST' },
       ),
-    { stale: [], onSuccess: (r) => setSecret(r.consumerSecret) },
+    { stale: [], onSuccess: (r, k) => onSecret({ keyMappingId: k.keyMappingId, value: r.consumerSecret }) },
   );
+  const remove = useRestMutation(
+    (k: ApplicationKey) => request('devportal', `${path}/${k.keyMappingId}/clean-up`, { method: 'POST' }),
+    { stale },
+  );
+  const labelOf = (name = RESIDENT_KEY_MANAGER) => {
+    const m = managers.find((x) => x.name === name);
+    return m ? managerLabel(m) : name;
+  };
+  return (
+    <>
+      <ErrorBox error={regenerate.error ?? remove.error} />
+      {regenerate.isSuccess && <Notice>A new secret was issued; the old one no longer works.</Notice>}
+      <ListTable
+        query={keys}
+        what="the keys"
+        label={`${keyType.toLowerCase()} keys`}
+        empty={`This application has no ${keyType.toLowerCase()} keys yet.`}
+        rowKey={(k) => k.keyMappingId}
+        columns={[
+          { header: 'Key manager', cell: (k) => labelOf(k.keyManager) },
+          {
+            header: 'Consumer key',
+            cell: (k) => (
+              <span className="secret">
+                <code aria-label="Consumer key">{k.consumerKey}</code>
+                <CopyButton text={k.consumerKey} label="Copy the consumer key" />
+              </span>
+            ),
+          },
+          {
+            header: 'Grant types',
+            // an external client's grant types are known to its key manager only
+            cell: (k) => (k.supportedGrantTypes ? k.supportedGrantTypes.join(', ') : '—'),
+          },
+          { header: 'Mode', cell: (k) => (k.mode === 'MAPPED' ? 'Mapped' : 'Created') },
+        ]}
+        actions={(k) => {
+          const resident = (k.keyManager ?? RESIDENT_KEY_MANAGER) === RESIDENT_KEY_MANAGER;
+          return (
+            <>
+              {resident && k.mode !== 'MAPPED' && (
+                <button
+                  type="button"
+                  className="secondary small"
+                  disabled={regenerate.isPending}
+                  onClick={() => {
+                    if (window.confirm('Regenerate the consumer secret? The current secret stops working.'))
+                      regenerate.mutate(k);
+                  }}
+                >
+                  Regenerate secret
+                </button>
+              )}{' '}
+              <button
+                type="button"
+                className="secondary small"
+                aria-label={`Remove the key from ${labelOf(k.keyManager)}`}
+                disabled={remove.isPending}
+                onClick={() => {
+                  if (
+                    window.confirm(`Remove the ${keyType.toLowerCase()} key from ${labelOf(k.keyManager)}?`)
+                  )
+                    remove.mutate(k);
+                }}
+              >
+                Remove
+              </button>
+            </>
+          );
+        }}
+      />
+    </>
+  );
+}
+
+export function KeysTab({ app, keyType }: { app: Application; keyType: 'PRODUCTION' | 'SANDBOX' }) {
+  const keys = useRest<ListOf<ApplicationKey>>('devportal', `/applications/${app.applicationId}/oauth-keys`);
+  const managerList = useRest<ListOf<KeyManagerInfo>>('devportal', '/key-managers');
+  const [secret, setSecret] = useState<ShownSecret | null>(null);
+  const [chosen, setChosen] = useState('');
+  const managers = managerList.data?.list ?? [RESIDENT_ONLY];
   return (
     <QueryView query={keys} what="the keys">
       {(data) => {
-        const k = data.list.find((x) => x.keyType === keyType);
-        if (!k) return <GenerateKeys app={app} keyType={keyType} onSecret={setSecret} />;
+        const mine = data.list.filter((k) => k.keyType === keyType);
+        const used = new Set(mine.map((k) => k.keyManager ?? RESIDENT_KEY_MANAGER));
+        const free = managers.filter((m) => !used.has(m.name));
+        const creatable = free.filter((m) => m.enableOAuthAppCreation);
+        const mappable = free.filter((m) => m.enableMapOAuthConsumerApps);
+        // tokens for the key just given a secret, else the one chosen, else the first
+        const tokenKey =
+          mine.find((k) => k.keyMappingId === secret?.keyMappingId) ??
+          mine.find((k) => k.keyMappingId === chosen) ??
+          mine[0];
+        const tokenManager = managers.find((m) => m.name === (tokenKey?.keyManager ?? RESIDENT_KEY_MANAGER));
         return (
           <>
-            <div className="panel">
-              <dl className="kv">
-                <dt>Consumer key</dt>
-                <dd className="secret">
-                  <code aria-label="Consumer key">{k.consumerKey}</code>
-                  <CopyButton text={k.consumerKey} label="Copy the consumer key" />
-                </dd>
-                <dt>Grant types</dt>
-                <dd>{(k.supportedGrantTypes ?? []).join(', ')}</dd>
-                {k.callbackUrl && (
-                  <>
-                    <dt>Callback URL</dt>
-                    <dd>{k.callbackUrl}</dd>
-                  </>
+            {mine.length > 0 && (
+              <div className="panel">
+                <KeyTable app={app} keyType={keyType} managers={managers} onSecret={setSecret} />
+                {secret && mine.some((k) => k.keyMappingId === secret.keyMappingId) ? (
+                  <SecretOnce label="Consumer secret" value={secret.value} />
+                ) : (
+                  <p className="hint">
+                    Consumer secrets are not kept here. Regenerate a resident key&apos;s secret if it is lost.
+                  </p>
                 )}
-              </dl>
-              {secret ? (
-                <SecretOnce label="Consumer secret" value={secret} />
-              ) : (
+              </div>
+            )}
+            {tokenKey &&
+              (tokenManager?.enableTokenGeneration === false ? (
                 <p className="hint">
-                  The consumer secret is stored only as a hash. Regenerate it if it is lost.
+                  Get tokens for the {managerLabel(tokenManager)} key from {managerLabel(tokenManager)}{' '}
+                  itself.
                 </p>
-              )}
-              <ErrorBox error={regenerate.error} />
-              {regenerate.isSuccess && <Notice>A new secret was issued; the old one no longer works.</Notice>}
-              <button
-                type="button"
-                className="secondary"
-                disabled={regenerate.isPending}
-                onClick={() => {
-                  if (window.confirm('Regenerate the consumer secret? The current secret stops working.'))
-                    regenerate.mutate(k);
-                }}
-              >
-                Regenerate secret
-              </button>
-            </div>
-            <TokenForm key={secret} app={app} appKey={k} secret={secret} />
+              ) : (
+                <TokenForm
+                  key={`${tokenKey.keyMappingId}:${secret?.value ?? ''}`}
+                  app={app}
+                  appKey={tokenKey}
+                  secret={secret?.keyMappingId === tokenKey.keyMappingId ? secret.value : ''}
+                  choose={
+                    mine.length > 1 && (
+                      <SelectField
+                        label="Key"
+                        value={tokenKey.keyMappingId}
+                        options={mine.map((k) => ({
+                          value: k.keyMappingId,
+                          label: `${k.keyManager ?? RESIDENT_KEY_MANAGER}: ${k.consumerKey}`,
+                        }))}
+                        onChange={(id) => {
+                          setChosen(id);
+                          setSecret(null);
+                        }}
+                      />
+                    )
+                  }
+                />
+              ))}
+            {mine.length === 0 && <p>This application has no {keyType.toLowerCase()} keys yet.</p>}
+            {creatable.length > 0 && (
+              <GenerateKeys
+                app={app}
+                keyType={keyType}
+                managers={creatable}
+                onSecret={(k) =>
+                  k.consumerSecret && setSecret({ keyMappingId: k.keyMappingId, value: k.consumerSecret })
+                }
+              />
+            )}
+            {mappable.length > 0 && <MapKeys app={app} keyType={keyType} managers={mappable} />}
           </>
         );
       }}

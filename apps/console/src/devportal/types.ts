@@ -54,7 +54,25 @@ export interface ApplicationKey {
   callbackUrl?: string | null;
   keyState?: string;
   keyType: 'PRODUCTION' | 'SANDBOX';
+  /** MAPPED: an existing client added with map-keys */
+  mode?: 'CREATED' | 'MAPPED';
   token?: ApplicationToken | null;
+}
+
+/** A key manager an application can get keys from (GET /key-managers). */
+export interface KeyManagerInfo {
+  id?: string;
+  name: string;
+  displayName?: string;
+  type: string;
+  description?: string;
+  enabled: boolean;
+  /** generate-keys creates clients there */
+  enableOAuthAppCreation?: boolean;
+  /** map-keys accepts its clients */
+  enableMapOAuthConsumerApps?: boolean;
+  /** generate-token gets tokens from it */
+  enableTokenGeneration?: boolean;
 }
 
 export interface Subscription {

@@ -1,0 +1,182 @@
+/**
+ * Getting OAuth keys of one key type: generate a client at a key manager (the resident one, or an
+ * external one that offers dynamic client registration), or map a client that already exists there.
+ */
+import { useState } from 'react';
+import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
+import { request } from '../shared/api';
+import { errorAt, useCheckedWrite } from '../shared/schema';
+import { CheckboxGroup, FormPanel, SelectField, TextField } from '../shared/ui';
+import type { Application, ApplicationKey, KeyManagerInfo } from './types';
+
+const GRANT_TYPES = [
+  { value: 'client_credentials', label: 'Client credentials' },
+  { value: 'password', label: 'Password' },
+  { value: 'refresh_token', label: 'Refresh token' },
+  { value: 'authorization_code', label: 'Authorization code' },
+];
+
+export const managerLabel = (m: KeyManagerInfo) => m.displayName ?? m.name;
+
+function managerOptions(managers: readonly KeyManagerInfo[]) {
+  return managers.map((m) => ({ value: m.name, label: managerLabel(m) }));
+}
+
+interface GenerateKeysBody {
+  keyType: string;
+  keyManager: string;
+  grantTypesToBeSupported: string[];
+  callbackUrl?: string;
+}
+
+/** `managers`: the key managers that create clients and have no key of this type yet (not empty). */
+export function GenerateKeys({
+  app,
+  keyType,
+  managers,
+  onSecret,
+}: {
+  app: Application;
+  keyType: string;
+  managers: readonly KeyManagerInfo[];
+  onSecret: (key: ApplicationKey) => void;
+}) {
+  const [keyManager, setKeyManager] = useState(managers[0]!.name);
+  const [grants, setGrants] = useState(['client_credentials']);
+  const [callback, setCallback] = useState('');
+  const write = useCheckedWrite(
+    'devportal',
+    'applicationsApplicationIdGenerateKeysPost',
+    (body: GenerateKeysBody) =>
+      request<ApplicationKey>('devportal', `/applications/${app.applicationId}/generate-keys`, {
+        json: body,
+      }),
+    { stale: [['devportal', `/applications/${app.applicationId}`]], onSuccess: onSecret },
+  );
+  // a key manager that got its key meanwhile leaves the list: fall back to the first one left
+  const chosen = managers.some((m) => m.name === keyManager) ? keyManager : managers[0]!.name;
+  return (
+    <FormPanel
+      title="Generate keys"
+      write={write}
+      shown={['keyManager', 'grantTypesToBeSupported', 'callbackUrl']}
+      submit="Generate keys"
+      pending="Generating…"
+      onSubmit={() =>
+        write.submit({
+          keyType,
+          keyManager: chosen,
+          grantTypesToBeSupported: grants,
+          ...(callback.trim() ? { callbackUrl: callback.trim() } : {}),
+        })
+      }
+    >
+      {managers.length > 1 ? (
+        <SelectField
+          label="Key manager"
+          hint="Where the OAuth client is created; its tokens come from there"
+          value={chosen}
+          options={managerOptions(managers)}
+          error={errorAt(write.errors, 'keyManager')}
+          onChange={setKeyManager}
+        />
+      ) : (
+        <p className="hint">The OAuth client is created at {managerLabel(managers[0]!)}.</p>
+      )}
+      <CheckboxGroup
+        label="Grant types"
+        options={GRANT_TYPES}
+        values={grants}
+        error={errorAt(write.errors, 'grantTypesToBeSupported')}
+        onChange={setGrants}
+      />
+      {grants.includes('authorization_code') && (
+        <TextField
+          label="Callback URL"
+          type="url"
+          value={callback}
+          error={errorAt(write.errors, 'callbackUrl')}
+          onChange={setCallback}
+        />
+      )}
+    </FormPanel>
+  );
+}
+
+interface MapKeysBody {
+  keyType: string;
+  keyManager: string;
+  consumerKey: string;
+  consumerSecret?: string;
+}
+
+/**
+ * WSO2's "map existing keys". The labels differ from the key panel's "Consumer key"/"Consumer
+ * secret" so each names one thing on the page.
+ */
+export function MapKeys({
+  app,
+  keyType,
+  managers,
+}: {
+  app: Application;
+  keyType: string;
+  managers: readonly KeyManagerInfo[];
+}) {
+  const [keyManager, setKeyManager] = useState(managers[0]!.name);
+  const [consumerKey, setConsumerKey] = useState('');
+  const [consumerSecret, setConsumerSecret] = useState('');
+  const write = useCheckedWrite(
+    'devportal',
+    'applicationsApplicationIdMapKeysPost',
+    (body: MapKeysBody) =>
+      request<ApplicationKey>('devportal', `/applications/${app.applicationId}/map-keys`, { json: body }),
+    { stale: [['devportal', `/applications/${app.applicationId}`]] },
+  );
+  const chosen = managers.some((m) => m.name === keyManager) ? keyManager : managers[0]!.name;
+  return (
+    <details className="panel">
+      <summary>Map existing keys</summary>
+      <FormPanel
+        write={write}
+        shown={['keyManager', 'consumerKey', 'consumerSecret']}
+        submit="Map keys"
+        pending="Mapping…"
+        onSubmit={() =>
+          write.submit({
+            keyType,
+            keyManager: chosen,
+            consumerKey: consumerKey.trim(),
+            ...(consumerSecret ? { consumerSecret } : {}),
+          })
+        }
+      >
+        <p className="hint">
+          Use an OAuth client that already exists at a key manager as this application&apos;s{' '}
+          {keyType.toLowerCase()} key. The secret is checked there and not stored; a client of the{' '}
+          {RESIDENT_KEY_MANAGER} needs it.
+        </p>
+        <SelectField
+          label="Key manager of the client"
+          value={chosen}
+          options={managerOptions(managers)}
+          error={errorAt(write.errors, 'keyManager')}
+          onChange={setKeyManager}
+        />
+        <TextField
+          label="Existing consumer key"
+          value={consumerKey}
+          error={errorAt(write.errors, 'consumerKey')}
+          onChange={setConsumerKey}
+        />
+        <TextField
+          label="Existing consumer secret"
+          type="password"
+          value={consumerSecret}
+          error={errorAt(write.errors, 'consumerSecret')}
+          onChange={setConsumerSecret}
+        />
+      </FormPanel>
+    </details>
+  );
+}
