@@ -125,8 +125,14 @@ export class DpopProofVerifier {
       if (this.headers.size >= HEADER_CACHE_MAX) this.headers.delete(this.headers.keys().next().value!);
       this.headers.set(headerSegment, key);
     }
-    if (!signatureValid(key, proof.slice(0, dot2), Buffer.from(proof.slice(dot2 + 1), 'base64url')))
-      return refuse('The DPoP proof signature does not verify with the key in its header');
+    let valid: boolean;
+    try {
+      valid = signatureValid(key, proof.slice(0, dot2), Buffer.from(proof.slice(dot2 + 1), 'base64url'));
+    } catch {
+      // OpenSSL refuses some malformed signatures (lengths, encodings) by throwing
+      valid = false;
+    }
+    if (!valid) return refuse('The DPoP proof signature does not verify with the key in its header');
     const claims = parseSegment(proof.slice(dot1 + 1, dot2));
     if (!claims) return refuse('The DPoP proof payload is not a JSON object');
     const { jti, htm, htu, iat, ath } = claims;

@@ -156,6 +156,20 @@ describe('DPoP proofs (RFC 9449)', () => {
     // the bound key in the header, another key's signature
     const forged = await send('/api/1.0.0/items', dpop(await proof({ key: other.privateKey })));
     expect(forged?.description).toMatch(/signature does not verify/);
+    const p = await proof();
+    for (const signature of ['AA', 'A'.repeat(400)]) {
+      const truncated = `${p.slice(0, p.lastIndexOf('.'))}.${signature}`;
+      expect((await send('/api/1.0.0/items', dpop(truncated)))?.description).toMatch(
+        /signature does not verify/,
+      );
+    }
+    const eddsa = await keyPair('EdDSA', { crv: 'Ed25519' });
+    const badEd = await proof({ alg: 'EdDSA', key: eddsa.privateKey, jwk: eddsa.jwk });
+    const badEdSig = `${badEd.slice(0, badEd.lastIndexOf('.'))}.AAAA`;
+    const claims = JSON.stringify({ cnf: { jkt: eddsa.jkt } });
+    expect((await send('/api/1.0.0/items', dpop(badEdSig, claims)))?.description).toMatch(
+      /signature does not verify/,
+    );
   });
 
   it('refuses alg none, HMAC, a key that does not fit the algorithm, a private jwk, and other typ', async () => {
