@@ -307,6 +307,19 @@ describe('keys from an external key manager', () => {
     expect(refused.body.description).toContain("'wrong-token'");
     expect(refused.body.description).toContain('invalid_token');
     expect(refused.body.description).not.toContain('not-the-initial-access-token');
+
+    // a callback URL the provider refuses is the caller's to fix
+    const badCallback = await call<ErrorReply>('POST', `${DEV}/applications/${appId}/generate-keys`, {
+      as: dev,
+      json: {
+        keyType: 'PRODUCTION',
+        keyManager: 'keycloak',
+        grantTypesToBeSupported: ['authorization_code'],
+        callbackUrl: 'not a url',
+      },
+    });
+    expect(badCallback.status, JSON.stringify(badCallback.body)).toBe(400);
+    expect(badCallback.body.description).toContain("'keycloak' refused the callback URL");
     expect(await bed.prisma.applicationKey.count({ where: { applicationId: appId } })).toBe(0);
   });
 

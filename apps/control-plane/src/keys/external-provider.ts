@@ -97,11 +97,12 @@ export async function registerClient(
     body: JSON.stringify(metadata),
   });
   const secrets = [provider.initialAccessToken];
-  // RFC 7591 3.2.2: invalid_redirect_uri and invalid_client_metadata are the caller's to fix
-  if (status === 400)
+  // RFC 7591 3.2.2: a refused callback URL is the caller's to fix; any other refusal (metadata
+  // or token the provider does not take) is between the provider and its admin
+  if (status === 400 && errorCode(text) === 'invalid_redirect_uri')
     throw new HttpError(
       400,
-      `The key manager '${provider.name}' refused the client: ${providerErrorText(text, secrets)}`,
+      `The key manager '${provider.name}' refused the callback URL: ${providerErrorText(text, secrets)}`,
     );
   if (status !== 201 && status !== 200)
     throw new HttpError(
