@@ -6,6 +6,7 @@
  * loopback proxy here, so each test picks its caller's address with X-Forwarded-For.
  */
 import { describe, expect, it } from 'vitest';
+import { addressBucket } from './brute-force.js';
 import { basicAuth, postForm, useKeyManager } from './test-helpers/index.js';
 
 const CONSOLE = 'http://127.0.0.1:9443';
@@ -90,6 +91,30 @@ describe('client authentication lock-out', () => {
     expectLocked(await token(c.clientId, c.clientSecret, '10.43.200.1'));
   });
 
+  it('counts an IPv6 caller by its /64, which it could otherwise walk through', async () => {
+    const a = await newClient();
+    for (const host of ['a', 'b', 'c'])
+      expect((await token(a.clientId, 'wrong', `2001:db8:1:2::${host}`)).status).toBe(401);
+    expectLocked(await token(a.clientId, a.clientSecret, '2001:db8:1:2:ffff::1'));
+    expect((await token(a.clientId, a.clientSecret, '2001:db8:1:3::1')).status).toBe(200);
+  });
+
+  it("never locks the gateways' client everywhere: failures lock only their own addresses", async () => {
+    const introspect = (secret: string, from: string) =>
+      postForm(
+        `${f.km.url}/oauth2/introspect`,
+        { token: 'x' },
+        { authorization: basicAuth('apim-gateway', secret), 'x-forwarded-for': from },
+      );
+    for (let i = 0; i < 30; i++) expect((await introspect('wrong', `10.48.${i}.1`)).status).toBe(401);
+    const gateway = await introspect(f.km.internalSecret, '10.48.200.1');
+    expect(gateway.status).toBe(200);
+    expect(gateway.body).toEqual({ active: false });
+    // the address that keeps failing is locked, as for any client
+    for (let i = 0; i < 2; i++) expect((await introspect('wrong', '10.48.0.1')).status).toBe(401);
+    expectLocked(await introspect(f.km.internalSecret, '10.48.0.1'));
+  });
+
   it('counts a secret in the body (client_secret_post) the same way', async () => {
     const c = await newClient();
     const post = (secret: string, from: string) =>
@@ -164,5 +189,18 @@ describe('a browser can read the lock-out (CORS)', () => {
     expectLocked(locked);
     expect(locked.headers.get('access-control-allow-origin')).toBe(app);
     expect(locked.headers.get('access-control-expose-headers')).toMatch(/\bRetry-After\b/);
+  });
+});
+
+describe('addressBucket', () => {
+  it('keeps IPv4 addresses and takes the /64 of IPv6 ones, however written', () => {
+    expect(addressBucket('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressBucket('2001:db8:1:2::a')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0DB8:0001:0002:ffff:0:0:1')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('fe80::1:2:3:4')).toBe('fe80:0:0:0::/64');
+    expect(addressBucket('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(addressBucket('1:2:3:4:5::')).toBe('1:2:3:4::/64');
   });
 });

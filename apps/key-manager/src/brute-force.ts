@@ -1,5 +1,7 @@
+import { isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@apim/service';
+import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
 
 /** One failure counter: its key and the failures it allows within the window. */
 export interface Counter {
@@ -16,6 +18,25 @@ export interface BruteForceLimits {
 }
 
 /**
+ * The unit an address is counted in: an IPv4 address, or the /64 of an IPv6 one (one site or
+ * household gets a whole /64, and could otherwise take a fresh address for every attempt).
+ */
+export function addressBucket(address: string): string {
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  // an embedded IPv4 address (::1.2.3.4) is two groups, always in the low 64 bits
+  const groups = right.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const zeros = address.includes('::') ? 8 - left.length - groups : 0;
+  const full = [...left, ...Array<string>(Math.max(zeros, 0)).fill('0'), ...right];
+  return `${full
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
  * Counts failed client authentications and logins in Redis (shared by every instance). A counter
  * past its limit within the window refuses what it counts until the window ends. The counters,
  * so that one caller's failures lock that caller and not its neighbours:
@@ -24,6 +45,8 @@ export interface BruteForceLimits {
  *   address is many callers, and client ids are public (a console's, an SPA's), so neither alone
  *   may lock at the low threshold: an address locking one client would switch it off for
  *   everyone. Guessing a generated client secret is hopeless anyway: these limits stop noise.
+ *   The gateways' client has no client-wide counter: its id is public and every gateway shares
+ *   it, so failures from anywhere (a botnet's) would otherwise cut every gateway off.
  * - login: per username at maxFailures (matching the account lock in the database, so an
  *   unknown username answers like a known one, see user-login.ts), per address at
  *   maxFailuresPerAddress. A per (address, username) counter would lock no sooner than the
@@ -44,13 +67,12 @@ export class BruteForceGuard {
   /** Counters of a client authentication from `address` naming `clientId` (if any). */
   clientCounters(address: string, clientId?: string): Counter[] {
     const { maxFailures, maxFailuresPerAddress } = this.limits;
-    const counters: Counter[] = [{ key: `ip:${address}`, max: maxFailuresPerAddress }];
+    const from = addressBucket(address);
+    const counters: Counter[] = [{ key: `ip:${from}`, max: maxFailuresPerAddress }];
     if (clientId !== undefined) {
       const id = encodeURIComponent(clientId);
-      counters.push(
-        { key: `client:${id}`, max: maxFailuresPerAddress },
-        { key: `ip-client:${address}/${id}`, max: maxFailures },
-      );
+      counters.push({ key: `ip-client:${from}|${id}`, max: maxFailures });
+      if (clientId !== GATEWAY_CLIENT_ID) counters.push({ key: `client:${id}`, max: maxFailuresPerAddress });
     }
     return counters;
   }
@@ -58,7 +80,7 @@ export class BruteForceGuard {
   /** Counters of a login (page, password grant, gateway Basic auth) from `address`. */
   loginCounters(address: string, username: string): { address: Counter; user: Counter } {
     return {
-      address: { key: `login-ip:${address}`, max: this.limits.maxFailuresPerAddress },
+      address: { key: `login-ip:${addressBucket(address)}`, max: this.limits.maxFailuresPerAddress },
       user: {
         key: `login-user:${encodeURIComponent(username.toLowerCase())}`,
         max: this.limits.maxFailures,
