@@ -30,9 +30,30 @@ describe('gateway configuration', () => {
     [{ APIM_GATEWAY_URL: 'gateway:8280' }, 'APIM_GATEWAY_URL'],
     [{ APIM_GATEWAY_PUBLIC_URLS: 'https://a.example, ftp://b.example' }, 'APIM_GATEWAY_PUBLIC_URLS'],
     [{ APIM_GATEWAY_PUBLIC_URLS: 'https://a.example/api' }, 'APIM_GATEWAY_PUBLIC_URLS'],
+    [{ APIM_GATEWAY_INTROSPECTION_RATE: '0' }, 'APIM_GATEWAY_INTROSPECTION_RATE'],
+    [{ APIM_GATEWAY_INTROSPECTION_BURST: 'lots' }, 'APIM_GATEWAY_INTROSPECTION_BURST'],
+    [{ APIM_GATEWAY_MAX_TOKEN_LIFETIME_SECONDS: '10' }, 'APIM_GATEWAY_MAX_TOKEN_LIFETIME_SECONDS'],
+    [{ APIM_TRUST_PROXY: 'true' }, 'APIM_TRUST_PROXY'],
+    [{ APIM_TRUST_PROXY: '10.0.0.0/33' }, 'APIM_TRUST_PROXY'],
+    [{ APIM_TRUST_PROXY_HEADER: 'x-real-ip' }, 'APIM_TRUST_PROXY_HEADER'],
   ])('refuses %o naming the variable', (env, variable) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(variable);
+  });
+
+  it('limits introspection, bounds token lifetimes and trusts no proxy unless told', () => {
+    const c = loadConfig(base);
+    expect(c.introspection).toEqual({ rate: 100, burst: 200, negativeCacheSize: 10_000 });
+    // the longest validity the key manager gives an application key: legitimate tokens pass
+    expect(c.maxTokenLifetimeSec).toBe(10 * 365 * 86_400);
+    expect(c.trustedProxies.enabled).toBe(false);
+    expect(loadConfig({ ...base, APIM_GATEWAY_INTROSPECTION_RATE: '10' }).introspection.burst).toBe(20);
+    const behind = loadConfig({ ...base, APIM_TRUST_PROXY: '10.0.0.0/8, loopback' }).trustedProxies;
+    expect([behind.trusts('10.1.2.3'), behind.trusts('127.0.0.1'), behind.trusts('192.0.2.1')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('takes the origins DPoP proofs may name from APIM_GATEWAY_URL and APIM_GATEWAY_PUBLIC_URLS', () => {

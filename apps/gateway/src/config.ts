@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, commonConfig, envReader } from '@apim/service';
+import { ConfigError, commonConfig, envReader, readTrustedProxies } from '@apim/service';
 
 type Env = Record<string, string | undefined>;
 
@@ -33,6 +33,8 @@ export function loadConfig(env: Env = process.env) {
       .url('APIM_KEY_MANAGER_URL', 'http://127.0.0.1:9444', ['http', 'https'])
       .replace(/\/+$/, ''),
     tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
+    /** proxies whose forwarded header names the client (APIM_TRUST_PROXY, APIM_TRUST_PROXY_HEADER) */
+    trustedProxies: readTrustedProxies(env),
     internalSecret,
     limits: {
       maxHeaderBytes: r.int('APIM_GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),

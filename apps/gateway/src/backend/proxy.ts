@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { GatewayErrorName } from '@apim/contracts';
 import { BodyError } from '../builders/body.js';
 import type { RequestContext } from '../pipeline/types.js';
+import { peerAddress } from '../transport/client-address.js';
 import type { BackendTarget, Endpoint } from './endpoints.js';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) and ones the gateway sets itself. */
@@ -69,8 +70,11 @@ function backendHeaders(
     if (v === null) delete out[k];
     else if (v !== undefined) out[k] = v;
   }
+  // as every proxy does, the gateway appends whoever connected to it: the client, or the trusted
+  // proxy whose chain named the client (appending the client again would hide that proxy)
   const prior = src['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${String(prior)}, ${ctx.clientIp}` : ctx.clientIp;
+  const peer = peerAddress(ctx.req.socket);
+  out['x-forwarded-for'] = prior ? `${String(prior)}, ${peer}` : peer;
   out['x-forwarded-host'] = src.host ?? '';
   out['x-forwarded-proto'] = (ctx.req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   out['x-request-id'] = ctx.requestId;

@@ -8,6 +8,7 @@ import { BodyError, limitedStream } from '../builders/body.js';
 import { requestRecorder, type GatewayMetrics } from '../metrics.js';
 import { parseTarget } from '../routing/path.js';
 import type { Router } from '../routing/router.js';
+import { clientAddressOf } from '../transport/client-address.js';
 import { isClosing, markClosing } from '../transport/closing.js';
 import { inviteBody } from '../transport/expect-continue.js';
 import { hasSeveralHosts } from '../transport/host-header.js';
@@ -30,11 +31,6 @@ const BACKEND_ERRORS = new Set<GatewayErrorName>([
   'BACKEND_TIMEOUT',
   'ENDPOINT_SUSPENDED',
 ]);
-
-function clientIpOf(req: IncomingMessage): string {
-  const ip = req.socket.remoteAddress ?? '';
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-}
 
 function hostOf(req: IncomingMessage): string {
   const h = req.headers.host ?? '';
@@ -95,6 +91,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
   const record = requestRecorder(metrics);
   const eventIds = new EventIds();
   const maxBody = deps.config.limits.maxBodyBytes;
+  const clientIpOf = clientAddressOf(deps.config.trustedProxies);
 
   function finish(
     ctx: Context | null,
