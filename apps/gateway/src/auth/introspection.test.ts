@@ -103,6 +103,11 @@ describe('judging an introspection answer', () => {
     ],
     ['token_type refresh_token', access({ token_type: 'refresh_token' }), 'The token is not an access token'],
     ['token_type N_A', access({ token_type: 'N_A' }), 'The token is not an access token'],
+    [
+      "the key manager's refresh token type (RFC 8693 URN)",
+      access({ token_type: 'urn:ietf:params:oauth:token-type:refresh_token', token_use: 'refresh_token' }),
+      'The token is not an access token',
+    ],
     ['token_use refresh_token', access({ token_use: 'refresh_token' }), 'The token is not an access token'],
     ['no audience', access({ aud: undefined }), 'The token is not meant for this gateway'],
     ['another audience', access({ aud: 'someone-else' }), 'The token is not meant for this gateway'],
