@@ -31,6 +31,8 @@ export interface Product {
   km: StartedKeyManager;
   cp: RunningControlPlane;
   gw: StartedGateway;
+  /** one more gateway node on the same database, Redis and key manager (closed with the product) */
+  addGateway(env?: Record<string, string>): Promise<StartedGateway>;
   /** a control-plane REST call as `who` (Basic), JSON or multipart body; answers status and JSON */
   rest<T = Record<string, unknown>>(
     method: string,
@@ -53,12 +55,19 @@ export async function startProduct(options: { gatewayEnv?: Record<string, string
     internalSecret: km.internalSecret,
   };
   const cp = await startControlPlane(shared);
-  const gw = await startGateway({ ...shared, ...(options.gatewayEnv ? { env: options.gatewayEnv } : {}) });
+  const gateways: StartedGateway[] = [];
+  const addGateway = async (env = options.gatewayEnv) => {
+    const started = await startGateway({ ...shared, ...(env ? { env } : {}) });
+    gateways.push(started);
+    return started;
+  };
+  const gw = await addGateway();
   return {
     db,
     km,
     cp,
     gw,
+    addGateway,
     async rest<T>(method: string, path: string, who: User | null, body?: unknown) {
       const form = body instanceof FormData;
       const res = await fetch(`${cp.url}${path}`, {
@@ -73,7 +82,7 @@ export async function startProduct(options: { gatewayEnv?: Record<string, string
       return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
     },
     async close() {
-      await gw.close();
+      for (const g of gateways) await g.close();
       await cp.close();
       await km.close();
       await db.drop();

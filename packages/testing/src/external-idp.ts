@@ -17,6 +17,8 @@ export interface ExternalIdpOptions {
   audience?: string;
   /** the scopes clients may ask for */
   scopes?: string[];
+  /** client_credentials clients that exist from the start, with ids of the test's choosing */
+  clients?: Array<{ clientId: string; clientSecret: string }>;
 }
 
 export interface ExternalIdp {
@@ -73,6 +75,13 @@ export async function startExternalIdp(options: ExternalIdpOptions = {}): Promis
         response_types: [],
         redirect_uris: [],
       },
+      ...(options.clients ?? []).map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      })),
     ],
     routes: {
       token: '/protocol/openid-connect/token',
@@ -88,7 +97,8 @@ export async function startExternalIdp(options: ExternalIdpOptions = {}): Promis
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      // confidential clients may introspect any token (Keycloak lets a client with the permission do so)
+      introspection: { enabled: true, allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none' },
       revocation: { enabled: true },
       registration: { enabled: true, initialAccessToken },
       registrationManagement: { enabled: true },
@@ -105,6 +115,7 @@ export async function startExternalIdp(options: ExternalIdpOptions = {}): Promis
         }),
       },
     },
+    ttl: { ClientCredentials: 300, AccessToken: 300 },
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
     extraTokenClaims: (_ctx, token) => ({ azp: token.clientId }),
     formats: {

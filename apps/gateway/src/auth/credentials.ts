@@ -7,8 +7,13 @@ import {
   type JWTPayload,
   type RemoteJWKSet,
 } from 'jose';
-import type { GatewayErrorName } from '@apim/contracts';
-import type { Logger } from '@apim/service';
+import {
+  KEY_MANAGER_SECRETS_PURPOSE,
+  RESIDENT_KEY_MANAGER,
+  type GatewayErrorName,
+  type GatewayIssuer,
+} from '@apim/contracts';
+import { decryptSecret, derivedKey, type Logger } from '@apim/service';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayState } from '../store/state.js';
 import { BasicAuthVerifier } from './basic-auth.js';
@@ -18,22 +23,34 @@ import {
   Introspector,
   KEY_MANAGER_OPAQUE_TOKEN,
   type IntrospectionMetrics,
+  type IntrospectionOptions,
 } from './introspection.js';
 import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
 import { TokenCache } from './token-cache.js';
 
-/** A token issuer the gateway trusts: the key manager, or an admin-registered external one. */
+/**
+ * A key manager whose tokens the gateway trusts: the resident one, or an admin-registered external
+ * OpenID provider. Its name is what APIs allow and what application keys are mapped under.
+ */
 export interface TrustedIssuer {
   issuer: string;
   name: string;
+  jwksUrl: string;
   keys: RemoteJWKSet;
-  audience: string | null;
+  audience: string;
   algorithms: string[];
   /** claim holding the OAuth client id, and claim holding the scopes */
   clientIdClaim: string;
   scopesClaim: string;
+  /** remote claim -> local claim, for the backend JWT */
+  claimMappings: Record<string, string>;
+  /** its RFC 7662 endpoint for opaque tokens, when it has one */
+  introspector: Introspector | null;
   builtIn: boolean;
 }
+
+/** Which key managers' tokens an API accepts, by name (WSO2's keyManagers; null: all of them). */
+export type KeyManagerAllowance = ReadonlySet<string> | null;
 
 export interface VerifiedToken {
   claims: JWTPayload & Record<string, unknown>;
@@ -127,7 +144,9 @@ export class CredentialVerifier {
   private readonly agePolicy: TokenAgePolicy;
   /** introspection calls of this worker, whatever the provider */
   private readonly introspectionLimit: TokenBucket;
-  private readonly keyManagerIntrospection: Introspector;
+  private readonly introspectionOptions: IntrospectionOptions;
+  /** external issuers already refused for want of an audience, told once in the log */
+  private readonly untrusted = new Set<string>();
   /** Basic user credentials, checked at the key manager */
   readonly basic: BasicAuthVerifier;
   /** bumped whenever cached verifications are dropped; verifications remembered elsewhere compare it */
@@ -139,36 +158,40 @@ export class CredentialVerifier {
     private readonly logger: Logger,
     introspectionMetrics?: IntrospectionMetrics,
   ) {
+    this.jwtCache = new TokenCache(config.tokenCacheSize);
+    this.agePolicy = { maxLifetimeSec: config.maxTokenLifetimeSec };
+    this.introspectionLimit = new TokenBucket(config.introspection.rate, config.introspection.burst);
+    this.introspectionOptions = {
+      cacheMs: config.introspectionCacheMs,
+      cacheSize: config.tokenCacheSize,
+      negativeCacheSize: config.introspection.negativeCacheSize,
+      limit: this.introspectionLimit,
+      age: this.agePolicy,
+      metrics: introspectionMetrics,
+    };
+    const jwksUrl = `${config.keyManagerUrl}/oauth2/jwks`;
     this.keyManager = {
       issuer: config.keyManagerUrl,
-      name: 'Resident Key Manager',
-      keys: createRemoteJWKSet(new URL(`${config.keyManagerUrl}/oauth2/jwks`), { cooldownDuration: 5000 }),
+      name: RESIDENT_KEY_MANAGER,
+      jwksUrl,
+      keys: createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5000 }),
       audience: config.tokenAudience,
       algorithms: KEY_MANAGER_ALGORITHMS,
       clientIdClaim: 'client_id',
       scopesClaim: 'scope',
+      claimMappings: {},
+      introspector: new Introspector(
+        {
+          url: `${config.keyManagerUrl}/oauth2/introspect`,
+          clientId: GATEWAY_CLIENT_ID,
+          clientSecret: config.internalSecret,
+          audience: config.tokenAudience,
+          tokenShape: KEY_MANAGER_OPAQUE_TOKEN,
+        },
+        this.introspectionOptions,
+      ),
       builtIn: true,
     };
-    this.jwtCache = new TokenCache(config.tokenCacheSize);
-    this.agePolicy = { maxLifetimeSec: config.maxTokenLifetimeSec };
-    this.introspectionLimit = new TokenBucket(config.introspection.rate, config.introspection.burst);
-    this.keyManagerIntrospection = new Introspector(
-      {
-        url: `${config.keyManagerUrl}/oauth2/introspect`,
-        clientId: GATEWAY_CLIENT_ID,
-        clientSecret: config.internalSecret,
-        audience: config.tokenAudience,
-        tokenShape: KEY_MANAGER_OPAQUE_TOKEN,
-      },
-      {
-        cacheMs: config.introspectionCacheMs,
-        cacheSize: config.tokenCacheSize,
-        negativeCacheSize: config.introspection.negativeCacheSize,
-        limit: this.introspectionLimit,
-        age: this.agePolicy,
-        metrics: introspectionMetrics,
-      },
-    );
     this.basic = new BasicAuthVerifier(
       config.keyManagerUrl,
       config.internalSecret,
@@ -190,23 +213,73 @@ export class CredentialVerifier {
       );
   }
 
+  /**
+   * The trusted issuers from the state: the resident key manager and every enabled external one
+   * with an audience. Key sets and introspection clients are kept while their settings stay the
+   * same (a JWKS URL or introspection change makes new ones at once).
+   */
   private refreshIssuers(): void {
     const next = new Map<string, TrustedIssuer>([[this.keyManager.issuer, this.keyManager]]);
     for (const i of this.state.issuers.values()) {
       if (!i.enabled || !i.jwksUrl || i.issuer === this.keyManager.issuer) continue;
-      const known = this.issuers.get(i.issuer);
+      if (!i.audience) {
+        if (!this.untrusted.has(i.name))
+          this.logger.warn({ keyManager: i.name }, 'key manager has no audience: its tokens are refused');
+        this.untrusted.add(i.name);
+        continue;
+      }
+      const known = [...this.issuers.values()].find((t) => !t.builtIn && t.name === i.name);
       next.set(i.issuer, {
         issuer: i.issuer,
         name: i.name,
-        keys: known && !known.builtIn ? known.keys : createRemoteJWKSet(new URL(i.jwksUrl)),
+        jwksUrl: i.jwksUrl,
+        keys: known?.jwksUrl === i.jwksUrl ? known.keys : createRemoteJWKSet(new URL(i.jwksUrl)),
         audience: i.audience,
         algorithms: i.algorithms.length ? i.algorithms : KEY_MANAGER_ALGORITHMS,
-        clientIdClaim: i.claimMappings.consumerKeyClaim ?? 'azp',
-        scopesClaim: i.claimMappings.scopesClaim ?? 'scope',
+        clientIdClaim: i.consumerKeyClaim ?? i.claimMappings.consumerKeyClaim ?? 'azp',
+        scopesClaim: i.scopesClaim ?? i.claimMappings.scopesClaim ?? 'scope',
+        claimMappings: i.claimMappings,
+        introspector: this.introspectorOf(i, i.audience, known?.introspector ?? null),
         builtIn: false,
       });
     }
     this.issuers = next;
+  }
+
+  /** An external issuer's introspection client: the known one while its settings are unchanged. */
+  private introspectorOf(
+    i: GatewayIssuer,
+    audience: string,
+    known: Introspector | null,
+  ): Introspector | null {
+    const spec = i.introspection;
+    if (!spec) return null;
+    let clientSecret: string;
+    try {
+      clientSecret = decryptSecret(
+        derivedKey(this.config.internalSecret, KEY_MANAGER_SECRETS_PURPOSE),
+        spec.sealedSecret,
+      );
+    } catch {
+      this.logger.warn(
+        { keyManager: i.name },
+        'the introspection secret of a key manager cannot be opened (another APIM_INTERNAL_SECRET?): its opaque tokens are refused',
+      );
+      return null;
+    }
+    const e = known?.endpoint;
+    if (
+      e &&
+      e.url === spec.endpoint &&
+      e.clientId === spec.clientId &&
+      e.clientSecret === clientSecret &&
+      e.audience === audience
+    )
+      return known;
+    return new Introspector(
+      { url: spec.endpoint, clientId: spec.clientId, clientSecret, audience, tokenShape: null },
+      this.introspectionOptions,
+    );
   }
 
   /** A signed JWT from a trusted issuer (access token or API key), checked for type and revocation. */
@@ -290,28 +363,35 @@ export class CredentialVerifier {
   }
 
   /**
-   * An opaque access token, by introspection at the key manager (answers cached, calls
-   * rate-limited: see Introspector). Not an active access token for this gateway: 900901, as in
-   * WSO2; no answer to be had now: 503, so that clients retry instead of dropping a good token.
+   * An opaque access token, by introspection at the key managers the API allows that have an
+   * introspection endpoint (answers cached, calls rate-limited: see Introspector), the resident one
+   * first. Not an active access token for this gateway at any of them: 900901, as in WSO2; no
+   * answer to be had now: 503, so that clients retry instead of dropping a good token.
    */
-  async introspect(token: string): Promise<Verification> {
-    let answer;
-    try {
-      answer = await this.keyManagerIntrospection.introspect(token);
-    } catch (e) {
-      if (!(e instanceof IntrospectionUnavailable)) throw e;
-      // the limit is counted in the metrics; a log line per refused request would flood the log
-      if (e.reason === 'failed') this.logger.warn({ err: e.message }, 'token introspection failed');
-      return fail('CREDENTIALS_UNVERIFIABLE', 'The access token cannot be verified now', RETRY_SOON);
+  async introspect(token: string, allowed: KeyManagerAllowance = null): Promise<Verification> {
+    let refusal: string | undefined;
+    for (const issuer of this.issuers.values()) {
+      if (!issuer.introspector || (allowed && !allowed.has(issuer.name))) continue;
+      let answer;
+      try {
+        answer = await issuer.introspector.introspect(token);
+      } catch (e) {
+        if (!(e instanceof IntrospectionUnavailable)) throw e;
+        // the limit is counted in the metrics; a log line per refused request would flood the log
+        if (e.reason === 'failed')
+          this.logger.warn({ err: e.message, keyManager: issuer.name }, 'token introspection failed');
+        return fail('CREDENTIALS_UNVERIFIABLE', 'The access token cannot be verified now', RETRY_SOON);
+      }
+      if (answer.active)
+        return this.admit({ claims: answer.claims, issuer, expiresAt: answer.expiresAt }, 'access');
+      refusal ??= answer.reason;
     }
-    if (!answer.active) return fail('INVALID_CREDENTIALS', answer.reason);
-    return this.admit(
-      { claims: answer.claims, issuer: this.keyManager, expiresAt: answer.expiresAt },
-      'access',
-    );
+    return fail('INVALID_CREDENTIALS', refusal ?? 'The bearer token is not a token this gateway accepts');
   }
 
+  /** Revocations are the resident key manager's: an external provider's tokens are revoked there. */
   private isRevoked(t: VerifiedToken): boolean {
+    if (!t.issuer.builtIn) return false;
     const { jti, iat } = t.claims;
     if (typeof jti === 'string' && this.state.revokedTokens.has(jti)) return true;
     const clientId = t.claims[t.issuer.clientIdClaim];
@@ -322,9 +402,21 @@ export class CredentialVerifier {
     return false;
   }
 
+  /** The consumer key a token names: an external provider's in its configured claim only. */
   clientIdOf(t: VerifiedToken): string | null {
-    const v = t.claims[t.issuer.clientIdClaim] ?? t.claims.client_id ?? t.claims.azp;
+    const c = t.claims;
+    const v = t.issuer.builtIn
+      ? (c[t.issuer.clientIdClaim] ?? c.client_id ?? c.azp)
+      : c[t.issuer.clientIdClaim];
     return typeof v === 'string' ? v : null;
+  }
+
+  /** The local claims an external provider's claim mappings give a token (for the backend JWT). */
+  mappedClaimsOf(t: VerifiedToken): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [remote, local] of Object.entries(t.issuer.claimMappings))
+      if (t.claims[remote] !== undefined) out[local] = t.claims[remote];
+    return out;
   }
 
   scopesOf(t: VerifiedToken): Set<string> {

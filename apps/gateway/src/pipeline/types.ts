@@ -32,6 +32,8 @@ export interface Credential {
   username: string | null;
   scopes: ReadonlySet<string>;
   claims: Record<string, unknown>;
+  /** local claims an external key manager's claim mappings give the token, for the backend JWT */
+  mappedClaims?: Record<string, unknown>;
   /** the API client certificate of a `mutualssl` caller: its tier throttles it as a subscription tier would (WSO2) */
   clientCertificate?: { alias: string; fingerprint: string; tier: string };
 }

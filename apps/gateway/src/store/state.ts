@@ -1,12 +1,13 @@
-import type {
-  GatewayApi,
-  GatewayApplication,
-  GatewayDenyPolicy,
-  GatewayEvent,
-  GatewayIssuer,
-  GatewayKeyMapping,
-  GatewayPolicy,
-  GatewaySubscription,
+import {
+  keyMappingKey,
+  type GatewayApi,
+  type GatewayApplication,
+  type GatewayDenyPolicy,
+  type GatewayEvent,
+  type GatewayIssuer,
+  type GatewayKeyMapping,
+  type GatewayPolicy,
+  type GatewaySubscription,
 } from '@apim/contracts';
 
 /** Everything a gateway knows, as loaded by a snapshot. */
@@ -44,6 +45,7 @@ export const policyKey = (type: GatewayPolicy['type'], name: string) => `${type}
 export class GatewayState {
   readonly apis = new Map<string, GatewayApi>();
   readonly applications = new Map<string, GatewayApplication>();
+  /** by keyMappingKey(key manager, consumer key): a consumer key means nothing without its key manager */
   readonly keyMappings = new Map<string, GatewayKeyMapping>();
   readonly subscriptions = new Map<string, GatewaySubscription>();
   readonly policies = new Map<string, GatewayPolicy>();
@@ -82,7 +84,7 @@ export class GatewayState {
     for (const m of maps) m.clear();
     this.vhosts = s.vhosts;
     for (const a of s.applications) this.applications.set(a.id, a);
-    for (const k of s.keyMappings) this.keyMappings.set(k.consumerKey, k);
+    for (const k of s.keyMappings) this.keyMappings.set(keyMappingKey(k.keyManager, k.consumerKey), k);
     for (const sub of s.subscriptions)
       this.subscriptions.set(subscriptionKey(sub.applicationId, sub.apiId), sub);
     for (const p of s.policies) this.policies.set(policyKey(p.type, p.name), p);
@@ -129,11 +131,13 @@ export class GatewayState {
         for (const [k, s] of this.subscriptions) if (s.applicationId === id) this.subscriptions.delete(k);
         break;
       }
-      case 'KEY_MAPPING_UPSERTED':
-        this.keyMappings.set(e.payload.keyMapping.consumerKey, e.payload.keyMapping);
+      case 'KEY_MAPPING_UPSERTED': {
+        const k = e.payload.keyMapping;
+        this.keyMappings.set(keyMappingKey(k.keyManager, k.consumerKey), k);
         break;
+      }
       case 'KEY_MAPPING_DELETED':
-        this.keyMappings.delete(e.payload.consumerKey);
+        this.keyMappings.delete(keyMappingKey(e.payload.keyManager, e.payload.consumerKey));
         break;
       case 'SUBSCRIPTION_UPSERTED': {
         const s = e.payload.subscription;
@@ -159,10 +163,15 @@ export class GatewayState {
         this.issuers.set(e.payload.issuer.id, e.payload.issuer);
         this.listener.signingKeysChanged();
         break;
-      case 'ISSUER_DELETED':
+      case 'ISSUER_DELETED': {
+        // the control plane removes the issuer's application keys with it, in the same transaction
+        const name = this.issuers.get(e.payload.id)?.name;
         this.issuers.delete(e.payload.id);
+        if (name !== undefined)
+          for (const [k, m] of this.keyMappings) if (m.keyManager === name) this.keyMappings.delete(k);
         this.listener.signingKeysChanged();
         break;
+      }
       case 'TOKEN_REVOKED':
         this.revokedTokens.set(e.payload.jti, Date.parse(e.payload.expiresAt));
         break;

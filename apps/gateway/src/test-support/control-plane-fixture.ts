@@ -3,21 +3,22 @@
  * gateway's tests exercise the real snapshot loader and event log without the control plane app.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  ApiSnapshot,
-  CorsConfig,
-  EndpointConfig,
-  GatewayApi,
-  GatewayApplication,
-  GatewayClientCertificate,
-  GatewayCondition,
-  GatewayOperation,
-  GatewayPolicy,
-  GatewayScope,
-  HttpVerb,
-  KeyType,
-  LifecycleStatus,
-  SubscriptionStatus,
+import {
+  RESIDENT_KEY_MANAGER,
+  type ApiSnapshot,
+  type CorsConfig,
+  type EndpointConfig,
+  type GatewayApi,
+  type GatewayApplication,
+  type GatewayClientCertificate,
+  type GatewayCondition,
+  type GatewayOperation,
+  type GatewayPolicy,
+  type GatewayScope,
+  type HttpVerb,
+  type KeyType,
+  type LifecycleStatus,
+  type SubscriptionStatus,
 } from '@apim/contracts';
 import { appendGatewayEvent, createPrismaClient, type PrismaClient } from '@apim/db';
 import { gatewayIssuer, gatewayPolicy } from '@apim/control-plane/gateway-views';
@@ -223,24 +224,27 @@ export class ControlPlaneFixture {
 
   /** The OAuth client behind an application key, and its key mapping. Returns the consumer key. */
   async addKey(applicationId: string, keyType: KeyType, consumerKey: string = randomUUID()): Promise<string> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.oAuthClient.create({
-        data: { clientId: consumerKey, metadata: { grant_types: ['client_credentials'] } },
-      });
-      await tx.applicationKey.create({ data: { applicationId, keyType, consumerKey } });
-      await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', {
-        keyMapping: { consumerKey, applicationId, keyType },
-      });
+    await this.prisma.oAuthClient.create({
+      data: { clientId: consumerKey, metadata: { grant_types: ['client_credentials'] } },
     });
+    await this.mapKey(applicationId, keyType, consumerKey);
     return consumerKey;
   }
 
-  /** The key mapping of an OAuth client that already exists (created through the key manager). */
-  async mapKey(applicationId: string, keyType: KeyType, consumerKey: string): Promise<void> {
+  /**
+   * The key mapping of an OAuth client that already exists: at the resident key manager (created
+   * through it), or at an external one (named as the admin registered it).
+   */
+  async mapKey(
+    applicationId: string,
+    keyType: KeyType,
+    consumerKey: string,
+    keyManager: string = RESIDENT_KEY_MANAGER,
+  ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      await tx.applicationKey.create({ data: { applicationId, keyType, consumerKey } });
+      await tx.applicationKey.create({ data: { applicationId, keyType, consumerKey, keyManager } });
       await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', {
-        keyMapping: { consumerKey, applicationId, keyType },
+        keyMapping: { consumerKey, applicationId, keyType, keyManager },
       });
     });
   }

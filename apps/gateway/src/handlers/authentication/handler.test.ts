@@ -172,12 +172,14 @@ describe('authentication handler', () => {
     expect(r.json.code).toBe('900908');
   });
 
-  it('accepts JWTs from a trusted external issuer once it is registered, mapping its client claim', async () => {
+  it('accepts JWTs from a trusted external issuer once it is registered, for keys mapped at it only', async () => {
     const idp = await startTokenIssuer('external-audience');
     try {
+      // the same consumer key at the resident key manager (another application) and at the issuer
+      const resident = await s.fx.createApplication();
+      await s.fx.subscribe(resident.id, oauthApi.id);
+      await s.fx.addKey(resident.id, 'PRODUCTION', 'idp-client-1');
       const external = await s.fx.createApplication();
-      await s.fx.subscribe(external.id, oauthApi.id);
-      await s.fx.addKey(external.id, 'PRODUCTION', 'idp-client-1');
       await s.synced();
       const token = await idp.sign({ clientId: 'idp-client-1', extraClaims: { cid: 'idp-client-1' } });
       expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).json.code).toBe('900901');
@@ -189,10 +191,37 @@ describe('authentication handler', () => {
         claimMappings: { consumerKeyClaim: 'cid' },
       });
       await s.synced();
+      // trusted now, but its client is no key of an application there: the resident application's
+      // subscription is not lent to it
+      expect((await s.call('/oauth/1.0.0/a', { headers: bearer(token) })).json.code).toBe('900908');
+      await s.fx.mapKey(external.id, 'PRODUCTION', 'idp-client-1', 'External IdP');
+      await s.fx.subscribe(external.id, oauthApi.id);
+      await s.synced();
       const ok = await s.call('/oauth/1.0.0/a', { headers: bearer(token) });
       expect(ok.status).toBe(200);
       const wrongAudience = await idp.sign({ clientId: 'idp-client-1', audience: 'someone-else' });
       expect((await s.call('/oauth/1.0.0/a', { headers: bearer(wrongAudience) })).json.code).toBe('900901');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  it('refuses every token of an issuer registered without an audience', async () => {
+    const idp = await startTokenIssuer('any-audience');
+    try {
+      const app = await s.fx.createApplication();
+      await s.fx.subscribe(app.id, oauthApi.id);
+      await s.fx.addIssuer({ name: 'No Audience IdP', issuer: idp.url, jwksUrl: `${idp.url}/oauth2/jwks` });
+      await s.fx.mapKey(app.id, 'PRODUCTION', 'no-aud-client', 'No Audience IdP');
+      await s.synced();
+      const res = await s.call('/oauth/1.0.0/a', {
+        headers: bearer(await idp.sign({ clientId: 'no-aud-client' })),
+      });
+      expect(res.status).toBe(401);
+      expect(res.json).toMatchObject({
+        code: '900901',
+        description: expect.stringMatching(/trusted issuer/),
+      });
     } finally {
       await idp.close();
     }

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
-import type { KeyType } from '@apim/contracts';
+import { keyMappingKey, type KeyType } from '@apim/contracts';
 import { ipPermitted, refererPermitted } from '../../auth/api-key-restrictions.js';
 import { parseBasic } from '../../auth/basic-auth.js';
 import { admittedCertificate, type AdmittedCertificate } from '../../auth/client-certificate.js';
-import type { Verification, VerifiedToken } from '../../auth/credentials.js';
+import type { KeyManagerAllowance, Verification, VerifiedToken } from '../../auth/credentials.js';
 import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Credential, Outcome, RequestContext } from '../../pipeline/types.js';
@@ -84,6 +84,7 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
           }
         : null,
       basicScopes: basic ? Object.fromEntries((api.scopes ?? []).map((s) => [s.name, s.roles])) : {},
+      keyManagers: !api.keyManagers || api.keyManagers.includes('all') ? null : api.keyManagers,
     };
   },
   create(config, deps) {
@@ -100,9 +101,10 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
       ]),
     );
     const basicScopes = Object.entries(config.basicScopes);
+    const allowed: KeyManagerAllowance = config.keyManagers ? new Set(config.keyManagers) : null;
     return {
       name: 'authentication',
-      onRequest: (ctx) => authenticate(ctx, config, certificates, basicScopes, deps),
+      onRequest: (ctx) => authenticate(ctx, config, certificates, basicScopes, allowed, deps),
     };
   },
 };
@@ -114,6 +116,7 @@ async function authenticate(
   config: AuthenticationConfig,
   certificates: ReadonlyMap<string, AdmittedCertificate>,
   basicScopes: ScopeBindings,
+  allowed: KeyManagerAllowance,
   deps: GatewayDeps,
 ): Promise<Outcome> {
   if (!ctx.operation.authEnabled) return undefined;
@@ -129,7 +132,7 @@ async function authenticate(
       }
     } else if (config.mutualSsl.mandatory) return errorResponse('INVALID_CREDENTIALS', admitted);
   }
-  return authenticateApplication(ctx, config, basicScopes, deps);
+  return authenticateApplication(ctx, config, basicScopes, allowed, deps);
 }
 
 /**
@@ -154,6 +157,7 @@ async function authenticateApplication(
   ctx: RequestContext,
   config: AuthenticationConfig,
   basicScopes: ScopeBindings,
+  allowed: KeyManagerAllowance,
   deps: GatewayDeps,
 ): Promise<Outcome> {
   const authorization = config.oauth2 || config.basic ? headerOf(ctx, config.authorizationHeader) : undefined;
@@ -190,7 +194,7 @@ async function authenticateApplication(
         result =
           token.split('.').length === 3
             ? await deps.credentials.verifyJwt(token, 'access')
-            : await deps.credentials.introspect(token);
+            : await deps.credentials.introspect(token, allowed);
       } catch (e) {
         deps.logger.warn({ err: (e as Error).message }, 'token verification failed');
         return errorResponse('CREDENTIALS_UNVERIFIABLE', 'The access token cannot be verified now', {
@@ -200,6 +204,11 @@ async function authenticateApplication(
       if (result.ok)
         socket[LAST_BEARER] = { header: authorization, token: result.token, generation, scheme, accessToken };
     }
+    if (result.ok && allowed && !allowed.has(result.token.issuer.name))
+      return errorResponse(
+        'INVALID_CREDENTIALS',
+        `This API does not accept tokens of the key manager '${result.token.issuer.name}'`,
+      );
     // Only tokens with `cnf`, or sent with the DPoP scheme, go further: a plain Bearer token pays one
     // property read. Checked after verification (and after a reuse): a proof belongs to one request.
     if (result.ok && (scheme === 'DPoP' || result.token.claims.cnf !== undefined)) {
@@ -300,16 +309,22 @@ function toCredential(kind: Credential['kind'], t: VerifiedToken, deps: GatewayD
       claims,
     };
   }
+  // an application is found by its key manager and consumer key together: a consumer key is no
+  // secret, and another provider's token naming it must get nothing of that application
   const consumerKey = deps.credentials.clientIdOf(t);
-  const mapping = consumerKey ? deps.state.keyMappings.get(consumerKey) : undefined;
+  const mapping = consumerKey
+    ? deps.state.keyMappings.get(keyMappingKey(t.issuer.name, consumerKey))
+    : undefined;
   return {
     kind,
     consumerKey,
     applicationId: mapping?.applicationId ?? null,
     application: mapping ? (deps.state.applications.get(mapping.applicationId) ?? null) : null,
-    keyType: mapping?.keyType ?? keyTypeOf(claims.keytype),
+    // an external provider's token says nothing we take about key types: only its mapping does
+    keyType: mapping?.keyType ?? (t.issuer.builtIn ? keyTypeOf(claims.keytype) : 'PRODUCTION'),
     username: usernameOf(t),
     scopes: deps.credentials.scopesOf(t),
     claims,
+    ...(t.issuer.builtIn ? {} : { mappedClaims: deps.credentials.mappedClaimsOf(t) }),
   };
 }

@@ -14,6 +14,7 @@ export const schema = {
     'apiKeyHeader',
     'mutualSsl',
     'basicScopes',
+    'keyManagers',
   ],
   properties: {
     oauth2: { type: 'boolean' },
@@ -50,6 +51,7 @@ export const schema = {
       ],
     },
     basicScopes: { type: 'object', additionalProperties: strings },
+    keyManagers: { oneOf: [{ type: 'null' }, { ...strings, minItems: 1 }] },
   },
   additionalProperties: false,
 } as const;
@@ -73,4 +75,6 @@ export interface AuthenticationConfig {
   } | null;
   /** scope -> the roles it is bound to (none: any user), for the scopes Basic callers may hold */
   basicScopes: Record<string, string[]>;
+  /** names of the key managers whose tokens the API accepts (WSO2's keyManagers); null: all */
+  keyManagers: string[] | null;
 }

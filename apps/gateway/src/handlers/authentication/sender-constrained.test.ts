@@ -247,8 +247,13 @@ describe('certificate-bound tokens (RFC 8705)', { timeout: 60_000 }, () => {
     idp = await startTokenIssuer();
     const app = await s.fx.createApplication();
     await s.fx.subscribe(app.id, api.id);
-    await s.fx.addKey(app.id, 'PRODUCTION', 'mtls-client');
-    await s.fx.addIssuer({ name: 'mTLS IdP', issuer: idp.url, jwksUrl: `${idp.url}/oauth2/jwks` });
+    await s.fx.addIssuer({
+      name: 'mTLS IdP',
+      issuer: idp.url,
+      jwksUrl: `${idp.url}/oauth2/jwks`,
+      audience: 'apim-gateway',
+    });
+    await s.fx.mapKey(app.id, 'PRODUCTION', 'mtls-client', 'mTLS IdP');
     await s.synced();
     const x5t = Buffer.from(
       new X509Certificate(partner.cert).fingerprint256.replaceAll(':', ''),

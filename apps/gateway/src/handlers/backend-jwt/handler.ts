@@ -58,6 +58,7 @@ export const backendJwt: HandlerModule<BackendJwtConfig> = {
             [`${CLAIM}usertype`]: cred?.claims.aut ?? (cred ? 'APPLICATION' : null),
             [`${CLAIM}enduser`]: cred?.username ?? null,
             [`${CLAIM}client_id`]: cred?.consumerKey ?? null,
+            ...cred?.mappedClaims,
           })
             .setProtectedHeader({ alg: config.algorithm, typ: 'JWT' })
             .setIssuer(config.issuer)
