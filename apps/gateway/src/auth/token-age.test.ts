@@ -59,15 +59,17 @@ beforeAll(async () => {
   clientId = await fx.addKey(app.id, 'PRODUCTION');
   await fx.subscribe(app.id, api.id);
   const externalApp = await fx.createApplication();
-  externalClientId = await fx.addKey(externalApp.id, 'PRODUCTION');
-  await fx.subscribe(externalApp.id, api.id);
-  // an issuer trusted without an audience: only what an ID token looks like keeps one out
+  externalClientId = 'spa-client';
+  // an issuer whose access tokens name the client as their audience (as some providers' do): an ID
+  // token passes the audience check, and only what an ID token looks like keeps it out
   await fx.addIssuer({
-    name: 'No-audience IdP',
+    name: 'Client-audience IdP',
     issuer: external.url,
     jwksUrl: `${external.url}/oauth2/jwks`,
-    audience: null,
+    audience: externalClientId,
   });
+  await fx.mapKey(externalApp.id, 'PRODUCTION', externalClientId, 'Client-audience IdP');
+  await fx.subscribe(externalApp.id, api.id);
   gw = await startGateway({
     databaseUrl: db.url,
     redisUrl: testRedisUrl(),
@@ -139,8 +141,8 @@ describe('ID tokens', () => {
     expect(await call(apiKey)).toMatchObject(asBearer);
   });
 
-  it('are refused from an issuer trusted without an audience, whose access tokens pass', async () => {
-    const accessToken = await external.sign({ clientId: externalClientId });
+  it('are refused from an issuer whose access tokens carry the client as audience, as its ID tokens do', async () => {
+    const accessToken = await external.sign({ clientId: externalClientId, audience: externalClientId });
     expect((await call(accessToken)).status).toBe(200);
     for (const claims of [{ nonce: 'n-2' }, { at_hash: 'abc' }, { typ: 'ID' }]) {
       const idToken = await external.sign({
