@@ -129,6 +129,8 @@ export function DeleteButton(props: {
   /** the button's accessible name and the question, e.g. "Delete Petstore" */
   label: string;
   text?: string;
+  /** the confirmation's question, when "<label>?" does not say enough (what else goes with it) */
+  question?: string;
 }) {
   const remove = useConfirmedDelete(props.api, props.stale);
   return (
@@ -138,7 +140,7 @@ export function DeleteButton(props: {
         className="secondary small"
         aria-label={props.label}
         disabled={remove.mutation.isPending}
-        onClick={() => remove.run(props.path, `${props.label}?`)}
+        onClick={() => remove.run(props.path, props.question ?? `${props.label}?`)}
       >
         {props.text ?? 'Delete'}
       </button>
@@ -162,6 +164,8 @@ export function FormPanel(props: {
   /** shown once the write succeeded */
   done?: ReactNode;
   onSubmit: () => void | Promise<void>;
+  /** buttons beside the submit button (e.g. Cancel) */
+  secondary?: ReactNode;
   children: ReactNode;
 }) {
   const { mutation } = props.write;
@@ -179,9 +183,12 @@ export function FormPanel(props: {
       <OtherErrors errors={props.write.errors} shown={props.shown} />
       <ErrorBox error={mutation.error} />
       {props.done && mutation.isSuccess && <Notice>{props.done}</Notice>}
-      <button type="submit" disabled={mutation.isPending}>
-        {mutation.isPending && props.pending ? props.pending : props.submit}
-      </button>
+      <div className="button-row">
+        <button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending && props.pending ? props.pending : props.submit}
+        </button>
+        {props.secondary}
+      </div>
     </form>
   );
 }
@@ -269,6 +276,8 @@ export function TextField(
     name?: string;
     autoComplete?: string;
     min?: number;
+    /** shown but not editable (e.g. a name that cannot change) */
+    readOnly?: boolean;
   },
 ) {
   const id = useId();
@@ -282,6 +291,7 @@ export function TextField(
         placeholder={props.placeholder}
         required={props.required}
         min={props.min}
+        readOnly={props.readOnly}
         autoComplete={props.autoComplete ?? 'off'}
         aria-invalid={props.error ? true : undefined}
         aria-describedby={describedBy(id, props)}
