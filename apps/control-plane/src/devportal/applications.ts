@@ -7,6 +7,7 @@ import type { Principal } from '../http/auth.js';
 import { badRequest, conflictOnDuplicate } from '../http/errors.js';
 import { needsApproval } from '../jobs/workflows.js';
 import type { KeyManagerClient } from '../keys/key-manager-client.js';
+import { deleteRegisteredClientsOf, isRegisteredExternally } from '../keys/registered-clients.js';
 import { ownedApplication } from './access.js';
 
 export interface ApplicationInput {
@@ -111,16 +112,17 @@ export async function updateApplication(
 
 /**
  * Deletes the application with its subscriptions and keys (gateways told of each), then removes
- * the OAuth clients it created at the resident key manager.
+ * the OAuth clients it created: at the resident key manager, and at external ones by RFC 7592.
  */
 export async function deleteApplication(
   prisma: PrismaClient,
   keyManager: KeyManagerClient,
   log: Logger,
+  internalSecret: string,
   principal: Principal,
   applicationId: string,
 ) {
-  const clients = await prisma.$transaction(async (tx) => {
+  const { clients, registered } = await prisma.$transaction(async (tx) => {
     const app = await ownedApplication(tx, principal, applicationId);
     const [subs, keys] = await Promise.all([
       tx.subscription.findMany({ where: { applicationId: app.id } }),
@@ -143,11 +145,19 @@ export async function deleteApplication(
         keyManager: k.keyManager,
       });
     await appendGatewayEvent(tx, 'APPLICATION_DELETED', { applicationId: app.id });
-    // Only resident clients we created are ours to delete. Mapped clients belong to someone else;
-    // external clients we registered stay at their provider (no RFC 7592 credentials are kept), and
-    // gateways refuse their tokens once the mappings are gone.
-    return keys.filter((k) => k.keyManager === RESIDENT_KEY_MANAGER && !k.mapped).map((k) => k.consumerKey);
+    // Only clients we created are ours to delete, once the deletion has committed: resident ones,
+    // and external ones we registered (deleted at their provider with the RFC 7592 credentials
+    // kept at registration; without them they stay there). Mapped clients belong to someone else.
+    // Gateways refuse the tokens of all of them once the mappings are gone.
+    return {
+      clients: keys
+        .filter((k) => k.keyManager === RESIDENT_KEY_MANAGER && !k.mapped)
+        .map((k) => k.consumerKey),
+      registered: keys.filter(isRegisteredExternally),
+    };
   });
+  // a provider that refuses is logged, as below: the application is gone either way
+  await deleteRegisteredClientsOf(log, internalSecret, registered);
   for (const clientId of clients) {
     // Gateways already refuse the client (its key mapping is gone); a client the key manager
     // could not delete now is only clutter, so log it rather than fail the request.

@@ -2,12 +2,13 @@
  * Application keys from an external key manager, against real providers: the resident key manager
  * and a second OpenID provider configured like Keycloak (RFC 7591 registration behind an initial
  * access token). Keys are registered there (generate-keys) or mapped (map-keys), tokens come from
- * it, and the gateway event log names the key manager of every mapping.
+ * it, and the gateway event log names the key manager of every mapping. Removing a key deletes a
+ * client we registered at the provider (RFC 7592), never a mapped one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
-import { derivedKey, encryptSecret } from '@apim/service';
+import { decryptSecret, derivedKey, encryptSecret } from '@apim/service';
 import { startExternalIdp, type ExternalIdp } from '@apim/testing';
 import { createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 
@@ -31,12 +32,27 @@ let idp: ExternalIdp;
 let call: ReturnType<typeof restClient>;
 let dev: Caller;
 
+const keyManagerSecrets = () => derivedKey(bed.km!.internalSecret, 'key-manager-secrets');
+
+/** The provider no longer knows the client: client_credentials is refused with invalid_client. */
+async function expectGoneAtProvider(client: { clientId: string; clientSecret: string }) {
+  const refused = await idp.token(client).then(
+    () => null,
+    (e: Error) => e.message,
+  );
+  expect(refused ?? `${client.clientId} still gets tokens at the provider`).toContain('invalid_client');
+}
+
+/** The provider still issues the client's tokens. */
+async function expectKnownAtProvider(client: { clientId: string; clientSecret: string }) {
+  expect(decodeJwt(await idp.token(client))).toMatchObject({ iss: idp.issuer, azp: client.clientId });
+}
+
 async function addKeyManager(
   name: string,
   fields: { registrationToken?: string; registration?: boolean; enabled?: boolean } = {},
 ) {
-  const seal = (plain: string) =>
-    encryptSecret(derivedKey(bed.km!.internalSecret, 'key-manager-secrets'), plain);
+  const seal = (plain: string) => encryptSecret(keyManagerSecrets(), plain);
   await bed.prisma.trustedIssuer.create({
     data: {
       name,
@@ -143,6 +159,12 @@ describe('keys from an external key manager', () => {
     const row = await bed.prisma.applicationKey.findUniqueOrThrow({ where: { id: keys.body.keyMappingId } });
     expect(row).toMatchObject({ keyManager: 'keycloak', consumerKey, mapped: false });
     expect(JSON.stringify(row)).not.toContain(consumerSecret);
+    // its RFC 7592 credentials are kept, the registration access token sealed and never answered
+    expect(row.registrationClientUri).toBe(`${idp.registrationEndpoint}/${consumerKey}`);
+    const registrationAccessToken = decryptSecret(keyManagerSecrets(), row.registrationAccessToken!);
+    expect(registrationAccessToken).not.toBe(row.registrationAccessToken);
+    expect(JSON.stringify(keys.body)).not.toContain(registrationAccessToken);
+    expect(JSON.stringify(keys.body)).not.toContain(row.registrationClientUri);
     expect(await eventsAfter(before)).toEqual([
       {
         type: 'KEY_MAPPING_UPSERTED',
@@ -213,6 +235,28 @@ describe('keys from an external key manager', () => {
     expect(await eventsAfter(beforeCleanUp)).toEqual([
       { type: 'KEY_MAPPING_DELETED', payload: { consumerKey, keyManager: 'keycloak' } },
     ]);
+    // and the client we registered is deleted at the provider (RFC 7592)
+    await expectGoneAtProvider({ clientId: consumerKey, clientSecret: consumerSecret! });
+  });
+
+  it('removes the key even when the provider refuses to delete its client, which stays there', async () => {
+    const appId = await newApp('Stubborn');
+    const keys = await call<Key>('POST', `${DEV}/applications/${appId}/generate-keys`, {
+      as: dev,
+      json: { keyType: 'PRODUCTION', keyManager: 'keycloak' },
+    });
+    expect(keys.status, JSON.stringify(keys.body)).toBe(200);
+    const client = { clientId: keys.body.consumerKey, clientSecret: keys.body.consumerSecret! };
+    // a registration access token the provider does not take (revoked there, say)
+    await bed.prisma.applicationKey.update({
+      where: { id: keys.body.keyMappingId },
+      data: { registrationAccessToken: encryptSecret(keyManagerSecrets(), 'revoked-at-the-provider') },
+    });
+    const keyUrl = `${DEV}/applications/${appId}/oauth-keys/${keys.body.keyMappingId}`;
+    const cleanUp = await call('POST', `${keyUrl}/clean-up`, { as: dev });
+    expect(cleanUp.status, JSON.stringify(cleanUp.body)).toBe(200);
+    expect(await bed.prisma.applicationKey.count({ where: { id: keys.body.keyMappingId } })).toBe(0);
+    await expectKnownAtProvider(client);
   });
 
   it('maps a client registered at the provider beforehand, once', async () => {
@@ -229,6 +273,7 @@ describe('keys from an external key manager', () => {
     });
     expect(wrongSecret.status).toBe(400);
     expect(wrongSecret.body.description).toContain('does not accept this consumer key and secret');
+    // a mapped client's RFC 7592 credentials are not ours: nothing is kept
 
     const before = await lastEventId();
     const mapped = await call<Key>('POST', `${DEV}/applications/${appId}/map-keys`, {
@@ -249,7 +294,7 @@ describe('keys from an external key manager', () => {
     expect(mapped.body).not.toHaveProperty('consumerSecret');
     expect(
       await bed.prisma.applicationKey.findUniqueOrThrow({ where: { id: mapped.body.keyMappingId } }),
-    ).toMatchObject({ mapped: true });
+    ).toMatchObject({ mapped: true, registrationClientUri: null, registrationAccessToken: null });
     expect(await eventsAfter(before)).toEqual([
       {
         type: 'KEY_MAPPING_UPSERTED',
@@ -282,6 +327,17 @@ describe('keys from an external key manager', () => {
     });
     expect(trusted.status, JSON.stringify(trusted.body)).toBe(200);
     expect(trusted.body.keyManager).toBe('no-dcr');
+
+    // removing a mapping leaves the client at the provider: it still gets its tokens
+    const cleanUp = await call(
+      'POST',
+      `${DEV}/applications/${appId}/oauth-keys/${mapped.body.keyMappingId}/clean-up`,
+      {
+        as: dev,
+      },
+    );
+    expect(cleanUp.status).toBe(200);
+    await expectKnownAtProvider(partner);
   });
 
   it('names the key manager it cannot use', async () => {
@@ -363,7 +419,14 @@ describe('keys from an external key manager', () => {
       as: dev,
       json: { keyType: 'SANDBOX' },
     });
-    expect([external.status, resident.status]).toEqual([200, 200]);
+    const partner = await idp.registerClient('partner-of-everything');
+    const mapped = await call<Key>('POST', `${DEV}/applications/${appId}/map-keys`, {
+      as: dev,
+      json: { consumerKey: partner.clientId, keyType: 'PRODUCTION', keyManager: 'keycloak' },
+    });
+    expect([external.status, resident.status, mapped.status]).toEqual([200, 200, 200]);
+    const registered = { clientId: external.body.consumerKey, clientSecret: external.body.consumerSecret! };
+    await expectKnownAtProvider(registered);
     const before = await lastEventId();
     expect((await call('DELETE', `${DEV}/applications/${appId}`, { as: dev })).status).toBe(200);
     const events = await eventsAfter(before);
@@ -375,7 +438,10 @@ describe('keys from an external key manager', () => {
     );
     expect(events.map((e) => e.type)).toContain('APPLICATION_DELETED');
     expect(await bed.prisma.applicationKey.count({ where: { applicationId: appId } })).toBe(0);
-    // the resident client we created is gone; the one we registered at the provider stays there
+    // the clients we created are gone, the resident one and the one we registered at the
+    // provider; the mapped one is someone else's and still gets its tokens
     expect(await bed.prisma.oAuthClient.count({ where: { clientId: resident.body.consumerKey } })).toBe(0);
+    await expectGoneAtProvider(registered);
+    await expectKnownAtProvider(partner);
   });
 });

@@ -2,7 +2,8 @@
  * OAuth keys: one client per application, key type and key manager. The resident key manager's
  * clients are created and changed through its internal API; an external provider's are registered
  * there (RFC 7591) or mapped (WSO2's map-keys: an existing client). The consumer secret is shown
- * once, when generated or regenerated; it is never stored here.
+ * once, when generated or regenerated; it is never stored here. A registered client's RFC 7592
+ * credentials are stored (the access token sealed), so that removing its key deletes it there.
  */
 import { RESIDENT_KEY_MANAGER, Scopes, type KeyType } from '@apim/contracts';
 import { appendGatewayEvent } from '@apim/db';
@@ -12,6 +13,11 @@ import { badRequest, conflict, HttpError, isUniqueViolation } from '../http/erro
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { checkClientSecret, deleteRegisteredClient, registerClient } from '../keys/external-provider.js';
 import { requestedKeyManager, type ExternalKeyManager } from '../keys/key-managers.js';
+import {
+  deleteRegisteredClientOf,
+  storedRegistration,
+  type StoredRegistration,
+} from '../keys/registered-clients.js';
 import { ownedApplication } from './access.js';
 import { findKey, isResident, keyDto, storedKeyDto, type ClientView, type KeyRow } from './oauth-key.js';
 
@@ -60,10 +66,17 @@ export function keyOperations({
   }
 
   /** Stores the key and tells the gateways, in one transaction. */
-  function storeKey(app: Owned, keyType: KeyType, km: string, consumerKey: string, mapped: boolean) {
+  function storeKey(
+    app: Owned,
+    keyType: KeyType,
+    km: string,
+    consumerKey: string,
+    mapped: boolean,
+    registration?: StoredRegistration,
+  ) {
     return prisma.$transaction(async (tx) => {
       const row = await tx.applicationKey.create({
-        data: { applicationId: app.id, keyType, keyManager: km, consumerKey, mapped },
+        data: { applicationId: app.id, keyType, keyManager: km, consumerKey, mapped, ...registration },
       });
       await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', { keyMapping: gatewayKeyMapping(row) });
       return row;
@@ -112,8 +125,14 @@ export function keyOperations({
         ...(body.callbackUrl ? { callbackUrl: body.callbackUrl } : {}),
       },
     );
+    const registration = storedRegistration(config.internalSecret, client);
+    if (!registration.registrationClientUri)
+      log.info(
+        { keyManager: km.name, clientId: client.clientId },
+        'the key manager offers no RFC 7592 deletion: the client will stay there when its key is removed',
+      );
     try {
-      const key = await storeKey(app, body.keyType, km.name, client.clientId, false);
+      const key = await storeKey(app, body.keyType, km.name, client.clientId, false, registration);
       const view: ClientView = { grantTypes: client.grantTypes, callbackUrl: client.callbackUrl };
       return keyDto(key, view, client.clientSecret);
     } catch (e) {
@@ -312,7 +331,7 @@ export function keyOperations({
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/clean-up',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdCleanUpPost',
       summary:
-        'Remove a key: its mapping, and for a resident client we created, the client and every token issued to it',
+        'Remove a key: its mapping, and for a client we created, the client (a resident one with every token issued to it; an external one at its provider, by RFC 7592 when the provider offers it)',
       tag: 'Application Keys',
       access,
       params: keyParams,
@@ -328,11 +347,13 @@ export function keyOperations({
             keyManager: key.keyManager,
           });
         });
-        // A mapped client belongs to someone else: it stays as it is. An external client we
-        // registered stays at the provider too: its RFC 7592 registration access token would be
-        // needed to delete it, and there is nowhere to keep it (sealed) yet. Gateways refuse its
-        // tokens from now on, since the mapping is gone.
-        if (isResident(key) && !key.mapped) {
+        // Now that the mapping is gone (gateways refuse the client's tokens from now on), the
+        // client goes too when it is ours. A mapped client belongs to someone else: it stays as it
+        // is. An external client we registered is deleted at its provider with the RFC 7592
+        // credentials kept at registration; one registered without them (the provider offered
+        // none, or before they were kept) stays there, and a refusal is logged, not answered.
+        if (!isResident(key)) await deleteRegisteredClientOf(log, config.internalSecret, key);
+        else if (!key.mapped) {
           await keyManager
             .revokeClientTokens(key.consumerKey)
             .catch((err: unknown) => log.warn({ err }, 'could not revoke client tokens'));

@@ -230,7 +230,14 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
       params: appParam,
       responses: { 200: { description: 'Deleted' } },
       async handle(req) {
-        await deleteApplication(prisma, keyManager, log, callerOf(req), req.params.applicationId!);
+        await deleteApplication(
+          prisma,
+          keyManager,
+          log,
+          ctx.config.internalSecret,
+          callerOf(req),
+          req.params.applicationId!,
+        );
         return { status: 200 };
       },
     }),
