@@ -1,147 +1,137 @@
-/** Key managers: the resident one and external OIDC issuers whose JWTs gateways accept. */
+/**
+ * Key managers (WSO2's admin "Key Managers"): the external OpenID providers whose access tokens
+ * the gateways accept on the APIs that allow them, beside the built-in resident key manager. The
+ * list says which can introspect opaque tokens and register applications; `?add` and `?edit=<id>`
+ * open the forms.
+ */
 import { useState } from 'react';
-import { request, type ListOf } from '../shared/api';
+import { useSearchParams } from 'react-router';
+import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
-import { useCheckedWrite } from '../shared/schema';
-import { errorAt } from '../shared/schema';
-import { Checkbox, DeleteButton, FormPanel, ListTable, Page, TextField } from '../shared/ui';
+import { DeleteButton, ListTable, Notice, Page, QueryView } from '../shared/ui';
+import { KEY_MANAGERS_STALE, KeyManagerForm } from './KeyManagerForm';
+import { typeLabel, type KeyManager } from './key-manager-types';
 
-interface KeyManager {
-  id: string;
-  name: string;
-  displayName?: string;
-  type?: string;
-  description?: string;
-  enabled: boolean;
-  issuer?: string;
-}
-
-const STALE = [['admin', '/key-managers']] as const;
-
-function AddIssuer() {
-  const [name, setName] = useState('');
-  const [issuer, setIssuer] = useState('');
-  const [wellKnown, setWellKnown] = useState('');
-  const [jwks, setJwks] = useState('');
-  const [audience, setAudience] = useState('');
-  const [consumerKeyClaim, setConsumerKeyClaim] = useState('azp');
-  const [scopesClaim, setScopesClaim] = useState('scope');
-  const [enabled, setEnabled] = useState(true);
-  const add = useCheckedWrite(
-    'admin',
-    'addNewKeyManager',
-    (body: object) => request('admin', '/key-managers', { json: body }),
-    {
-      stale: STALE,
-      onSuccess: () => {
-        setName('');
-        setIssuer('');
-        setWellKnown('');
-        setJwks('');
-      },
-    },
-  );
-  const errors = add.errors;
+function EditKeyManager(props: { id: string; onDone: (km: KeyManager) => void; onCancel: () => void }) {
+  const km = useRest<KeyManager>('admin', `/key-managers/${props.id}`);
   return (
-    <FormPanel
-      title="Add a trusted issuer"
-      write={add}
-      shown={[
-        'name',
-        'issuer',
-        'wellKnownEndpoint',
-        'certificates',
-        'audience',
-        'consumerKeyClaim',
-        'scopesClaim',
-      ]}
-      submit="Add key manager"
-      onSubmit={() =>
-        add.submit({
-          name: name.trim(),
-          displayName: name.trim(),
-          type: 'custom',
-          issuer: issuer.trim(),
-          enabled,
-          ...(wellKnown.trim() ? { wellKnownEndpoint: wellKnown.trim() } : {}),
-          ...(jwks.trim() ? { certificates: { type: 'JWKS', value: jwks.trim() } } : {}),
-          ...(audience.trim() ? { audience: audience.trim() } : {}),
-          consumerKeyClaim: consumerKeyClaim.trim(),
-          scopesClaim: scopesClaim.trim(),
-        })
-      }
-    >
-      <div className="row">
-        <TextField label="Name" required value={name} error={errors?.name} onChange={setName} />
-        <TextField
-          label="Issuer"
-          required
-          value={issuer}
-          placeholder="https://idp.example.com"
-          error={errors?.issuer}
-          onChange={setIssuer}
-        />
-      </div>
-      <TextField
-        label="Discovery (well-known) URL"
-        type="url"
-        value={wellKnown}
-        error={errors?.wellKnownEndpoint}
-        onChange={setWellKnown}
-      />
-      <TextField
-        label="JWKS URL"
-        type="url"
-        value={jwks}
-        error={errorAt(errors, 'certificates')}
-        onChange={setJwks}
-      />
-      <div className="row">
-        <TextField label="Audience" value={audience} error={errors?.audience} onChange={setAudience} />
-        <TextField
-          label="Consumer key claim"
-          value={consumerKeyClaim}
-          error={errors?.consumerKeyClaim}
-          onChange={setConsumerKeyClaim}
-        />
-        <TextField
-          label="Scopes claim"
-          value={scopesClaim}
-          error={errors?.scopesClaim}
-          onChange={setScopesClaim}
-        />
-      </div>
-      <Checkbox label="Enabled" checked={enabled} onChange={setEnabled} />
-    </FormPanel>
+    <QueryView query={km} what="the key manager">
+      {(k) => <KeyManagerForm key={k.id} existing={k} onDone={props.onDone} onCancel={props.onCancel} />}
+    </QueryView>
   );
 }
+
+const nameOf = (k: KeyManager) => k.displayName || k.name;
 
 export function KeyManagersPage() {
   const list = useRest<ListOf<KeyManager>>('admin', '/key-managers');
+  const [params, setParams] = useSearchParams();
+  const [done, setDone] = useState<string | null>(null);
+  const editing = params.get('edit');
+  const adding = params.has('add') && !editing;
+  const open = (p: Record<string, string>) => {
+    setDone(null);
+    setParams(p);
+  };
+  const close = (message?: string) => {
+    setDone(message ?? null);
+    setParams({});
+  };
   return (
-    <Page title="Key managers">
+    <Page
+      title="Key managers"
+      actions={
+        !adding &&
+        !editing && (
+          <button type="button" onClick={() => open({ add: '' })}>
+            Add key manager
+          </button>
+        )
+      }
+    >
+      <p className="muted">
+        OpenID Connect providers whose access tokens the gateways accept, on the APIs that allow them. The
+        resident key manager is built in and always trusted.
+      </p>
+      {done && <Notice>{done}</Notice>}
+      {adding && (
+        <KeyManagerForm onDone={(k) => close(`Key manager ${nameOf(k)} added.`)} onCancel={() => close()} />
+      )}
+      {editing && (
+        <EditKeyManager
+          id={editing}
+          onDone={(k) => close(`Key manager ${nameOf(k)} saved.`)}
+          onCancel={() => close()}
+        />
+      )}
       <ListTable
         query={list}
         what="key managers"
-        empty="No key managers."
+        label="Key managers"
+        empty="No external key managers yet: only the resident key manager issues tokens."
         rowKey={(k) => k.id}
         columns={[
           {
             header: 'Name',
             cell: (k) => (
               <>
-                {k.displayName ?? k.name} {k.type && <span className="muted">({k.type})</span>}
+                {nameOf(k)}
+                {k.displayName && k.displayName !== k.name && <div className="muted">{k.name}</div>}
               </>
             ),
           },
+          { header: 'Type', cell: (k) => typeLabel(k.type) },
           { header: 'Issuer', cell: (k) => <code>{k.issuer}</code> },
-          { header: 'Enabled', cell: (k) => (k.enabled ? 'yes' : 'no') },
+          {
+            header: 'Token introspection',
+            cell: (k) =>
+              k.introspectionEndpoint ? (
+                <>
+                  Yes <span className="muted">(as {k.introspectionClientId})</span>
+                </>
+              ) : (
+                'No'
+              ),
+          },
+          {
+            header: 'Client registration',
+            cell: (k) =>
+              k.clientRegistrationEndpoint ? (
+                <>
+                  Yes{' '}
+                  <span className="muted">
+                    ({k.registrationTokenSet ? 'with a registration token' : 'open'})
+                  </span>
+                </>
+              ) : (
+                'No'
+              ),
+          },
+          { header: 'Enabled', cell: (k) => (k.enabled ? 'Yes' : 'No') },
         ]}
         actions={(k) => (
-          <DeleteButton api="admin" path={`/key-managers/${k.id}`} stale={STALE} label={`Delete ${k.name}`} />
+          <div className="button-row">
+            <button
+              type="button"
+              className="secondary small"
+              aria-label={`Edit ${k.name}`}
+              onClick={() => open({ edit: k.id })}
+            >
+              Edit
+            </button>
+            {/* not the one open in the edit form above */}
+            {editing !== k.id && (
+              <DeleteButton
+                api="admin"
+                path={`/key-managers/${k.id}`}
+                stale={KEY_MANAGERS_STALE}
+                label={`Delete ${k.name}`}
+                question={`Delete the key manager ${nameOf(k)}? The application keys it issued or mapped are removed too, and the gateways stop accepting its tokens.`}
+              />
+            )}
+          </div>
         )}
       />
-      <AddIssuer />
     </Page>
   );
 }
