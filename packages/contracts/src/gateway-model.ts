@@ -193,6 +193,19 @@ export interface GatewayDenyPolicy {
 export const KEY_MANAGER_TYPES = ['custom', 'Keycloak', 'Okta', 'Auth0', 'EntraID'] as const;
 export type KeyManagerType = (typeof KEY_MANAGER_TYPES)[number];
 
+/**
+ * The claims each type's access tokens name the client and the scopes in, as their documentation
+ * gives them: Keycloak and Auth0 `azp` + `scope`, Okta `cid` + `scp`, Entra ID v2 `azp` + `scp`.
+ */
+export const KEY_MANAGER_PRESETS: Record<KeyManagerType, { consumerKeyClaim: string; scopesClaim: string }> =
+  {
+    custom: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
+    Keycloak: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
+    Okta: { consumerKeyClaim: 'cid', scopesClaim: 'scp' },
+    Auth0: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
+    EntraID: { consumerKeyClaim: 'azp', scopesClaim: 'scp' },
+  };
+
 /** The purpose (see derivedKey in @apim/service) under which key managers' secrets are sealed. */
 export const KEY_MANAGER_SECRETS_PURPOSE = 'key-manager-secrets';
 

@@ -33,8 +33,16 @@ export interface ExternalIdp {
   initialAccessToken: string;
   /** a confidential client gateways may introspect with */
   introspectionClient: { clientId: string; clientSecret: string };
-  /** registers a client_credentials client through RFC 7591, as an admin of the provider would */
-  registerClient(name?: string): Promise<{ clientId: string; clientSecret: string }>;
+  /**
+   * registers a client_credentials client through RFC 7591, as an admin of the provider would;
+   * with its RFC 7592 management URI and token
+   */
+  registerClient(name?: string): Promise<{
+    clientId: string;
+    clientSecret: string;
+    registrationClientUri: string;
+    registrationAccessToken: string;
+  }>;
   /** a client_credentials access token: a JWT for `audience`, or an opaque one (introspected) */
   token(
     client: { clientId: string; clientSecret: string },
@@ -172,9 +180,14 @@ export async function startExternalIdp(options: ExternalIdpOptions = {}): Promis
           token_endpoint_auth_method: 'client_secret_basic',
         }),
       });
-      const json = (await res.json()) as { client_id: string; client_secret: string };
+      const json = (await res.json()) as Record<string, string>;
       if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${JSON.stringify(json)}`);
-      return { clientId: json.client_id, clientSecret: json.client_secret };
+      return {
+        clientId: json.client_id!,
+        clientSecret: json.client_secret!,
+        registrationClientUri: json.registration_client_uri!,
+        registrationAccessToken: json.registration_access_token!,
+      };
     },
     async token(client, opts = {}) {
       const body: Record<string, string> = { grant_type: 'client_credentials' };

@@ -5,14 +5,13 @@
  * are write-only: an edit that leaves them blank keeps the stored ones.
  */
 import { useState } from 'react';
-import type { KeyManagerType } from '@apim/contracts';
+import { KEY_MANAGER_PRESETS, type KeyManagerType } from '@apim/contracts';
 import { request } from '../shared/api';
 import { errorAt, useCheckedWrite, type FieldErrors } from '../shared/schema';
 import { Checkbox, FormPanel, SelectField, TextField } from '../shared/ui';
 import {
   ALGORITHMS,
   DEFAULT_ALGORITHMS,
-  KEY_MANAGER_PRESETS,
   TYPE_OPTIONS,
   typeLabel,
   type ClaimMapping,

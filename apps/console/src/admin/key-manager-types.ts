@@ -43,21 +43,6 @@ export function typeLabel(type: string | undefined): string {
   return (type && TYPE_LABELS[type as KeyManagerType]) || TYPE_LABELS.custom;
 }
 
-/**
- * The claims a type's access tokens name the client and the scopes in, used when the form leaves
- * them as they are. The same table as the control plane's KEY_MANAGER_PRESETS
- * (apps/control-plane/src/admin/key-manager-settings.ts); test/console/key-managers.test.ts keeps
- * the two equal.
- */
-export const KEY_MANAGER_PRESETS: Record<KeyManagerType, { consumerKeyClaim: string; scopesClaim: string }> =
-  {
-    custom: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
-    Keycloak: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
-    Okta: { consumerKeyClaim: 'cid', scopesClaim: 'scp' },
-    Auth0: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
-    EntraID: { consumerKeyClaim: 'azp', scopesClaim: 'scp' },
-  };
-
 /** The signature algorithms the API accepts; a new key manager allows RS256 and ES256. */
 export const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const;
 export const DEFAULT_ALGORITHMS = ['RS256', 'ES256'];

@@ -6,7 +6,12 @@
  * be registered again.
  */
 import { request } from 'undici';
-import { KEY_MANAGER_SECRETS_PURPOSE, RESIDENT_KEY_MANAGER, type KeyManagerType } from '@apim/contracts';
+import {
+  KEY_MANAGER_PRESETS,
+  KEY_MANAGER_SECRETS_PURPOSE,
+  RESIDENT_KEY_MANAGER,
+  type KeyManagerType,
+} from '@apim/contracts';
 import type { Prisma } from '@apim/db';
 import { derivedKey, encryptSecret } from '@apim/service';
 import { badRequest, HttpError } from '../http/errors.js';
@@ -34,19 +39,6 @@ export interface KeyManagerDto {
   registrationToken?: string;
   enabled?: boolean;
 }
-
-/**
- * The claims each type's access tokens name the client and the scopes in, as their documentation
- * gives them: Keycloak and Auth0 `azp` + `scope`, Okta `cid` + `scp`, Entra ID v2 `azp` + `scp`.
- */
-export const KEY_MANAGER_PRESETS: Record<KeyManagerType, { consumerKeyClaim: string; scopesClaim: string }> =
-  {
-    custom: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
-    Keycloak: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
-    Okta: { consumerKeyClaim: 'cid', scopesClaim: 'scp' },
-    Auth0: { consumerKeyClaim: 'azp', scopesClaim: 'scope' },
-    EntraID: { consumerKeyClaim: 'azp', scopesClaim: 'scp' },
-  };
 
 interface Discovered {
   issuer?: string;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_MANAGER_SECRETS_PURPOSE, type GatewayEventPayloads } from '@apim/contracts';
-import { decryptSecret, derivedKey } from '@apim/service';
+import { decryptSecret, derivedKey, encryptSecret } from '@apim/service';
 import { startExternalIdp, type ExternalIdp } from '@apim/testing';
 import { ADMIN, createUser, restClient, startTestBed, type TestBed } from '../test-support.js';
 
@@ -165,7 +165,7 @@ describe('admin key managers', () => {
     expect(await bed.prisma.trustedIssuer.count({ where: { issuer: 'https://idp.example' } })).toBe(0);
   });
 
-  it('is for admins only, and removing one removes the application keys it issued', async () => {
+  it('is for admins only, and removing one removes the application keys it issued and the clients we registered', async () => {
     const dev = await createUser(bed.prisma, 'km-dev', ['subscriber']);
     expect((await call('GET', A, { as: dev })).status).toBe(403);
 
@@ -193,9 +193,24 @@ describe('admin key managers', () => {
         mapped: true,
       },
     });
+    // a client registered for the application (as generate-keys does), with its RFC 7592 credentials
+    const registered = await idp.registerClient('okta-app');
+    const sealKey = derivedKey(bed.cp.app.context.config.internalSecret, KEY_MANAGER_SECRETS_PURPOSE);
+    await bed.prisma.applicationKey.create({
+      data: {
+        applicationId: app.id,
+        keyType: 'SANDBOX',
+        keyManager: 'okta',
+        consumerKey: registered.clientId,
+        registrationClientUri: registered.registrationClientUri,
+        registrationAccessToken: encryptSecret(sealKey, registered.registrationAccessToken),
+      },
+    });
+    await idp.token(registered);
     const before = await lastEventId();
     expect((await call('DELETE', `${A}/${km.body.id}`, { as: ADMIN })).status).toBe(200);
     expect(await bed.prisma.applicationKey.count({ where: { keyManager: 'okta' } })).toBe(0);
+    await expect(idp.token(registered)).rejects.toThrow(/invalid_client/);
     expect((await eventsAfter(before)).map((e) => e.type)).toEqual(['ISSUER_DELETED']);
   });
 });

@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { gatewayIssuer, issuerClaims } from '../events/gateway-views.js';
 import { conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { deleteRegisteredClientsOf } from '../keys/registered-clients.js';
 import { keyManagerRow, type KeyManagerDto } from './key-manager-settings.js';
 
 const endpoint = { type: ['string', 'null'], format: 'uri', pattern: '^https?://' };
@@ -108,7 +109,7 @@ function dto(row: Prisma.TrustedIssuerGetPayload<object>) {
   };
 }
 
-export function keyManagerOperations({ prisma, config }: AppContext): OperationSpec<never, never>[] {
+export function keyManagerOperations({ prisma, config, log }: AppContext): OperationSpec<never, never>[] {
   const tag = 'Key Managers';
   const access = [Scopes.admin];
   const params = { keyManagerId: { type: 'string', format: 'uuid' } };
@@ -199,14 +200,18 @@ export function keyManagerOperations({ prisma, config }: AppContext): OperationS
       params,
       responses: { 200: { description: 'Deleted' } },
       async handle({ params: p }) {
-        await prisma.$transaction(async (tx) => {
+        const keys = await prisma.$transaction(async (tx) => {
           const existing = await tx.trustedIssuer.findUnique({ where: { id: p.keyManagerId! } });
           if (!existing) throw notFound('Key manager');
           // its application keys go with it; gateways drop their mappings on ISSUER_DELETED
+          const removed = await tx.applicationKey.findMany({ where: { keyManager: existing.name } });
           await tx.applicationKey.deleteMany({ where: { keyManager: existing.name } });
           await tx.trustedIssuer.delete({ where: { id: existing.id } });
           await appendGatewayEvent(tx, 'ISSUER_DELETED', { id: existing.id });
+          return removed;
         });
+        // the clients we registered there go too, once the removal is committed (never fails the call)
+        await deleteRegisteredClientsOf(log, config.internalSecret, keys);
         return { status: 200 };
       },
     }),
