@@ -43,14 +43,26 @@ async function runPrimary(): Promise<void> {
     const metricsPort = await listen(metrics, config.metricsPort, config.host);
     let stopping = false;
     const workerEnv = { APIM_GATEWAY_METRICS_PORT: String(metricsPort) };
-    const fork = () => cluster.fork(workerEnv);
+    const startedAt = new Map<number, number>();
+    const fork = () => {
+      const w = cluster.fork(workerEnv);
+      startedAt.set(w.id, Date.now());
+    };
+    // A worker that cannot start (say, the database is unreachable) is retried, not spun: the wait
+    // doubles while workers keep dying young (each start costs a second of CPU), up to 30 s.
+    let delayMs = 1000;
     cluster.on('exit', (worker, code, signal) => {
+      const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+      startedAt.delete(worker.id);
       if (stopping) return;
-      logger.error({ pid: worker.process.pid, code, signal }, 'gateway worker died; starting another');
-      // a worker that cannot start (say, the database is unreachable) is retried, not spun
+      delayMs = lived > 60_000 ? 1000 : Math.min(delayMs * 2, 30_000);
+      logger.error(
+        { pid: worker.process.pid, code, signal, restartInMs: delayMs },
+        'gateway worker died; starting another',
+      );
       setTimeout(() => {
         if (!stopping) fork();
-      }, 1000).unref();
+      }, delayMs).unref();
     });
     for (let i = 0; i < config.workers; i++) fork();
     logger.info({ workers: config.workers, metricsPort }, 'gateway cluster started');
