@@ -96,6 +96,7 @@ export async function catalogApi(prisma: PrismaClient, api: ApiRow) {
       timeUnit: t.timeUnit,
     })),
     securityScheme: api.securitySchemes,
+    keyManagers: api.keyManagers,
     authorizationHeader: api.authorizationHeader ?? 'Authorization',
     apiKeyHeader: api.apiKeyHeader ?? 'apikey',
     businessInformation: api.businessInformation,

@@ -74,6 +74,9 @@ describe('publish, sign up, subscribe and get a token', () => {
     const doc = await call<{ servers: Array<{ url: string }> }>('GET', `${DEV}/apis/${apiId}/swagger`);
     expect(doc.body.servers.map((s) => s.url)).toContain('http://localhost:8280/petstore/1.0.0');
     expect(JSON.stringify(doc.body)).not.toContain('x-wso2-production-endpoints');
+    // which key managers' tokens it takes, so a developer knows where to get keys
+    const detail = await call<{ keyManagers: string[] }>('GET', `${DEV}/apis/${apiId}`);
+    expect(detail.body.keyManagers).toEqual(['all']);
 
     const dev = { username: 'dana', password: 'dana-password-1' };
     const signUp = await call<{ roles: string[] }>('POST', `${DEV}/me/sign-up`, {

@@ -34,6 +34,10 @@ export const devportalSchemas: Record<string, JsonSchema> = {
         properties: {
           tiers: { type: 'array', items: { type: 'object' } },
           securityScheme: strings,
+          keyManagers: {
+            ...strings,
+            description: 'key managers whose tokens the API accepts: ["all"] or names',
+          },
           endpointURLs: { type: 'array', items: { type: 'object' } },
           operations: { type: 'array', items: { type: 'object' } },
         },
