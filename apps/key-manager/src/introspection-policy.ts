@@ -12,6 +12,7 @@
  * refresh tokens, API keys and tokens for the userinfo endpoint are `{ active: false }` to it,
  * whatever other check a gateway makes. Any other client is answered about its own tokens.
  */
+import { namesAudience } from '@apim/contracts';
 import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
 
 export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
@@ -25,13 +26,9 @@ export interface IntrospectedToken {
   aud: unknown;
 }
 
-function hasAudience(aud: unknown, audience: string): boolean {
-  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
-}
-
 /** Whether `callerId` may learn that `token` is active. */
 export function mayIntrospect(callerId: string, token: IntrospectedToken, gatewayAudience: string): boolean {
   if (callerId === GATEWAY_CLIENT_ID)
-    return token.use === 'access_token' && hasAudience(token.aud, gatewayAudience);
+    return token.use === 'access_token' && namesAudience(token.aud, gatewayAudience);
   return token.clientId === callerId;
 }

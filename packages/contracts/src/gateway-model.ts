@@ -138,6 +138,11 @@ export interface GatewayKeyMapping {
   keyManager?: string;
 }
 
+/** Whether a token's `aud` claim (a string or a list, RFC 7519 §4.1.3) names `audience`. */
+export function namesAudience(aud: unknown, audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
+}
+
 /** The key under which gateways hold a key mapping. */
 export function keyMappingKey(keyManager: string | undefined, consumerKey: string): string {
   return `${keyManager ?? RESIDENT_KEY_MANAGER}\n${consumerKey}`;

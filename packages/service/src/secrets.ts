@@ -58,6 +58,15 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/**
+ * The Authorization header of an OAuth client authenticating with client_secret_basic: RFC 6749
+ * §2.3.1 form-encodes both parts before base64, so ids and secrets with ':' or non-ASCII survive.
+ */
+export function clientSecretBasic(clientId: string, clientSecret: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')}`;
+}
+
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
+import { clientSecretBasic } from '@apim/service';
 
 export interface ExternalIdpOptions {
   /** the audience of its JWT access tokens (what the admin registers as the key manager's audience) */
@@ -146,7 +147,7 @@ export async function startExternalIdp(options: ExternalIdpOptions = {}): Promis
     const res = await fetch(url, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(basic.clientId)}:${encodeURIComponent(basic.clientSecret)}`).toString('base64')}`,
+        authorization: clientSecretBasic(basic.clientId, basic.clientSecret),
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams(body),

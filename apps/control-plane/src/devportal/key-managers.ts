@@ -3,10 +3,10 @@
  * KeyManagerInfo list): the resident one first, then the enabled external ones, with what each
  * supports, so clients offer only what works.
  */
-import { RESIDENT_KEY_MANAGER, Scopes } from '@apim/contracts';
+import { Scopes } from '@apim/contracts';
 import type { AppContext } from '../context.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
-import { externalKeyManager } from '../keys/key-managers.js';
+import { externalKeyManager, RESIDENT_SUMMARY } from '../keys/key-managers.js';
 import { GRANT_TYPES } from './schemas.js';
 
 export function keyManagerListOperations({ prisma, config }: AppContext): OperationSpec<never, never>[] {
@@ -25,11 +25,8 @@ export function keyManagerListOperations({ prisma, config }: AppContext): Operat
           orderBy: { name: 'asc' },
         });
         const resident = {
-          name: RESIDENT_KEY_MANAGER,
-          displayName: RESIDENT_KEY_MANAGER,
-          type: 'default',
+          ...RESIDENT_SUMMARY,
           description: 'The key manager of this API manager',
-          enabled: true,
           enableOAuthAppCreation: true,
           enableMapOAuthConsumerApps: true,
           enableTokenGeneration: true,

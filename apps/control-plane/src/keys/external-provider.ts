@@ -5,6 +5,7 @@
  * never a secret.
  */
 import { request } from 'undici';
+import { clientSecretBasic } from '@apim/service';
 import { HttpError } from '../http/errors.js';
 
 const TIMEOUTS = { headersTimeout: 15_000, bodyTimeout: 15_000 } as const;
@@ -47,12 +48,6 @@ export function providerErrorText(text: string, secrets: Array<string | null | u
   }
   for (const s of secrets) if (s) detail = detail.split(s).join('***');
   return detail;
-}
-
-function basic(clientId: string, clientSecret: string): string {
-  // RFC 6749 2.3.1: both parts form-urlencoded before base64
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')}`;
 }
 
 async function send(
@@ -171,7 +166,7 @@ export async function clientCredentialsToken(
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
-      authorization: basic(clientId, clientSecret),
+      authorization: clientSecretBasic(clientId, clientSecret),
     },
     body: form.toString(),
   });

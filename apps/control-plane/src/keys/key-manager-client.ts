@@ -1,5 +1,6 @@
 /** The key manager's internal API (clients, API keys, revocation) and its token endpoint. */
 import { request } from 'undici';
+import { clientSecretBasic } from '@apim/service';
 import { HttpError } from '../http/errors.js';
 
 export interface CreatedClient {
@@ -118,7 +119,7 @@ export function createKeyManagerClient(baseUrl: string, internalSecret: string) 
           method: 'POST',
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
-            authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+            authorization: clientSecretBasic(clientId, clientSecret),
           },
           body: form.toString(),
           headersTimeout: 15_000,

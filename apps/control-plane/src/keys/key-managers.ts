@@ -27,6 +27,14 @@ export type KeyManagerRef = { kind: 'resident'; name: typeof RESIDENT_KEY_MANAGE
 
 export const RESIDENT: KeyManagerRef = { kind: 'resident', name: RESIDENT_KEY_MANAGER };
 
+/** The resident key manager as the publisher's and devportal's lists show it (WSO2's type "default"). */
+export const RESIDENT_SUMMARY = {
+  name: RESIDENT_KEY_MANAGER,
+  displayName: RESIDENT_KEY_MANAGER,
+  type: 'default',
+  enabled: true,
+} as const;
+
 export function externalKeyManager(row: IssuerRow, internalSecret: string): ExternalKeyManager {
   return {
     kind: 'external',

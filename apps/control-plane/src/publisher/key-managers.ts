@@ -3,10 +3,11 @@
  * GET /key-managers): the resident one and the external ones the admin registered, by name, display
  * name, type and state only (their endpoints and secrets are the admin API's).
  */
-import { RESIDENT_KEY_MANAGER, Scopes } from '@apim/contracts';
+import { Scopes } from '@apim/contracts';
 import type { AppContext } from '../context.js';
 import { listOf } from '../http/paging.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { RESIDENT_SUMMARY } from '../keys/key-managers.js';
 
 export const publisherKeyManagerSchemas: Record<string, JsonSchema> = {
   KeyManagerInfo: {
@@ -22,9 +23,6 @@ export const publisherKeyManagerSchemas: Record<string, JsonSchema> = {
   },
   KeyManagerList: listOf(ref('KeyManagerInfo')),
 };
-
-/** WSO2's type of the resident key manager. */
-const RESIDENT_TYPE = 'default';
 
 export function publisherKeyManagerOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
   return [
@@ -42,12 +40,7 @@ export function publisherKeyManagerOperations({ prisma }: AppContext): Operation
           orderBy: { name: 'asc' },
         });
         const list = [
-          {
-            name: RESIDENT_KEY_MANAGER,
-            displayName: RESIDENT_KEY_MANAGER,
-            type: RESIDENT_TYPE,
-            enabled: true,
-          },
+          RESIDENT_SUMMARY,
           ...rows.map((r) => ({
             name: r.name,
             displayName: r.displayName ?? r.name,

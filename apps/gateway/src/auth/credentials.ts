@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import {
   KEY_MANAGER_SECRETS_PURPOSE,
+  namesAudience,
   RESIDENT_KEY_MANAGER,
   type GatewayErrorName,
   type GatewayIssuer,
@@ -83,8 +84,8 @@ function fail(error: GatewayErrorName, description?: string, headers?: Record<st
 
 /**
  * An OpenID Connect ID token, which says who logged in to a client, not what may be called: never
- * an access token. Issuers whose audience check would not catch it (an issuer trusted without an
- * audience, or whose access tokens name the client) are recognised by what ID tokens carry and
+ * an access token. Where the audience check would not catch it (an issuer whose access tokens name
+ * the client as their audience, as its ID tokens do) it is recognised by what ID tokens carry and
  * access tokens do not; an RFC 9068 access token (typ at+jwt) is taken at its word.
  */
 function isIdToken(header: JWTHeaderParameters, claims: JWTPayload): boolean {
@@ -107,12 +108,11 @@ function isIdToken(header: JWTHeaderParameters, claims: JWTPayload): boolean {
 function accessTokenProblem(
   header: JWTHeaderParameters,
   claims: JWTPayload,
-  audience: string | null,
+  audience: string,
   age: TokenAgePolicy,
 ): string | null {
   if (typeof claims.exp !== 'number') return 'An access token must have an expiry ("exp")';
-  const aud = claims.aud;
-  if (audience && !(aud === audience || (Array.isArray(aud) && aud.includes(audience))))
+  if (!namesAudience(claims.aud, audience))
     return 'The token is not meant for this gateway (its "aud" claim does not name it)';
   if (isIdToken(header, claims)) return 'An ID token is not an access token';
   return tokenAgeProblem(claims, age);

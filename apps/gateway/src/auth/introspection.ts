@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { request } from 'undici';
+import { namesAudience } from '@apim/contracts';
+import { clientSecretBasic } from '@apim/service';
 import type { TokenBucket } from './introspection-limit.js';
 import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
 import { TokenCache } from './token-cache.js';
@@ -94,17 +96,10 @@ export function judgeIntrospection(
     return { reason: NOT_ACCESS_TOKEN };
   if (use !== undefined && !(typeof use === 'string' && ACCESS_TOKEN_USES.has(use.toLowerCase())))
     return { reason: NOT_ACCESS_TOKEN };
-  if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience))))
-    return { reason: 'The token is not meant for this gateway' };
+  if (!namesAudience(aud, audience)) return { reason: 'The token is not meant for this gateway' };
   const problem = tokenAgeProblem(body, age, nowMs / 1000);
   if (problem) return { reason: problem };
   return { claims: body as IntrospectedClaims, exp };
-}
-
-/** RFC 6749 §2.3.1: client credentials are form-encoded before Basic encoding. */
-function basicCredentials(id: string, secret: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64')}`;
 }
 
 /** One provider's introspection endpoint, with its answers cached and its calls rate-limited. */
@@ -122,7 +117,7 @@ export class Introspector {
   ) {
     this.active = new TokenCache(o.cacheSize);
     this.inactive = new TokenCache(o.negativeCacheSize);
-    this.authorization = basicCredentials(endpoint.clientId, endpoint.clientSecret);
+    this.authorization = clientSecretBasic(endpoint.clientId, endpoint.clientSecret);
     this.notAToken = {
       active: false,
       reason: 'The bearer token is not a token this gateway accepts',
