@@ -8,9 +8,9 @@ import { GatewayErrors, gatewayErrorBody, type GatewayErrorName } from '@apim/co
 import { createPrismaClient } from '@apim/db';
 import { connectTo, createLogger, healthEndpoints, type Logger } from '@apim/service';
 import { AnalyticsPublisher, analyticsQueueConnection } from './analytics/publisher.js';
-import { CredentialVerifier } from './auth/credentials.js';
-import { SenderConstraints } from './auth/sender-constraint.js';
-import { ProofReplayStore } from './auth/sender-constraint-replay.js';
+import { CredentialVerifier } from './handlers/authentication/credentials.js';
+import { SenderConstraints } from './handlers/authentication/sender-constraint.js';
+import { ProofReplayStore } from './handlers/authentication/sender-constraint-replay.js';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
 import { createMetrics, NO_API, type GatewayMetrics } from './metrics.js';
@@ -20,8 +20,8 @@ import { createPipeline } from './pipeline/serve.js';
 import { Router } from './routing/router.js';
 import { GatewayState } from './store/state.js';
 import { EventLogFollower } from './store/sync.js';
-import { SharedCounters } from './throttling/shared-counter.js';
-import { Throttler } from './throttling/throttler.js';
+import { SharedCounters } from './handlers/throttling/shared-counter.js';
+import { Throttler } from './handlers/throttling/throttler.js';
 import { deferContinue } from './transport/expect-continue.js';
 
 export type { GatewayConfig } from './config.js';

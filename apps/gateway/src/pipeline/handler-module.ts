@@ -1,11 +1,11 @@
 import type { GatewayApi } from '@apim/contracts';
 import type { CryptoKey } from 'jose';
 import type { Logger } from '@apim/service';
-import type { CredentialVerifier } from '../auth/credentials.js';
-import type { SenderConstraints } from '../auth/sender-constraint.js';
+import type { CredentialVerifier } from '../handlers/authentication/credentials.js';
+import type { SenderConstraints } from '../handlers/authentication/sender-constraint.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayState } from '../store/state.js';
-import type { Throttler } from '../throttling/throttler.js';
+import type { Throttler } from '../handlers/throttling/throttler.js';
 import type { Handler } from './types.js';
 
 /** What handlers may use besides the request: the shared, long-lived parts of one gateway. */

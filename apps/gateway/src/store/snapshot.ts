@@ -1,4 +1,4 @@
-import { loadGatewayState } from '@apim/control-plane/gateway-views';
+import { loadGatewayState } from '@apim/gateway-model';
 import type { PrismaClient } from '@apim/db';
 import type { Snapshot } from './state.js';
 

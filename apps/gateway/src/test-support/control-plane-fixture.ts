@@ -21,7 +21,7 @@ import {
   type SubscriptionStatus,
 } from '@apim/contracts';
 import { appendGatewayEvent, createPrismaClient, type PrismaClient } from '@apim/db';
-import { gatewayIssuer, gatewayPolicy } from '@apim/control-plane/gateway-views';
+import { gatewayIssuer, gatewayPolicy } from '@apim/gateway-model';
 
 export interface ApiSpec {
   name?: string;

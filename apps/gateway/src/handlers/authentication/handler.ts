@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { keyMappingKey, type KeyType } from '@apim/contracts';
-import { ipPermitted, refererPermitted } from '../../auth/api-key-restrictions.js';
-import { parseBasic } from '../../auth/basic-auth.js';
-import { admittedCertificate, type AdmittedCertificate } from '../../auth/client-certificate.js';
-import type { KeyManagerAllowance, Verification, VerifiedToken } from '../../auth/credentials.js';
+import { ipPermitted, refererPermitted } from './api-key-restrictions.js';
+import { parseBasic } from './basic-auth.js';
+import { admittedCertificate, type AdmittedCertificate } from './client-certificate.js';
+import type { KeyManagerAllowance, Verification, VerifiedToken } from './credentials.js';
 import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Credential, Outcome, RequestContext } from '../../pipeline/types.js';

@@ -13,7 +13,7 @@ import { Client, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApi } from '@apim/contracts';
 import { eventually, selfSignedCertificate, testRedisUrl, type TestCertificate } from '@apim/testing';
-import { accessTokenHash } from '../../auth/sender-constraint-dpop.js';
+import { accessTokenHash } from './sender-constraint-dpop.js';
 import { startStack, type Stack } from '../../test-support/stack.js';
 import { startTokenIssuer, type TokenIssuer } from '../../test-support/token-issuer.js';
 import { startGateway, type StartedGateway } from '../../testing.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { TokenCache } from '../../auth/token-cache.js';
+import { TokenCache } from '../../shared/token-cache.js';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { subscriptionKey } from '../../store/state.js';
 import { schema, type BackendJwtConfig } from './schema.js';

@@ -2,7 +2,7 @@ import type { GatewayDenyPolicy } from '@apim/contracts';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { RequestContext } from '../../pipeline/types.js';
-import { ipInRange, sameIp } from '../../throttling/conditions.js';
+import { ipInRange, sameIp } from '../../shared/conditions.js';
 import { schema, type DenyPoliciesConfig } from './schema.js';
 
 type Value = string | { [k: string]: unknown };

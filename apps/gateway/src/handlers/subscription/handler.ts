@@ -1,5 +1,5 @@
 import type { HandlerModule } from '../../pipeline/handler-module.js';
-import { PerIdMemo } from '../../pipeline/per-id-memo.js';
+import { PerIdMemo } from '../../shared/per-id-memo.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import { subscriptionKey } from '../../store/state.js';
 import { schema, type SubscriptionConfig } from './schema.js';

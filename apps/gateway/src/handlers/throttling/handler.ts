@@ -1,12 +1,12 @@
 import type { GatewayErrorName, GatewayLimit, GatewayPolicy } from '@apim/contracts';
 import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
-import { PerIdMemo } from '../../pipeline/per-id-memo.js';
+import { PerIdMemo } from '../../shared/per-id-memo.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Outcome, RequestContext } from '../../pipeline/types.js';
 import { policyKey, subscriptionKey } from '../../store/state.js';
-import { conditionsHold } from '../../throttling/conditions.js';
-import type { BandwidthMeter } from '../../throttling/bandwidth-meter.js';
-import type { Verdict } from '../../throttling/shared-counter.js';
+import { conditionsHold } from '../../shared/conditions.js';
+import type { BandwidthMeter } from './bandwidth-meter.js';
+import type { Verdict } from './shared-counter.js';
 import { schema, type ThrottlingConfig } from './schema.js';
 
 function throttled(name: GatewayErrorName, v: Verdict): Outcome {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { GatewayApi } from '@apim/contracts';
 import { TEST_ADMIN_PASSWORD, testRedisUrl } from '@apim/testing';
-import { startStack, type Stack } from '../test-support/stack.js';
-import { startGateway, type StartedGateway } from '../testing.js';
+import { startStack, type Stack } from '../../test-support/stack.js';
+import { startGateway, type StartedGateway } from '../../testing.js';
 import { KEY_MANAGER_OPAQUE_TOKEN } from './introspection.js';
 
 let s: Stack;

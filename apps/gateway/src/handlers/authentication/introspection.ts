@@ -11,7 +11,7 @@ import { namesAudience } from '@apim/contracts';
 import { clientSecretBasic } from '@apim/service';
 import type { TokenBucket } from './introspection-limit.js';
 import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache } from '../../shared/token-cache.js';
 
 /**
  * The resident key manager's opaque tokens (oidc-provider's opaque format): a nanoid of

@@ -12,10 +12,10 @@ import {
   testRedisUrl,
   type TestDatabase,
 } from '@apim/testing';
-import { startBackend, type TestBackend } from '../test-support/backend.js';
-import { ControlPlaneFixture } from '../test-support/control-plane-fixture.js';
-import { startTokenIssuer, type TokenIssuer, type TokenSpec } from '../test-support/token-issuer.js';
-import { startGateway, type StartedGateway } from '../testing.js';
+import { startBackend, type TestBackend } from '../../test-support/backend.js';
+import { ControlPlaneFixture } from '../../test-support/control-plane-fixture.js';
+import { startTokenIssuer, type TokenIssuer, type TokenSpec } from '../../test-support/token-issuer.js';
+import { startGateway, type StartedGateway } from '../../testing.js';
 import { CLOCK_TOLERANCE_SEC, tokenAgeProblem } from './token-age.js';
 
 const DAY = 86_400;

@@ -15,8 +15,8 @@ import {
   type GatewayIssuer,
 } from '@apim/contracts';
 import { decryptSecret, derivedKey, type Logger } from '@apim/service';
-import type { GatewayConfig } from '../config.js';
-import type { GatewayState } from '../store/state.js';
+import type { GatewayConfig } from '../../config.js';
+import type { GatewayState } from '../../store/state.js';
 import { BasicAuthVerifier } from './basic-auth.js';
 import { TokenBucket } from './introspection-limit.js';
 import {
@@ -27,7 +27,7 @@ import {
   type IntrospectionOptions,
 } from './introspection.js';
 import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache } from '../../shared/token-cache.js';
 
 /**
  * A key manager whose tokens the gateway trusts: the resident one, or an admin-registered external

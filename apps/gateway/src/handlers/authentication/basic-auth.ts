@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { GatewayErrorName } from '@apim/contracts';
-import { TokenCache } from './token-cache.js';
+import { TokenCache } from '../../shared/token-cache.js';
 
 export type BasicVerification =
   | { ok: true; username: string; roles: string[] }

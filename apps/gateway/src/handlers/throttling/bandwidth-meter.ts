@@ -1,5 +1,5 @@
 import { windowMs, type GatewayLimit } from '@apim/contracts';
-import type { ExchangeMeter } from '../pipeline/types.js';
+import type { ExchangeMeter } from '../../pipeline/types.js';
 import type { SharedByteCounters } from './byte-counter.js';
 
 /**
