@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGatewayState } from '@apim/gateway-model';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
-import { loadGatewayState } from '../events/gateway-views.js';
 
 const A = '/api/am/admin/v4';
 const D = '/api/am/devportal/v3';

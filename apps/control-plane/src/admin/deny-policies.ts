@@ -2,8 +2,8 @@
 import { isIP } from 'node:net';
 import { Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { gatewayDenyPolicy } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
-import { gatewayDenyPolicy } from '../events/gateway-views.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 

@@ -5,8 +5,8 @@
  */
 import { KEY_MANAGER_TYPES, Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { gatewayIssuer, issuerClaims } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
-import { gatewayIssuer, issuerClaims } from '../events/gateway-views.js';
 import { conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 import { deleteRegisteredClientsOf } from '../keys/registered-clients.js';

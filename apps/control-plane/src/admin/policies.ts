@@ -1,8 +1,8 @@
 /** Throttling policies (subscription, application, advanced with conditional groups), WSO2's admin shape. */
 import { Scopes, type GatewayCondition } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PolicyType, type TransactionClient } from '@apim/db';
+import { gatewayPolicy } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
-import { gatewayPolicy } from '../events/gateway-views.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
 

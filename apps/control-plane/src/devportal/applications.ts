@@ -1,8 +1,8 @@
 /** Applications of the developer portal: created (maybe pending approval), changed, deleted. */
 import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
+import { gatewayApplication } from '@apim/gateway-model';
 import type { Logger } from '@apim/service';
-import { gatewayApplication } from '../events/gateway-views.js';
 import type { Principal } from '../http/auth.js';
 import { badRequest, conflictOnDuplicate } from '../http/errors.js';
 import { needsApproval } from '../jobs/workflows.js';

@@ -7,8 +7,8 @@
  */
 import { RESIDENT_KEY_MANAGER, Scopes, type KeyType } from '@apim/contracts';
 import { appendGatewayEvent } from '@apim/db';
+import { gatewayKeyMapping } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
-import { gatewayKeyMapping } from '../events/gateway-views.js';
 import { badRequest, conflict, HttpError, isUniqueViolation } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { checkClientSecret, deleteRegisteredClient, registerClient } from '../keys/external-provider.js';

@@ -1,8 +1,8 @@
 /** Subscriptions: an application x an API x one of the API's tiers. */
 import { Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { gatewaySubscription } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
-import { gatewaySubscription } from '../events/gateway-views.js';
 import { isAdmin, type Principal } from '../http/auth.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';

@@ -10,8 +10,8 @@ import {
   type GatewayEventPayloads,
   type GatewaySubscription,
 } from '@apim/contracts';
+import { loadGatewayState } from '@apim/gateway-model';
 import { ADMIN, createUser, restClient, startTestBed, type TestBed } from '../test-support.js';
-import { loadGatewayState } from './gateway-views.js';
 
 let bed: TestBed;
 let call: ReturnType<typeof restClient>;

@@ -5,8 +5,8 @@
  */
 import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
 import { appendGatewayEvent, type PrismaClient, type TransactionClient } from '@apim/db';
+import { gatewayApplication, gatewaySubscription } from '@apim/gateway-model';
 import type { Logger } from '@apim/service';
-import { gatewayApplication, gatewaySubscription } from '../events/gateway-views.js';
 
 export const WORKFLOW_QUEUE = 'workflows';
 

@@ -1,7 +1,7 @@
 /** WSO2's default API lifecycle: states, the actions between them, and their effects. */
 import type { LifecycleStatus } from '@apim/contracts';
 import { appendGatewayEvent, type TransactionClient } from '@apim/db';
-import { gatewaySubscription } from '../events/gateway-views.js';
+import { gatewaySubscription } from '@apim/gateway-model';
 
 export type LifecycleAction =
   'Publish' | 'Deploy as a Prototype' | 'Demote to Created' | 'Block' | 'Deprecate' | 'Re-Publish' | 'Retire';

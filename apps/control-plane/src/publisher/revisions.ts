@@ -1,7 +1,7 @@
 /** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
 import type { ApiSnapshot } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
-import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '../events/gateway-views.js';
+import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '@apim/gateway-model';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import {
   ALL_KEY_MANAGERS,

@@ -1,8 +1,8 @@
 /** The publisher's view of subscriptions to its APIs: list them, block and unblock them. */
 import { Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { gatewaySubscription } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
-import { gatewaySubscription } from '../events/gateway-views.js';
 import { conflict, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, type OperationSpec } from '../http/rest-api.js';
