@@ -42,7 +42,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cleanupIntervalSeconds: r.int('APIM_CLEANUP_INTERVAL_SECONDS', 300, 1, 86_400),
     /**
      * failed client authentications allowed per window from one address for one client, and
-     * failed logins per username (see brute-force.ts for every counter)
+     * failed logins per username (see helpers/brute-force-guard.ts for every counter)
      */
     bruteForceMaxFailures,
     /**

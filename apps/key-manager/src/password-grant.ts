@@ -11,7 +11,7 @@ import {
   passwordGrantAllowed,
   type ProviderDeps,
 } from './provider.js';
-import { callerAddress } from './caller-address.js';
+import { callerAddress } from './helpers/caller-address.js';
 import { isOidcScope } from './scopes.js';
 import type { UserLogin } from './user-login.js';
 

@@ -14,16 +14,16 @@ import { verifySecret } from '@apim/service';
 import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapter.js';
 import { applicationClaims, type ClientApplication } from './applications.js';
 import type { KeyManagerConfig } from './config.js';
-import { deriveKey } from './key-encryption.js';
+import { deriveKey } from './helpers/derive-key.js';
 import { mayIntrospect } from './introspection-policy.js';
 import type { Lookups } from './lookups.js';
 import { isOidcScope, OIDC_SCOPES } from './scopes.js';
 import { signingKeyAt, type PublishedKey } from './signing-keys.js';
 import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
-import type { BruteForceGuard } from './brute-force.js';
-import { clientChecked, TooManyAttempts } from './brute-force-middleware.js';
-import { callerAddress } from './caller-address.js';
+import type { BruteForceGuard } from './helpers/brute-force-guard.js';
+import { clientChecked, TooManyAttempts } from './helpers/brute-force-middleware.js';
+import { callerAddress } from './helpers/caller-address.js';
 
 /** The resource indicator of the gateways; tokens for it carry aud = APIM_TOKEN_AUDIENCE. */
 export const GATEWAY_RESOURCE = 'urn:apim:gateway';
@@ -285,7 +285,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   // Koa then reads the scheme and host from X-Forwarded-Proto/Host, which server.ts drops when
-  // the peer is not a trusted proxy; the caller's address is never Koa's (caller-address.ts).
+  // the peer is not a trusted proxy; the caller's address is never Koa's (helpers/caller-address.ts).
   provider.proxy = config.trustedProxies.enabled;
   // Client secrets are stored as hashes (the adapter hands the hash to oidc-provider as
   // client_secret), so the presented secret is hashed before the constant-time comparison.

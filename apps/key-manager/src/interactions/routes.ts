@@ -8,7 +8,7 @@ import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
 import { hashPassword, type Logger, type TrustedProxies } from '@apim/service';
-import { callerAddress } from '../caller-address.js';
+import { callerAddress } from '../helpers/caller-address.js';
 import type { Lookups } from '../lookups.js';
 import type { UserLogin } from '../user-login.js';
 import { CONSOLE_CLIENT_ID } from '../builtin-clients.js';

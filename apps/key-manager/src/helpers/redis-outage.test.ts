@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
 import { createTestDatabase, startRedisServer, type OwnRedis, type TestDatabase } from '@apim/testing';
-import { startKeyManager, type StartedKeyManager } from './testing.js';
-import { captureLog } from './test-helpers/log-capture.js';
-import { basicAuth, getJson, postForm, type Json } from './test-helpers/index.js';
+import { startKeyManager, type StartedKeyManager } from '../testing.js';
+import { captureLog } from '../test-helpers/log-capture.js';
+import { basicAuth, getJson, postForm, type Json } from '../test-helpers/index.js';
 
 const log = captureLog();
 let db: TestDatabase;

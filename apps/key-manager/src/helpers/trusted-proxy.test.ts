@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { basicAuth, useKeyManager, type Json } from './test-helpers/index.js';
+import { basicAuth, useKeyManager, type Json } from '../test-helpers/index.js';
 
 const PROXY = '127.0.0.2';
 const f = useKeyManager({

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@apim/service';
-import { GATEWAY_CLIENT_ID } from './builtin-clients.js';
+import { GATEWAY_CLIENT_ID } from '../builtin-clients.js';
 
 /** One failure counter: its key and the failures it allows within the window. */
 export interface Counter {

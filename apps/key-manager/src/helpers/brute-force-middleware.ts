@@ -1,9 +1,9 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { TrustedProxies } from '@apim/service';
-import type { BruteForceGuard } from './brute-force.js';
+import type { BruteForceGuard } from './brute-force-guard.js';
 import { callerAddress } from './caller-address.js';
-import { Routes } from './routes.js';
+import { Routes } from '../routes.js';
 
 const GUARDED = new Set<string>([Routes.token, Routes.introspection, Routes.revocation]);
 
@@ -54,7 +54,7 @@ function exposeRetryAfter(ctx: KoaContextWithOIDC): void {
 /**
  * Callers that keep failing client authentication at the token, introspection and revocation
  * endpoints are refused for a while, known client or not (so the answer does not tell which ids
- * exist); see brute-force.ts for the counters. A client id in the Basic header is checked here
+ * exist); see brute-force-guard.ts for the counters. A client id in the Basic header is checked here
  * with the address, in one Redis round trip; one in the body where the secret is compared
  * (provider.ts), or, for a public client, not at all (it has no secret to guess).
  */

@@ -6,8 +6,8 @@
  * loopback proxy here, so each test picks its caller's address with X-Forwarded-For.
  */
 import { describe, expect, it } from 'vitest';
-import { addressBucket } from './brute-force.js';
-import { basicAuth, postForm, useKeyManager } from './test-helpers/index.js';
+import { addressBucket } from './brute-force-guard.js';
+import { basicAuth, postForm, useKeyManager } from '../test-helpers/index.js';
 
 const CONSOLE = 'http://127.0.0.1:9443';
 const f = useKeyManager({
