@@ -12,8 +12,8 @@ import {
   type ProviderDeps,
 } from './provider.js';
 import { callerAddress } from './helpers/caller-address.js';
-import { isOidcScope } from './scopes.js';
-import type { UserLogin } from './user-login.js';
+import { isOidcScope } from './models/roles-and-scopes.js';
+import type { UserLogin } from './models/user-login.js';
 
 export function registerPasswordGrant(provider: Provider, deps: ProviderDeps & { logins: UserLogin }): void {
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {

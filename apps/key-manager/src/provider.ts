@@ -12,13 +12,13 @@ import Provider, {
 import type { PrismaClient } from '@apim/db';
 import { verifySecret } from '@apim/service';
 import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapter.js';
-import { applicationClaims, type ClientApplication } from './applications.js';
+import { applicationClaims, type ClientApplication } from './models/applications.js';
 import type { KeyManagerConfig } from './config.js';
 import { deriveKey } from './helpers/derive-key.js';
 import { mayIntrospect } from './introspection-policy.js';
 import type { Lookups } from './lookups.js';
-import { isOidcScope, OIDC_SCOPES } from './scopes.js';
-import { signingKeyAt, type PublishedKey } from './signing-keys.js';
+import { isOidcScope, OIDC_SCOPES } from './models/roles-and-scopes.js';
+import { signingKeyAt, type PublishedKey } from './models/signing-keys.js';
 import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
 import type { BruteForceGuard } from './helpers/brute-force-guard.js';

@@ -13,8 +13,8 @@ import { connectTo, createLogger, healthEndpoints, requestIdOf, type Logger } fr
 import { BruteForceGuard } from './helpers/brute-force-guard.js';
 import { bruteForceMiddleware } from './helpers/brute-force-middleware.js';
 import { dropUntrustedForwarding } from './helpers/caller-address.js';
-import { ensureBuiltInClients } from './builtin-clients.js';
-import { ClientService } from './clients.js';
+import { ensureBuiltInClients } from './models/builtin-clients.js';
+import { ClientService } from './models/clients.js';
 import type { KeyManagerConfig } from './config.js';
 import { errorResponder, internalApi } from './internal-api.js';
 import { interactionRoutes } from './interactions/routes.js';
@@ -25,13 +25,13 @@ import { registerPasswordGrant } from './password-grant.js';
 import { buildProvider } from './provider.js';
 import { ProviderHolder } from './provider-holder.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from './routes.js';
-import { SigningKeyStore } from './signing-keys.js';
+import { SigningKeyStore } from './models/signing-keys.js';
 import { structuredTokenEndpoints } from './structured-tokens.js';
-import { UserLogin } from './user-login.js';
+import { UserLogin } from './models/user-login.js';
 
 export type { KeyManagerConfig } from './config.js';
 export { loadConfig } from './config.js';
-export { CONSOLE_CLIENT_ID, GATEWAY_CLIENT_ID } from './builtin-clients.js';
+export { CONSOLE_CLIENT_ID, GATEWAY_CLIENT_ID } from './models/builtin-clients.js';
 
 export interface KeyManagerApp {
   /** an http.Server with requestListener attached, not listening */

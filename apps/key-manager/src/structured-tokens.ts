@@ -8,8 +8,8 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
 import { mayIntrospect, REFRESH_TOKEN_TYPE } from './introspection-policy.js';
-import { opaqueTokenId, revokeTokenId } from './revocation.js';
-import type { PublishedKey } from './signing-keys.js';
+import { opaqueTokenId, revokeTokenId } from './models/revocations.js';
+import type { PublishedKey } from './models/signing-keys.js';
 
 export interface StructuredTokenDeps {
   prisma: PrismaClient;

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TEST_ADMIN_PASSWORD } from '@apim/testing';
-import { opaqueTokenId } from './revocation.js';
+import { opaqueTokenId } from './models/revocations.js';
 import { basicAuth, createApplicationFor, discover, postForm, useKeyManager } from './test-helpers/index.js';
 
 const f = useKeyManager();

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@apim/service';
-import { GATEWAY_CLIENT_ID } from '../builtin-clients.js';
+import { GATEWAY_CLIENT_ID } from '../models/builtin-clients.js';
 
 /** One failure counter: its key and the failures it allows within the window. */
 export interface Counter {
@@ -48,7 +48,7 @@ export function addressBucket(address: string): string {
  *   The gateways' client has no client-wide counter: its id is public and every gateway shares
  *   it, so failures from anywhere (a botnet's) would otherwise cut every gateway off.
  * - login: per username at maxFailures (matching the account lock in the database, so an
- *   unknown username answers like a known one, see user-login.ts), per address at
+ *   unknown username answers like a known one, see models/user-login.ts), per address at
  *   maxFailuresPerAddress. A per (address, username) counter would lock no sooner than the
  *   username's own, so there is none.
  * If Redis is unreachable the guard lets requests through and says so in the log (once when it

@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import type { SigningKeyStore } from '../signing-keys.js';
+import type { SigningKeyStore } from '../models/signing-keys.js';
 
 export interface CleanupResult {
   payloads: number;

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient, Prisma } from '@apim/db';
 import { hashSecret, randomSecret } from '@apim/service';
 import { BUILT_IN_CLIENTS } from './builtin-clients.js';
-import { ApiError } from './helpers/api-error.js';
-import { cutOffReached, revokeClientTokens } from './revocation.js';
+import { ApiError } from '../helpers/api-error.js';
+import { cutOffReached, revokeClientTokens } from './revocations.js';
 
 export const SUPPORTED_GRANT_TYPES = [
   'client_credentials',

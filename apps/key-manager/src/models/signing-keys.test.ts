@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { runCleanup } from './jobs/cleanup.js';
+import { runCleanup } from '../jobs/cleanup.js';
 import { decryptSecret } from '@apim/service';
-import { discover, getJson, useKeyManager, type KeyManagerFixture } from './test-helpers/index.js';
+import { discover, getJson, useKeyManager, type KeyManagerFixture } from '../test-helpers/index.js';
 
 const f = useKeyManager();
 const es = useKeyManager({ signingAlg: 'ES256' });

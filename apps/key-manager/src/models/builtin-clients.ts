@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@apim/db';
 import { hashSecret } from '@apim/service';
-import type { KeyManagerConfig } from './config.js';
+import type { KeyManagerConfig } from '../config.js';
 
 /** The console: a public client that logs users in with authorization code + PKCE. */
 export const CONSOLE_CLIENT_ID = 'apim-console';

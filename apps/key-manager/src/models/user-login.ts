@@ -1,14 +1,15 @@
 /**
  * Checks a user's password for the login page and the password grant, with two locks:
  * - per username and, at a much higher threshold, per source address, in Redis (shared by every
- *   instance, any username, so the answer does not tell which accounts exist; see helpers/brute-force-guard.ts);
+ *   instance, any username, so the answer does not tell which accounts exist; see
+ *   helpers/brute-force-guard.ts);
  * - per account, in the database (User.failedLogins / lockedUntil): after maxFailures consecutive
  *   failures the account is locked for lockSeconds, as WSO2 locks accounts. This one survives a
  *   Redis restart or outage, and a successful login clears it.
  */
 import type { PrismaClient } from '@apim/db';
 import { hashPassword, verifyPassword } from '@apim/service';
-import type { BruteForceGuard } from './helpers/brute-force-guard.js';
+import type { BruteForceGuard } from '../helpers/brute-force-guard.js';
 
 /** Compared against when the user does not exist, so both failures take the same time. */
 const DUMMY_HASH = await hashPassword('timing-equaliser');

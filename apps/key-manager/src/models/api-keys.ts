@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { PrismaClient } from '@apim/db';
-import { ApiError } from './helpers/api-error.js';
+import { ApiError } from '../helpers/api-error.js';
 import { privateKeyOf, type PublishedKey } from './signing-keys.js';
 
 export interface ApiKeyRequest {

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { cleanupRedis } from '@apim/testing';
 import { hashPassword } from '@apim/service';
-import { ScriptedBrowser } from './test-helpers/browser.js';
-import { basicAuth, discover, postForm, useKeyManager } from './test-helpers/index.js';
+import { ScriptedBrowser } from '../test-helpers/browser.js';
+import { basicAuth, discover, postForm, useKeyManager } from '../test-helpers/index.js';
 
 const CONSOLE = 'http://127.0.0.1:9443';
 const CALLBACK = `${CONSOLE}/console/callback`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { appendGatewayEvent, type PrismaClient, type TransactionClient } from '@apim/db';
 import { decryptSecret, encryptSecret } from '@apim/service';
-import type { SigningAlg } from './config.js';
+import type { SigningAlg } from '../config.js';
 
 export interface PublishedKey {
   kid: string;
