@@ -11,12 +11,12 @@ import Provider, {
 } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
 import { verifySecret } from '@apim/service';
-import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapter.js';
+import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapters/prisma-adapter.js';
 import { applicationClaims, type ClientApplication } from './models/applications.js';
 import type { KeyManagerConfig } from './config.js';
 import { deriveKey } from './helpers/derive-key.js';
 import { mayIntrospect } from './introspection-policy.js';
-import type { Lookups } from './lookups.js';
+import type { Lookups } from './adapters/lookups.js';
 import { isOidcScope, OIDC_SCOPES } from './models/roles-and-scopes.js';
 import { signingKeyAt, type PublishedKey } from './models/signing-keys.js';
 import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.js';

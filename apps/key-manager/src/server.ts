@@ -19,8 +19,8 @@ import type { KeyManagerConfig } from './config.js';
 import { errorResponder, internalApi } from './internal-api.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { runCleanup, scheduleCleanup } from './jobs/cleanup.js';
-import { LookupListener } from './lookup-listener.js';
-import { Lookups } from './lookups.js';
+import { LookupListener } from './adapters/lookup-listener.js';
+import { Lookups } from './adapters/lookups.js';
 import { registerPasswordGrant } from './password-grant.js';
 import { buildProvider } from './provider.js';
 import { ProviderHolder } from './provider-holder.js';
@@ -38,7 +38,7 @@ export interface KeyManagerApp {
   server: http.Server;
   requestListener: (req: IncomingMessage, res: ServerResponse) => void;
   keyStore: SigningKeyStore;
-  /** whether lookups are cached now (changes are being heard; see lookup-listener.ts) */
+  /** whether lookups are cached now (changes are being heard; see adapters/lookup-listener.ts) */
   lookupCacheOn(): boolean;
   /** re-reads the signing keys now (after a rotation made elsewhere) */
   reloadKeys(): Promise<void>;

@@ -6,10 +6,10 @@
  */
 import type { AdapterPayload } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
-import { loadClientPayload } from './adapter.js';
-import { applicationOfClient, type ClientApplication } from './models/applications.js';
+import { loadClientPayload } from './prisma-adapter.js';
+import { applicationOfClient, type ClientApplication } from '../models/applications.js';
 import { LookupCache } from './lookup-cache.js';
-import { allScopeNames, rolesOfUser, scopesForRoles } from './models/roles-and-scopes.js';
+import { allScopeNames, rolesOfUser, scopesForRoles } from '../models/roles-and-scopes.js';
 
 /** Tables whose changes the database announces (see the key_manager_lookup_notify migration). */
 export type WatchedTable =

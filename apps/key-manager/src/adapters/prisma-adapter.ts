@@ -9,7 +9,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Prisma, PrismaClient, TransactionClient } from '@apim/db';
 import { hashSecret } from '@apim/service';
 import type { Lookups } from './lookups.js';
-import { opaqueTokenId, revokeClientTokens, revokeTokenId } from './models/revocations.js';
+import { opaqueTokenId, revokeClientTokens, revokeTokenId } from '../models/revocations.js';
 
 /** Issued JWT access tokens are not stored by oidc-provider; we keep their id per grant so that
  * revoking the grant (reused code or refresh token) can revoke them at the gateways. */

@@ -9,8 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import pg from 'pg';
 import { testRedisUrl } from '@apim/testing';
-import { startKeyManager, type StartedKeyManager } from './testing.js';
-import { basicAuth, createApplicationFor, postForm, useKeyManager, type Json } from './test-helpers/index.js';
+import { startKeyManager, type StartedKeyManager } from '../testing.js';
+import {
+  basicAuth,
+  createApplicationFor,
+  postForm,
+  useKeyManager,
+  type Json,
+} from '../test-helpers/index.js';
 
 const keyEncryptionKey = randomBytes(32).toString('base64url');
 const internalSecret = randomBytes(32).toString('base64url');
