@@ -11,7 +11,7 @@ import { issueApiKey, parseApiKeyRequest } from './models/api-keys.js';
 import { callerAddress } from './helpers/caller-address.js';
 import { parseClientInput, type ClientInput, type ClientService } from './models/clients.js';
 import { ApiError } from './helpers/api-error.js';
-import type { ProviderHolder } from './provider-holder.js';
+import type { ProviderHolder } from './provider/provider-holder.js';
 import { revokeTokenId } from './models/revocations.js';
 import { signingKeyAt, type SigningKeyStore } from './models/signing-keys.js';
 import type { UserLogin } from './models/user-login.js';

@@ -10,7 +10,7 @@ import {
   gatewayResourceServer,
   passwordGrantAllowed,
   type ProviderDeps,
-} from './provider.js';
+} from './provider/configuration.js';
 import { callerAddress } from './helpers/caller-address.js';
 import { isOidcScope } from './models/roles-and-scopes.js';
 import type { UserLogin } from './models/user-login.js';

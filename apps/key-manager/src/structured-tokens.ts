@@ -7,7 +7,7 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
-import { mayIntrospect, REFRESH_TOKEN_TYPE } from './introspection-policy.js';
+import { mayIntrospect, REFRESH_TOKEN_TYPE } from './provider/introspection-policy.js';
 import { opaqueTokenId, revokeTokenId } from './models/revocations.js';
 import type { PublishedKey } from './models/signing-keys.js';
 

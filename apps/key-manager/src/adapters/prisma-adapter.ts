@@ -54,7 +54,7 @@ export async function loadClientPayload(
   return {
     ...(row.metadata as AdapterPayload),
     client_id: row.clientId,
-    // Compared by hashing the presented secret (see provider.ts).
+    // Compared by hashing the presented secret (see provider/configuration.ts).
     ...(row.clientSecretHash ? { client_secret: row.clientSecretHash } : {}),
     [ClientExtras.accessTokenTtl]: row.accessTokenTtl,
     [ClientExtras.passwordGrant]: row.allowPasswordGrant,

@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import type { TrustedProxies } from '@apim/service';
 import type { BruteForceGuard } from './brute-force-guard.js';
 import { callerAddress } from './caller-address.js';
-import { Routes } from '../routes.js';
+import { Routes } from '../provider/routes.js';
 
 const GUARDED = new Set<string>([Routes.token, Routes.introspection, Routes.revocation]);
 
@@ -33,7 +33,10 @@ function basicClientId(header: string | undefined): string | undefined {
 /** Requests whose Basic-authenticated client this middleware has checked already. */
 const checkedClient = new WeakMap<object, string>();
 
-/** Whether the client of this request was checked here (so provider.ts need not ask Redis again). */
+/**
+ * Whether the client of this request was checked here (so provider/configuration.ts need not ask
+ * Redis again).
+ */
 export function clientChecked(ctx: object | undefined, clientId: string): boolean {
   return ctx !== undefined && checkedClient.get(ctx) === clientId;
 }
@@ -56,7 +59,7 @@ function exposeRetryAfter(ctx: KoaContextWithOIDC): void {
  * endpoints are refused for a while, known client or not (so the answer does not tell which ids
  * exist); see brute-force-guard.ts for the counters. A client id in the Basic header is checked here
  * with the address, in one Redis round trip; one in the body where the secret is compared
- * (provider.ts), or, for a public client, not at all (it has no secret to guess).
+ * (provider/configuration.ts), or, for a public client, not at all (it has no secret to guess).
  */
 export function bruteForceMiddleware(guard: BruteForceGuard, proxies: TrustedProxies) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {

@@ -12,7 +12,7 @@ import { callerAddress } from '../helpers/caller-address.js';
 import type { Lookups } from '../adapters/lookups.js';
 import type { UserLogin } from '../models/user-login.js';
 import { CONSOLE_CLIENT_ID } from '../models/builtin-clients.js';
-import { INTERACTION_PATH, SIGNUP_PATH } from '../routes.js';
+import { INTERACTION_PATH, SIGNUP_PATH } from '../provider/routes.js';
 import { selfSignUpSetting } from '../models/self-signup-setting.js';
 import { consentPage, loginPage, messagePage, signupPage } from './views.js';
 

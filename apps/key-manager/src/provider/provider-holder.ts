@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Logger } from '@apim/service';
-import { signingKeyAt, type PublishedKey, type SigningKeyStore } from './models/signing-keys.js';
+import { signingKeyAt, type PublishedKey, type SigningKeyStore } from '../models/signing-keys.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 

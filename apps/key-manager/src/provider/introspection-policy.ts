@@ -13,7 +13,7 @@
  * whatever other check a gateway makes. Any other client is answered about its own tokens.
  */
 import { namesAudience } from '@apim/contracts';
-import { GATEWAY_CLIENT_ID } from './models/builtin-clients.js';
+import { GATEWAY_CLIENT_ID } from '../models/builtin-clients.js';
 
 export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
 

@@ -11,19 +11,19 @@ import Provider, {
 } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
 import { verifySecret } from '@apim/service';
-import { ClientExtras, prismaAdapter, recordIssuedJwt } from './adapters/prisma-adapter.js';
-import { applicationClaims, type ClientApplication } from './models/applications.js';
-import type { KeyManagerConfig } from './config.js';
-import { deriveKey } from './helpers/derive-key.js';
+import { ClientExtras, prismaAdapter, recordIssuedJwt } from '../adapters/prisma-adapter.js';
+import { applicationClaims, type ClientApplication } from '../models/applications.js';
+import type { KeyManagerConfig } from '../config.js';
+import { deriveKey } from '../helpers/derive-key.js';
 import { mayIntrospect } from './introspection-policy.js';
-import type { Lookups } from './adapters/lookups.js';
-import { isOidcScope, OIDC_SCOPES } from './models/roles-and-scopes.js';
-import { signingKeyAt, type PublishedKey } from './models/signing-keys.js';
-import { errorPage, logoutPage, logoutSuccessPage } from './interactions/views.js';
+import type { Lookups } from '../adapters/lookups.js';
+import { isOidcScope, OIDC_SCOPES } from '../models/roles-and-scopes.js';
+import { signingKeyAt, type PublishedKey } from '../models/signing-keys.js';
+import { errorPage, logoutPage, logoutSuccessPage } from '../interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
-import type { BruteForceGuard } from './helpers/brute-force-guard.js';
-import { clientChecked, TooManyAttempts } from './helpers/brute-force-middleware.js';
-import { callerAddress } from './helpers/caller-address.js';
+import type { BruteForceGuard } from '../helpers/brute-force-guard.js';
+import { clientChecked, TooManyAttempts } from '../helpers/brute-force-middleware.js';
+import { callerAddress } from '../helpers/caller-address.js';
 
 /** The resource indicator of the gateways; tokens for it carry aud = APIM_TOKEN_AUDIENCE. */
 export const GATEWAY_RESOURCE = 'urn:apim:gateway';
