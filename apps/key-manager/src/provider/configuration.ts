@@ -19,7 +19,7 @@ import { mayIntrospect } from './introspection-policy.js';
 import type { Lookups } from '../adapters/lookups.js';
 import { isOidcScope, OIDC_SCOPES } from '../models/roles-and-scopes.js';
 import { signingKeyAt, type PublishedKey } from '../models/signing-keys.js';
-import { errorPage, logoutPage, logoutSuccessPage } from '../interactions/views.js';
+import { errorPage, logoutPage, logoutSuccessPage } from '../actions/interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
 import type { BruteForceGuard } from '../helpers/brute-force-guard.js';
 import { clientChecked, TooManyAttempts } from '../helpers/brute-force-middleware.js';
@@ -200,7 +200,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       introspection: {
         enabled: true,
         // The gateways may introspect every access token for them; any other client its own
-        // tokens (introspection-policy.ts). JWTs are answered in structured-tokens.ts.
+        // tokens (introspection-policy.ts). JWTs are answered in actions/jwt-introspection-revocation.ts.
         allowedPolicy: (_ctx, client, token) =>
           mayIntrospect(
             client.clientId,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { verifyPassword } from '@apim/service';
-import { discover, postForm, useKeyManager, type Json } from './test-helpers/index.js';
+import { discover, postForm, useKeyManager, type Json } from '../test-helpers/index.js';
 
 const f = useKeyManager();
 

@@ -10,7 +10,7 @@ import {
   getJson,
   postForm,
   useKeyManager,
-} from './test-helpers/index.js';
+} from '../test-helpers/index.js';
 
 const f = useKeyManager();
 

@@ -8,12 +8,12 @@ import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
 import { hashPassword, type Logger, type TrustedProxies } from '@apim/service';
-import { callerAddress } from '../helpers/caller-address.js';
-import type { Lookups } from '../adapters/lookups.js';
-import type { UserLogin } from '../models/user-login.js';
-import { CONSOLE_CLIENT_ID } from '../models/builtin-clients.js';
-import { INTERACTION_PATH, SIGNUP_PATH } from '../provider/routes.js';
-import { selfSignUpSetting } from '../models/self-signup-setting.js';
+import { callerAddress } from '../../helpers/caller-address.js';
+import type { Lookups } from '../../adapters/lookups.js';
+import type { UserLogin } from '../../models/user-login.js';
+import { CONSOLE_CLIENT_ID } from '../../models/builtin-clients.js';
+import { INTERACTION_PATH, SIGNUP_PATH } from '../../provider/routes.js';
+import { selfSignUpSetting } from '../../models/self-signup-setting.js';
 import { consentPage, loginPage, messagePage, signupPage } from './views.js';
 
 export interface InteractionDeps {

@@ -10,10 +10,10 @@ import {
   gatewayResourceServer,
   passwordGrantAllowed,
   type ProviderDeps,
-} from './provider/configuration.js';
-import { callerAddress } from './helpers/caller-address.js';
-import { isOidcScope } from './models/roles-and-scopes.js';
-import type { UserLogin } from './models/user-login.js';
+} from '../provider/configuration.js';
+import { callerAddress } from '../helpers/caller-address.js';
+import { isOidcScope } from '../models/roles-and-scopes.js';
+import type { UserLogin } from '../models/user-login.js';
 
 export function registerPasswordGrant(provider: Provider, deps: ProviderDeps & { logins: UserLogin }): void {
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from '@apim/service';
-import { useKeyManager } from './test-helpers/index.js';
+import { useKeyManager } from '../test-helpers/index.js';
 
 const f = useKeyManager({ env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3' } });
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { TEST_ADMIN_PASSWORD } from '@apim/testing';
-import { ScriptedBrowser } from './test-helpers/browser.js';
-import { basicAuth, discover, postForm, useKeyManager } from './test-helpers/index.js';
+import { ScriptedBrowser } from '../../test-helpers/browser.js';
+import { basicAuth, discover, postForm, useKeyManager } from '../../test-helpers/index.js';
 
 const CONSOLE = 'http://127.0.0.1:9443';
 const f = useKeyManager({ consoleUrl: CONSOLE });

@@ -7,9 +7,9 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { PrismaClient } from '@apim/db';
-import { mayIntrospect, REFRESH_TOKEN_TYPE } from './provider/introspection-policy.js';
-import { opaqueTokenId, revokeTokenId } from './models/revocations.js';
-import type { PublishedKey } from './models/signing-keys.js';
+import { mayIntrospect, REFRESH_TOKEN_TYPE } from '../provider/introspection-policy.js';
+import { opaqueTokenId, revokeTokenId } from '../models/revocations.js';
+import type { PublishedKey } from '../models/signing-keys.js';
 
 export interface StructuredTokenDeps {
   prisma: PrismaClient;
@@ -68,7 +68,7 @@ export function structuredTokenEndpoints(deps: StructuredTokenDeps) {
       body.nbf ??= body.iat;
       // as in the JWT: an application token's subject is its client
       body.sub ??= body.client_id;
-      // what the token is (introspection-policy.ts); oidc-provider set token_type and cnf
+      // what the token is (provider/introspection-policy.ts); oidc-provider set token_type and cnf
       // for access tokens
       if (ctx.oidc.entities.RefreshToken) {
         body.token_use = 'refresh_token';

@@ -7,14 +7,14 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { PrismaClient } from '@apim/db';
 import { constantTimeEqual, normaliseAddress, type Logger, type TrustedProxies } from '@apim/service';
-import { issueApiKey, parseApiKeyRequest } from './models/api-keys.js';
-import { callerAddress } from './helpers/caller-address.js';
-import { parseClientInput, type ClientInput, type ClientService } from './models/clients.js';
-import { ApiError } from './helpers/api-error.js';
-import type { ProviderHolder } from './provider/provider-holder.js';
-import { revokeTokenId } from './models/revocations.js';
-import { signingKeyAt, type SigningKeyStore } from './models/signing-keys.js';
-import type { UserLogin } from './models/user-login.js';
+import { issueApiKey, parseApiKeyRequest } from '../models/api-keys.js';
+import { callerAddress } from '../helpers/caller-address.js';
+import { parseClientInput, type ClientInput, type ClientService } from '../models/clients.js';
+import { ApiError } from '../helpers/api-error.js';
+import type { ProviderHolder } from '../provider/provider-holder.js';
+import { revokeTokenId } from '../models/revocations.js';
+import { signingKeyAt, type SigningKeyStore } from '../models/signing-keys.js';
+import type { UserLogin } from '../models/user-login.js';
 
 /** Stored expiry of a revoked token that never expires (an API key without validity period). */
 const NEVER = new Date('9999-12-31T00:00:00Z');
