@@ -12,7 +12,7 @@ import {
   type ProviderDeps,
 } from '../provider/configuration.js';
 import { callerAddress } from '../helpers/caller-address.js';
-import { isOidcScope } from '../models/roles-and-scopes.js';
+import { isOidcScope } from '../provider/oidc-scopes.js';
 import type { UserLogin } from '../models/user-login.js';
 
 export function registerPasswordGrant(provider: Provider, deps: ProviderDeps & { logins: UserLogin }): void {

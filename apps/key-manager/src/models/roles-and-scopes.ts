@@ -1,12 +1,8 @@
+/**
+ * The roles of a user and the API and REST scopes (the Scope table) those roles may obtain, as
+ * tokens are scoped. The OpenID Connect scopes are in provider/oidc-scopes.ts.
+ */
 import type { PrismaClient } from '@apim/db';
-
-/** The OpenID Connect scopes; every other scope is an API or REST scope held in the Scope table. */
-export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email'] as const;
-const oidcScopes = new Set<string>(OIDC_SCOPES);
-
-export function isOidcScope(scope: string): boolean {
-  return oidcScopes.has(scope);
-}
 
 /**
  * Scopes a holder of these roles may obtain: those bound to one of the roles, and those bound to

@@ -17,7 +17,7 @@ import type { KeyManagerConfig } from '../config.js';
 import { deriveKey } from '../helpers/derive-key.js';
 import { mayIntrospect } from './introspection-policy.js';
 import type { Lookups } from '../adapters/lookups.js';
-import { isOidcScope, OIDC_SCOPES } from '../models/roles-and-scopes.js';
+import { isOidcScope, OIDC_SCOPES } from './oidc-scopes.js';
 import { signingKeyAt, type PublishedKey } from '../models/signing-keys.js';
 import { errorPage, logoutPage, logoutSuccessPage } from '../actions/interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
