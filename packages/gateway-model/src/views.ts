@@ -1,7 +1,7 @@
 /**
  * The gateway's view of each entity, built from Prisma rows. The control plane writes these views
  * into the gateway event log; gateways build their start-up snapshot with the same functions
- * (loadGatewayState), so an entity looks the same whichever way a gateway learnt about it.
+ * (loadGatewaySnapshot), so an entity looks the same whichever way a gateway learnt about it.
  */
 import { X509Certificate } from 'node:crypto';
 import type {
@@ -12,6 +12,7 @@ import type {
   GatewayApplication,
   GatewayCondition,
   GatewayDenyPolicy,
+  GatewayEventPayloads,
   GatewayIssuer,
   GatewayKeyMapping,
   GatewayPolicy,
@@ -19,7 +20,7 @@ import type {
   GatewaySubscription,
   LifecycleStatus,
 } from '@apim/contracts';
-import type { Prisma, PrismaClient } from '@apim/db';
+import type { Prisma } from '@apim/db';
 
 /** Who a certificate's holder is, as WSO2 names them: the subject's common name, else the whole subject. */
 function certificateUserName(pem: string): string {
@@ -30,11 +31,12 @@ function certificateUserName(pem: string): string {
 
 type ApplicationRow = Prisma.ApplicationGetPayload<object> & { owner: { username: string } };
 type PolicyRow = Prisma.ThrottlingPolicyGetPayload<{ include: { conditionalGroups: true } }>;
-type ConditionalGroupRow = Prisma.ConditionalGroupGetPayload<object>;
 type KeyRow = Prisma.ApplicationKeyGetPayload<object>;
 type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 type DenyRow = Prisma.DenyPolicyGetPayload<object>;
 type IssuerRow = Prisma.TrustedIssuerGetPayload<object>;
+type RevokedTokenRow = Prisma.RevokedTokenGetPayload<object>;
+type RevokedClientRow = Prisma.RevokedClientGetPayload<object>;
 
 type ApiRow = Prisma.ApiGetPayload<{
   include: {
@@ -65,6 +67,25 @@ export async function loadApiForSnapshot(
     orderBy: { alias: 'asc' },
   });
   return { ...api, operations, provider, clientCertificates };
+}
+
+/**
+ * What a new revision of the API stores (ApiRevision.snapshot), read in the caller's transaction:
+ * the API with its operations and client certificates, and the scopes its operations require with
+ * their role bindings. Null when there is no such API.
+ */
+export async function takeApiSnapshot(
+  tx: Prisma.TransactionClient,
+  apiId: string,
+): Promise<{ api: ApiRow; snapshot: ApiSnapshot } | null> {
+  const api = await loadApiForSnapshot(tx, apiId);
+  if (!api) return null;
+  const scopes = await tx.scope.findMany({
+    where: { name: { in: [...new Set(api.operations.flatMap((o) => o.scopes))] } },
+    select: { name: true, roles: true },
+    orderBy: { name: 'asc' },
+  });
+  return { api, snapshot: apiSnapshot(api, scopes) };
 }
 
 /**
@@ -231,99 +252,12 @@ export function gatewayIssuer(row: IssuerRow): GatewayIssuer {
   };
 }
 
-/** Everything a gateway holds, as of event `lastEventId` (apply events after it). */
-export interface GatewayState {
-  lastEventId: bigint;
-  apis: GatewayApi[];
-  applications: GatewayApplication[];
-  keyMappings: GatewayKeyMapping[];
-  subscriptions: GatewaySubscription[];
-  policies: GatewayPolicy[];
-  denyPolicies: GatewayDenyPolicy[];
-  issuers: GatewayIssuer[];
-  revokedTokens: { jti: string; expiresAt: string }[];
-  revokedClients: { clientId: string; revokedBefore: string }[];
+/** A revoked token as TOKEN_REVOKED carries it (gateways refuse it until it would have expired). */
+export function gatewayRevokedToken(row: RevokedTokenRow): GatewayEventPayloads['TOKEN_REVOKED'] {
+  return { jti: row.jti, expiresAt: row.expiresAt.toISOString() };
 }
 
-function byId<T extends { id: string }>(rows: T[]): Map<string, T> {
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-/**
- * A consistent snapshot for a gateway: read in one REPEATABLE READ transaction, so the state is
- * exactly the one after event `lastEventId` (event writers commit in id order).
- */
-export async function loadGatewayState(
-  prisma: PrismaClient,
-  /** timeoutMs: longest the snapshot transaction may run (Prisma's default is 5 s) */
-  options: { environment?: string; timeoutMs?: number } = {},
-): Promise<GatewayState> {
-  return prisma.$transaction(
-    async (tx) => {
-      // Related rows are read by queries of their own, one after another: an `include` makes Prisma
-      // send its queries side by side on the transaction's one connection (pg warns about that,
-      // and pg 9 refuses it).
-      const last = await tx.gatewayEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
-      const deployed = options.environment ? { environment: { name: options.environment } } : {};
-      const deployments = await tx.revisionDeployment.findMany({ where: deployed });
-      // related rows selected by the deployments they have (one statement each, no id lists)
-      const revisions = byId(
-        await tx.apiRevision.findMany({
-          where: { deployments: { some: deployed } },
-          select: { id: true, snapshot: true },
-        }),
-      );
-      const environments = byId(await tx.gatewayEnvironment.findMany({ select: { id: true, name: true } }));
-      const deployedApis = byId(
-        await tx.api.findMany({
-          where: { deployments: { some: deployed } },
-          select: { id: true, lifecycleStatus: true, isDefaultVersion: true },
-        }),
-      );
-      const applications = await tx.application.findMany();
-      const owners = byId(
-        await tx.user.findMany({
-          where: { applications: { some: {} } },
-          select: { id: true, username: true },
-        }),
-      );
-      const keys = await tx.applicationKey.findMany();
-      const subscriptions = await tx.subscription.findMany();
-      const policies = await tx.throttlingPolicy.findMany();
-      const groupsOf = new Map<string, ConditionalGroupRow[]>();
-      for (const g of await tx.conditionalGroup.findMany())
-        groupsOf.set(g.policyId, [...(groupsOf.get(g.policyId) ?? []), g]);
-      const denyPolicies = await tx.denyPolicy.findMany();
-      const issuers = await tx.trustedIssuer.findMany();
-      const revokedTokens = await tx.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } });
-      const revokedClients = await tx.revokedClient.findMany();
-      return {
-        lastEventId: last?.id ?? 0n,
-        apis: deployments.map((d) => {
-          const api = deployedApis.get(d.apiId)!;
-          return gatewayApi(
-            revisions.get(d.revisionId)!.snapshot as unknown as ApiSnapshot,
-            {
-              revisionId: d.revisionId,
-              environment: environments.get(d.environmentId)!.name,
-              vhost: d.vhost,
-            },
-            { lifecycleStatus: api.lifecycleStatus, isDefaultVersion: api.isDefaultVersion },
-          );
-        }),
-        applications: applications.map((a) => gatewayApplication({ ...a, owner: owners.get(a.ownerId)! })),
-        keyMappings: keys.map(gatewayKeyMapping),
-        subscriptions: subscriptions.map(gatewaySubscription),
-        policies: policies.map((p) => gatewayPolicy({ ...p, conditionalGroups: groupsOf.get(p.id) ?? [] })),
-        denyPolicies: denyPolicies.map(gatewayDenyPolicy),
-        issuers: issuers.map(gatewayIssuer),
-        revokedTokens: revokedTokens.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt.toISOString() })),
-        revokedClients: revokedClients.map((c) => ({
-          clientId: c.clientId,
-          revokedBefore: c.revokedBefore.toISOString(),
-        })),
-      };
-    },
-    { isolationLevel: 'RepeatableRead', ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) },
-  );
+/** A client whose earlier tokens are revoked, as CLIENT_TOKENS_REVOKED carries it. */
+export function gatewayRevokedClient(row: RevokedClientRow): GatewayEventPayloads['CLIENT_TOKENS_REVOKED'] {
+  return { clientId: row.clientId, revokedBefore: row.revokedBefore.toISOString() };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGatewayState } from '@apim/gateway-model';
+import { loadGatewaySnapshot } from '@apim/gateway-model';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 
 const A = '/api/am/admin/v4';
@@ -264,7 +264,7 @@ describe('deny policies, environments, key managers', () => {
     );
     expect(deployed.status).toBe(201);
     expect((await call('DELETE', `${A}/environments/${env.body.id}`, { as: ADMIN })).status).toBe(409);
-    const state = await loadGatewayState(bed.prisma, { environment: 'eu' });
+    const state = await loadGatewaySnapshot(bed.prisma, 'eu');
     expect(state.apis.map((a) => [a.id, a.vhost])).toEqual([[api.body.id, 'eu.gw.example']]);
     const undeployed = await call(
       'POST',

@@ -1,5 +1,5 @@
 /**
- * A gateway that loads the snapshot (loadGatewayState) and one that replays the event log from the
+ * A gateway that loads the snapshot (loadGatewaySnapshot) and one that replays the event log from the
  * start end up holding the same APIs, applications and subscriptions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import {
   type GatewayEventPayloads,
   type GatewaySubscription,
 } from '@apim/contracts';
-import { loadGatewayState } from '@apim/gateway-model';
+import { loadGatewaySnapshot } from '@apim/gateway-model';
 import { ADMIN, createUser, restClient, startTestBed, type TestBed } from '../test-support.js';
 
 let bed: TestBed;
@@ -122,7 +122,7 @@ describe('gateway views', () => {
     }
     await call('DELETE', `/api/am/devportal/v3/applications/${apps[0]}`, { as: dev });
 
-    const state = await loadGatewayState(bed.prisma);
+    const state = await loadGatewaySnapshot(bed.prisma, 'Default');
     const events = await bed.prisma.gatewayEvent.findMany({ orderBy: { id: 'asc' } });
     expect(state.lastEventId).toBe(events.at(-1)!.id);
     const replayed = replay(events);

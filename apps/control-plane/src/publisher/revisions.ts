@@ -1,7 +1,7 @@
 /** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
 import type { ApiSnapshot } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
-import { apiSnapshot, gatewayApi, loadApiForSnapshot } from '@apim/gateway-model';
+import { gatewayApi, takeApiSnapshot } from '@apim/gateway-model';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import {
   ALL_KEY_MANAGERS,
@@ -65,24 +65,20 @@ export async function getRevision(prisma: PrismaClient, apiId: string, revisionI
 export async function createRevision(prisma: PrismaClient, apiId: string, description: string | undefined) {
   return prisma.$transaction(async (tx) => {
     await lockApi(tx, apiId);
-    const api = await loadApiForSnapshot(tx, apiId);
-    if (!api) throw notFound('API');
+    const taken = await takeApiSnapshot(tx, apiId);
+    if (!taken) throw notFound('API');
+    const { api, snapshot } = taken;
     if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot get new revisions');
     const existing = await tx.apiRevision.findMany({ where: { apiId }, select: { revisionNumber: true } });
     if (existing.length >= MAX_REVISIONS)
       throw badRequest(`The API already has the maximum of ${MAX_REVISIONS} revisions: delete one first`);
     const revisionNumber = Math.max(0, ...existing.map((r) => r.revisionNumber)) + 1;
-    const scopes = await tx.scope.findMany({
-      where: { name: { in: [...new Set(api.operations.flatMap((o) => o.scopes))] } },
-      select: { name: true, roles: true },
-      orderBy: { name: 'asc' },
-    });
     const created = await tx.apiRevision.create({
       data: {
         apiId,
         revisionNumber,
         description: description ?? null,
-        snapshot: apiSnapshot(api, scopes) as unknown as Prisma.InputJsonValue,
+        snapshot: snapshot as unknown as Prisma.InputJsonValue,
         clientCertificates: api.clientCertificates.map(keptCertificate) as unknown as Prisma.InputJsonValue,
       },
       include: REVISION_INCLUDE,

@@ -9,22 +9,7 @@ import {
   type GatewayPolicy,
   type GatewaySubscription,
 } from '@apim/contracts';
-
-/** Everything a gateway knows, as loaded by a snapshot. */
-export interface Snapshot {
-  lastEventId: bigint;
-  apis: GatewayApi[];
-  applications: GatewayApplication[];
-  keyMappings: GatewayKeyMapping[];
-  subscriptions: GatewaySubscription[];
-  policies: GatewayPolicy[];
-  denyPolicies: GatewayDenyPolicy[];
-  issuers: GatewayIssuer[];
-  revokedTokens: Array<{ jti: string; expiresAt: Date }>;
-  revokedClients: Array<{ clientId: string; revokedBefore: Date }>;
-  /** host names of this environment's vhosts; APIs on the first one answer on any Host */
-  vhosts: string[];
-}
+import type { GatewaySnapshot } from '@apim/gateway-model';
 
 /** Told about changes that need more than a map update (routes, key sets). */
 export interface StateListener {
@@ -68,7 +53,7 @@ export class GatewayState {
   }
 
   /** Replaces everything with a snapshot (at start, or after a gap in the log). */
-  load(s: Snapshot): void {
+  load(s: GatewaySnapshot): void {
     for (const id of this.apis.keys()) this.listener.apiRemoved(id);
     const maps = [
       this.apis,

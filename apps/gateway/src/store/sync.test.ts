@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startControlPlane } from '@apim/control-plane/testing';
+import { loadGatewaySnapshot } from '@apim/gateway-model';
 import { createLogger } from '@apim/service';
 import {
   cleanupRedis,
@@ -20,7 +21,6 @@ import { ControlPlaneFixture } from '../test-support/control-plane-fixture.js';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { startTokenIssuer, type TokenIssuer } from '../test-support/token-issuer.js';
 import { startGateway, type StartedGateway } from '../testing.js';
-import { loadSnapshot } from './snapshot.js';
 import { GatewayState } from './state.js';
 import { EventLogFollower } from './sync.js';
 
@@ -111,7 +111,7 @@ function contentsOf(state: GatewayState) {
 
 async function expectEqualToAFreshSnapshot(s: Setup, state: GatewayState): Promise<void> {
   const fresh = emptyState();
-  fresh.load(await loadSnapshot(s.fx.prisma, 'Default'));
+  fresh.load(await loadGatewaySnapshot(s.fx.prisma, 'Default'));
   expect(contentsOf(state)).toEqual(contentsOf(fresh));
 }
 

@@ -1,10 +1,10 @@
 import { GATEWAY_EVENTS_CHANNEL, type GatewayEvent } from '@apim/contracts';
 import type { PrismaClient } from '@apim/db';
+import { loadGatewaySnapshot } from '@apim/gateway-model';
 import type { Logger } from '@apim/service';
 import pg from 'pg';
 import { readEventLogPage } from './event-log.js';
 import type { GatewayState } from './state.js';
-import { loadSnapshot } from './snapshot.js';
 
 const PAGE_SIZE = 1000;
 /** Reading the log this often also proves the connection is alive (a cut TCP path sends no error). */
@@ -65,7 +65,7 @@ export class EventLogFollower {
   /** Loads the snapshot and starts following; rejects if the database cannot be reached now. */
   async start(): Promise<void> {
     const started = Date.now();
-    this.state.load(await loadSnapshot(this.prisma, this.state.environment));
+    this.state.load(await loadGatewaySnapshot(this.prisma, this.state.environment));
     this.logger.info(
       { apis: this.state.apis.size, lastEventId: String(this.state.lastEventId), ms: Date.now() - started },
       'snapshot loaded',
@@ -190,7 +190,7 @@ export class EventLogFollower {
 
   /** The events after our position were pruned from the log: only a snapshot is exact now. */
   private async reloadSnapshot(): Promise<void> {
-    this.state.load(await loadSnapshot(this.prisma, this.state.environment));
+    this.state.load(await loadGatewaySnapshot(this.prisma, this.state.environment));
     this.needSnapshot = false;
     this.logger.warn(
       { lastEventId: String(this.state.lastEventId) },
