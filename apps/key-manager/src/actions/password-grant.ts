@@ -4,16 +4,17 @@
  * it (APIM internal API: allowPasswordGrant).
  */
 import type Provider from 'oidc-provider';
-import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import {
-  GATEWAY_RESOURCE,
-  gatewayResourceServer,
-  passwordGrantAllowed,
-  type ProviderDeps,
-} from '../provider/configuration.js';
+import { errors, type Client, type KoaContextWithOIDC } from 'oidc-provider';
+import { ClientExtras } from '../adapters/prisma-adapter.js';
+import type { ProviderDeps } from '../provider/configuration.js';
+import { GATEWAY_RESOURCE, gatewayResourceServer } from '../provider/gateway-resource-server.js';
 import { callerAddress } from '../helpers/caller-address.js';
 import { isOidcScope } from '../provider/oidc-scopes.js';
 import type { UserLogin } from '../models/user-login.js';
+
+function passwordGrantAllowed(client: Client): boolean {
+  return client.metadata()[ClientExtras.passwordGrant] === true;
+}
 
 export function registerPasswordGrant(provider: Provider, deps: ProviderDeps & { logins: UserLogin }): void {
   async function handler(ctx: KoaContextWithOIDC): Promise<void> {
