@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { ExchangeMeter, ParsedBody } from '../pipeline/types.js';
+import type { ParsedBody } from '../pipeline/types.js';
 
 export class BodyError extends Error {
   constructor(
@@ -73,12 +73,12 @@ export function buildMessage(contentType: string | undefined, raw: Buffer): Pars
 
 /**
  * Passes a streamed body through, failing with BodyError('too-large') past `max` bytes; adds what
- * passed to `meter` when the exchange is metered.
+ * passed to `count.requestBytes` when the exchange's bytes are counted.
  */
 export function limitedStream(
   req: IncomingMessage,
   max: number,
-  meter: ExchangeMeter | null = null,
+  count: { requestBytes: number } | null = null,
 ): Transform {
   let size = 0;
   const t = new Transform({
@@ -86,7 +86,7 @@ export function limitedStream(
       size += chunk.length;
       if (size > max) done(new BodyError('too-large', `The request body exceeds ${max} bytes`));
       else {
-        if (meter) meter.requestBytes += chunk.length;
+        if (count) count.requestBytes += chunk.length;
         done(null, chunk);
       }
     },

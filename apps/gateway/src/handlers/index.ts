@@ -1,4 +1,4 @@
-import type { HandlerModule } from '../pipeline/handler-module.js';
+import type { HandlerModule, HandlerServices } from '../pipeline/handler-module.js';
 import { apiStatus } from './api-status/handler.js';
 import { cors } from './cors/handler.js';
 import { denyPolicies } from './deny-policies/handler.js';
@@ -11,13 +11,14 @@ import { scopes } from './scopes/handler.js';
 import { subscription } from './subscription/handler.js';
 import { throttling } from './throttling/handler.js';
 
-/** Forgets a module's config type; compile.ts validates each config against the module's schema. */
-function erase<C>(m: HandlerModule<C>): HandlerModule<unknown> {
+/** Forgets a module's types; compile.ts validates each config against the module's schema. */
+function erase<C, S extends HandlerServices>(m: HandlerModule<C, S>): HandlerModule<unknown> {
   return {
     name: m.name,
     schema: m.schema,
-    configOf: (api, deps) => m.configOf(api, deps),
-    create: (c, d, api) => m.create(c as C, d, api),
+    init: async (shared) => (m.init ? await m.init(shared) : ({} as S)),
+    configOf: (api, services) => m.configOf(api, services as S),
+    create: (c, services, api) => m.create(c as C, services as S, api),
   };
 }
 

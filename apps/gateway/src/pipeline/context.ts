@@ -3,35 +3,70 @@ import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { buildMessage, readBody } from '../builders/body.js';
 import type { RequestTarget } from '../routing/path.js';
 import { inviteBody } from '../transport/expect-continue.js';
-import type { Credential, ExchangeMeter, ExchangeRecorder, ParsedBody, RequestContext } from './types.js';
+import type { CompiledApi } from './compile.js';
+import type { RequestLocal } from './request-local.js';
+import type { Credential, ParsedBody, RequestContext } from './types.js';
 
-/** The per-request state handed to every handler. */
+/** What routing found for a request: everything the chain needs besides the request itself. */
+export interface Routed {
+  requestId: string;
+  startedAt: number;
+  clientIp: string;
+  method: string;
+  target: RequestTarget;
+  compiled: CompiledApi;
+  operation: GatewayOperation;
+  template: string;
+  params: Record<string, string>;
+  /** segments of context and version, which the backend path leaves out */
+  prefixLength: number;
+}
+
+/** The per-request state handed to every handler, plus what the core keeps of the exchange. */
 export class Context implements RequestContext {
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly clientIp: string;
+  readonly method: string;
+  readonly target: RequestTarget;
+  readonly api: GatewayApi;
+  readonly compiled: CompiledApi;
+  readonly operation: GatewayOperation;
+  readonly template: string;
+  readonly pathParams: Record<string, string>;
+  readonly prefixLength: number;
   credential: Credential | null = null;
   readonly backendHeaders: Record<string, string | null> = {};
   readonly backendQuery: Record<string, string | null> = {};
   readonly responseHeaders: Record<string, string | null> = {};
+  locals: Map<RequestLocal<unknown>, unknown> | null = null;
+  /** handlers whose onRequest phase was reached: the response phases run for these */
+  ran = 0;
   requestMediationMs: number | null = null;
   responseMediationMs: number | null = null;
-  meter: ExchangeMeter | null = null;
-  recorder: ExchangeRecorder | null = null;
+  /** payload bytes, counted once a handler asked (countBytes) */
+  countingBytes = false;
+  requestBytes = 0;
+  responseBytes = 0;
   private parsed: Promise<ParsedBody> | null = null;
 
   constructor(
     readonly req: IncomingMessage,
-    readonly requestId: string,
-    readonly startedAt: number,
-    readonly clientIp: string,
-    readonly method: string,
-    readonly target: RequestTarget,
-    readonly api: GatewayApi,
-    readonly operation: GatewayOperation,
-    readonly template: string,
-    readonly pathParams: Record<string, string>,
-    /** segments of context and version, which the backend path leaves out */
-    readonly prefixLength: number,
+    routed: Routed,
     private readonly maxBodyBytes: number,
-  ) {}
+  ) {
+    this.requestId = routed.requestId;
+    this.startedAt = routed.startedAt;
+    this.clientIp = routed.clientIp;
+    this.method = routed.method;
+    this.target = routed.target;
+    this.compiled = routed.compiled;
+    this.api = routed.compiled.api;
+    this.operation = routed.operation;
+    this.template = routed.template;
+    this.pathParams = routed.params;
+    this.prefixLength = routed.prefixLength;
+  }
 
   body(): Promise<ParsedBody> {
     if (!this.parsed) {
@@ -41,6 +76,10 @@ export class Context implements RequestContext {
       );
     }
     return this.parsed;
+  }
+
+  countBytes(): void {
+    this.countingBytes = true;
   }
 
   /** The buffered body if a handler read it, to forward instead of the (consumed) stream. */

@@ -59,35 +59,46 @@ export interface RequestContext {
   readonly responseHeaders: Record<string, string | null>;
   /** the request body, read and parsed on first use (only for handlers that declared needsBody) */
   body(): Promise<ParsedBody>;
-  /** milliseconds spent before the backend call (request mediation) */
-  requestMediationMs: number | null;
-  /** milliseconds the response handlers took (response mediation) */
-  responseMediationMs: number | null;
-  /** set by a handler that needs this exchange's byte counts (bandwidth quotas); null for most */
-  meter: ExchangeMeter | null;
-  /** set by a handler that keeps the backend's answer (response caching); null for most */
-  recorder: ExchangeRecorder | null;
+  /**
+   * Asks for this exchange's payload byte counts in the report (bandwidth quotas): a streamed request
+   * body then goes through a counting stream, which most requests need not pay for.
+   */
+  countBytes(): void;
 }
 
-/**
- * Watches one backend exchange as it is relayed: the status and end-to-end headers, each body chunk,
- * and `end` once the whole body went through (never called when the exchange failed or was cut).
- */
-export interface ExchangeRecorder {
-  start(status: number, headers: Record<string, string | string[]>): void;
-  data(chunk: Buffer): void;
-  end(): void;
+/** A response's status line and headers, as the response phase sees them before they are sent. */
+export interface ResponseHead {
+  readonly status: number;
+  /** who made it: the backend, or the gateway (a handler's outcome, an error) */
+  readonly source: 'backend' | 'gateway';
+  /** its end-to-end headers, before ctx.responseHeaders apply (built on first call) */
+  headers(): Readonly<Record<string, string | string[]>>;
 }
 
-/**
- * The payload bytes of one exchange, counted only when a handler asked for them: the pipeline adds
- * the request body bytes it received and the response body bytes it sent (an aborted exchange counts
- * what went through), then calls `done` once when the exchange is over, however it ended.
- */
-export interface ExchangeMeter {
-  requestBytes: number;
-  responseBytes: number;
-  done(): void;
+/** What the log phase learns of one exchange, however it ended. */
+export interface ExchangeReport {
+  readonly req: IncomingMessage;
+  readonly requestId: string;
+  readonly clientIp: string;
+  /** null for a request refused before it matched an API */
+  readonly api: GatewayApi | null;
+  readonly template: string | null;
+  readonly credential: Credential | null;
+  readonly status: number;
+  /** the backend's status, null when it did not answer */
+  readonly targetStatus: number | null;
+  readonly backendLatencyMs: number | null;
+  readonly error: GatewayErrorName | null;
+  /** time spent before the backend call (WSO2's request mediation latency) */
+  readonly requestMediationMs: number | null;
+  /** time the response-headers phase took (WSO2's response mediation latency) */
+  readonly responseMediationMs: number | null;
+  readonly totalMs: number;
+  /** payload bytes that went through, counted only when a handler called ctx.countBytes() */
+  readonly requestBytes: number;
+  readonly responseBytes: number;
+  /** the backend's whole answer reached the client (not a gateway answer, a failed or cut exchange) */
+  readonly completed: boolean;
 }
 
 export type ParsedBody =
@@ -98,11 +109,37 @@ export type ParsedBody =
   | { kind: 'bytes'; raw: Buffer }
   | { kind: 'empty'; raw: Buffer };
 
+/**
+ * One step of an API's chain, with a method per phase of a request's life (Kong's access,
+ * header_filter, body_filter and log phases). Every phase is optional. A request meets the handlers
+ * in order in `onRequest` until one answers; the backend call is the stage after the last one.
+ * The response phases run for the handlers whose `onRequest` phase was reached, in reverse order,
+ * whoever made the answer; `onDone` runs once the exchange is over, however it ended.
+ * Per-request state a handler keeps between phases goes in a RequestLocal.
+ */
 export interface Handler {
   readonly name: string;
   /** the handler reads the request body, so it must be buffered for this API */
   readonly needsBody?: boolean;
-  onRequest(ctx: RequestContext): Outcome | Promise<Outcome>;
-  /** runs after the backend (or a handler) answered, in reverse handler order */
-  onResponse?(ctx: RequestContext, status: number): void;
+  /**
+   * Requests this handler answers on any resource of the API, whatever methods the resource
+   * declares (a CORS preflight): routing hands them to the chain instead of answering 405.
+   */
+  answers?(req: IncomingMessage): boolean;
+  /** may answer the request (the chain stops there) or prepare the backend request */
+  onRequest?(ctx: RequestContext): Outcome | Promise<Outcome>;
+  /** before the head is sent: may add or remove response headers (ctx.responseHeaders) */
+  onResponseHeaders?(ctx: RequestContext, head: ResponseHead): void;
+  /**
+   * Each body chunk on its way to the client: observe it, or return the bytes to send instead (a
+   * handler that changes the length also removes content-length in onResponseHeaders).
+   */
+  onResponseData?(ctx: RequestContext, chunk: Buffer): Buffer | void;
+  /** the log phase: the exchange is over (bandwidth charges, cache stores, counters) */
+  onDone?(ctx: RequestContext, report: ExchangeReport): void;
+}
+
+/** A gateway-wide stage of the log phase (analytics, metrics): sees every request, routed or not. */
+export interface Reporter {
+  onDone(report: ExchangeReport): void;
 }

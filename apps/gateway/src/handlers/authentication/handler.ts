@@ -4,10 +4,11 @@ import { ipPermitted, refererPermitted } from './api-key-restrictions.js';
 import { parseBasic } from './basic-auth.js';
 import { admittedCertificate, type AdmittedCertificate } from './client-certificate.js';
 import type { KeyManagerAllowance, Verification, VerifiedToken } from './credentials.js';
-import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
+import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Credential, Outcome, RequestContext } from '../../pipeline/types.js';
 import { schema, type AuthenticationConfig } from './schema.js';
+import { authenticationServices, type AuthenticationServices } from './services.js';
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
 /** RFC 9449 §7.1: a DPoP-bound token travels in the DPoP scheme, with Bearer's token syntax */
@@ -58,9 +59,10 @@ function usernameOf(t: VerifiedToken): string | null {
  * flag, an admitted certificate is enough and without one the other schemes decide. An API with
  * only `mutualssl` needs the certificate; one without it needs an application-level credential.
  */
-export const authentication: HandlerModule<AuthenticationConfig> = {
+export const authentication: HandlerModule<AuthenticationConfig, AuthenticationServices> = {
   name: 'authentication',
   schema,
+  init: authenticationServices,
   configOf(api) {
     if (api.lifecycleStatus === 'PROTOTYPED') return null;
     const schemes = new Set(api.securitySchemes);
@@ -87,7 +89,7 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
       keyManagers: !api.keyManagers || api.keyManagers.includes('all') ? null : api.keyManagers,
     };
   },
-  create(config, deps) {
+  create(config, services) {
     const certificates = new Map<string, AdmittedCertificate>(
       (config.mutualSsl?.certificates ?? []).map((c) => [
         c.fingerprint,
@@ -104,7 +106,7 @@ export const authentication: HandlerModule<AuthenticationConfig> = {
     const allowed: KeyManagerAllowance = config.keyManagers ? new Set(config.keyManagers) : null;
     return {
       name: 'authentication',
-      onRequest: (ctx) => authenticate(ctx, config, certificates, basicScopes, allowed, deps),
+      onRequest: (ctx) => authenticate(ctx, config, certificates, basicScopes, allowed, services),
     };
   },
 };
@@ -117,7 +119,7 @@ async function authenticate(
   certificates: ReadonlyMap<string, AdmittedCertificate>,
   basicScopes: ScopeBindings,
   allowed: KeyManagerAllowance,
-  deps: GatewayDeps,
+  services: AuthenticationServices,
 ): Promise<Outcome> {
   if (!ctx.operation.authEnabled) return undefined;
   if (config.mutualSsl) {
@@ -132,7 +134,7 @@ async function authenticate(
       }
     } else if (config.mutualSsl.mandatory) return errorResponse('INVALID_CREDENTIALS', admitted);
   }
-  return authenticateApplication(ctx, config, basicScopes, allowed, deps);
+  return authenticateApplication(ctx, config, basicScopes, allowed, services);
 }
 
 /**
@@ -158,7 +160,7 @@ async function authenticateApplication(
   config: AuthenticationConfig,
   basicScopes: ScopeBindings,
   allowed: KeyManagerAllowance,
-  deps: GatewayDeps,
+  services: AuthenticationServices,
 ): Promise<Outcome> {
   const authorization = config.oauth2 || config.basic ? headerOf(ctx, config.authorizationHeader) : undefined;
   const apiKey = config.apiKey ? headerOf(ctx, config.apiKeyHeader) : undefined;
@@ -166,14 +168,14 @@ async function authenticateApplication(
   let kind: Credential['kind'];
   if (authorization !== undefined) {
     if (config.basic && BASIC_SCHEME.test(authorization))
-      return authenticateBasic(ctx, authorization, config, basicScopes, deps);
+      return authenticateBasic(ctx, authorization, config, basicScopes, services);
     kind = 'oauth2';
     ctx.backendHeaders[config.authorizationHeader] = null;
     const socket = ctx.req.socket as RememberingSocket;
     const last = socket[LAST_BEARER];
     const reused =
       config.oauth2 && last?.header === authorization
-        ? deps.credentials.reuse(last.token, last.generation, 'access')
+        ? services.credentials.reuse(last.token, last.generation, 'access')
         : null;
     let scheme: 'Bearer' | 'DPoP' = 'Bearer';
     let accessToken: string;
@@ -189,14 +191,14 @@ async function authenticateApplication(
           `The authorization header must be ${[config.oauth2 && '"Bearer <access token>"', config.oauth2 && '"DPoP <access token>"', config.basic && '"Basic <credentials>"'].filter(Boolean).join(' or ')}`,
         );
       const token = (accessToken = m[1]!);
-      const generation = deps.credentials.generation;
+      const generation = services.credentials.generation;
       try {
         result =
           token.split('.').length === 3
-            ? await deps.credentials.verifyJwt(token, 'access')
-            : await deps.credentials.introspect(token, allowed);
+            ? await services.credentials.verifyJwt(token, 'access')
+            : await services.credentials.introspect(token, allowed);
       } catch (e) {
-        deps.logger.warn({ err: (e as Error).message }, 'token verification failed');
+        services.logger.warn({ err: (e as Error).message }, 'token verification failed');
         return errorResponse('CREDENTIALS_UNVERIFIABLE', 'The access token cannot be verified now', {
           'retry-after': '1',
         });
@@ -213,7 +215,12 @@ async function authenticateApplication(
     // property read. Checked after verification (and after a reuse): a proof belongs to one request.
     if (result.ok && (scheme === 'DPoP' || result.token.claims.cnf !== undefined)) {
       if (scheme === 'DPoP') ctx.backendHeaders.dpop = null;
-      const refused = await deps.senderConstraints.check(result.token.claims, scheme, accessToken, ctx.req);
+      const refused = await services.senderConstraints.check(
+        result.token.claims,
+        scheme,
+        accessToken,
+        ctx.req,
+      );
       if (refused)
         return errorResponse('INVALID_CREDENTIALS', refused.description, {
           'www-authenticate': refused.challenge,
@@ -221,7 +228,7 @@ async function authenticateApplication(
     }
   } else if (apiKey !== undefined) {
     kind = 'apiKey';
-    result = await deps.credentials.verifyJwt(apiKey.trim(), 'apiKey');
+    result = await services.credentials.verifyJwt(apiKey.trim(), 'apiKey');
     ctx.backendHeaders[config.apiKeyHeader] = null;
     if (result.ok) {
       const c = result.token.claims;
@@ -250,7 +257,7 @@ async function authenticateApplication(
         : result.description,
       result.headers,
     );
-  ctx.credential = toCredential(kind, result.token, deps);
+  ctx.credential = toCredential(kind, result.token, services);
   return undefined;
 }
 
@@ -263,16 +270,20 @@ async function authenticateBasic(
   authorization: string,
   config: AuthenticationConfig,
   basicScopes: ScopeBindings,
-  deps: GatewayDeps,
+  services: AuthenticationServices,
 ): Promise<Outcome> {
   ctx.backendHeaders[config.authorizationHeader] = null;
   const credentials = parseBasic(authorization);
   if (!credentials) return errorResponse('INVALID_CREDENTIALS', 'The Basic credentials are not well formed');
   let result;
   try {
-    result = await deps.credentials.basic.verify(credentials.username, credentials.password, ctx.clientIp);
+    result = await services.credentials.basic.verify(
+      credentials.username,
+      credentials.password,
+      ctx.clientIp,
+    );
   } catch (e) {
-    deps.logger.warn({ err: (e as Error).message }, 'Basic credentials check failed');
+    services.logger.warn({ err: (e as Error).message }, 'Basic credentials check failed');
     return errorResponse('INVALID_CREDENTIALS', 'The credentials could not be verified now');
   }
   if (!result.ok) return errorResponse(result.error, result.description);
@@ -293,7 +304,11 @@ async function authenticateBasic(
   return undefined;
 }
 
-function toCredential(kind: Credential['kind'], t: VerifiedToken, deps: GatewayDeps): Credential {
+function toCredential(
+  kind: Credential['kind'],
+  t: VerifiedToken,
+  services: AuthenticationServices,
+): Credential {
   const claims = t.claims;
   if (kind === 'apiKey') {
     const app = claims.application as { id?: unknown } | undefined;
@@ -302,7 +317,7 @@ function toCredential(kind: Credential['kind'], t: VerifiedToken, deps: GatewayD
       kind,
       consumerKey: null,
       applicationId,
-      application: applicationId ? (deps.state.applications.get(applicationId) ?? null) : null,
+      application: applicationId ? (services.state.applications.get(applicationId) ?? null) : null,
       keyType: keyTypeOf(claims.keytype),
       username: usernameOf(t),
       scopes: new Set(),
@@ -311,20 +326,20 @@ function toCredential(kind: Credential['kind'], t: VerifiedToken, deps: GatewayD
   }
   // an application is found by its key manager and consumer key together: a consumer key is no
   // secret, and another provider's token naming it must get nothing of that application
-  const consumerKey = deps.credentials.clientIdOf(t);
+  const consumerKey = services.credentials.clientIdOf(t);
   const mapping = consumerKey
-    ? deps.state.keyMappings.get(keyMappingKey(t.issuer.name, consumerKey))
+    ? services.state.keyMappings.get(keyMappingKey(t.issuer.name, consumerKey))
     : undefined;
   return {
     kind,
     consumerKey,
     applicationId: mapping?.applicationId ?? null,
-    application: mapping ? (deps.state.applications.get(mapping.applicationId) ?? null) : null,
+    application: mapping ? (services.state.applications.get(mapping.applicationId) ?? null) : null,
     // an external provider's token says nothing we take about key types: only its mapping does
     keyType: mapping?.keyType ?? (t.issuer.builtIn ? keyTypeOf(claims.keytype) : 'PRODUCTION'),
     username: usernameOf(t),
-    scopes: deps.credentials.scopesOf(t),
+    scopes: services.credentials.scopesOf(t),
     claims,
-    ...(t.issuer.builtIn ? {} : { mappedClaims: deps.credentials.mappedClaimsOf(t) }),
+    ...(t.issuer.builtIn ? {} : { mappedClaims: services.credentials.mappedClaimsOf(t) }),
   };
 }

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { readFile } from 'node:fs/promises';
+import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { TokenCache } from '../../shared/token-cache.js';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
-import { subscriptionKey } from '../../store/state.js';
+import { subscriptionKey, type GatewayState } from '../../store/state.js';
 import { schema, type BackendJwtConfig } from './schema.js';
 
 const CLAIM = 'http://wso2.org/claims/';
+
+/** The signing key, loaded once per node when backend JWTs are configured (APIM_GATEWAY_BACKEND_JWT_*). */
+interface BackendJwtServices {
+  state: GatewayState;
+  signing: { settings: BackendJwtConfig; key: CryptoKey } | null;
+}
 /** re-sign this long before expiry, so a backend never receives an almost-expired assertion */
 const MARGIN_MS = 30_000;
 
@@ -14,20 +21,19 @@ const MARGIN_MS = 30_000;
  * http://wso2.org/claims/* names). Signed once per credential and API, reused until near expiry.
  * The caller cannot forge it: any incoming header of the same name is replaced.
  */
-export const backendJwt: HandlerModule<BackendJwtConfig> = {
+export const backendJwt: HandlerModule<BackendJwtConfig, BackendJwtServices> = {
   name: 'backend-jwt',
   schema,
-  configOf: (_api, deps) =>
-    deps.config.backendJwt && deps.backendJwtKey
-      ? {
-          issuer: deps.config.backendJwt.issuer,
-          header: deps.config.backendJwt.header,
-          ttlSec: deps.config.backendJwt.ttlSec,
-          algorithm: deps.config.backendJwt.algorithm,
-        }
-      : null,
-  create(config, deps, api) {
-    const key = deps.backendJwtKey!;
+  async init({ config, state }) {
+    const settings = config.backendJwt;
+    if (!settings) return { state, signing: null };
+    const { issuer, header, ttlSec, algorithm, keyFile } = settings;
+    const key = await importPKCS8(await readFile(keyFile, 'utf8'), algorithm);
+    return { state, signing: { settings: { issuer, header, ttlSec, algorithm }, key } };
+  },
+  configOf: (_api, { signing }) => signing?.settings ?? null,
+  create(config, { state, signing }, api) {
+    const key = signing!.key;
     const cache = new TokenCache<{ jwt: string; expiresAt: number }>(10_000);
     return {
       name: 'backend-jwt',
@@ -42,7 +48,7 @@ export const backendJwt: HandlerModule<BackendJwtConfig> = {
         if (!entry) {
           const app = cred?.application;
           const sub = cred?.applicationId
-            ? deps.state.subscriptions.get(subscriptionKey(cred.applicationId, api.id))
+            ? state.subscriptions.get(subscriptionKey(cred.applicationId, api.id))
             : undefined;
           const expiresAt = now + config.ttlSec * 1000;
           const jwt = await new SignJWT({

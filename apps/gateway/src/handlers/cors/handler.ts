@@ -1,9 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import type { CorsConfig } from '@apim/contracts';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import type { RequestContext } from '../../pipeline/types.js';
 import { schema } from './schema.js';
 
 const PREFLIGHT_MAX_AGE = '600';
+
+const isPreflight = (req: IncomingMessage) =>
+  req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
 
 /**
  * CORS as WSO2 does it: preflights are answered at the gateway (never reaching the backend or the
@@ -32,11 +36,10 @@ export const cors: HandlerModule<CorsConfig> = {
     };
     return {
       name: 'cors',
+      answers: isPreflight,
       onRequest(ctx) {
+        if (!isPreflight(ctx.req)) return undefined;
         const origin = allowOrigin(ctx.req.headers.origin);
-        const preflight =
-          ctx.method === 'OPTIONS' && ctx.req.headers['access-control-request-method'] !== undefined;
-        if (!preflight) return undefined;
         const headers: Record<string, string> = {};
         if (origin) {
           common(ctx, origin);
@@ -46,7 +49,7 @@ export const cors: HandlerModule<CorsConfig> = {
         }
         return { status: 204, headers, body: '' };
       },
-      onResponse(ctx) {
+      onResponseHeaders(ctx) {
         const origin = allowOrigin(ctx.req.headers.origin);
         if (!origin || ctx.responseHeaders['access-control-allow-origin']) return;
         common(ctx, origin);

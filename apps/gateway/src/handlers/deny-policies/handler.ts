@@ -1,5 +1,6 @@
 import type { GatewayDenyPolicy } from '@apim/contracts';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
+import type { GatewayState } from '../../store/state.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { RequestContext } from '../../pipeline/types.js';
 import { ipInRange, sameIp } from '../../shared/conditions.js';
@@ -47,15 +48,16 @@ function matches(d: GatewayDenyPolicy, ctx: RequestContext, config: DenyPolicies
 }
 
 /** Refuses (403 / 900805) any request an enabled deny policy matches. */
-export const denyPolicies: HandlerModule<DenyPoliciesConfig> = {
+export const denyPolicies: HandlerModule<DenyPoliciesConfig, { state: GatewayState }> = {
   name: 'deny-policies',
   schema,
+  init: ({ state }) => ({ state }),
   configOf: (api) => ({ apiContext: api.context, apiVersion: api.version }),
-  create(config, deps) {
+  create(config, { state }) {
     return {
       name: 'deny-policies',
       onRequest(ctx) {
-        for (const d of deps.state.denyPolicies.values())
+        for (const d of state.denyPolicies.values())
           if (d.enabled && matches(d, ctx, config)) return errorResponse('BLOCKED_BY_DENY_POLICY');
         return undefined;
       },

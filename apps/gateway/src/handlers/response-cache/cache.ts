@@ -1,5 +1,3 @@
-import type { ExchangeRecorder } from '../../pipeline/types.js';
-
 export interface CachedAnswer {
   status: number;
   headers: Record<string, string | string[]>;
@@ -70,9 +68,9 @@ export function storable(status: number, headers: Record<string, string | string
 }
 
 /** Records one backend exchange and keeps its answer when it is storable and small enough. */
-export class AnswerRecording implements ExchangeRecorder {
+export class AnswerRecording {
   private status = 0;
-  private headers: Record<string, string | string[]> = {};
+  private headers: Readonly<Record<string, string | string[]>> = {};
   private chunks: Buffer[] = [];
   private size = 0;
   private keep = false;
@@ -84,7 +82,7 @@ export class AnswerRecording implements ExchangeRecorder {
     private readonly maxEntryBytes: number,
   ) {}
 
-  start(status: number, headers: Record<string, string | string[]>): void {
+  start(status: number, headers: Readonly<Record<string, string | string[]>>): void {
     const declared = Number(headers['content-length'] ?? 0);
     this.keep = storable(status, headers) && declared <= this.maxEntryBytes;
     this.status = status;

@@ -1,4 +1,6 @@
+import type { GatewayConfig } from '../../config.js';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
+import { RequestLocal } from '../../pipeline/request-local.js';
 import type { RequestContext } from '../../pipeline/types.js';
 import { AnswerCache, AnswerRecording } from './cache.js';
 import { schema, type ResponseCacheConfig } from './schema.js';
@@ -30,15 +32,19 @@ function keyOf(ctx: RequestContext): string {
  * Accept and Accept-Encoding keep an answer out. `X-Cache-Status` says Hit or Miss, `Age` how old a
  * hit is.
  */
-export const responseCache: HandlerModule<ResponseCacheConfig> = {
+/** a GET that missed: its answer, recorded on its way to the client */
+const recordingOf = new RequestLocal<AnswerRecording>();
+
+export const responseCache: HandlerModule<ResponseCacheConfig, GatewayConfig['responseCache']> = {
   name: 'response-cache',
   schema,
-  configOf: (api, deps) =>
+  init: ({ config }) => config.responseCache,
+  configOf: (api, limits) =>
     api.responseCachingEnabled
       ? {
           timeoutSeconds: api.cacheTimeout ?? 300,
-          maxBytes: deps.config.responseCache.maxBytes,
-          maxEntryBytes: deps.config.responseCache.maxEntryBytes,
+          maxBytes: limits.maxBytes,
+          maxEntryBytes: limits.maxEntryBytes,
         }
       : null,
   create(config) {
@@ -61,8 +67,18 @@ export const responseCache: HandlerModule<ResponseCacheConfig> = {
           };
         }
         ctx.responseHeaders['x-cache-status'] = 'Miss';
-        if (method === 'GET') ctx.recorder = new AnswerRecording(cache, key, ttlMs, config.maxEntryBytes);
+        if (method === 'GET')
+          recordingOf.set(ctx, new AnswerRecording(cache, key, ttlMs, config.maxEntryBytes));
         return undefined;
+      },
+      onResponseHeaders(ctx, head) {
+        if (head.source === 'backend') recordingOf.get(ctx)?.start(head.status, head.headers());
+      },
+      onResponseData(ctx, chunk) {
+        recordingOf.get(ctx)?.data(chunk);
+      },
+      onDone(ctx, report) {
+        if (report.completed) recordingOf.get(ctx)?.end();
       },
     };
   },

@@ -25,7 +25,7 @@ export const schemaValidation: HandlerModule<SchemaValidationConfig> = {
     api.enableSchemaValidation && api.definition
       ? { definition: api.definition as SchemaValidationConfig['definition'] }
       : null,
-  create(config, _deps, api) {
+  create(config, _services, api) {
     // OpenAPI 3.0 schemas carry keywords JSON Schema does not know (nullable, example, ...).
     const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
     addFormats.default(ajv);

@@ -1,7 +1,7 @@
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { PerIdMemo } from '../../shared/per-id-memo.js';
 import { errorResponse } from '../../pipeline/respond.js';
-import { subscriptionKey } from '../../store/state.js';
+import { subscriptionKey, type GatewayState } from '../../store/state.js';
 import { schema, type SubscriptionConfig } from './schema.js';
 
 /**
@@ -9,11 +9,12 @@ import { schema, type SubscriptionConfig } from './schema.js';
  * (PROD_ONLY_BLOCKED still admits sandbox keys). Unauthenticated resources, Basic user credentials
  * and client certificates (which belong to no application, as in WSO2) skip the check.
  */
-export const subscription: HandlerModule<SubscriptionConfig> = {
+export const subscription: HandlerModule<SubscriptionConfig, { state: GatewayState }> = {
   name: 'subscription',
   schema,
+  init: ({ state }) => ({ state }),
   configOf: (api) => (api.lifecycleStatus === 'PROTOTYPED' ? null : { apiId: api.id }),
-  create(config, deps) {
+  create(config, { state }) {
     const keyOf = new PerIdMemo((applicationId) => subscriptionKey(applicationId, config.apiId));
     return {
       name: 'subscription',
@@ -28,7 +29,7 @@ export const subscription: HandlerModule<SubscriptionConfig> = {
           );
         if (app.status !== 'APPROVED')
           return errorResponse('RESOURCE_FORBIDDEN', 'The application is not approved');
-        const sub = deps.state.subscriptions.get(keyOf.get(cred.applicationId));
+        const sub = state.subscriptions.get(keyOf.get(cred.applicationId));
         if (!sub) return errorResponse('RESOURCE_FORBIDDEN');
         if (sub.status === 'UNBLOCKED' || (sub.status === 'PROD_ONLY_BLOCKED' && cred.keyType === 'SANDBOX'))
           return undefined;

@@ -1,14 +1,11 @@
 import { windowMs, type GatewayLimit } from '@apim/contracts';
-import type { ExchangeMeter } from '../../pipeline/types.js';
 import type { SharedByteCounters } from './byte-counter.js';
 
 /**
  * Charges one admitted exchange's payload bytes (request body + response body) to every bandwidth
  * quota that applied to it, once the exchange is over: only then is the response's size known.
  */
-export class BandwidthMeter implements ExchangeMeter {
-  requestBytes = 0;
-  responseBytes = 0;
+export class BandwidthMeter {
   private readonly keys: string[] = [];
   private readonly windows: number[] = [];
 
@@ -20,8 +17,8 @@ export class BandwidthMeter implements ExchangeMeter {
     this.windows.push(windowMs(limit.unitTime, limit.timeUnit));
   }
 
-  done(): void {
-    const bytes = this.requestBytes + this.responseBytes;
+  /** the exchange is over: `bytes` of payload (request + response body) went through */
+  done(bytes: number): void {
     for (let i = 0; i < this.keys.length; i++) this.counters.add(this.keys[i]!, this.windows[i]!, bytes);
   }
 }

@@ -1,5 +1,6 @@
 import type { GatewayErrorName, GatewayLimit, GatewayPolicy } from '@apim/contracts';
-import type { GatewayDeps, HandlerModule } from '../../pipeline/handler-module.js';
+import type { HandlerModule } from '../../pipeline/handler-module.js';
+import { RequestLocal } from '../../pipeline/request-local.js';
 import { PerIdMemo } from '../../shared/per-id-memo.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Outcome, RequestContext } from '../../pipeline/types.js';
@@ -8,6 +9,10 @@ import { conditionsHold } from '../../shared/conditions.js';
 import type { BandwidthMeter } from './bandwidth-meter.js';
 import type { Verdict } from './shared-counter.js';
 import { schema, type ThrottlingConfig } from './schema.js';
+import { throttlingServices, type ThrottlingServices } from './services.js';
+
+/** the bandwidth quotas an admitted exchange is charged to when it is over */
+const meterOf = new RequestLocal<BandwidthMeter>();
 
 function throttled(name: GatewayErrorName, v: Verdict): Outcome {
   return errorResponse(name, undefined, {
@@ -39,14 +44,15 @@ function tighter(a: Verdict, aInBytes: boolean, b: Verdict, bInBytes: boolean): 
  * backend's max TPS (503 / 900801). Counters are shared by all gateway nodes.
  * Request-count quotas count this request; bandwidth quotas refuse it only when their window's
  * bytes are already used up, and the admitted exchange's bytes are charged to them when it is over
- * (ctx.meter): admitted-then-counted, so a request can overshoot a bandwidth quota by its own size.
+ * (onDone): admitted-then-counted, so a request can overshoot a bandwidth quota by its own size.
  * The strictest limit seen is reported in RateLimit-* response headers (bytes for a bandwidth quota).
  */
-export const throttling: HandlerModule<ThrottlingConfig> = {
+export const throttling: HandlerModule<ThrottlingConfig, ThrottlingServices> = {
   name: 'throttling',
   schema,
+  init: throttlingServices,
   configOf: (api) => ({ apiId: api.id, apiPolicy: api.apiThrottlingPolicy, maxTps: api.maxTps }),
-  create(config, deps) {
+  create(config, services) {
     const keys: ThrottleKeys = {
       application: new PerIdMemo((id) => ({
         subscription: subscriptionKey(id, config.apiId),
@@ -61,7 +67,13 @@ export const throttling: HandlerModule<ThrottlingConfig> = {
       subscriptionPolicy: new PerIdMemo((name) => policyKey('SUBSCRIPTION', name)),
       applicationPolicy: new PerIdMemo((name) => policyKey('APPLICATION', name)),
     };
-    return { name: 'throttling', onRequest: (ctx) => throttle(ctx, config, keys, deps) };
+    return {
+      name: 'throttling',
+      onRequest: (ctx) => throttle(ctx, config, keys, services),
+      onDone(ctx, report) {
+        meterOf.get(ctx)?.done(report.requestBytes + report.responseBytes);
+      },
+    };
   },
 };
 
@@ -79,9 +91,9 @@ async function throttle(
   ctx: RequestContext,
   config: ThrottlingConfig,
   keys: ThrottleKeys,
-  deps: GatewayDeps,
+  services: ThrottlingServices,
 ): Promise<Outcome> {
-  const { state, throttler } = deps;
+  const { state, throttler } = services;
   let strictest: Verdict | null = null;
   let strictestInBytes = false;
   let meter: BandwidthMeter | null = null;
@@ -146,7 +158,10 @@ async function throttle(
   }
 
   // only an admitted exchange is charged
-  if (meter) ctx.meter = meter;
+  if (meter) {
+    meterOf.set(ctx, meter);
+    ctx.countBytes();
+  }
   const s = strictest as Verdict | null;
   if (s) {
     ctx.responseHeaders['ratelimit-limit'] = String(s.limit);

@@ -53,7 +53,7 @@ export const transformation: HandlerModule<TransformationConfig> = {
         );
         return undefined;
       },
-      onResponse(ctx) {
+      onResponseHeaders(ctx) {
         apply(flows.get(opKey(ctx.operation.verb, ctx.operation.target))?.response, ctx.responseHeaders);
       },
     };

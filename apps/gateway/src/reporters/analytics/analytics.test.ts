@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApi } from '@apim/contracts';
 import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
 import { eventually, testRedisUrl } from '@apim/testing';
-import { startStack, type Stack } from '../test-support/stack.js';
+import { startStack, type Stack } from '../../test-support/stack.js';
 
 let s: Stack;
 let api: GatewayApi;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_QUEUE, decodeAnalyticsBatch, type AnalyticsBatch } from '@apim/contracts';
 import { createLogger } from '@apim/service';
 import { analyticsEvent, cleanupRedis, eventually, testRedisPrefix, testRedisUrl } from '@apim/testing';
-import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy.js';
 import { AnalyticsPublisher, analyticsQueueConnection } from './publisher.js';
 
 const prefix = testRedisPrefix();

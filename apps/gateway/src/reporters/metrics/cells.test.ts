@@ -1,6 +1,6 @@
 import { AggregatorRegistry, Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { FastCounter, FastHistogram } from './request-metrics.js';
+import { FastCounter, FastHistogram } from './cells.js';
 
 const BOUNDS = [0.001, 0.01, 0.1, 1];
 const SAMPLES = [0.0005, 0.001, 0.002, 0.05, 0.05, 0.5, 3, 0.01];

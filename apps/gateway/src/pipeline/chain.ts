@@ -1,0 +1,52 @@
+import type { ServerResponse } from 'node:http';
+import { forward } from '../backend/proxy.js';
+import type { Context } from './context.js';
+import { answer } from './formatter.js';
+import { answered, type Ending } from './report.js';
+import { errorResponse } from './respond.js';
+import type { Outcome } from './types.js';
+
+/** A handler that asked for byte counts learns the size of a body buffered but never forwarded. */
+async function countBufferedBody(ctx: Context): Promise<void> {
+  if (ctx.countingBytes) ctx.requestBytes = (await ctx.bufferedBody().catch(() => null))?.length ?? 0;
+}
+
+/**
+ * Runs an API's chain for one request: each handler's `onRequest` in order until one answers, else
+ * the backend stage. Answers go out through the formatter; returns how the exchange ended.
+ */
+export async function runChain(ctx: Context, res: ServerResponse, maxBodyBytes: number): Promise<Ending> {
+  const handlers = ctx.compiled.handlers;
+  let outcome: Outcome;
+  while (ctx.ran < handlers.length) {
+    const h = handlers[ctx.ran]!;
+    // a handler whose onRequest throws is not counted as run: its response phases are skipped
+    const o = h.onRequest?.(ctx);
+    outcome = o instanceof Promise ? await o : o;
+    ctx.ran++;
+    if (outcome) {
+      answer(ctx, res, outcome);
+      await countBufferedBody(ctx);
+      return answered(outcome);
+    }
+  }
+  ctx.requestMediationMs = performance.now() - ctx.startedAt;
+  const result = await forward(ctx, res, maxBodyBytes);
+  if (result.kind === 'answered')
+    return {
+      status: result.status,
+      targetStatus: result.status,
+      backendLatencyMs: result.latencyMs,
+      error: null,
+      completed: result.completed,
+    };
+  const r = errorResponse(
+    result.error,
+    result.error === 'INCORRECT_ACCESS_TOKEN_TYPE'
+      ? `This API has no ${ctx.credential?.keyType.toLowerCase()} endpoint`
+      : undefined,
+  );
+  answer(ctx, res, r);
+  await countBufferedBody(ctx);
+  return answered(r);
+}

@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayOperation } from '@apim/contracts';
+import { requestIdOf } from '@apim/service';
+import { parseTarget } from '../routing/path.js';
+import type { RouteMatch, Router } from '../routing/router.js';
+import { hasSeveralHosts } from '../transport/host-header.js';
+import type { CompiledApi } from './compile.js';
+import { Context } from './context.js';
+import { answer } from './formatter.js';
+import { answered, type Arrival, type ReportStage } from './report.js';
+import { errorResponse } from './respond.js';
+import type { GatewayResponse } from './types.js';
+
+export interface EntryOptions {
+  router: Router<CompiledApi>;
+  /** answers /healthz and /readyz (true when it did) */
+  health: (req: IncomingMessage, res: ServerResponse) => boolean;
+  clientIpOf: (req: IncomingMessage) => string;
+  maxBodyBytes: number;
+  reports: ReportStage;
+}
+
+function hostOf(req: IncomingMessage): string {
+  const h = req.headers.host ?? '';
+  const end = h.startsWith('[') ? h.indexOf(']') + 1 : h.indexOf(':');
+  return (end > 0 ? h.slice(0, end) : h).toLowerCase();
+}
+
+/** The operation a handler takes on a resource that does not declare the method (a CORS preflight). */
+function claimedOperation(req: IncomingMessage, template: string): GatewayOperation {
+  return {
+    verb: req.method as GatewayOperation['verb'],
+    target: template,
+    authEnabled: false,
+    scopes: [],
+    throttlingPolicy: null,
+    operationPolicies: null,
+  };
+}
+
+/**
+ * The entry stage: health endpoints, the request line and Host checks, routing to an API's
+ * operation, and the declared body size. Returns the request's context, or null when it was
+ * answered here (and reported as matching no API, or not routed at all).
+ */
+export class Entry {
+  constructor(private readonly o: EntryOptions) {}
+
+  admit(req: IncomingMessage, res: ServerResponse, startedAt: number): Context | null {
+    const url = req.url ?? '/';
+    if ((url === '/healthz' || url.startsWith('/readyz')) && this.o.health(req, res)) return null;
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const arrival: Arrival = { req, requestId, startedAt, clientIp: this.o.clientIpOf(req) };
+    const refuse = (r: GatewayResponse, close = false): null => {
+      answer(null, res, r, close);
+      this.o.reports.done(arrival, answered(r));
+      return null;
+    };
+    if (req.headers.host === undefined && req.httpVersion !== '1.0')
+      return refuse(errorResponse('BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'), true);
+    if (hasSeveralHosts(req.rawHeaders))
+      return refuse(errorResponse('BAD_REQUEST', 'A request carries one Host header, not several'), true);
+    const target = parseTarget(url);
+    if ('error' in target) return refuse(errorResponse('BAD_REQUEST', target.error), true);
+    const method = req.method ?? 'GET';
+    const match = this.claimed(req, this.o.router.match(hostOf(req), method, target.segments));
+    if (match.kind === 'not-found') return refuse(errorResponse('NO_MATCHING_RESOURCE'));
+    if (match.kind === 'method-not-allowed') {
+      res.setHeader('allow', [...match.route.operations.keys()].join(', '));
+      return refuse(errorResponse('METHOD_NOT_ALLOWED'));
+    }
+    if (Number(req.headers['content-length'] ?? 0) > this.o.maxBodyBytes)
+      return refuse(errorResponse('PAYLOAD_TOO_LARGE'), true);
+    const { route } = match;
+    return new Context(
+      req,
+      {
+        ...arrival,
+        method,
+        target,
+        compiled: route.api,
+        operation: match.operation,
+        template: route.template,
+        params: match.params,
+        prefixLength: route.prefixLength,
+      },
+      this.o.maxBodyBytes,
+    );
+  }
+
+  /** A method the resource does not declare goes to the chain when one of its handlers answers it. */
+  private claimed(req: IncomingMessage, match: RouteMatch<CompiledApi>): RouteMatch<CompiledApi> {
+    if (match.kind !== 'method-not-allowed' || !match.route.api.handlers.some((h) => h.answers?.(req)))
+      return match;
+    return {
+      kind: 'found',
+      route: match.route,
+      params: {},
+      operation: claimedOperation(req, match.route.template),
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage } from 'node:http';
+import type { GatewayErrorName } from '@apim/contracts';
+import type { Logger } from '@apim/service';
+import { Context } from './context.js';
+import type { ExchangeReport, GatewayResponse, Reporter } from './types.js';
+
+/** A request as it arrived, before (or without) routing. */
+export interface Arrival {
+  req: IncomingMessage;
+  requestId: string;
+  startedAt: number;
+  clientIp: string;
+}
+
+/** How an exchange ended, as the stage that ended it knows. */
+export interface Ending {
+  status: number;
+  targetStatus: number | null;
+  backendLatencyMs: number | null;
+  error: GatewayErrorName | null;
+  completed: boolean;
+}
+
+/** The ending of an answer the gateway made itself. */
+export function answered(r: GatewayResponse): Ending {
+  return {
+    status: r.status,
+    targetStatus: null,
+    backendLatencyMs: null,
+    error: r.error ?? null,
+    completed: false,
+  };
+}
+
+/**
+ * The log phase: once per request, however it ended, the `onDone` of the handlers that ran (in
+ * reverse order), then every gateway-wide reporter (analytics, metrics). A failing one is logged and
+ * the others still run: the answer is already on its way.
+ */
+export class ReportStage {
+  constructor(
+    private readonly reporters: readonly Reporter[],
+    private readonly logger: Logger,
+  ) {}
+
+  done(from: Context | Arrival, ending: Ending): void {
+    const ctx = from instanceof Context ? from : null;
+    const report: ExchangeReport = {
+      req: from.req,
+      requestId: from.requestId,
+      clientIp: from.clientIp,
+      api: ctx?.api ?? null,
+      template: ctx?.template ?? null,
+      credential: ctx?.credential ?? null,
+      status: ending.status,
+      targetStatus: ending.targetStatus,
+      backendLatencyMs: ending.backendLatencyMs,
+      error: ending.error,
+      requestMediationMs: ctx?.requestMediationMs ?? null,
+      responseMediationMs: ctx?.responseMediationMs ?? null,
+      totalMs: performance.now() - from.startedAt,
+      requestBytes: ctx?.requestBytes ?? 0,
+      responseBytes: ctx?.responseBytes ?? 0,
+      completed: ending.completed,
+    };
+    if (ctx) {
+      const handlers = ctx.compiled.handlers;
+      for (let i = ctx.ran - 1; i >= 0; i--) {
+        const h = handlers[i]!;
+        if (h.onDone) this.guarded(h.name, () => h.onDone!(ctx, report));
+      }
+    }
+    for (const r of this.reporters) this.guarded('reporter', () => r.onDone(report));
+  }
+
+  private guarded(name: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.logger.error({ err: e, stage: name }, 'the log phase failed');
+    }
+  }
+}
