@@ -1,136 +1,27 @@
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  errors,
-  jwtVerify,
-  type JWTHeaderParameters,
-  type JWTPayload,
-  type RemoteJWKSet,
-} from 'jose';
-import {
-  KEY_MANAGER_SECRETS_PURPOSE,
-  namesAudience,
-  RESIDENT_KEY_MANAGER,
-  type GatewayErrorName,
-  type GatewayIssuer,
-} from '@apim/contracts';
-import { decryptSecret, derivedKey, type Logger } from '@apim/service';
+import { decodeJwt, jwtVerify } from 'jose';
+import type { Logger } from '@apim/service';
 import type { GatewayConfig } from '../../config.js';
+import { TokenCache } from '../../shared/token-cache.js';
 import type { GatewayState } from '../../store/state.js';
 import { BasicAuthVerifier } from './basic-auth.js';
 import { TokenBucket } from './introspection-limit.js';
 import {
   IntrospectionUnavailable,
-  Introspector,
-  KEY_MANAGER_OPAQUE_TOKEN,
   type IntrospectionMetrics,
   type IntrospectionOptions,
 } from './introspection.js';
-import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
-import { TokenCache } from '../../shared/token-cache.js';
+import { CLOCK_TOLERANCE_SEC, type TokenAgePolicy } from './token-age.js';
+import { TrustedIssuers } from './trusted-issuers.js';
+import {
+  accessTokenProblem,
+  describeJoseError,
+  fail,
+  type KeyManagerAllowance,
+  type Verification,
+  type VerifiedToken,
+} from './verification.js';
 
-/**
- * A key manager whose tokens the gateway trusts: the resident one, or an admin-registered external
- * OpenID provider. Its name is what APIs allow and what application keys are mapped under.
- */
-export interface TrustedIssuer {
-  issuer: string;
-  name: string;
-  jwksUrl: string;
-  keys: RemoteJWKSet;
-  audience: string;
-  algorithms: string[];
-  /** claim holding the OAuth client id, and claim holding the scopes */
-  clientIdClaim: string;
-  scopesClaim: string;
-  /** remote claim -> local claim, for the backend JWT */
-  claimMappings: Record<string, string>;
-  /** its RFC 7662 endpoint for opaque tokens, when it has one */
-  introspector: Introspector | null;
-  builtIn: boolean;
-}
-
-/** Which key managers' tokens an API accepts, by name (WSO2's keyManagers; null: all of them). */
-export type KeyManagerAllowance = ReadonlySet<string> | null;
-
-export interface VerifiedToken {
-  claims: JWTPayload & Record<string, unknown>;
-  issuer: TrustedIssuer;
-  expiresAt: number;
-  /** the checks a cached JWT passed: an access token's (audience, expiry, age) or an API key's */
-  verifiedAs?: 'access' | 'apiKey';
-}
-
-export type Verification =
-  | { ok: true; token: VerifiedToken }
-  | {
-      ok: false;
-      error: GatewayErrorName;
-      description?: string;
-      /** headers of the answer (Retry-After when the credential cannot be verified now) */
-      headers?: Record<string, string>;
-      /** an API key sent where an access token goes: the caller is told which header takes it */
-      apiKeyAsBearer?: true;
-    };
-
-const KEY_MANAGER_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
 const RETRY_SOON = { 'retry-after': '1' };
-/** the key manager's client id at its introspection endpoint (a built-in client) */
-const GATEWAY_CLIENT_ID = 'apim-gateway';
-
-function fail(error: GatewayErrorName, description?: string, headers?: Record<string, string>): Verification {
-  return { ok: false, error, description, ...(headers ? { headers } : {}) };
-}
-
-/**
- * An OpenID Connect ID token, which says who logged in to a client, not what may be called: never
- * an access token. Where the audience check would not catch it (an issuer whose access tokens name
- * the client as their audience, as its ID tokens do) it is recognised by what ID tokens carry and
- * access tokens do not; an RFC 9068 access token (typ at+jwt) is taken at its word.
- */
-function isIdToken(header: JWTHeaderParameters, claims: JWTPayload): boolean {
-  const typ = header.typ?.toLowerCase().replace(/^application\//, '');
-  if (typ === 'at+jwt') return false;
-  return (
-    claims.nonce !== undefined ||
-    claims.at_hash !== undefined ||
-    claims.c_hash !== undefined ||
-    claims.s_hash !== undefined ||
-    // Keycloak marks its tokens in a claim of its own
-    claims.typ === 'ID'
-  );
-}
-
-/**
- * What keeps a verified JWT (not an API key) from being an access token for this gateway: no
- * expiry, another audience, an ID token, or timestamps outside the age policy.
- */
-function accessTokenProblem(
-  header: JWTHeaderParameters,
-  claims: JWTPayload,
-  audience: string,
-  age: TokenAgePolicy,
-): string | null {
-  if (typeof claims.exp !== 'number') return 'An access token must have an expiry ("exp")';
-  if (!namesAudience(claims.aud, audience))
-    return 'The token is not meant for this gateway (its "aud" claim does not name it)';
-  if (isIdToken(header, claims)) return 'An ID token is not an access token';
-  return tokenAgeProblem(claims, age);
-}
-
-/** How a jose verification failure reads to a caller. */
-function describeJoseError(e: unknown): Verification {
-  if (e instanceof errors.JWTExpired) return fail('ACCESS_TOKEN_EXPIRED');
-  if (e instanceof errors.JWTClaimValidationFailed)
-    return fail('INVALID_CREDENTIALS', `The token's "${e.claim}" claim is not accepted: ${e.reason}`);
-  if (e instanceof errors.JOSEAlgNotAllowed)
-    return fail('INVALID_CREDENTIALS', 'The token signing algorithm is not allowed');
-  if (e instanceof errors.JWKSNoMatchingKey)
-    return fail('INVALID_CREDENTIALS', 'The token was signed with an unknown key');
-  if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid)
-    return fail('INVALID_CREDENTIALS', 'The key set of the token issuer could not be fetched');
-  return fail('INVALID_CREDENTIALS');
-}
 
 /**
  * Verifies bearer JWTs and API keys against the trusted issuers' key sets, opaque tokens by RFC 7662
@@ -138,15 +29,12 @@ function describeJoseError(e: unknown): Verification {
  * are cached per token until expiry; revocation is checked on every use.
  */
 export class CredentialVerifier {
-  private issuers = new Map<string, TrustedIssuer>();
-  private readonly keyManager: TrustedIssuer;
+  private readonly issuers: TrustedIssuers;
   private readonly jwtCache: TokenCache<VerifiedToken>;
   private readonly agePolicy: TokenAgePolicy;
   /** introspection calls of this worker, whatever the provider */
   private readonly introspectionLimit: TokenBucket;
   private readonly introspectionOptions: IntrospectionOptions;
-  /** external issuers already refused for want of an audience, told once in the log */
-  private readonly untrusted = new Set<string>();
   /** Basic user credentials, checked at the key manager */
   readonly basic: BasicAuthVerifier;
   /** bumped whenever cached verifications are dropped; verifications remembered elsewhere compare it */
@@ -169,117 +57,25 @@ export class CredentialVerifier {
       age: this.agePolicy,
       metrics: introspectionMetrics,
     };
-    const jwksUrl = `${config.keyManagerUrl}/oauth2/jwks`;
-    this.keyManager = {
-      issuer: config.keyManagerUrl,
-      name: RESIDENT_KEY_MANAGER,
-      jwksUrl,
-      keys: createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5000 }),
-      audience: config.tokenAudience,
-      algorithms: KEY_MANAGER_ALGORITHMS,
-      clientIdClaim: 'client_id',
-      scopesClaim: 'scope',
-      claimMappings: {},
-      introspector: new Introspector(
-        {
-          url: `${config.keyManagerUrl}/oauth2/introspect`,
-          clientId: GATEWAY_CLIENT_ID,
-          clientSecret: config.internalSecret,
-          audience: config.tokenAudience,
-          tokenShape: KEY_MANAGER_OPAQUE_TOKEN,
-        },
-        this.introspectionOptions,
-      ),
-      builtIn: true,
-    };
+    this.issuers = new TrustedIssuers(config, state, logger, this.introspectionOptions);
     this.basic = new BasicAuthVerifier(
       config.keyManagerUrl,
       config.internalSecret,
       config.basicAuthCacheMs,
       config.tokenCacheSize,
     );
-    this.refreshIssuers();
   }
 
   /** After SIGNING_KEYS_CHANGED or an issuer change: drop cached verifications and refetch keys. */
   signingKeysChanged(): void {
     this.jwtCache.clear();
     this.cacheGeneration++;
-    this.refreshIssuers();
-    void this.keyManager.keys
+    this.issuers.refresh();
+    void this.issuers.keyManager.keys
       .reload()
       .catch((e: unknown) =>
         this.logger.warn({ err: (e as Error).message }, 'could not refetch the key manager key set'),
       );
-  }
-
-  /**
-   * The trusted issuers from the state: the resident key manager and every enabled external one
-   * with an audience. Key sets and introspection clients are kept while their settings stay the
-   * same (a JWKS URL or introspection change makes new ones at once).
-   */
-  private refreshIssuers(): void {
-    const next = new Map<string, TrustedIssuer>([[this.keyManager.issuer, this.keyManager]]);
-    for (const i of this.state.issuers.values()) {
-      if (!i.enabled || !i.jwksUrl || i.issuer === this.keyManager.issuer) continue;
-      if (!i.audience) {
-        if (!this.untrusted.has(i.name))
-          this.logger.warn({ keyManager: i.name }, 'key manager has no audience: its tokens are refused');
-        this.untrusted.add(i.name);
-        continue;
-      }
-      const known = [...this.issuers.values()].find((t) => !t.builtIn && t.name === i.name);
-      next.set(i.issuer, {
-        issuer: i.issuer,
-        name: i.name,
-        jwksUrl: i.jwksUrl,
-        keys: known?.jwksUrl === i.jwksUrl ? known.keys : createRemoteJWKSet(new URL(i.jwksUrl)),
-        audience: i.audience,
-        algorithms: i.algorithms.length ? i.algorithms : KEY_MANAGER_ALGORITHMS,
-        clientIdClaim: i.consumerKeyClaim ?? i.claimMappings.consumerKeyClaim ?? 'azp',
-        scopesClaim: i.scopesClaim ?? i.claimMappings.scopesClaim ?? 'scope',
-        claimMappings: i.claimMappings,
-        introspector: this.introspectorOf(i, i.audience, known?.introspector ?? null),
-        builtIn: false,
-      });
-    }
-    this.issuers = next;
-  }
-
-  /** An external issuer's introspection client: the known one while its settings are unchanged. */
-  private introspectorOf(
-    i: GatewayIssuer,
-    audience: string,
-    known: Introspector | null,
-  ): Introspector | null {
-    const spec = i.introspection;
-    if (!spec) return null;
-    let clientSecret: string;
-    try {
-      clientSecret = decryptSecret(
-        derivedKey(this.config.internalSecret, KEY_MANAGER_SECRETS_PURPOSE),
-        spec.sealedSecret,
-      );
-    } catch {
-      this.logger.warn(
-        { keyManager: i.name },
-        'the introspection secret of a key manager cannot be opened (another APIM_INTERNAL_SECRET?): its opaque tokens are refused',
-      );
-      return null;
-    }
-    const e = known?.endpoint;
-    if (
-      e &&
-      e.url === spec.endpoint &&
-      e.clientId === spec.clientId &&
-      e.clientSecret === clientSecret &&
-      e.audience === audience
-    )
-      return known;
-    return new Introspector(
-      { url: spec.endpoint, clientId: spec.clientId, clientSecret, audience, tokenShape: null },
-      this.introspectionOptions,
-    );
   }
 
   /** A signed JWT from a trusted issuer (access token or API key), checked for type and revocation. */
@@ -370,7 +166,7 @@ export class CredentialVerifier {
    */
   async introspect(token: string, allowed: KeyManagerAllowance = null): Promise<Verification> {
     let refusal: string | undefined;
-    for (const issuer of this.issuers.values()) {
+    for (const issuer of this.issuers.all()) {
       if (!issuer.introspector || (allowed && !allowed.has(issuer.name))) continue;
       let answer;
       try {

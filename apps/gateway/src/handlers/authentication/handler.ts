@@ -3,7 +3,7 @@ import { keyMappingKey, type KeyType } from '@apim/contracts';
 import { ipPermitted, refererPermitted } from './api-key-restrictions.js';
 import { parseBasic } from './basic-auth.js';
 import { admittedCertificate, type AdmittedCertificate } from './client-certificate.js';
-import type { KeyManagerAllowance, Verification, VerifiedToken } from './credentials.js';
+import type { KeyManagerAllowance, Verification, VerifiedToken } from './verification.js';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Credential, Outcome, RequestContext } from '../../pipeline/types.js';
