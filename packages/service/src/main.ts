@@ -70,7 +70,13 @@ export class DependencyError extends Error {
   constructor(what: string, url: string, cause: unknown) {
     const c = cause as { code?: string; errors?: Array<{ code?: string }>; message?: string };
     const code = c?.code ?? c?.errors?.[0]?.code;
-    const reason = (code && REASONS[code]) ?? c?.message?.split('\n')[0] ?? String(cause);
+    // an AggregateError (every address refused) or a driver error may have an empty message
+    const reason =
+      (code && REASONS[code]) ||
+      c?.message?.split('\n')[0] ||
+      code ||
+      c?.constructor?.name ||
+      'unknown error';
     super(`Cannot reach ${what} at ${redactUrl(url)}: ${reason}`);
   }
 }
