@@ -2,46 +2,13 @@
 import { isIP } from 'node:net';
 import { Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
+import type { Admin } from '@apim/rest-contract';
 import { gatewayDenyPolicy } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../http/errors.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 
-export const denySchemas: Record<string, JsonSchema> = {
-  BlockingCondition: {
-    type: 'object',
-    required: ['conditionType', 'conditionValue'],
-    properties: {
-      conditionId: { type: 'string', readOnly: true },
-      conditionType: { enum: ['API', 'APPLICATION', 'USER', 'IP', 'IPRANGE'] },
-      conditionValue: {
-        description:
-          'API context, "owner:applicationName", username, IP, or { startingIp, endingIp, invert } for IPRANGE',
-        oneOf: [
-          { type: 'string', minLength: 1, maxLength: 512 },
-          {
-            type: 'object',
-            required: ['startingIp', 'endingIp'],
-            properties: {
-              startingIp: { type: 'string' },
-              endingIp: { type: 'string' },
-              invert: { type: 'boolean' },
-            },
-          },
-        ],
-      },
-      conditionStatus: { type: 'boolean' },
-    },
-  },
-};
-
-interface ConditionDto {
-  conditionType: 'API' | 'APPLICATION' | 'USER' | 'IP' | 'IPRANGE';
-  conditionValue: string | { startingIp: string; endingIp: string; invert?: boolean };
-  conditionStatus?: boolean;
-}
-
-function checkValue(dto: ConditionDto): Prisma.InputJsonValue {
+function checkValue(dto: Admin.BlockingCondition): Prisma.InputJsonValue {
   const v = dto.conditionValue;
   if (dto.conditionType === 'IPRANGE') {
     if (typeof v !== 'object' || !isIP(v.startingIp) || !isIP(v.endingIp))
@@ -87,7 +54,7 @@ export function denyPolicyOperations({ prisma }: AppContext): OperationSpec<neve
         return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
       },
     }),
-    operation<ConditionDto>({
+    operation<Admin.BlockingCondition>({
       method: 'post',
       path: '/throttling/deny-policies',
       operationId: 'addDenyPolicy',

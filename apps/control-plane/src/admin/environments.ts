@@ -1,46 +1,10 @@
 /** Gateway environments and their virtual hosts. */
 import { Scopes } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
+import type { Admin } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
-
-export const environmentSchemas: Record<string, JsonSchema> = {
-  Environment: {
-    type: 'object',
-    required: ['name', 'vhosts'],
-    properties: {
-      id: { type: 'string', readOnly: true },
-      name: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_-]+$' },
-      displayName: { type: 'string', maxLength: 255 },
-      description: { type: 'string', maxLength: 1023 },
-      type: { enum: ['hybrid', 'production', 'sandbox'] },
-      isReadOnly: { type: 'boolean', readOnly: true },
-      vhosts: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          type: 'object',
-          required: ['host'],
-          properties: {
-            host: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.-]+$' },
-            httpContext: { type: 'string', maxLength: 255 },
-            httpPort: { type: 'integer', minimum: 1, maximum: 65535 },
-            httpsPort: { type: 'integer', minimum: 1, maximum: 65535 },
-          },
-        },
-      },
-    },
-  },
-};
-
-interface EnvironmentDto {
-  name: string;
-  displayName?: string;
-  description?: string;
-  type?: string;
-  vhosts: Array<{ host: string; httpContext?: string; httpPort?: number; httpsPort?: number }>;
-}
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 
 function dto(e: Prisma.GatewayEnvironmentGetPayload<object>) {
   return {
@@ -54,7 +18,7 @@ function dto(e: Prisma.GatewayEnvironmentGetPayload<object>) {
   };
 }
 
-function data(body: EnvironmentDto) {
+function data(body: Admin.Environment) {
   return {
     displayName: body.displayName ?? body.name,
     description: body.description ?? null,
@@ -90,7 +54,7 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
         return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
       },
     }),
-    operation<EnvironmentDto>({
+    operation<Admin.Environment>({
       method: 'post',
       path: '/environments',
       operationId: 'addEnvironment',
@@ -106,7 +70,7 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
         return { status: 201, body: dto(row) };
       },
     }),
-    operation<EnvironmentDto>({
+    operation<Admin.Environment>({
       method: 'put',
       path: '/environments/{environmentId}',
       operationId: 'updateEnvironment',

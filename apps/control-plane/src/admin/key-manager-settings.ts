@@ -13,32 +13,9 @@ import {
   type KeyManagerType,
 } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
+import { KEY_MANAGER_DEFAULTS, type Admin } from '@apim/rest-contract';
 import { derivedKey, encryptSecret } from '@apim/service';
 import { badRequest, HttpError } from '../http/errors.js';
-
-export interface KeyManagerDto {
-  name: string;
-  displayName?: string;
-  type?: KeyManagerType;
-  description?: string;
-  issuer?: string;
-  wellKnownEndpoint?: string | null;
-  certificates?: { type: 'JWKS'; value: string };
-  introspectionEndpoint?: string | null;
-  tokenEndpoint?: string | null;
-  clientRegistrationEndpoint?: string | null;
-  audience: string;
-  algorithms?: string[];
-  consumerKeyClaim?: string;
-  scopesClaim?: string;
-  claimMapping?: Array<{ remoteClaim: string; localClaim: string }>;
-  /** the client gateways introspect opaque tokens as; the secret is write-only */
-  introspectionClientId?: string | null;
-  introspectionClientSecret?: string;
-  /** RFC 7591 initial access token for dynamic client registration; write-only */
-  registrationToken?: string;
-  enabled?: boolean;
-}
 
 interface Discovered {
   issuer?: string;
@@ -85,7 +62,7 @@ type IssuerRow = Prisma.TrustedIssuerGetPayload<object>;
  * their stored value; `null` for the introspection client removes introspection.
  */
 export async function keyManagerRow(
-  body: KeyManagerDto,
+  body: Admin.KeyManager,
   existing: IssuerRow | null,
   { residentIssuer, internalSecret }: { residentIssuer: string; internalSecret: string },
 ) {
@@ -152,7 +129,7 @@ export async function keyManagerRow(
     discoveryUrl: body.wellKnownEndpoint ?? null,
     jwksUrl,
     audience: body.audience.trim(),
-    algorithms: body.algorithms?.length ? body.algorithms : ['RS256', 'ES256'],
+    algorithms: body.algorithms?.length ? body.algorithms : [...KEY_MANAGER_DEFAULTS.algorithms],
     claimMappings,
     introspectionEndpoint: introspectionEndpoint && introspectionClientSecret ? introspectionEndpoint : null,
     introspectionClientId: introspectionEndpoint ? introspectionClientId : null,

@@ -3,82 +3,15 @@
  * Entra ID or any other) whose tokens gateways accept on the APIs that allow them, with their
  * endpoints, audience, claims and the credentials gateways introspect with.
  */
-import { KEY_MANAGER_TYPES, Scopes } from '@apim/contracts';
+import { Scopes } from '@apim/contracts';
+import type { Admin } from '@apim/rest-contract';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
 import { gatewayIssuer, issuerClaims } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { conflictOnDuplicate, notFound } from '../http/errors.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import { deleteRegisteredClientsOf } from '../keys/registered-clients.js';
-import { keyManagerRow, type KeyManagerDto } from './key-manager-settings.js';
-
-const endpoint = { type: ['string', 'null'], format: 'uri', pattern: '^https?://' };
-
-export const keyManagerSchemas: Record<string, JsonSchema> = {
-  KeyManager: {
-    type: 'object',
-    required: ['name', 'audience'],
-    properties: {
-      id: { type: 'string', readOnly: true },
-      name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' },
-      displayName: { type: 'string', maxLength: 100 },
-      type: {
-        enum: [...KEY_MANAGER_TYPES],
-        description: 'a generic OpenID provider ("custom") or a preset that sets its claims',
-      },
-      description: { type: 'string', maxLength: 256 },
-      issuer: { type: 'string', format: 'uri' },
-      wellKnownEndpoint: endpoint,
-      certificates: {
-        type: 'object',
-        required: ['type', 'value'],
-        properties: {
-          type: { enum: ['JWKS'] },
-          value: { type: 'string', format: 'uri', pattern: '^https?://' },
-        },
-      },
-      introspectionEndpoint: endpoint,
-      tokenEndpoint: endpoint,
-      clientRegistrationEndpoint: endpoint,
-      audience: {
-        type: 'string',
-        minLength: 1,
-        description: 'the audience (aud) its access tokens must carry for the gateways',
-      },
-      algorithms: {
-        type: 'array',
-        items: { enum: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
-      },
-      consumerKeyClaim: {
-        type: 'string',
-        minLength: 1,
-        description: 'claim naming the client (azp, cid, client_id)',
-      },
-      scopesClaim: { type: 'string', minLength: 1, description: 'claim holding the scopes (scope, scp)' },
-      claimMapping: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['remoteClaim', 'localClaim'],
-          properties: {
-            remoteClaim: { type: 'string', minLength: 1 },
-            localClaim: { type: 'string', minLength: 1 },
-          },
-        },
-      },
-      introspectionClientId: { type: ['string', 'null'], minLength: 1 },
-      introspectionClientSecret: { type: 'string', minLength: 1, writeOnly: true },
-      registrationToken: {
-        type: 'string',
-        minLength: 1,
-        writeOnly: true,
-        description: 'RFC 7591 initial access token for dynamic client registration',
-      },
-      registrationTokenSet: { type: 'boolean', readOnly: true },
-      enabled: { type: 'boolean' },
-    },
-  },
-};
+import { keyManagerRow } from './key-manager-settings.js';
 
 /** A key manager as the admin API shows it: no secret, only whether one is set. */
 function dto(row: Prisma.TrustedIssuerGetPayload<object>) {
@@ -130,7 +63,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
         return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
       },
     }),
-    operation<KeyManagerDto>({
+    operation<Admin.KeyManager>({
       method: 'post',
       path: '/key-managers',
       operationId: 'addNewKeyManager',
@@ -166,7 +99,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
         return { status: 200, body: dto(row) };
       },
     }),
-    operation<KeyManagerDto>({
+    operation<Admin.KeyManager>({
       method: 'put',
       path: '/key-managers/{keyManagerId}',
       operationId: 'updateKeyManager',

@@ -1,154 +1,13 @@
 /** Throttling policies (subscription, application, advanced with conditional groups), WSO2's admin shape. */
 import { Scopes, type GatewayCondition } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PolicyType, type TransactionClient } from '@apim/db';
+import type { Admin } from '@apim/rest-contract';
 import { gatewayPolicy } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 
-const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
-const ipAddress: JsonSchema = { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] };
-
-const requestCountLimit: JsonSchema = {
-  type: 'object',
-  required: ['timeUnit', 'unitTime', 'requestCount'],
-  properties: {
-    timeUnit: { enum: TIME_UNITS },
-    unitTime: { type: 'integer', minimum: 1 },
-    requestCount: { type: 'integer', minimum: 1 },
-  },
-};
-const bandwidthLimit: JsonSchema = {
-  type: 'object',
-  required: ['timeUnit', 'unitTime', 'dataAmount', 'dataUnit'],
-  properties: {
-    timeUnit: { enum: TIME_UNITS },
-    unitTime: { type: 'integer', minimum: 1 },
-    dataAmount: { type: 'integer', minimum: 1 },
-    dataUnit: { enum: ['KB', 'MB'] },
-  },
-};
-
-export const policySchemas: Record<string, JsonSchema> = {
-  ThrottleLimit: {
-    type: 'object',
-    required: ['type'],
-    description:
-      "WSO2's limit; type UNLIMITED (no quota) is this product's addition, used by the built-in Unlimited tiers",
-    properties: {
-      type: { enum: ['REQUESTCOUNTLIMIT', 'BANDWIDTHLIMIT', 'UNLIMITED'] },
-      requestCount: requestCountLimit,
-      bandwidth: bandwidthLimit,
-    },
-  },
-  ThrottleCondition: {
-    type: 'object',
-    required: ['type'],
-    properties: {
-      type: { enum: ['HEADERCONDITION', 'IPCONDITION', 'JWTCLAIMSCONDITION', 'QUERYPARAMETERCONDITION'] },
-      invertCondition: { type: 'boolean' },
-      headerCondition: {
-        type: 'object',
-        required: ['headerName', 'headerValue'],
-        properties: { headerName: { type: 'string', minLength: 1 }, headerValue: { type: 'string' } },
-      },
-      ipCondition: {
-        type: 'object',
-        required: ['ipConditionType'],
-        properties: {
-          ipConditionType: { enum: ['IPSPECIFIC', 'IPRANGE'] },
-          specificIP: ipAddress,
-          startingIP: ipAddress,
-          endingIP: ipAddress,
-        },
-      },
-      jwtClaimsCondition: {
-        type: 'object',
-        required: ['claimUrl', 'attribute'],
-        properties: { claimUrl: { type: 'string', minLength: 1 }, attribute: { type: 'string' } },
-      },
-      queryParameterCondition: {
-        type: 'object',
-        required: ['parameterName', 'parameterValue'],
-        properties: { parameterName: { type: 'string', minLength: 1 }, parameterValue: { type: 'string' } },
-      },
-    },
-  },
-  ThrottlePolicy: {
-    type: 'object',
-    required: ['policyName', 'defaultLimit'],
-    properties: {
-      policyId: { type: 'string', readOnly: true },
-      policyName: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_.-]+$' },
-      displayName: { type: 'string' },
-      description: { type: 'string', maxLength: 1024 },
-      isDeployed: { type: 'boolean', readOnly: true },
-      type: { type: 'string', readOnly: true },
-      defaultLimit: ref('ThrottleLimit'),
-      rateLimitCount: { type: ['integer', 'null'], minimum: 1 },
-      rateLimitTimeUnit: { enum: ['sec', 'min', null] },
-      stopOnQuotaReach: { type: 'boolean' },
-      billingPlan: { enum: ['FREE', 'COMMERCIAL'] },
-      customAttributes: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['name', 'value'],
-          properties: { name: { type: 'string' }, value: { type: 'string' } },
-        },
-      },
-      conditionalGroups: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['conditions', 'limit'],
-          properties: {
-            description: { type: 'string' },
-            conditions: { type: 'array', items: ref('ThrottleCondition'), minItems: 1 },
-            limit: ref('ThrottleLimit'),
-          },
-        },
-      },
-    },
-  },
-  ThrottlePolicyList: {
-    type: 'object',
-    properties: { count: { type: 'integer' }, list: { type: 'array', items: ref('ThrottlePolicy') } },
-  },
-};
-
-interface LimitDto {
-  type: 'REQUESTCOUNTLIMIT' | 'BANDWIDTHLIMIT' | 'UNLIMITED';
-  requestCount?: { timeUnit: string; unitTime: number; requestCount: number };
-  bandwidth?: { timeUnit: string; unitTime: number; dataAmount: number; dataUnit: string };
-}
-interface ConditionDto {
-  type: 'HEADERCONDITION' | 'IPCONDITION' | 'JWTCLAIMSCONDITION' | 'QUERYPARAMETERCONDITION';
-  invertCondition?: boolean;
-  headerCondition?: { headerName: string; headerValue: string };
-  ipCondition?: {
-    ipConditionType: 'IPSPECIFIC' | 'IPRANGE';
-    specificIP?: string;
-    startingIP?: string;
-    endingIP?: string;
-  };
-  jwtClaimsCondition?: { claimUrl: string; attribute: string };
-  queryParameterCondition?: { parameterName: string; parameterValue: string };
-}
-interface PolicyDto {
-  policyName: string;
-  displayName?: string;
-  description?: string;
-  defaultLimit: LimitDto;
-  rateLimitCount?: number | null;
-  rateLimitTimeUnit?: 'sec' | 'min' | null;
-  stopOnQuotaReach?: boolean;
-  billingPlan?: string;
-  customAttributes?: Array<{ name: string; value: string }>;
-  conditionalGroups?: Array<{ description?: string; conditions: ConditionDto[]; limit: LimitDto }>;
-}
-
-function limitFields(limit: LimitDto, where: string) {
+function limitFields(limit: Admin.ThrottleLimit, where: string) {
   if (limit.type === 'REQUESTCOUNTLIMIT') {
     if (!limit.requestCount) throw badRequest(`${where}: a REQUESTCOUNTLIMIT needs 'requestCount'`);
     const r = limit.requestCount;
@@ -188,26 +47,34 @@ type LimitRow = Pick<
   'quotaType' | 'requestCount' | 'dataAmount' | 'dataUnit' | 'unitTime' | 'timeUnit'
 >;
 
-function limitDto(row: LimitRow): LimitDto {
+// the rows hold what the schema validated
+type TimeUnit = NonNullable<Admin.ThrottleLimit['requestCount']>['timeUnit'];
+type DataUnit = NonNullable<Admin.ThrottleLimit['bandwidth']>['dataUnit'];
+
+function limitDto(row: LimitRow): Admin.ThrottleLimit {
   if (row.quotaType === 'REQUESTCOUNT')
     return {
       type: 'REQUESTCOUNTLIMIT',
-      requestCount: { timeUnit: row.timeUnit, unitTime: row.unitTime, requestCount: row.requestCount ?? 0 },
+      requestCount: {
+        timeUnit: row.timeUnit as TimeUnit,
+        unitTime: row.unitTime,
+        requestCount: row.requestCount ?? 0,
+      },
     };
   if (row.quotaType === 'BANDWIDTH')
     return {
       type: 'BANDWIDTHLIMIT',
       bandwidth: {
-        timeUnit: row.timeUnit,
+        timeUnit: row.timeUnit as TimeUnit,
         unitTime: row.unitTime,
         dataAmount: row.dataAmount ?? 0,
-        dataUnit: row.dataUnit ?? 'KB',
+        dataUnit: (row.dataUnit ?? 'KB') as DataUnit,
       },
     };
   return { type: 'UNLIMITED' };
 }
 
-function conditionFromDto(c: ConditionDto, where: string): GatewayCondition {
+function conditionFromDto(c: Admin.ThrottleCondition, where: string): GatewayCondition {
   const invertCondition = c.invertCondition ?? false;
   const need = <T>(v: T | undefined, field: string): T => {
     if (v === undefined) throw badRequest(`${where}: a ${c.type} needs '${field}'`);
@@ -259,7 +126,7 @@ function conditionFromDto(c: ConditionDto, where: string): GatewayCondition {
   }
 }
 
-function conditionDto(c: GatewayCondition): ConditionDto {
+function conditionDto(c: GatewayCondition): Admin.ThrottleCondition {
   const base = { invertCondition: c.invertCondition };
   switch (c.type) {
     case 'HEADERCONDITION':
@@ -360,7 +227,7 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
   const view = [Scopes.tierView, Scopes.tierManage, Scopes.admin];
   const manage = [Scopes.tierManage, Scopes.admin];
 
-  function rowData(type: PolicyType, dto: PolicyDto) {
+  function rowData(type: PolicyType, dto: Admin.ThrottlePolicy) {
     return {
       displayName: dto.displayName ?? dto.policyName,
       description: dto.description ?? null,
@@ -374,7 +241,12 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
     };
   }
 
-  async function writeGroups(tx: TransactionClient, type: PolicyType, policyId: string, dto: PolicyDto) {
+  async function writeGroups(
+    tx: TransactionClient,
+    type: PolicyType,
+    policyId: string,
+    dto: Admin.ThrottlePolicy,
+  ) {
     await tx.conditionalGroup.deleteMany({ where: { policyId } });
     if (type !== 'ADVANCED') {
       if (dto.conditionalGroups?.length) throw badRequest('Only advanced policies have conditional groups');
@@ -433,7 +305,7 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
           return { status: 200, body: { count: rows.length, list: rows.map(policyDto) } };
         },
       }),
-      operation<PolicyDto>({
+      operation<Admin.ThrottlePolicy>({
         method: 'post',
         path: `/throttling/policies/${level}`,
         operationId: `add${TYPE_NAMES[type]}`,
@@ -468,7 +340,7 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
           return { status: 200, body: policyDto(await find(prisma, p.policyId!)) };
         },
       }),
-      operation<PolicyDto>({
+      operation<Admin.ThrottlePolicy>({
         method: 'put',
         path: `/throttling/policies/${level}/{policyId}`,
         operationId: `update${TYPE_NAMES[type]}`,

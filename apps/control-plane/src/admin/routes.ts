@@ -1,13 +1,14 @@
 /** The admin REST API (/api/am/admin/v4). */
+import { adminComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import type { RestApiDefinition } from '../http/rest-api.js';
-import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
-import { denyPolicyOperations, denySchemas } from './deny-policies.js';
-import { environmentOperations, environmentSchemas } from './environments.js';
-import { keyManagerOperations, keyManagerSchemas } from './key-managers.js';
-import { policyOperations, policySchemas } from './policies.js';
-import { userOperations, userSchemas } from './users.js';
-import { workflowOperations, workflowSchemas } from './workflows.js';
+import { analyticsOperations } from '../analytics/operations.js';
+import { denyPolicyOperations } from './deny-policies.js';
+import { environmentOperations } from './environments.js';
+import { keyManagerOperations } from './key-managers.js';
+import { policyOperations } from './policies.js';
+import { userOperations } from './users.js';
+import { workflowOperations } from './workflows.js';
 
 export function adminApi(ctx: AppContext): RestApiDefinition {
   return {
@@ -16,15 +17,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
     description:
       'Throttling and deny policies, gateway environments, trusted token issuers, users and roles, workflows, settings and traffic analytics (WSO2 API Manager admin v4 subset).',
     basePath: '/api/am/admin/v4',
-    schemas: {
-      ...policySchemas,
-      ...denySchemas,
-      ...environmentSchemas,
-      ...keyManagerSchemas,
-      ...userSchemas,
-      ...workflowSchemas,
-      ...analyticsSchemas,
-    },
+    schemas: adminComponents,
     operations: [
       ...policyOperations(ctx),
       ...denyPolicyOperations(ctx),

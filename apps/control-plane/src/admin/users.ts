@@ -1,46 +1,12 @@
 /** Users and roles (the admin's /users and /roles; the developer portal's self sign-up shares createAccount). */
 import { Roles, Scopes } from '@apim/contracts';
+import { adminComponents } from '@apim/rest-contract';
 import { appendGatewayEvent, type Prisma, type PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
-
-const password: JsonSchema = { type: 'string', minLength: 8, maxLength: 256 };
-export const username: JsonSchema = {
-  type: 'string',
-  minLength: 3,
-  maxLength: 64,
-  pattern: '^[A-Za-z0-9._@-]+$',
-};
-export const email: JsonSchema = { type: 'string', format: 'email', maxLength: 254 };
-
-export const userSchemas: Record<string, JsonSchema> = {
-  User: {
-    type: 'object',
-    required: ['username'],
-    properties: {
-      id: { type: 'string', readOnly: true },
-      username,
-      password: { ...password, writeOnly: true },
-      email: { ...email, type: ['string', 'null'] },
-      displayName: { type: 'string', maxLength: 255 },
-      roles: { type: 'array', items: { type: 'string' } },
-      enabled: { type: 'boolean' },
-      createdTime: { type: 'string', readOnly: true },
-    },
-  },
-  Role: {
-    type: 'object',
-    required: ['name'],
-    properties: {
-      name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
-      description: { type: 'string', maxLength: 255 },
-      builtIn: { type: 'boolean', readOnly: true },
-    },
-  },
-};
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 
 export interface AccountInput {
   username: string;
@@ -157,7 +123,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
       tag: 'Users',
       access,
       params,
-      body: { type: 'object', properties: (userSchemas.User as { properties: object }).properties },
+      body: { type: 'object', properties: (adminComponents.User as { properties: object }).properties },
       responses: { 200: { description: 'The user', schema: ref('User') } },
       async handle({ params: p, body, principal }) {
         const current = await find(p.userId!);

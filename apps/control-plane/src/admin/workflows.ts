@@ -1,61 +1,21 @@
 /** Pending approvals (application and subscription creation) and the admin's settings that enable them. */
 import { Scopes } from '@apim/contracts';
+import { WSO2_WORKFLOW_TYPES, type Admin, type Complete } from '@apim/rest-contract';
 import type { Prisma, WorkflowType } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { conflict, HttpError, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import type { WorkflowDecision } from '../jobs/workflows.js';
 
 /** WSO2's workflow type names. */
-const WSO2_TYPES: Record<WorkflowType, string> = {
-  APPLICATION_CREATION: 'AM_APPLICATION_CREATION',
-  SUBSCRIPTION_CREATION: 'AM_SUBSCRIPTION_CREATION',
-  SUBSCRIPTION_UPDATE: 'AM_SUBSCRIPTION_UPDATE',
-};
+const WSO2_TYPES = WSO2_WORKFLOW_TYPES satisfies Record<WorkflowType, string>;
 const FROM_WSO2 = Object.fromEntries(Object.entries(WSO2_TYPES).map(([k, v]) => [v, k])) as Record<
   string,
   WorkflowType
 >;
 
-const workflowFlags: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    APPLICATION_CREATION: { type: 'boolean' },
-    SUBSCRIPTION_CREATION: { type: 'boolean' },
-    SUBSCRIPTION_UPDATE: { type: 'boolean' },
-  },
-};
-
-export const workflowSchemas: Record<string, JsonSchema> = {
-  WorkflowInfo: {
-    type: 'object',
-    properties: {
-      workflowType: { enum: Object.values(WSO2_TYPES) },
-      workflowStatus: { enum: ['CREATED', 'APPROVED', 'REJECTED'] },
-      createdTime: { type: 'string' },
-      updatedTime: { type: ['string', 'null'] },
-      referenceId: { type: 'string' },
-      externalWorkflowReference: { type: 'string' },
-      properties: {},
-      description: { type: ['string', 'null'] },
-    },
-  },
-  Settings: {
-    type: 'object',
-    properties: {
-      selfSignUp: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { enabled: { type: 'boolean' }, roles: { type: 'array', items: { type: 'string' } } },
-      },
-      workflows: workflowFlags,
-    },
-  },
-};
-
-function dto(w: Prisma.WorkflowGetPayload<object>) {
+function dto(w: Prisma.WorkflowGetPayload<object>): Complete<Admin.WorkflowInfo> {
   return {
     workflowType: WSO2_TYPES[w.type],
     workflowStatus: w.status,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_QUEUE, analyticsBatch, type AnalyticsRecord } from '@apim/contracts';
 import { analyticsRecord as record, testRedisUrl } from '@apim/testing';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
-import type { AnalyticsSummary } from './summary.js';
+import type { Admin } from '@apim/rest-contract';
 import { quantileOf } from './percentiles.js';
 
 const A = '/api/am/admin/v4';
@@ -38,7 +38,7 @@ async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
 }
 
 const summary = (base: string, as: Caller, query = 'minutes=60') =>
-  call<AnalyticsSummary>('GET', `${base}/analytics/summary?${query}`, { as });
+  call<Admin.AnalyticsSummary>('GET', `${base}/analytics/summary?${query}`, { as });
 
 beforeAll(async () => {
   bed = await startTestBed();

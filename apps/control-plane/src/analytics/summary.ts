@@ -5,28 +5,9 @@
  * recent requests.
  */
 import { LATENCY_BUCKETS_MS, type AnalyticsRecord } from '@apim/contracts';
+import { ANALYTICS_TOP, type Admin } from '@apim/rest-contract';
 import type { Prisma, PrismaClient } from '@apim/db';
-import { percentilesOf, type LatencyPercentiles } from './percentiles.js';
-
-export interface Totals {
-  requests: number;
-  /** answers with a status of 400 or more, throttled ones apart */
-  errors: number;
-  throttled: number;
-}
-
-export interface AnalyticsSummary {
-  from: string;
-  to: string;
-  /** minutes between two points of the timeline */
-  step: number;
-  totals: Totals;
-  timeline: Array<{ time: string } & Totals>;
-  latency: LatencyPercentiles;
-  byApi: Array<{ apiId: string; apiName: string | null; apiVersion: string | null } & Totals>;
-  byApplication: Array<{ applicationId: string; applicationName: string | null } & Totals>;
-  recent: AnalyticsRecord[];
-}
+import { percentilesOf } from './percentiles.js';
 
 export interface SummaryRequest {
   /** how far back from now */
@@ -40,7 +21,7 @@ export interface SummaryRequest {
 }
 
 /** Rows in the breakdowns by API and by application (the busiest first). */
-export const TOP = 25;
+export const TOP = ANALYTICS_TOP;
 /** The timeline has at most this many points; its step grows with the range. */
 const MAX_POINTS = 120;
 const STEPS = [1, 5, 15, 30, 60, 180, 360, 720, 1440];
@@ -139,7 +120,7 @@ interface CountRow {
 }
 
 /** Sums as numbers; throttled requests are left out of errors (the worker counts them in both). */
-function totalsOf(r: CountRow): Totals {
+function totalsOf(r: CountRow): Admin.AnalyticsSummary['totals'] {
   return {
     requests: Number(r.requests),
     errors: Number(r.errors) - Number(r.throttled),
@@ -182,7 +163,7 @@ export async function analyticsSummary(
   prisma: PrismaClient,
   request: SummaryRequest,
   now = new Date(),
-): Promise<AnalyticsSummary> {
+): Promise<Admin.AnalyticsSummary> {
   const { step, from, pointCount, until } = timeRange(now, request.minutes);
   // null: no restriction (the same statement serves every caller)
   const apiIds = request.apiIds ?? null;

@@ -5,11 +5,11 @@
 import { isIP } from 'node:net';
 import { decodeJwt } from 'jose';
 import { Scopes, type KeyType } from '@apim/contracts';
+import { keyType } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { ownedApplication } from './access.js';
-import { keyType } from './schemas.js';
 
 function splitList(text: string | undefined): string[] {
   return (text ?? '')

@@ -2,6 +2,7 @@
 import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import { gatewayApplication } from '@apim/gateway-model';
+import type { Complete, Devportal } from '@apim/rest-contract';
 import type { Logger } from '@apim/service';
 import type { Principal } from '../http/auth.js';
 import { badRequest, conflictOnDuplicate } from '../http/errors.js';
@@ -10,17 +11,12 @@ import type { KeyManagerClient } from '../keys/key-manager-client.js';
 import { deleteRegisteredClientsOf, isRegisteredExternally } from '../keys/registered-clients.js';
 import { ownedApplication } from './access.js';
 
-export interface ApplicationInput {
-  name: string;
-  throttlingPolicy: string;
-  description?: string | null;
-  tokenType?: 'JWT' | 'OAUTH';
-  attributes?: Record<string, string>;
-}
-
 type AppRow = Prisma.ApplicationGetPayload<{ include: { owner: true } }>;
 
-export function applicationDto(app: AppRow, extra: { subscriptionCount?: number; keys?: unknown[] } = {}) {
+export function applicationDto(
+  app: AppRow,
+  extra: { subscriptionCount?: number; keys?: unknown[] } = {},
+): Complete<Devportal.Application> {
   return {
     applicationId: app.id,
     name: app.name,
@@ -47,7 +43,11 @@ async function checkTier(prisma: PrismaClient | TransactionClient, name: string)
 
 const nameTaken = (name: string) => conflictOnDuplicate(`You already have an application named '${name}'`);
 
-export async function createApplication(prisma: PrismaClient, principal: Principal, input: ApplicationInput) {
+export async function createApplication(
+  prisma: PrismaClient,
+  principal: Principal,
+  input: Devportal.Application,
+) {
   return prisma
     .$transaction(async (tx) => {
       await checkTier(tx, input.throttlingPolicy);
@@ -87,7 +87,7 @@ export async function updateApplication(
   prisma: PrismaClient,
   principal: Principal,
   applicationId: string,
-  input: ApplicationInput,
+  input: Devportal.Application,
 ) {
   return prisma
     .$transaction(async (tx) => {

@@ -1,5 +1,6 @@
 /** The developer portal's API catalog: published APIs the caller may see, their tiers and documents. */
 import type { PrismaClient } from '@apim/db';
+import { API_DEFAULTS, type Complete, type Devportal } from '@apim/rest-contract';
 import type { Principal } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { documentResponse, exportOpenApi } from '../openapi/operations.js';
@@ -65,7 +66,7 @@ export function catalogInfo(
     | 'subscriptionPolicies'
     | 'isDefaultVersion'
   > & { provider: { username: string } },
-) {
+): Complete<Devportal.APIInfo> {
   return {
     id: api.id,
     name: api.name,
@@ -81,7 +82,7 @@ export function catalogInfo(
   };
 }
 
-export async function catalogApi(prisma: PrismaClient, api: ApiRow) {
+export async function catalogApi(prisma: PrismaClient, api: ApiRow): Promise<Complete<Devportal.API>> {
   const tiers = await prisma.throttlingPolicy.findMany({
     where: { type: 'SUBSCRIPTION', name: { in: api.subscriptionPolicies } },
   });
@@ -97,9 +98,9 @@ export async function catalogApi(prisma: PrismaClient, api: ApiRow) {
     })),
     securityScheme: api.securitySchemes,
     keyManagers: api.keyManagers,
-    authorizationHeader: api.authorizationHeader ?? 'Authorization',
-    apiKeyHeader: api.apiKeyHeader ?? 'apikey',
-    businessInformation: api.businessInformation,
+    authorizationHeader: api.authorizationHeader ?? API_DEFAULTS.authorizationHeader,
+    apiKeyHeader: api.apiKeyHeader ?? API_DEFAULTS.apiKeyHeader,
+    businessInformation: api.businessInformation as Record<string, unknown> | null,
     endpointURLs: await endpointUrls(prisma, api),
     operations: api.operations.map((o) => ({
       target: o.target,

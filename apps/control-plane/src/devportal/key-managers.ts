@@ -4,10 +4,10 @@
  * supports, so clients offer only what works.
  */
 import { Scopes } from '@apim/contracts';
+import { GRANT_TYPES } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import { externalKeyManager, RESIDENT_SUMMARY } from '../keys/key-managers.js';
-import { GRANT_TYPES } from './schemas.js';
 
 export function keyManagerListOperations({ prisma, config }: AppContext): OperationSpec<never, never>[] {
   return [

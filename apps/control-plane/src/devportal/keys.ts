@@ -7,6 +7,7 @@
  */
 import { RESIDENT_KEY_MANAGER, Scopes, type KeyType } from '@apim/contracts';
 import { appendGatewayEvent } from '@apim/db';
+import type { Devportal } from '@apim/rest-contract';
 import { gatewayKeyMapping } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, HttpError, isUniqueViolation } from '../http/errors.js';
@@ -20,22 +21,6 @@ import {
 } from '../keys/registered-clients.js';
 import { ownedApplication } from './access.js';
 import { findKey, isResident, keyDto, storedKeyDto, type ClientView, type KeyRow } from './oauth-key.js';
-
-interface GenerateKeysBody {
-  keyType: KeyType;
-  keyManager?: string;
-  grantTypesToBeSupported?: string[];
-  callbackUrl?: string | null;
-  scopes?: string[];
-  validityTime?: string | number;
-}
-
-interface MapKeysBody {
-  consumerKey: string;
-  consumerSecret?: string;
-  keyType: KeyType;
-  keyManager?: string;
-}
 
 type Owned = Awaited<ReturnType<typeof ownedApplication>>;
 
@@ -83,7 +68,7 @@ export function keyOperations({
     });
   }
 
-  async function generateResident(app: Owned, body: GenerateKeysBody) {
+  async function generateResident(app: Owned, body: Devportal.ApplicationKeyGenerateRequest) {
     const ttl = body.validityTime !== undefined ? Number(body.validityTime) : undefined;
     const client = await keyManager.createClient({
       clientName: `${app.owner.username}_${app.name}_${body.keyType}`.slice(0, 200),
@@ -108,7 +93,11 @@ export function keyOperations({
    * RFC 7591 registration at the provider. Its validity time and scopes are the provider's to
    * decide, so validityTime is not sent.
    */
-  async function generateExternal(app: Owned, km: ExternalKeyManager, body: GenerateKeysBody) {
+  async function generateExternal(
+    app: Owned,
+    km: ExternalKeyManager,
+    body: Devportal.ApplicationKeyGenerateRequest,
+  ) {
     if (!km.registrationEndpoint)
       throw badRequest(
         `The key manager '${km.name}' offers no dynamic client registration: register the client at '${km.name}' and add it with POST /applications/{applicationId}/map-keys`,
@@ -152,7 +141,7 @@ export function keyOperations({
     }
   }
 
-  async function mapKeys(app: Owned, body: MapKeysBody) {
+  async function mapKeys(app: Owned, body: Devportal.ApplicationKeyMappingRequest) {
     const km = await requestedKeyManager(prisma, config.internalSecret, body.keyManager);
     await refuseExisting(app, body.keyType, km.name);
     const mappedElsewhere = await prisma.applicationKey.findUnique({
@@ -207,7 +196,7 @@ export function keyOperations({
   }
 
   return [
-    operation<GenerateKeysBody>({
+    operation<Devportal.ApplicationKeyGenerateRequest>({
       method: 'post',
       path: '/applications/{applicationId}/generate-keys',
       operationId: 'applicationsApplicationIdGenerateKeysPost',
@@ -228,7 +217,7 @@ export function keyOperations({
         return { status: 200, body: dto };
       },
     }),
-    operation<MapKeysBody>({
+    operation<Devportal.ApplicationKeyMappingRequest>({
       method: 'post',
       path: '/applications/{applicationId}/map-keys',
       operationId: 'applicationsApplicationIdMapKeysPost',

@@ -1,5 +1,6 @@
 /** The developer portal REST API (/api/am/devportal/v3). */
 import { Roles, Scopes } from '@apim/contracts';
+import { devportalComponents, type Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { createAccount, userDto } from '../admin/users.js';
 import { HttpError } from '../http/errors.js';
@@ -7,22 +8,15 @@ import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, callerOf, type OperationSpec, type RestApiDefinition } from '../http/rest-api.js';
 import { apiSearchWhere, findApiPage } from '../publisher/search.js';
 import { ownApplications, ownedApplication, visibleApis } from './access.js';
-import {
-  applicationDto,
-  createApplication,
-  deleteApplication,
-  updateApplication,
-  type ApplicationInput,
-} from './applications.js';
+import { applicationDto, createApplication, deleteApplication, updateApplication } from './applications.js';
 import { catalogApi, catalogInfo, consumerDocument, visibleApi } from './catalog.js';
 import { apiKeyOperations } from './api-keys.js';
 import { keyManagerListOperations } from './key-managers.js';
 import { keyOperations } from './keys.js';
-import { devportalSchemas } from './schemas.js';
 import { subscriptionOperations } from './subscriptions.js';
 import { tokenOperations } from './tokens.js';
-import { devportalDocumentOperations, documentSchemas } from '../publisher/documents.js';
-import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
+import { devportalDocumentOperations } from '../publisher/documents.js';
+import { analyticsOperations } from '../analytics/operations.js';
 
 export function devportalApi(ctx: AppContext): RestApiDefinition {
   const { prisma, keyManager, log } = ctx;
@@ -112,7 +106,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
         return { status: 200, body: { count: list.length, list } };
       },
     }),
-    operation<{ username: string; password: string; email?: string; displayName?: string }>({
+    operation<Devportal.SignUp>({
       method: 'post',
       path: '/me/sign-up',
       operationId: 'selfSignUp',
@@ -159,7 +153,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
         return { status: 200, body: page('/applications', list, total, query) };
       },
     }),
-    operation<ApplicationInput>({
+    operation<Devportal.Application>({
       method: 'post',
       path: '/applications',
       operationId: 'applicationsPost',
@@ -201,7 +195,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
         return { status: 200, body: applicationDto(app, { subscriptionCount, keys: keyList }) };
       },
     }),
-    operation<ApplicationInput>({
+    operation<Devportal.Application>({
       method: 'put',
       path: '/applications/{applicationId}',
       operationId: 'applicationsApplicationIdPut',
@@ -249,7 +243,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
     description:
       'Browse APIs, manage applications, keys, tokens, API keys and subscriptions (WSO2 API Manager devportal v3 subset).',
     basePath: '/api/am/devportal/v3',
-    schemas: { ...devportalSchemas, ...documentSchemas, ...analyticsSchemas },
+    schemas: devportalComponents,
     operations: [
       ...operations,
       ...keyManagerListOperations(ctx),

@@ -1,6 +1,7 @@
 /** Subscriptions: an application x an API x one of the API's tiers. */
 import { Scopes } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
+import type { Complete, Devportal } from '@apim/rest-contract';
 import { gatewaySubscription } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { isAdmin, type Principal } from '../http/auth.js';
@@ -14,7 +15,7 @@ import { catalogInfo, visibleApi } from './catalog.js';
 const INCLUDE = { api: { include: { provider: { select: { username: true } } } } } as const;
 type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof INCLUDE }>;
 
-function dto(s: SubscriptionRow) {
+function dto(s: SubscriptionRow): Complete<Devportal.Subscription> {
   return {
     subscriptionId: s.id,
     applicationId: s.applicationId,
@@ -24,12 +25,6 @@ function dto(s: SubscriptionRow) {
     requestedThrottlingPolicy: s.requestedThrottlingPolicy,
     status: s.status,
   };
-}
-
-interface SubscriptionInput {
-  applicationId: string;
-  apiId: string;
-  throttlingPolicy: string;
 }
 
 export function subscriptionOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
@@ -86,7 +81,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
         return { status: 200, body: page('/subscriptions', rows.map(dto), total, query, extra) };
       },
     }),
-    operation<SubscriptionInput>({
+    operation<Devportal.Subscription>({
       method: 'post',
       path: '/subscriptions',
       operationId: 'subscriptionsPost',
@@ -167,7 +162,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
         };
       },
     }),
-    operation<SubscriptionInput>({
+    operation<Devportal.Subscription>({
       method: 'put',
       path: '/subscriptions/{subscriptionId}',
       operationId: 'subscriptionsSubscriptionIdPut',

@@ -4,27 +4,19 @@
  */
 import { decodeJwt } from 'jose';
 import { Scopes, type KeyType } from '@apim/contracts';
+import { keyType, type Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { clientCredentialsToken } from '../keys/external-provider.js';
 import { keyManagerOfKey } from '../keys/key-managers.js';
 import { findKey, type KeyRow } from './oauth-key.js';
-import { keyType } from './schemas.js';
-
-interface TokenBody {
-  consumerSecret: string;
-  /** seconds; -1: the key's validity time */
-  validityPeriod?: number;
-  scopes?: string[];
-  revokeToken?: string | null;
-}
 
 export function tokenOperations({ prisma, keyManager, config }: AppContext): OperationSpec<never, never>[] {
   const access = [Scopes.appManage, Scopes.subscribe];
   const appParam = { applicationId: { type: 'string', format: 'uuid' } };
 
-  async function residentToken(key: KeyRow, body: TokenBody) {
+  async function residentToken(key: KeyRow, body: Devportal.ApplicationTokenGenerateRequest) {
     if (body.revokeToken) {
       let claims;
       try {
@@ -46,7 +38,7 @@ export function tokenOperations({ prisma, keyManager, config }: AppContext): Ope
     });
   }
 
-  async function generateToken(key: KeyRow, body: TokenBody) {
+  async function generateToken(key: KeyRow, body: Devportal.ApplicationTokenGenerateRequest) {
     // -1 (or nothing) asks for the key's validity time
     if (body.validityPeriod !== undefined && body.validityPeriod < 1 && body.validityPeriod !== -1)
       throw badRequest(
@@ -82,7 +74,7 @@ export function tokenOperations({ prisma, keyManager, config }: AppContext): Ope
   const responses = { 200: { description: 'The token', schema: ref('ApplicationToken') } };
 
   return [
-    operation<TokenBody>({
+    operation<Devportal.ApplicationTokenGenerateRequest>({
       method: 'post',
       path: '/applications/{applicationId}/oauth-keys/{keyMappingId}/generate-token',
       operationId: 'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
@@ -100,7 +92,7 @@ export function tokenOperations({ prisma, keyManager, config }: AppContext): Ope
         return { status: 200, body: await generateToken(key, req.body) };
       },
     }),
-    operation<TokenBody>({
+    operation<Devportal.ApplicationTokenGenerateRequest>({
       method: 'post',
       path: '/applications/{applicationId}/keys/{keyType}/generate-token',
       operationId: 'applicationsApplicationIdKeysKeyTypeGenerateTokenPost',

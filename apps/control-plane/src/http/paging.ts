@@ -1,38 +1,9 @@
-import type { JsonSchema } from './rest-api.js';
-
-/** WSO2's paging query parameters. */
-export const pagingQuery: Record<string, JsonSchema> = {
-  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 25 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
-};
+/** WSO2's paging query parameters (limit, offset), declared with the REST resources. */
+export { pagingQuery } from '@apim/rest-contract';
 
 export interface Paging {
   limit: number;
   offset: number;
-}
-
-export const paginationSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    offset: { type: 'integer' },
-    limit: { type: 'integer' },
-    total: { type: 'integer' },
-    next: { type: 'string' },
-    previous: { type: 'string' },
-  },
-};
-
-/** A list schema in WSO2's shape: { count, list, pagination }. */
-export function listOf(item: JsonSchema): JsonSchema {
-  return {
-    type: 'object',
-    required: ['count', 'list'],
-    properties: {
-      count: { type: 'integer' },
-      list: { type: 'array', items: item },
-      pagination: paginationSchema,
-    },
-  };
 }
 
 /** One page of a list, with links to the neighbouring pages (relative, as WSO2 gives them). */

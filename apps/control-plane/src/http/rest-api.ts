@@ -9,6 +9,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import YAML from 'yaml';
 import { type ScopeName } from '@apim/contracts';
+import { ref, type JsonSchema } from '@apim/rest-contract';
 import type { Authenticate, Principal } from './auth.js';
 import { HttpError } from './errors.js';
 import { nulAt } from './nul.js';
@@ -16,7 +17,7 @@ import { nulAt } from './nul.js';
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export type JsonSchema = Record<string, unknown>;
+export { ref, type JsonSchema };
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who may call: anyone, any signed-in user, or a caller holding one of these scopes. */
@@ -71,8 +72,6 @@ export function operation<B = unknown, Q = Record<string, unknown>>(
 ): OperationSpec<B, Q> {
   return spec;
 }
-
-export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 export interface RestApiDefinition {
   title: string;

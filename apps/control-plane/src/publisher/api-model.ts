@@ -1,51 +1,9 @@
 /** The API resource in WSO2's shape, and the conversions between it and our rows. */
 import { RESIDENT_KEY_MANAGER, type KeyType } from '@apim/contracts';
+import { ALL_KEY_MANAGERS, API_DEFAULTS, type Complete, type Publisher } from '@apim/rest-contract';
 import type { Prisma, TransactionClient } from '@apim/db';
 import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
 import { badRequest } from '../http/errors.js';
-
-export interface ApiOperationDto {
-  id?: string;
-  target: string;
-  verb: OperationDraft['verb'];
-  authType?: string;
-  throttlingPolicy?: string | null;
-  scopes?: string[];
-  operationPolicies?: unknown;
-}
-
-export interface ApiScopeDto {
-  scope: { id?: string; name: string; displayName?: string; description?: string; bindings?: string[] };
-  shared?: boolean;
-}
-
-/** The writable fields of an API, as a client sends them. */
-export interface ApiInput {
-  name: string;
-  context: string;
-  version: string;
-  description?: string | null;
-  isDefaultVersion?: boolean;
-  tags?: string[];
-  policies?: string[];
-  apiThrottlingPolicy?: string | null;
-  authorizationHeader?: string | null;
-  apiKeyHeader?: string | null;
-  securityScheme?: string[];
-  maxTps?: { production?: number; sandbox?: number } | null;
-  visibility?: 'PUBLIC' | 'PRIVATE' | 'RESTRICTED';
-  visibleRoles?: string[];
-  endpointConfig?: Record<string, unknown>;
-  corsConfiguration?: Record<string, unknown> | null;
-  businessInformation?: Record<string, unknown> | null;
-  enableSchemaValidation?: boolean;
-  responseCachingEnabled?: boolean;
-  cacheTimeout?: number;
-  keyManagers?: string[];
-  mediationPolicies?: unknown;
-  operations?: ApiOperationDto[];
-  scopes?: ApiScopeDto[];
-}
 
 export const API_INCLUDE = {
   operations: { orderBy: { position: 'asc' } },
@@ -54,12 +12,11 @@ export const API_INCLUDE = {
 
 export type ApiRow = Prisma.ApiGetPayload<{ include: typeof API_INCLUDE }>;
 
-export const DEFAULT_SECURITY = ['oauth2', 'oauth_basic_auth_api_key_mandatory'];
 export const DEFAULT_OPERATIONS: OperationDraft[] = (['GET', 'PUT', 'POST', 'DELETE', 'PATCH'] as const).map(
   (verb) => ({ verb, target: '/*', authEnabled: true, scopes: [], throttlingPolicy: null }),
 );
 
-export function operationDraft(o: ApiOperationDto): OperationDraft {
+export function operationDraft(o: Publisher.APIOperations): OperationDraft {
   return {
     verb: o.verb,
     target: o.target,
@@ -71,7 +28,7 @@ export function operationDraft(o: ApiOperationDto): OperationDraft {
 
 export function apiInfoDto(
   api: ApiRow | Prisma.ApiGetPayload<{ include: { provider: { select: { username: true } } } }>,
-) {
+): Complete<Publisher.APIInfo> {
   return {
     id: api.id,
     name: api.name,
@@ -88,21 +45,23 @@ export function apiInfoDto(
   };
 }
 
-export function apiDto(api: ApiRow, scopes: ApiScopeDto[]) {
+export function apiDto(api: ApiRow, scopes: Publisher.APIScope[]): Complete<Publisher.API> {
   return {
     ...apiInfoDto(api),
+    type: 'HTTP',
     transport: ['http', 'https'],
     policies: api.subscriptionPolicies,
     apiThrottlingPolicy: api.apiThrottlingPolicy,
     authorizationHeader: api.authorizationHeader,
     apiKeyHeader: api.apiKeyHeader,
-    securityScheme: api.securitySchemes,
-    maxTps: api.maxTps,
+    // the JSON columns hold what the API schema validated
+    securityScheme: api.securitySchemes as Complete<Publisher.API>['securityScheme'],
+    maxTps: api.maxTps as Publisher.APIMaxTps | null,
     visibility: api.visibility,
     visibleRoles: api.visibleRoles,
-    endpointConfig: api.endpointConfig,
-    corsConfiguration: api.corsConfig,
-    businessInformation: api.businessInformation,
+    endpointConfig: api.endpointConfig as unknown as Publisher.EndpointConfig,
+    corsConfiguration: api.corsConfig as Publisher.APICorsConfiguration | null,
+    businessInformation: api.businessInformation as Publisher.APIBusinessInformation | null,
     enableSchemaValidation: api.enableSchemaValidation,
     responseCachingEnabled: api.responseCachingEnabled,
     cacheTimeout: api.cacheTimeout,
@@ -123,25 +82,25 @@ export function apiDto(api: ApiRow, scopes: ApiScopeDto[]) {
 }
 
 /** Our row fields from the client's API resource (only the mutable ones). */
-export function apiFields(input: ApiInput) {
+export function apiFields(input: Publisher.API) {
   return {
     description: input.description ?? null,
     tags: input.tags ?? [],
-    subscriptionPolicies: input.policies?.length ? input.policies : ['Unlimited'],
+    subscriptionPolicies: input.policies?.length ? input.policies : [...API_DEFAULTS.policies],
     apiThrottlingPolicy: input.apiThrottlingPolicy ?? null,
     authorizationHeader: input.authorizationHeader ?? null,
     apiKeyHeader: input.apiKeyHeader ?? null,
-    securitySchemes: input.securityScheme?.length ? input.securityScheme : DEFAULT_SECURITY,
+    securitySchemes: input.securityScheme?.length ? input.securityScheme : [...API_DEFAULTS.securityScheme],
     maxTps: (input.maxTps ?? undefined) as Prisma.InputJsonValue | undefined,
-    visibility: input.visibility ?? 'PUBLIC',
+    visibility: input.visibility ?? API_DEFAULTS.visibility,
     visibleRoles: input.visibleRoles ?? [],
-    endpointConfig: (input.endpointConfig ?? { endpoint_type: 'http' }) as Prisma.InputJsonValue,
+    endpointConfig: (input.endpointConfig ?? API_DEFAULTS.endpointConfig) as Prisma.InputJsonValue,
     corsConfig: (input.corsConfiguration ?? undefined) as Prisma.InputJsonValue | undefined,
     businessInformation: (input.businessInformation ?? undefined) as Prisma.InputJsonValue | undefined,
-    enableSchemaValidation: input.enableSchemaValidation ?? false,
-    responseCachingEnabled: input.responseCachingEnabled ?? false,
-    cacheTimeout: input.cacheTimeout ?? 300,
-    keyManagers: input.keyManagers ?? [ALL_KEY_MANAGERS],
+    enableSchemaValidation: input.enableSchemaValidation ?? API_DEFAULTS.enableSchemaValidation,
+    responseCachingEnabled: input.responseCachingEnabled ?? API_DEFAULTS.responseCachingEnabled,
+    cacheTimeout: input.cacheTimeout ?? API_DEFAULTS.cacheTimeout,
+    keyManagers: input.keyManagers ?? [...API_DEFAULTS.keyManagers],
     mediationPolicies: (input.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
   };
 }
@@ -170,9 +129,6 @@ export async function checkPolicies(
   const missingAdv = advancedNames.filter((p) => !adv.some((s) => s.name === p));
   if (missingAdv.length) throw badRequest(`Unknown advanced throttling policies: ${missingAdv.join(', ')}`);
 }
-
-/** WSO2's keyManagers value for "tokens of every key manager". */
-export const ALL_KEY_MANAGERS = 'all';
 
 /**
  * Rejects a keyManagers list that is not ["all"] or names of existing key managers (the resident
@@ -226,7 +182,7 @@ export async function writeOperations(
 export async function writeScopes(
   tx: TransactionClient,
   api: { id: string; name: string },
-  scopes: ApiScopeDto[],
+  scopes: Publisher.APIScope[],
 ) {
   for (const { scope, shared } of scopes) {
     const existing = await tx.scope.findUnique({
@@ -314,7 +270,7 @@ export async function handOverScopes(
 }
 
 /** The API's scopes: those of its name (any version) and the shared scopes its operations use. */
-export async function scopesOf(tx: TransactionClient, api: ApiRow): Promise<ApiScopeDto[]> {
+export async function scopesOf(tx: TransactionClient, api: ApiRow): Promise<Publisher.APIScope[]> {
   const used = [...new Set(api.operations.flatMap((o) => o.scopes))];
   const rows = await tx.scope.findMany({
     where: { OR: [{ api: { name: api.name } }, { apiId: null, name: { in: used } }] },

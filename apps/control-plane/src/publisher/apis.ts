@@ -1,6 +1,7 @@
 /** Creating, changing, versioning and deleting APIs. */
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
+import type { Publisher } from '@apim/rest-contract';
 import { conflict, conflictOnDuplicate, HttpError, notFound } from '../http/errors.js';
 import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
 import {
@@ -18,7 +19,6 @@ import {
   scopesOf,
   writeOperations,
   writeScopes,
-  type ApiInput,
   type ApiRow,
 } from './api-model.js';
 
@@ -81,7 +81,7 @@ export interface CreateOptions {
 export async function createApi(
   prisma: PrismaClient,
   principal: Principal,
-  input: ApiInput,
+  input: Publisher.API,
   options: CreateOptions = {},
 ) {
   const fields = apiFields(input);
@@ -114,7 +114,7 @@ export async function createApi(
   }
 }
 
-export async function updateApi(prisma: PrismaClient, apiId: string, input: ApiInput) {
+export async function updateApi(prisma: PrismaClient, apiId: string, input: Publisher.API) {
   return prisma.$transaction(async (tx) => {
     const current = await loadApi(tx, apiId);
     for (const key of ['name', 'context', 'version'] as const)

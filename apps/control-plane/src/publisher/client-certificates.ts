@@ -9,41 +9,13 @@ import { Scopes, certificateFingerprint } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
-import { page, paginationSchema, pagingQuery, type Paging } from '../http/paging.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { clientCertificateFields, uuid, type Complete, type Publisher } from '@apim/rest-contract';
+import { page, pagingQuery, type Paging } from '../http/paging.js';
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import { loadApi } from './apis.js';
-import { uuid } from './schemas.js';
 
-const str = { type: 'string' } as const;
-const alias = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$' } as const;
-const tier = { type: 'string', minLength: 1, maxLength: 255 } as const;
-const keyType = { enum: ['PRODUCTION', 'SANDBOX'] } as const;
+const { alias, tier, keyType } = clientCertificateFields;
 type KeyType = (typeof keyType.enum)[number];
-
-export const clientCertificateSchemas: Record<string, JsonSchema> = {
-  ClientCertMetadata: { type: 'object', properties: { alias: str, apiId: str, tier: str, keyType } },
-  ClientCertificates: {
-    type: 'object',
-    required: ['count', 'certificates'],
-    properties: {
-      count: { type: 'integer' },
-      certificates: { type: 'array', items: ref('ClientCertMetadata') },
-      pagination: paginationSchema,
-    },
-  },
-  CertificateInfo: {
-    type: 'object',
-    properties: {
-      status: { enum: ['Active', 'Expired', 'Inactive'] },
-      validity: { type: 'object', properties: { from: str, to: str } },
-      subject: str,
-      issuer: str,
-      serialNumber: str,
-      /** SHA-256 of the DER certificate, lower-case hex: what gateways match */
-      fingerprint: str,
-    },
-  },
-};
 
 type CertificateRow = Prisma.ApiClientCertificateGetPayload<object>;
 
@@ -87,11 +59,11 @@ export function parseClientCertificate(bytes: Buffer, now = new Date()): ParsedC
   };
 }
 
-function metadataDto(c: CertificateRow) {
+function metadataDto(c: CertificateRow): Complete<Publisher.ClientCertMetadata> {
   return { alias: c.alias, apiId: c.apiId, tier: c.tier, keyType: c.keyType };
 }
 
-function infoDto(c: CertificateRow, now = new Date()) {
+function infoDto(c: CertificateRow, now = new Date()): Complete<Publisher.CertificateInfo> {
   const x509 = new X509Certificate(c.certificate);
   return {
     status: c.notAfter <= now ? 'Expired' : c.notBefore > now ? 'Inactive' : 'Active',

@@ -7,41 +7,9 @@ import type { Prisma, PrismaClient } from '@apim/db';
 import type { AppContext } from '../context.js';
 import type { Principal } from '../http/auth.js';
 import { badRequest, conflictOnDuplicate, notFound } from '../http/errors.js';
-import { operation, ref, type JsonSchema, type OperationSpec, type RestResult } from '../http/rest-api.js';
+import { uuid, type Publisher } from '@apim/rest-contract';
+import { operation, ref, type OperationSpec, type RestResult } from '../http/rest-api.js';
 import { loadApi } from './apis.js';
-import { uuid } from './schemas.js';
-
-export const documentSchemas: Record<string, JsonSchema> = {
-  Document: {
-    type: 'object',
-    required: ['name', 'type', 'sourceType'],
-    properties: {
-      documentId: { type: 'string', readOnly: true },
-      name: { type: 'string', minLength: 1, maxLength: 255 },
-      type: { enum: ['HOWTO', 'SAMPLES', 'PUBLIC_FORUM', 'SUPPORT_FORUM', 'API_MESSAGE_FORMAT', 'OTHER'] },
-      summary: { type: ['string', 'null'], maxLength: 32766 },
-      sourceType: { enum: ['INLINE', 'MARKDOWN', 'URL', 'FILE'] },
-      sourceUrl: { type: ['string', 'null'], format: 'uri', pattern: '^https?://' },
-      fileName: { type: ['string', 'null'], readOnly: true },
-      visibility: { enum: ['API_LEVEL', 'OWNER_ONLY'] },
-      createdTime: { type: 'string', readOnly: true },
-      lastUpdatedTime: { type: 'string', readOnly: true },
-    },
-  },
-  DocumentList: {
-    type: 'object',
-    properties: { count: { type: 'integer' }, list: { type: 'array', items: ref('Document') } },
-  },
-};
-
-interface DocumentInput {
-  name: string;
-  type: string;
-  summary?: string | null;
-  sourceType: 'INLINE' | 'MARKDOWN' | 'URL' | 'FILE';
-  sourceUrl?: string | null;
-  visibility?: 'API_LEVEL' | 'OWNER_ONLY';
-}
 
 type DocumentRow = Prisma.ApiDocumentGetPayload<object>;
 const METADATA = { content: false } as const;
@@ -125,7 +93,7 @@ export function publisherDocumentOperations({ prisma }: AppContext): OperationSp
         return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
       },
     }),
-    operation<DocumentInput>({
+    operation<Publisher.Document>({
       method: 'post',
       path: '/apis/{apiId}/documents',
       operationId: 'addAPIDocument',
@@ -169,7 +137,7 @@ export function publisherDocumentOperations({ prisma }: AppContext): OperationSp
         return { status: 200, body: dto(await findDocument(prisma, p.apiId!, p.documentId!, false)) };
       },
     }),
-    operation<DocumentInput>({
+    operation<Publisher.Document>({
       method: 'put',
       path: '/apis/{apiId}/documents/{documentId}',
       operationId: 'updateAPIDocument',

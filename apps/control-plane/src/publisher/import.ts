@@ -1,6 +1,7 @@
 /** Turns an import request (upload, inline text or URL) into a validated document and API input. */
 import { badRequest } from '../http/errors.js';
 import { nulAt } from '../http/nul.js';
+import type { Publisher } from '@apim/rest-contract';
 import { parseOpenApi, OpenApiError, type OpenApiSource, type ParsedOpenApi } from '../openapi/parse.js';
 import {
   basePathOf,
@@ -9,7 +10,6 @@ import {
   type OperationDraft,
   type ScopeDraft,
 } from '../openapi/operations.js';
-import type { ApiInput } from './api-model.js';
 
 export interface ImportFields {
   url?: string;
@@ -78,15 +78,18 @@ function slug(text: string): string {
  * The settings an exported document carries as x-wso2 extensions (see exportOpenApi), so that
  * importing an export recreates the same API.
  */
-function settingsFromExtensions(doc: Record<string, unknown>): Partial<ApiInput> {
-  const out: Partial<ApiInput> = {};
+function settingsFromExtensions(doc: Record<string, unknown>): Partial<Publisher.API> {
+  const out: Partial<Publisher.API> = {};
   const obj = (v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   const strings = (v: unknown) =>
     Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
-  if (obj(doc['x-wso2-endpoint-config'])) out.endpointConfig = obj(doc['x-wso2-endpoint-config']);
+  // As the document says them: the API schema validates the result before it is used.
+  const endpointConfig = obj(doc['x-wso2-endpoint-config']) as Publisher.EndpointConfig | undefined;
+  if (endpointConfig) out.endpointConfig = endpointConfig;
   if (obj(doc['x-wso2-cors'])) out.corsConfiguration = obj(doc['x-wso2-cors']);
-  if (strings(doc['x-wso2-security-schemes'])) out.securityScheme = strings(doc['x-wso2-security-schemes']);
+  const schemes = strings(doc['x-wso2-security-schemes']) as Publisher.API['securityScheme'];
+  if (schemes) out.securityScheme = schemes;
   if (strings(doc['x-wso2-subscription-policies']))
     out.policies = strings(doc['x-wso2-subscription-policies']);
   if (typeof doc['x-throttling-tier'] === 'string') out.apiThrottlingPolicy = doc['x-throttling-tier'];
@@ -102,7 +105,7 @@ function settingsFromExtensions(doc: Record<string, unknown>): Partial<ApiInput>
   return out;
 }
 
-export function importedApiInput(parsed: ParsedOpenApi, given: Partial<ApiInput>): ApiInput {
+export function importedApiInput(parsed: ParsedOpenApi, given: Partial<Publisher.API>): Publisher.API {
   const additional = { ...settingsFromExtensions(parsed.document), ...given };
   const info = (parsed.document.info ?? {}) as { title?: unknown; version?: unknown };
   const title = typeof info.title === 'string' ? info.title : 'Imported API';
@@ -136,7 +139,7 @@ export function importedApiInput(parsed: ParsedOpenApi, given: Partial<ApiInput>
 }
 
 /** The backend a document names (an absolute server URL, or 2.0 host + basePath), as endpointConfig. */
-function endpointsOf(doc: Record<string, unknown>): Record<string, unknown> | undefined {
+function endpointsOf(doc: Record<string, unknown>): Publisher.EndpointConfig | undefined {
   let url: string | undefined;
   const servers = doc.servers as Array<{ url?: unknown }> | undefined;
   const first = Array.isArray(servers) ? servers[0]?.url : undefined;
@@ -154,12 +157,12 @@ function endpointsOf(doc: Record<string, unknown>): Record<string, unknown> | un
   return { endpoint_type: 'http', production_endpoints: { url }, sandbox_endpoints: { url } };
 }
 
-export function additionalPropertiesOf(text: string | undefined): Partial<ApiInput> {
+export function additionalPropertiesOf(text: string | undefined): Partial<Publisher.API> {
   if (!text) return {};
   try {
     const v: unknown = JSON.parse(text);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v as Partial<ApiInput>;
+    return v as Partial<Publisher.API>;
   } catch {
     throw badRequest("'additionalProperties' must be a JSON object");
   }

@@ -5,24 +5,8 @@
  */
 import { Scopes } from '@apim/contracts';
 import type { AppContext } from '../context.js';
-import { listOf } from '../http/paging.js';
-import { operation, ref, type JsonSchema, type OperationSpec } from '../http/rest-api.js';
+import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import { RESIDENT_SUMMARY } from '../keys/key-managers.js';
-
-export const publisherKeyManagerSchemas: Record<string, JsonSchema> = {
-  KeyManagerInfo: {
-    type: 'object',
-    required: ['name', 'displayName', 'type', 'enabled'],
-    additionalProperties: false,
-    properties: {
-      name: { type: 'string', description: "what an API's keyManagers names" },
-      displayName: { type: 'string' },
-      type: { type: 'string', description: '"default" for the resident key manager' },
-      enabled: { type: 'boolean' },
-    },
-  },
-  KeyManagerList: listOf(ref('KeyManagerInfo')),
-};
 
 export function publisherKeyManagerOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
   return [

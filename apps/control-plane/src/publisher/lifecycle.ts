@@ -2,6 +2,7 @@
 import type { LifecycleStatus } from '@apim/contracts';
 import { appendGatewayEvent, type TransactionClient } from '@apim/db';
 import { gatewaySubscription } from '@apim/gateway-model';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
 export type LifecycleAction =
   'Publish' | 'Deploy as a Prototype' | 'Demote to Created' | 'Block' | 'Deprecate' | 'Re-Publish' | 'Retire';
@@ -22,7 +23,7 @@ export const TRANSITIONS: Record<LifecycleStatus, Partial<Record<LifecycleAction
   RETIRED: {},
 };
 
-export function lifecycleState(state: LifecycleStatus) {
+export function lifecycleState(state: LifecycleStatus): Complete<Publisher.LifecycleState> {
   return {
     state,
     availableTransitions: Object.entries(TRANSITIONS[state]).map(([event, targetState]) => ({

@@ -2,14 +2,9 @@
 import type { ApiSnapshot } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import { gatewayApi, takeApiSnapshot } from '@apim/gateway-model';
+import { API_DEFAULTS, type Complete, type Publisher } from '@apim/rest-contract';
 import { badRequest, conflict, notFound } from '../http/errors.js';
-import {
-  ALL_KEY_MANAGERS,
-  keptCertificate,
-  lockApi,
-  writeOperations,
-  type KeptCertificate,
-} from './api-model.js';
+import { keptCertificate, lockApi, writeOperations, type KeptCertificate } from './api-model.js';
 import { loadApi } from './apis.js';
 
 export const MAX_REVISIONS = 5;
@@ -29,7 +24,7 @@ export function deploymentDto(d: RevisionRow['deployments'][number]) {
   };
 }
 
-export function revisionDto(r: RevisionRow) {
+export function revisionDto(r: RevisionRow): Complete<Publisher.APIRevision> {
   return {
     id: r.id,
     displayName: `Revision ${r.revisionNumber}`,
@@ -121,10 +116,13 @@ export async function restoreRevision(prisma: PrismaClient, apiId: string, revis
         maxTps: (s.maxTps ?? undefined) as Prisma.InputJsonValue | undefined,
         enableSchemaValidation: s.enableSchemaValidation,
         ...(s.responseCachingEnabled !== undefined
-          ? { responseCachingEnabled: s.responseCachingEnabled, cacheTimeout: s.cacheTimeout ?? 300 }
+          ? {
+              responseCachingEnabled: s.responseCachingEnabled,
+              cacheTimeout: s.cacheTimeout ?? API_DEFAULTS.cacheTimeout,
+            }
           : {}),
         // revisions taken before they named key managers were taken when every API accepted all
-        keyManagers: s.keyManagers ?? [ALL_KEY_MANAGERS],
+        keyManagers: s.keyManagers ?? [...API_DEFAULTS.keyManagers],
         mediationPolicies: (s.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
         definition: (s.definition ?? undefined) as Prisma.InputJsonValue | undefined,
       },

@@ -1,5 +1,6 @@
 /** The publisher REST API (/api/am/publisher/v4): WSO2's paths and fields for what we implement. */
 import { Scopes } from '@apim/contracts';
+import { LIFECYCLE_ACTIONS, publisherComponents, uuid, type Publisher } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
@@ -13,7 +14,7 @@ import {
   type RestApiDefinition,
 } from '../http/rest-api.js';
 import { documentResponse, exportOpenApi } from '../openapi/operations.js';
-import { apiInfoDto, lockApi, scopesOf, type ApiInput, type ApiRow } from './api-model.js';
+import { apiInfoDto, lockApi, scopesOf, type ApiRow } from './api-model.js';
 import { apiResource, copyApi, createApi, deleteApi, loadApi, replaceDefinition, updateApi } from './apis.js';
 import {
   additionalPropertiesOf,
@@ -26,7 +27,6 @@ import {
   type ImportFields,
 } from './import.js';
 import { applyLifecycle, lifecycleState, TRANSITIONS, type LifecycleAction } from './lifecycle.js';
-import { LIFECYCLE_ACTIONS, apiIdParam, publisherSchemas, uuid } from './schemas.js';
 import { apiSearchWhere, findApiPage } from './search.js';
 import {
   createRevision,
@@ -40,19 +40,20 @@ import {
   type DeploymentTarget,
 } from './revisions.js';
 import { sharedScopeOperations } from './scopes.js';
-import { clientCertificateOperations, clientCertificateSchemas } from './client-certificates.js';
+import { clientCertificateOperations } from './client-certificates.js';
 import { publisherSubscriptionOperations } from './subscriptions.js';
-import { documentSchemas, publisherDocumentOperations } from './documents.js';
-import { publisherKeyManagerOperations, publisherKeyManagerSchemas } from './key-managers.js';
-import { analyticsOperations, analyticsSchemas } from '../analytics/operations.js';
+import { publisherDocumentOperations } from './documents.js';
+import { publisherKeyManagerOperations } from './key-managers.js';
+import { analyticsOperations } from '../analytics/operations.js';
 
 const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
 const create = [Scopes.apiCreate];
 const publish = [Scopes.apiPublish];
+const apiIdParam = { apiId: uuid };
 
 export function publisherApi(ctx: AppContext): RestApiDefinition {
   const { prisma, config } = ctx;
-  const validateApi = componentValidator(publisherSchemas, 'API');
+  const validateApi = componentValidator(publisherComponents, 'API');
   /** The export declares the API's scopes with their role bindings, so that importing it recreates them. */
   const exportWithScopes = async (api: ApiRow) =>
     exportOpenApi(api, {
@@ -83,7 +84,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
         };
       },
     }),
-    operation<ApiInput, { openAPIVersion?: string }>({
+    operation<Publisher.API, { openAPIVersion?: string }>({
       method: 'post',
       path: '/apis',
       operationId: 'createAPI',
@@ -110,7 +111,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
         return { status: 200, body: await apiResource(prisma, await loadApi(prisma, params.apiId!)) };
       },
     }),
-    operation<ApiInput>({
+    operation<Publisher.API>({
       method: 'put',
       path: '/apis/{apiId}',
       operationId: 'updateAPI',
@@ -293,7 +294,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       query: {
         properties: {
           apiId: uuid,
-          newVersion: (publisherSchemas.API!.properties as Record<string, JsonSchema>).version!,
+          newVersion: (publisherComponents.API!.properties as Record<string, JsonSchema>).version!,
           defaultVersion: { type: 'boolean', default: false },
         },
         required: ['apiId', 'newVersion'],
@@ -451,13 +452,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
     description:
       'Create, import, version, revise, deploy and publish APIs (WSO2 API Manager publisher v4 subset).',
     basePath: '/api/am/publisher/v4',
-    schemas: {
-      ...publisherSchemas,
-      ...documentSchemas,
-      ...clientCertificateSchemas,
-      ...publisherKeyManagerSchemas,
-      ...analyticsSchemas,
-    },
+    schemas: publisherComponents,
     operations,
   };
 }

@@ -1,23 +1,16 @@
 /** Shared scopes (usable by every API) with their role bindings: the publisher's /scopes. */
 import { Scopes } from '@apim/contracts';
+import { uuid, type Complete, type Publisher } from '@apim/rest-contract';
 import type { Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
-import { uuid } from './schemas.js';
-
-interface ScopeInput {
-  name: string;
-  displayName?: string;
-  description?: string;
-  bindings?: string[];
-}
 
 /** System scopes (apim:*) are not shared scopes and cannot be changed here. */
 const SHARED: Prisma.ScopeWhereInput = { apiId: null, NOT: { name: { startsWith: 'apim:' } } };
 
-function scopeDto(s: Prisma.ScopeGetPayload<object>, usageCount: number) {
+function scopeDto(s: Prisma.ScopeGetPayload<object>, usageCount: number): Complete<Publisher.Scope> {
   return {
     id: s.id,
     name: s.name,
@@ -59,7 +52,7 @@ export function sharedScopeOperations({ prisma }: AppContext): OperationSpec<nev
         return { status: 200, body: page('/scopes', list, total, query) };
       },
     }),
-    operation<ScopeInput>({
+    operation<Publisher.Scope>({
       method: 'post',
       path: '/scopes',
       operationId: 'addSharedScope',
@@ -97,7 +90,7 @@ export function sharedScopeOperations({ prisma }: AppContext): OperationSpec<nev
         return { status: 200, body: scopeDto(s, await usage(s.name)) };
       },
     }),
-    operation<ScopeInput>({
+    operation<Publisher.Scope>({
       method: 'put',
       path: '/scopes/{scopeId}',
       operationId: 'updateSharedScope',

@@ -1,12 +1,12 @@
 /** The publisher's view of subscriptions to its APIs: list them, block and unblock them. */
 import { Scopes } from '@apim/contracts';
+import { uuid } from '@apim/rest-contract';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
 import { gatewaySubscription } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { conflict, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, type OperationSpec } from '../http/rest-api.js';
-import { uuid } from './schemas.js';
 
 const INCLUDE = { application: { include: { owner: { select: { username: true } } } } } as const;
 

@@ -1,0 +1,317 @@
+/** JSON Schemas of the publisher API's bodies, with WSO2's field names. */
+import { API_DEFAULTS } from './defaults.js';
+import { listOf, paginationSchema, ref, type JsonSchema } from './json-schema.js';
+
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
+
+/** The methods an API's operations (resources) can have. */
+export const HTTP_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+export const LIFECYCLE_STATES = [
+  'CREATED',
+  'PROTOTYPED',
+  'PUBLISHED',
+  'BLOCKED',
+  'DEPRECATED',
+  'RETIRED',
+] as const;
+export const LIFECYCLE_ACTIONS = [
+  'Publish',
+  'Deploy as a Prototype',
+  'Demote to Created',
+  'Block',
+  'Deprecate',
+  'Re-Publish',
+  'Retire',
+] as const;
+
+const endpointUrl: JsonSchema = {
+  type: 'object',
+  required: ['url'],
+  properties: { url: { type: 'string', format: 'uri', pattern: '^https?://' } },
+};
+const endpointUrls: JsonSchema = { oneOf: [endpointUrl, { type: 'array', items: endpointUrl, minItems: 1 }] };
+
+export const publisherSchemas: Record<string, JsonSchema> = {
+  EndpointConfig: {
+    type: 'object',
+    required: ['endpoint_type'],
+    properties: {
+      endpoint_type: { enum: ['http', 'load_balance', 'failover'] },
+      production_endpoints: endpointUrls,
+      sandbox_endpoints: endpointUrls,
+      production_failovers: { type: 'array', items: endpointUrl },
+      sandbox_failovers: { type: 'array', items: endpointUrl },
+      endpointTimeoutMs: { type: 'integer', minimum: 1, maximum: 600_000 },
+      connectTimeoutMs: { type: 'integer', minimum: 1, maximum: 600_000 },
+      suspendAfterFailures: { type: 'integer', minimum: 1 },
+      suspendDurationMs: { type: 'integer', minimum: 0 },
+    },
+  },
+  APICorsConfiguration: {
+    type: 'object',
+    properties: {
+      corsConfigurationEnabled: { type: 'boolean' },
+      accessControlAllowOrigins: strings,
+      accessControlAllowCredentials: { type: 'boolean' },
+      accessControlAllowHeaders: strings,
+      accessControlAllowMethods: strings,
+      accessControlExposeHeaders: strings,
+    },
+  },
+  APIMaxTps: {
+    type: 'object',
+    properties: { production: { type: 'integer', minimum: 1 }, sandbox: { type: 'integer', minimum: 1 } },
+  },
+  APIBusinessInformation: {
+    type: 'object',
+    properties: {
+      businessOwner: str,
+      businessOwnerEmail: str,
+      technicalOwner: str,
+      technicalOwnerEmail: str,
+    },
+  },
+  APIOperations: {
+    type: 'object',
+    required: ['target', 'verb'],
+    properties: {
+      id: str,
+      target: { type: 'string', pattern: '^/', maxLength: 1000 },
+      verb: { enum: [...HTTP_VERBS] },
+      authType: {
+        enum: ['Application & Application User', 'Application', 'Application User', 'Any', 'None'],
+      },
+      throttlingPolicy: { type: ['string', 'null'] },
+      scopes: strings,
+      operationPolicies: {},
+    },
+  },
+  Scope: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      id: str,
+      name: { type: 'string', pattern: '^[^\\s]+$', maxLength: 255 },
+      displayName: str,
+      description: str,
+      bindings: strings,
+      usageCount: { type: 'integer' },
+    },
+  },
+  APIScope: {
+    type: 'object',
+    required: ['scope'],
+    properties: { scope: ref('Scope'), shared: { type: 'boolean' } },
+  },
+  API: {
+    type: 'object',
+    required: ['name', 'context', 'version'],
+    properties: {
+      id: { type: 'string', readOnly: true },
+      name: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 60,
+        pattern: '^[^~!@#;:%^*()+={}|\\\\<>"\',&$\\[\\]/]+$',
+      },
+      description: { type: ['string', 'null'], maxLength: 32766 },
+      context: {
+        type: 'string',
+        minLength: 2,
+        maxLength: 232,
+        pattern: '^/[A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*$',
+      },
+      version: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 30,
+        pattern: '^[^~!@#;:%^*()+={}|\\\\<>"\',&/$\\[\\]\\s]+$',
+      },
+      provider: { type: 'string', readOnly: true },
+      lifeCycleStatus: { type: 'string', readOnly: true },
+      isDefaultVersion: { type: 'boolean' },
+      type: { enum: ['HTTP'] },
+      transport: strings,
+      tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 } },
+      policies: { type: 'array', items: str, default: API_DEFAULTS.policies },
+      apiThrottlingPolicy: { type: ['string', 'null'] },
+      authorizationHeader: {
+        type: ['string', 'null'],
+        pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+        default: API_DEFAULTS.authorizationHeader,
+      },
+      apiKeyHeader: {
+        type: ['string', 'null'],
+        pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+        default: API_DEFAULTS.apiKeyHeader,
+      },
+      securityScheme: {
+        type: 'array',
+        items: {
+          enum: [
+            'oauth2',
+            'api_key',
+            'basic_auth',
+            'mutualssl',
+            'oauth_basic_auth_api_key_mandatory',
+            'mutualssl_mandatory',
+          ],
+        },
+        default: API_DEFAULTS.securityScheme,
+      },
+      maxTps: { oneOf: [ref('APIMaxTps'), { type: 'null' }] },
+      visibility: { enum: ['PUBLIC', 'PRIVATE', 'RESTRICTED'], default: API_DEFAULTS.visibility },
+      visibleRoles: strings,
+      endpointConfig: { ...ref('EndpointConfig'), default: API_DEFAULTS.endpointConfig },
+      corsConfiguration: { oneOf: [ref('APICorsConfiguration'), { type: 'null' }] },
+      businessInformation: { oneOf: [ref('APIBusinessInformation'), { type: 'null' }] },
+      enableSchemaValidation: { type: 'boolean', default: API_DEFAULTS.enableSchemaValidation },
+      responseCachingEnabled: {
+        type: 'boolean',
+        description: 'gateways keep successful GET answers',
+        default: API_DEFAULTS.responseCachingEnabled,
+      },
+      cacheTimeout: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 86400,
+        description: 'how long (seconds) a cached answer is served',
+        default: API_DEFAULTS.cacheTimeout,
+      },
+      keyManagers: {
+        type: 'array',
+        items: { type: 'string', minLength: 1, maxLength: 100 },
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        default: API_DEFAULTS.keyManagers,
+        description:
+          'the key managers whose tokens the API accepts: ["all"] (the default), or names of key managers ("Resident Key Manager" or an external one)',
+      },
+      mediationPolicies: {},
+      operations: { type: 'array', items: ref('APIOperations'), maxItems: 5000 },
+      scopes: { type: 'array', items: ref('APIScope') },
+      createdTime: { type: 'string', readOnly: true },
+      lastUpdatedTime: { type: 'string', readOnly: true },
+    },
+  },
+  APIInfo: {
+    type: 'object',
+    properties: {
+      id: str,
+      name: str,
+      description: { type: ['string', 'null'] },
+      context: str,
+      version: str,
+      provider: str,
+      type: str,
+      lifeCycleStatus: str,
+      isDefaultVersion: { type: 'boolean' },
+      tags: strings,
+      createdTime: str,
+      updatedTime: str,
+    },
+  },
+  APIList: listOf(ref('APIInfo')),
+  LifecycleState: {
+    type: 'object',
+    properties: {
+      state: { enum: [...LIFECYCLE_STATES] },
+      availableTransitions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['event', 'targetState'],
+          properties: { event: str, targetState: str },
+        },
+      },
+    },
+  },
+  WorkflowResponse: {
+    type: 'object',
+    properties: {
+      workflowStatus: { enum: ['APPROVED', 'CREATED', 'REJECTED'] },
+      jsonPayload: str,
+      lifecycleState: ref('LifecycleState'),
+    },
+  },
+  APIRevision: {
+    type: 'object',
+    properties: {
+      id: str,
+      displayName: str,
+      description: { type: ['string', 'null'] },
+      createdTime: str,
+      apiInfo: { type: 'object', properties: { id: str } },
+      deploymentInfo: { type: 'array', items: ref('APIRevisionDeployment') },
+    },
+  },
+  APIRevisionList: listOf(ref('APIRevision')),
+  APIRevisionDeployment: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      revisionUuid: str,
+      name: { type: 'string', minLength: 1 },
+      vhost: str,
+      displayOnDevportal: { type: 'boolean' },
+      deployedTime: str,
+      status: str,
+    },
+  },
+  OpenAPIDefinitionValidationResponse: {
+    type: 'object',
+    properties: { isValid: { type: 'boolean' }, info: { type: 'object' }, errors: { type: 'array' } },
+  },
+};
+
+const alias = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$' } as const;
+const tier = { type: 'string', minLength: 1, maxLength: 255 } as const;
+export const certificateKeyType = { enum: ['PRODUCTION', 'SANDBOX'] } as const;
+/** A client certificate's alias, tier and key type, as the upload's form fields and the list's query give them. */
+export const clientCertificateFields = { alias, tier, keyType: certificateKeyType };
+
+export const clientCertificateSchemas: Record<string, JsonSchema> = {
+  ClientCertMetadata: {
+    type: 'object',
+    properties: { alias: str, apiId: str, tier: str, keyType: certificateKeyType },
+  },
+  ClientCertificates: {
+    type: 'object',
+    required: ['count', 'certificates'],
+    properties: {
+      count: { type: 'integer' },
+      certificates: { type: 'array', items: ref('ClientCertMetadata') },
+      pagination: paginationSchema,
+    },
+  },
+  CertificateInfo: {
+    type: 'object',
+    properties: {
+      status: { enum: ['Active', 'Expired', 'Inactive'] },
+      validity: { type: 'object', required: ['from', 'to'], properties: { from: str, to: str } },
+      subject: str,
+      issuer: str,
+      serialNumber: str,
+      /** SHA-256 of the DER certificate, lower-case hex: what gateways match */
+      fingerprint: str,
+    },
+  },
+};
+
+export const publisherKeyManagerSchemas: Record<string, JsonSchema> = {
+  KeyManagerInfo: {
+    type: 'object',
+    required: ['name', 'displayName', 'type', 'enabled'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', description: "what an API's keyManagers names" },
+      displayName: { type: 'string' },
+      type: { type: 'string', description: '"default" for the resident key manager' },
+      enabled: { type: 'boolean' },
+    },
+  },
+  KeyManagerList: listOf(ref('KeyManagerInfo')),
+};
