@@ -13,13 +13,7 @@ import {
   SelectField,
   TextField,
 } from '../shared/ui';
-
-interface DenyPolicy {
-  conditionId: string;
-  conditionType: 'API' | 'APPLICATION' | 'IP' | 'IPRANGE' | 'USER';
-  conditionValue: unknown;
-  conditionStatus: boolean;
-}
+import type { Admin, Answered } from '@apim/rest-contract';
 
 const TYPES = [
   { value: 'API', label: 'API context', hint: 'e.g. /pizzashack/1.0.0' },
@@ -31,7 +25,7 @@ const TYPES = [
 
 const PATH = '/throttling/deny-policies';
 
-function valueText(p: DenyPolicy): string {
+function valueText(p: Answered<Admin.BlockingCondition, 'conditionId' | 'conditionStatus'>): string {
   const v = p.conditionValue;
   if (typeof v === 'string') return v;
   const r = v as { startingIp?: string; endingIp?: string; invert?: boolean };
@@ -108,9 +102,12 @@ function AddDenyPolicy() {
 }
 
 export function DenyPoliciesPage() {
-  const list = useRest<ListOf<DenyPolicy>>('admin', PATH);
+  const list = useRest<ListOf<Answered<Admin.BlockingCondition, 'conditionId' | 'conditionStatus'>>>(
+    'admin',
+    PATH,
+  );
   const toggle = useRestMutation(
-    (p: DenyPolicy) =>
+    (p: Answered<Admin.BlockingCondition, 'conditionId' | 'conditionStatus'>) =>
       request('admin', `/throttling/deny-policy/${p.conditionId}`, {
         method: 'PATCH',
         json: { conditionStatus: !p.conditionStatus },

@@ -4,23 +4,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { DeleteButton, FormPanel, ListTable, Page, SelectField, TextField } from '../shared/ui';
-
-interface Vhost {
-  host: string;
-  httpContext?: string;
-  httpPort?: number;
-  httpsPort?: number;
-}
-
-interface Environment {
-  id: string;
-  name: string;
-  displayName: string;
-  description?: string;
-  type?: string;
-  isReadOnly?: boolean;
-  vhosts: Vhost[];
-}
+import type { Admin, Answered } from '@apim/rest-contract';
 
 const STALE = [['admin', '/environments']] as const;
 
@@ -109,7 +93,7 @@ function AddEnvironment() {
 }
 
 export function EnvironmentsPage() {
-  const list = useRest<ListOf<Environment>>('admin', '/environments');
+  const list = useRest<ListOf<Answered<Admin.Environment, 'id'>>>('admin', '/environments');
   return (
     <Page title="Gateway environments">
       <ListTable

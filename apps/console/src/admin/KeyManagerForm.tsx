@@ -6,17 +6,13 @@
  */
 import { useState } from 'react';
 import { KEY_MANAGER_PRESETS, type KeyManagerType } from '@apim/contracts';
+import type { Admin } from '@apim/rest-contract';
 import { request } from '../shared/api';
 import { errorAt, useCheckedWrite, type FieldErrors } from '../shared/schema';
 import { Checkbox, FormPanel, SelectField, TextField } from '../shared/ui';
-import {
-  ALGORITHMS,
-  DEFAULT_ALGORITHMS,
-  TYPE_OPTIONS,
-  typeLabel,
-  type ClaimMapping,
-  type KeyManager,
-} from './key-manager-types';
+import { ALGORITHMS, DEFAULT_ALGORITHMS, TYPE_OPTIONS, typeLabel } from './key-manager-types';
+
+type ClaimMapping = NonNullable<Admin.KeyManager['claimMapping']>[number];
 
 export const KEY_MANAGERS_STALE = [['admin', '/key-managers']] as const;
 
@@ -42,7 +38,7 @@ interface Draft {
   enabled: boolean;
 }
 
-function draftOf(km: KeyManager | undefined): Draft {
+function draftOf(km: Admin.KeyManager | undefined): Draft {
   const type = km?.type ?? 'custom';
   return {
     name: km?.name ?? '',
@@ -101,7 +97,7 @@ function bodyOf(d: Draft): Record<string, unknown> {
 }
 
 /** What the form knows is missing before the server is asked (the schema finds the rest). */
-function formErrors(d: Draft, existing: KeyManager | undefined): FieldErrors {
+function formErrors(d: Draft, existing: Admin.KeyManager | undefined): FieldErrors {
   const out: FieldErrors = {};
   const blank = (s: string) => !s.trim();
   if (blank(d.wellKnown)) {
@@ -197,8 +193,8 @@ function ClaimMappings(props: {
 
 /** The add form (no `existing`) or the edit form of one key manager. */
 export function KeyManagerForm(props: {
-  existing?: KeyManager;
-  onDone: (saved: KeyManager) => void;
+  existing?: Admin.KeyManager;
+  onDone: (saved: Admin.KeyManager) => void;
   onCancel: () => void;
 }) {
   const { existing } = props;
@@ -212,8 +208,8 @@ export function KeyManagerForm(props: {
     existing ? 'updateKeyManager' : 'addNewKeyManager',
     (body: Record<string, unknown>) =>
       existing
-        ? request<KeyManager>('admin', `/key-managers/${existing.id}`, { method: 'PUT', json: body })
-        : request<KeyManager>('admin', '/key-managers', { json: body }),
+        ? request<Admin.KeyManager>('admin', `/key-managers/${existing.id}`, { method: 'PUT', json: body })
+        : request<Admin.KeyManager>('admin', '/key-managers', { json: body }),
     { stale: KEY_MANAGERS_STALE, onSuccess: (saved) => props.onDone(saved) },
   );
   const errors = write.errors;

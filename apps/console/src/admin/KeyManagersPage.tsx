@@ -10,10 +10,11 @@ import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { DeleteButton, ListTable, Notice, Page, QueryView } from '../shared/ui';
 import { KEY_MANAGERS_STALE, KeyManagerForm } from './KeyManagerForm';
-import { typeLabel, type KeyManager } from './key-manager-types';
+import type { Admin } from '@apim/rest-contract';
+import { typeLabel } from './key-manager-types';
 
-function EditKeyManager(props: { id: string; onDone: (km: KeyManager) => void; onCancel: () => void }) {
-  const km = useRest<KeyManager>('admin', `/key-managers/${props.id}`);
+function EditKeyManager(props: { id: string; onDone: (km: Admin.KeyManager) => void; onCancel: () => void }) {
+  const km = useRest<Admin.KeyManager>('admin', `/key-managers/${props.id}`);
   return (
     <QueryView query={km} what="the key manager">
       {(k) => <KeyManagerForm key={k.id} existing={k} onDone={props.onDone} onCancel={props.onCancel} />}
@@ -21,10 +22,11 @@ function EditKeyManager(props: { id: string; onDone: (km: KeyManager) => void; o
   );
 }
 
-const nameOf = (k: KeyManager) => k.displayName || k.name;
+const nameOf = (k: Admin.KeyManager) => k.displayName || k.name;
 
 export function KeyManagersPage() {
-  const list = useRest<ListOf<KeyManager>>('admin', '/key-managers');
+  // id is read-only: absent from what is sent, always in what is answered
+  const list = useRest<ListOf<Admin.KeyManager & { id: string }>>('admin', '/key-managers');
   const [params, setParams] = useSearchParams();
   const [done, setDone] = useState<string | null>(null);
   const editing = params.get('edit');

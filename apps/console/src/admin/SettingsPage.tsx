@@ -4,15 +4,7 @@ import { request } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { Checkbox, FormPanel, Page, QueryView, splitList, TextField } from '../shared/ui';
-
-interface Settings {
-  selfSignUp?: { enabled?: boolean; roles?: string[] };
-  workflows?: {
-    APPLICATION_CREATION?: boolean;
-    SUBSCRIPTION_CREATION?: boolean;
-    SUBSCRIPTION_UPDATE?: boolean;
-  };
-}
+import type { Admin } from '@apim/rest-contract';
 
 const WORKFLOWS = [
   ['APPLICATION_CREATION', 'New applications need approval'],
@@ -20,14 +12,14 @@ const WORKFLOWS = [
   ['SUBSCRIPTION_UPDATE', 'Tier changes of subscriptions need approval'],
 ] as const;
 
-function SettingsForm({ settings }: { settings: Settings }) {
+function SettingsForm({ settings }: { settings: Admin.Settings }) {
   const [signUp, setSignUp] = useState(settings.selfSignUp?.enabled ?? false);
   const [roles, setRoles] = useState((settings.selfSignUp?.roles ?? ['subscriber']).join(', '));
   const [flows, setFlows] = useState<Record<string, boolean>>({ ...settings.workflows });
   const save = useCheckedWrite(
     'admin',
     'updateAdminSettings',
-    (body: Settings) => request<Settings>('admin', '/settings', { method: 'PUT', json: body }),
+    (body: Admin.Settings) => request<Admin.Settings>('admin', '/settings', { method: 'PUT', json: body }),
     { stale: [['admin', '/settings']] },
   );
   return (
@@ -67,7 +59,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
 }
 
 export function SettingsPage() {
-  const settings = useRest<Settings>('admin', '/settings');
+  const settings = useRest<Admin.Settings>('admin', '/settings');
   return (
     <Page title="Settings">
       <QueryView query={settings} what="settings">

@@ -4,24 +4,17 @@ import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { CheckboxGroup, DeleteButton, ErrorBox, FormPanel, ListTable, Page, TextField } from '../shared/ui';
-
-interface User {
-  id: string;
-  username: string;
-  displayName?: string | null;
-  email?: string | null;
-  roles: string[];
-  enabled: boolean;
-}
-
-interface Role {
-  name: string;
-  description?: string | null;
-}
+import type { Admin, Answered } from '@apim/rest-contract';
 
 const STALE = [['admin', '/users']] as const;
 
-function RolesEditor({ user, roles }: { user: User; roles: string[] }) {
+function RolesEditor({
+  user,
+  roles,
+}: {
+  user: Answered<Admin.User, 'id' | 'roles' | 'enabled'>;
+  roles: string[];
+}) {
   const [values, setValues] = useState(user.roles);
   const save = useRestMutation(
     (body: object) => request('admin', `/users/${user.id}`, { method: 'PATCH', json: body }),
@@ -124,8 +117,10 @@ function AddUser({ roles }: { roles: string[] }) {
 }
 
 export function UsersPage() {
-  const users = useRest<ListOf<User>>('admin', '/users', { limit: 100 });
-  const rolesQuery = useRest<ListOf<Role>>('admin', '/roles');
+  const users = useRest<ListOf<Answered<Admin.User, 'id' | 'roles' | 'enabled'>>>('admin', '/users', {
+    limit: 100,
+  });
+  const rolesQuery = useRest<ListOf<Admin.Role>>('admin', '/roles');
   const roles = (rolesQuery.data?.list ?? []).map((r) => r.name);
   return (
     <Page title="Users and roles">

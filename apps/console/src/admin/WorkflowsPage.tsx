@@ -3,17 +3,7 @@ import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, formatDate, ListTable, Notice, Page, SelectField } from '../shared/ui';
-
-interface Workflow {
-  workflowType: string;
-  workflowStatus: string;
-  createdTime: string;
-  updatedTime?: string;
-  referenceId: string;
-  externalWorkflowReference: string;
-  properties?: Record<string, unknown>;
-  description?: string;
-}
+import type { Admin, Complete } from '@apim/rest-contract';
 
 const TYPES = [
   { value: '', label: 'All types' },
@@ -22,8 +12,8 @@ const TYPES = [
   { value: 'AM_SUBSCRIPTION_UPDATE', label: 'Subscription update' },
 ];
 
-function describe(w: Workflow): string {
-  const p = w.properties ?? {};
+function describe(w: Complete<Admin.WorkflowInfo>): string {
+  const p = (w.properties ?? {}) as Record<string, unknown>;
   const parts = ['apiName', 'apiVersion', 'applicationName', 'throttlingPolicy', 'subscriber', 'userName']
     .filter((k) => p[k] !== undefined && p[k] !== '')
     .map((k) => `${k}: ${String(p[k])}`);
@@ -32,12 +22,12 @@ function describe(w: Workflow): string {
 
 export function WorkflowsPage() {
   const [type, setType] = useState('');
-  const list = useRest<ListOf<Workflow>>('admin', '/workflows', {
+  const list = useRest<ListOf<Complete<Admin.WorkflowInfo>>>('admin', '/workflows', {
     workflowType: type || undefined,
     limit: 100,
   });
   const decide = useRestMutation(
-    ({ w, status }: { w: Workflow; status: 'APPROVED' | 'REJECTED' }) =>
+    ({ w, status }: { w: Complete<Admin.WorkflowInfo>; status: 'APPROVED' | 'REJECTED' }) =>
       request('admin', '/workflows/update-workflow-status', {
         query: { workflowReferenceId: w.externalWorkflowReference },
         json: {

@@ -1,37 +1,17 @@
 /** Traffic through the gateways: requests over time, latency percentiles, errors and throttling by API
  * and by application, and the most recent requests; refreshed every few seconds. */
 import { useState } from 'react';
-import { Scopes, type AnalyticsRecord } from '@apim/contracts';
+import { Scopes } from '@apim/contracts';
+import type { Admin } from '@apim/rest-contract';
 import type { RestApi } from '../shared/api';
 import { hasScope, PUBLISHER_SCOPES, useSession, type Session } from '../shared/auth';
 import { useRest } from '../shared/hooks';
 import { Checkbox, formatDate, Page, QueryView, SelectField } from '../shared/ui';
 import { BarChart, LineChart } from './charts';
 
-interface Totals {
-  requests: number;
-  errors: number;
-  throttled: number;
-}
-
-export interface AnalyticsSummary {
-  from: string;
-  to: string;
-  /** minutes between two points of the timeline */
-  step: number;
-  totals: Totals;
-  timeline: ({ time: string } & Totals)[];
-  latency: {
-    p50: number | null;
-    p90: number | null;
-    p95: number | null;
-    p99: number | null;
-    max: number | null;
-  };
-  byApi: ({ apiId: string; apiName: string | null; apiVersion: string | null } & Totals)[];
-  byApplication: ({ applicationId: string; applicationName: string | null } & Totals)[];
-  recent: AnalyticsRecord[];
-}
+/** The summary is the same resource in each REST API (here read through the one the section names). */
+type AnalyticsSummary = Admin.AnalyticsSummary;
+type Totals = AnalyticsSummary['totals'];
 
 const RANGES = [
   { value: '15', label: 'Last 15 minutes' },

@@ -6,14 +6,9 @@ import { errorAt, useCheckedWrite } from '../shared/schema';
 import { ErrorBox, FormPanel, Notice, SelectField, TextField } from '../shared/ui';
 import { SecretOnce } from './KeysTab';
 import { rememberCredential } from './token-memory';
-import type { ApiKeyInfo, Application } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
-interface ApiKeyBody {
-  validityPeriod: number;
-  additionalProperties: Record<string, string>;
-}
-
-export function ApiKeysTab({ app }: { app: Application }) {
+export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
   const [keyType, setKeyType] = useState<'PRODUCTION' | 'SANDBOX'>('PRODUCTION');
   const [validity, setValidity] = useState('-1');
   const [ips, setIps] = useState('');
@@ -22,10 +17,14 @@ export function ApiKeysTab({ app }: { app: Application }) {
   const write = useCheckedWrite(
     'devportal',
     'applicationsApplicationIdApiKeysKeyTypeGeneratePost',
-    (body: ApiKeyBody) =>
-      request<ApiKeyInfo>('devportal', `/applications/${app.applicationId}/api-keys/${keyType}/generate`, {
-        json: body,
-      }),
+    (body: Devportal.APIKeyGenerateRequest) =>
+      request<Complete<Devportal.APIKey>>(
+        'devportal',
+        `/applications/${app.applicationId}/api-keys/${keyType}/generate`,
+        {
+          json: body,
+        },
+      ),
     {
       stale: [],
       onSuccess: (k) =>

@@ -6,9 +6,9 @@ import { ErrorBox, Page, QueryView, StatusBadge, TabLinks } from '../shared/ui';
 import { ApiKeysTab } from './ApiKeysTab';
 import { KeysTab } from './KeysTab';
 import { SubscriptionsTab } from './SubscriptionsTab';
-import type { Application } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
-function Overview({ app }: { app: Application }) {
+function Overview({ app }: { app: Complete<Devportal.Application> }) {
   const navigate = useNavigate();
   const remove = useRestMutation(
     () => request('devportal', `/applications/${app.applicationId}`, { method: 'DELETE' }),
@@ -52,7 +52,7 @@ function Overview({ app }: { app: Application }) {
 
 export function ApplicationPage() {
   const { applicationId = '' } = useParams();
-  const app = useRest<Application>('devportal', `/applications/${applicationId}`);
+  const app = useRest<Complete<Devportal.Application>>('devportal', `/applications/${applicationId}`);
   const base = `/devportal/applications/${applicationId}`;
   return (
     <QueryView query={app} what="the application">

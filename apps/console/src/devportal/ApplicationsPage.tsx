@@ -4,7 +4,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { FormPanel, ListTable, Page, SelectField, StatusBadge, TextArea, TextField } from '../shared/ui';
-import type { Application } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
 export function useApplicationTiers() {
   return useRest<ListOf<{ name: string; description?: string }>>(
@@ -22,7 +22,7 @@ function CreateApplication() {
   const create = useCheckedWrite(
     'devportal',
     'applicationsPost',
-    (body: object) => request<Application>('devportal', '/applications', { json: body }),
+    (body: object) => request<Complete<Devportal.Application>>('devportal', '/applications', { json: body }),
     {
       stale: [['devportal', '/applications']],
       onSuccess: (app) => navigate(`/devportal/applications/${app.applicationId}`),
@@ -70,7 +70,7 @@ function CreateApplication() {
 
 /** The user's applications and a form to create one. */
 export function ApplicationsPage() {
-  const apps = useRest<ListOf<Application>>('devportal', '/applications', { limit: 100 });
+  const apps = useRest<ListOf<Complete<Devportal.Application>>>('devportal', '/applications', { limit: 100 });
   return (
     <Page title="Applications">
       <ListTable

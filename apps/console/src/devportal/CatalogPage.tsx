@@ -2,7 +2,7 @@ import { Link, useSearchParams } from 'react-router';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { Page, SearchForm, Pager, PAGE_SIZE, QueryView } from '../shared/ui';
-import type { DevApiInfo } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
 /** The published APIs, searchable, filtered by tag. */
 export function CatalogPage() {
@@ -11,7 +11,7 @@ export function CatalogPage() {
   const tag = params.get('tag') ?? '';
   const offset = Number(params.get('offset') ?? 0) || 0;
   const fullQuery = [query, tag ? `tag:${tag}` : ''].filter(Boolean).join(' ');
-  const apis = useRest<ListOf<DevApiInfo>>('devportal', '/apis', {
+  const apis = useRest<ListOf<Complete<Devportal.APIInfo>>>('devportal', '/apis', {
     query: fullQuery,
     limit: PAGE_SIZE,
     offset,

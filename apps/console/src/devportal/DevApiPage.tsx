@@ -20,12 +20,12 @@ import {
 } from '../shared/ui';
 import { OperationDoc, operationsOf } from './openapi-view';
 import { TryIt } from './TryIt';
-import type { Application, DevApi, Subscription } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
 type Doc = Record<string, unknown>;
 
 /** The gateway URL of the API: from its deployments, else the configured gateway. */
-export function gatewayBaseUrl(api: DevApi, gatewayUrl: string): string {
+export function gatewayBaseUrl(api: Complete<Devportal.API>, gatewayUrl: string): string {
   const urls = api.endpointURLs?.[0]?.URLs;
   // The scheme of this page: a page on https cannot call http, and http is what a plain setup has.
   const fromDeployment =
@@ -33,16 +33,20 @@ export function gatewayBaseUrl(api: DevApi, gatewayUrl: string): string {
   return (fromDeployment ?? `${gatewayUrl}${api.context}/${api.version}`).replace(/\/+$/, '');
 }
 
-function SubscribeForm({ api }: { api: DevApi }) {
-  const apps = useRest<ListOf<Application>>('devportal', '/applications', { limit: 100 });
-  const subs = useRest<ListOf<Subscription>>('devportal', '/subscriptions', { apiId: api.id, limit: 100 });
+function SubscribeForm({ api }: { api: Complete<Devportal.API> }) {
+  const apps = useRest<ListOf<Complete<Devportal.Application>>>('devportal', '/applications', { limit: 100 });
+  const subs = useRest<ListOf<Complete<Devportal.Subscription>>>('devportal', '/subscriptions', {
+    apiId: api.id,
+    limit: 100,
+  });
   const check = useBodyCheck('devportal', 'subscriptionsPost');
   const tiers = (api.tiers ?? []).map((t) => t.tierName);
   const [appId, setAppId] = useState('');
   const [tier, setTier] = useState('');
   const [errors, setErrors] = useState<FieldErrors | null>(null);
   const subscribe = useRestMutation(
-    (body: object) => request<Subscription>('devportal', '/subscriptions', { json: body }),
+    (body: object) =>
+      request<Complete<Devportal.Subscription>>('devportal', '/subscriptions', { json: body }),
     {
       stale: [
         ['devportal', '/subscriptions'],
@@ -131,7 +135,7 @@ function SubscribeForm({ api }: { api: DevApi }) {
   );
 }
 
-function Overview({ api }: { api: DevApi }) {
+function Overview({ api }: { api: Complete<Devportal.API> }) {
   const session = useSession();
   const config = useConfig();
   return (
@@ -192,7 +196,7 @@ function Documentation({ doc }: { doc: Doc }) {
 
 export function DevApiPage() {
   const { apiId = '' } = useParams();
-  const api = useRest<DevApi>('devportal', `/apis/${apiId}`);
+  const api = useRest<Complete<Devportal.API>>('devportal', `/apis/${apiId}`);
   const doc = useRest<Doc>('devportal', `/apis/${apiId}/swagger`);
   return (
     <QueryView query={api} what="the API">

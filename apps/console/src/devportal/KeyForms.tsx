@@ -7,7 +7,7 @@ import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { request } from '../shared/api';
 import { errorAt, useCheckedWrite } from '../shared/schema';
 import { CheckboxGroup, FormPanel, SelectField, TextField } from '../shared/ui';
-import type { Application, ApplicationKey, KeyManagerInfo } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
 const GRANT_TYPES = [
   { value: 'client_credentials', label: 'Client credentials' },
@@ -16,17 +16,10 @@ const GRANT_TYPES = [
   { value: 'authorization_code', label: 'Authorization code' },
 ];
 
-export const managerLabel = (m: KeyManagerInfo) => m.displayName ?? m.name;
+export const managerLabel = (m: Devportal.KeyManagerInfo) => m.displayName ?? m.name;
 
-function managerOptions(managers: readonly KeyManagerInfo[]) {
+function managerOptions(managers: readonly Devportal.KeyManagerInfo[]) {
   return managers.map((m) => ({ value: m.name, label: managerLabel(m) }));
-}
-
-interface GenerateKeysBody {
-  keyType: string;
-  keyManager: string;
-  grantTypesToBeSupported: string[];
-  callbackUrl?: string;
 }
 
 /** `managers`: the key managers that create clients and have no key of this type yet (not empty). */
@@ -36,10 +29,10 @@ export function GenerateKeys({
   managers,
   onSecret,
 }: {
-  app: Application;
-  keyType: string;
-  managers: readonly KeyManagerInfo[];
-  onSecret: (key: ApplicationKey) => void;
+  app: Complete<Devportal.Application>;
+  keyType: Devportal.ApplicationKey['keyType'];
+  managers: readonly Devportal.KeyManagerInfo[];
+  onSecret: (key: Devportal.ApplicationKey) => void;
 }) {
   const [keyManager, setKeyManager] = useState(managers[0]!.name);
   const [grants, setGrants] = useState(['client_credentials']);
@@ -47,8 +40,8 @@ export function GenerateKeys({
   const write = useCheckedWrite(
     'devportal',
     'applicationsApplicationIdGenerateKeysPost',
-    (body: GenerateKeysBody) =>
-      request<ApplicationKey>('devportal', `/applications/${app.applicationId}/generate-keys`, {
+    (body: Devportal.ApplicationKeyGenerateRequest) =>
+      request<Devportal.ApplicationKey>('devportal', `/applications/${app.applicationId}/generate-keys`, {
         json: body,
       }),
     { stale: [['devportal', `/applications/${app.applicationId}`]], onSuccess: onSecret },
@@ -66,7 +59,9 @@ export function GenerateKeys({
         write.submit({
           keyType,
           keyManager: chosen,
-          grantTypesToBeSupported: grants,
+          // the checkboxes offer only GRANT_TYPES' values
+          grantTypesToBeSupported:
+            grants as Devportal.ApplicationKeyGenerateRequest['grantTypesToBeSupported'],
           ...(callback.trim() ? { callbackUrl: callback.trim() } : {}),
         })
       }
@@ -103,13 +98,6 @@ export function GenerateKeys({
   );
 }
 
-interface MapKeysBody {
-  keyType: string;
-  keyManager: string;
-  consumerKey: string;
-  consumerSecret?: string;
-}
-
 /**
  * WSO2's "map existing keys". The labels differ from the key panel's "Consumer key"/"Consumer
  * secret" so each names one thing on the page.
@@ -119,9 +107,9 @@ export function MapKeys({
   keyType,
   managers,
 }: {
-  app: Application;
-  keyType: string;
-  managers: readonly KeyManagerInfo[];
+  app: Complete<Devportal.Application>;
+  keyType: Devportal.ApplicationKey['keyType'];
+  managers: readonly Devportal.KeyManagerInfo[];
 }) {
   const [keyManager, setKeyManager] = useState(managers[0]!.name);
   const [consumerKey, setConsumerKey] = useState('');
@@ -129,8 +117,10 @@ export function MapKeys({
   const write = useCheckedWrite(
     'devportal',
     'applicationsApplicationIdMapKeysPost',
-    (body: MapKeysBody) =>
-      request<ApplicationKey>('devportal', `/applications/${app.applicationId}/map-keys`, { json: body }),
+    (body: Devportal.ApplicationKeyMappingRequest) =>
+      request<Devportal.ApplicationKey>('devportal', `/applications/${app.applicationId}/map-keys`, {
+        json: body,
+      }),
     { stale: [['devportal', `/applications/${app.applicationId}`]] },
   );
   const chosen = managers.some((m) => m.name === keyManager) ? keyManager : managers[0]!.name;

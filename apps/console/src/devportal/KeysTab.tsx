@@ -21,7 +21,7 @@ import {
 } from '../shared/ui';
 import { GenerateKeys, managerLabel, MapKeys } from './KeyForms';
 import { rememberCredential } from './token-memory';
-import type { Application, ApplicationKey, ApplicationToken, KeyManagerInfo } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
 export function SecretOnce({ label, value }: { label: string; value: string }) {
   return (
@@ -37,20 +37,14 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
   );
 }
 
-interface TokenBody {
-  consumerSecret: string;
-  validityPeriod: number;
-  scopes: string[];
-}
-
 function TokenForm({
   app,
   appKey,
   secret,
   choose,
 }: {
-  app: Application;
-  appKey: ApplicationKey;
+  app: Complete<Devportal.Application>;
+  appKey: Devportal.ApplicationKey;
   secret: string;
   /** the choice of key, when the tab has several */
   choose?: ReactNode;
@@ -63,8 +57,8 @@ function TokenForm({
   const write = useCheckedWrite(
     'devportal',
     'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
-    (body: TokenBody) =>
-      request<ApplicationToken>(
+    (body: Devportal.ApplicationTokenGenerateRequest) =>
+      request<Complete<Devportal.ApplicationToken>>(
         'devportal',
         `/applications/${app.applicationId}/oauth-keys/${appKey.keyMappingId}/generate-token`,
         { json: body },
@@ -154,7 +148,7 @@ function TokenForm({
 }
 
 /** What the tab offers when the list of key managers cannot be read: the resident one. */
-const RESIDENT_ONLY: KeyManagerInfo = {
+const RESIDENT_ONLY: Devportal.KeyManagerInfo = {
   name: RESIDENT_KEY_MANAGER,
   type: 'default',
   enabled: true,
@@ -174,21 +168,26 @@ function KeyTable({
   managers,
   onSecret,
 }: {
-  app: Application;
+  app: Complete<Devportal.Application>;
   keyType: string;
-  managers: readonly KeyManagerInfo[];
+  managers: readonly Devportal.KeyManagerInfo[];
   onSecret: (s: ShownSecret) => void;
 }) {
   const path = `/applications/${app.applicationId}/oauth-keys`;
-  const keys = useRest<ListOf<ApplicationKey>, ListOf<ApplicationKey>>('devportal', path, undefined, {
-    select: (d) => {
-      const list = d.list.filter((k) => k.keyType === keyType);
-      return { ...d, count: list.length, list };
+  const keys = useRest<ListOf<Devportal.ApplicationKey>, ListOf<Devportal.ApplicationKey>>(
+    'devportal',
+    path,
+    undefined,
+    {
+      select: (d) => {
+        const list = d.list.filter((k) => k.keyType === keyType);
+        return { ...d, count: list.length, list };
+      },
     },
-  });
+  );
   const stale = [['devportal', `/applications/${app.applicationId}`]] as const;
   const regenerate = useRestMutation(
-    (k: ApplicationKey) =>
+    (k: Devportal.ApplicationKey) =>
       request<{ consumerKey: string; consumerSecret: string }>(
         'devportal',
         `${path}/${k.keyMappingId}/regenerate-secret`,
@@ -197,7 +196,8 @@ function KeyTable({
     { stale: [], onSuccess: (r, k) => onSecret({ keyMappingId: k.keyMappingId, value: r.consumerSecret }) },
   );
   const remove = useRestMutation(
-    (k: ApplicationKey) => request('devportal', `${path}/${k.keyMappingId}/clean-up`, { method: 'POST' }),
+    (k: Devportal.ApplicationKey) =>
+      request('devportal', `${path}/${k.keyMappingId}/clean-up`, { method: 'POST' }),
     { stale },
   );
   const labelOf = (name = RESIDENT_KEY_MANAGER) => {
@@ -271,9 +271,18 @@ function KeyTable({
   );
 }
 
-export function KeysTab({ app, keyType }: { app: Application; keyType: 'PRODUCTION' | 'SANDBOX' }) {
-  const keys = useRest<ListOf<ApplicationKey>>('devportal', `/applications/${app.applicationId}/oauth-keys`);
-  const managerList = useRest<ListOf<KeyManagerInfo>>('devportal', '/key-managers');
+export function KeysTab({
+  app,
+  keyType,
+}: {
+  app: Complete<Devportal.Application>;
+  keyType: 'PRODUCTION' | 'SANDBOX';
+}) {
+  const keys = useRest<ListOf<Devportal.ApplicationKey>>(
+    'devportal',
+    `/applications/${app.applicationId}/oauth-keys`,
+  );
+  const managerList = useRest<ListOf<Devportal.KeyManagerInfo>>('devportal', '/key-managers');
   const [secret, setSecret] = useState<ShownSecret | null>(null);
   const [chosen, setChosen] = useState('');
   const managers = managerList.data?.list ?? [RESIDENT_ONLY];

@@ -4,20 +4,22 @@ import { Link } from 'react-router';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { DeleteButton, ErrorBox, ListTable, Notice, SelectField, StatusBadge } from '../shared/ui';
-import type { Application, DevApi, DevApiInfo, Subscription } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
-function AddSubscription({ app, taken }: { app: Application; taken: Set<string> }) {
-  const apis = useRest<ListOf<DevApiInfo>>('devportal', '/apis', { limit: 100 });
+function AddSubscription({ app, taken }: { app: Complete<Devportal.Application>; taken: Set<string> }) {
+  const apis = useRest<ListOf<Complete<Devportal.APIInfo>>>('devportal', '/apis', { limit: 100 });
   const [apiId, setApiId] = useState('');
   const [tier, setTier] = useState('');
   const candidates = (apis.data?.list ?? []).filter((a) => !taken.has(a.id));
   const chosenApi = apiId || candidates[0]?.id || '';
-  const api = useRest<DevApi>('devportal', `/apis/${chosenApi}`, undefined, { enabled: !!chosenApi });
+  const api = useRest<Complete<Devportal.API>>('devportal', `/apis/${chosenApi}`, undefined, {
+    enabled: !!chosenApi,
+  });
   const tiers = (api.data?.tiers ?? []).map((t) => t.tierName);
   const chosenTier = tiers.includes(tier) ? tier : (tiers[0] ?? '');
   const subscribe = useRestMutation(
     () =>
-      request<Subscription>('devportal', '/subscriptions', {
+      request<Complete<Devportal.Subscription>>('devportal', '/subscriptions', {
         json: { applicationId: app.applicationId, apiId: chosenApi, throttlingPolicy: chosenTier },
       }),
     { stale: [['devportal', '/subscriptions']] },
@@ -53,8 +55,8 @@ function AddSubscription({ app, taken }: { app: Application; taken: Set<string> 
   );
 }
 
-export function SubscriptionsTab({ app }: { app: Application }) {
-  const subs = useRest<ListOf<Subscription>>('devportal', '/subscriptions', {
+export function SubscriptionsTab({ app }: { app: Complete<Devportal.Application> }) {
+  const subs = useRest<ListOf<Complete<Devportal.Subscription>>>('devportal', '/subscriptions', {
     applicationId: app.applicationId,
     limit: 100,
   });

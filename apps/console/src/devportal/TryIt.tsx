@@ -13,7 +13,7 @@ import { gatewayBaseUrl } from './DevApiPage';
 import { operationsOf, sampleOf, type DocOperation } from './openapi-view';
 import { curlSnippet, fetchSnippet, pythonSnippet, type PreparedRequest } from './snippets';
 import { useRememberedCredentials } from './token-memory';
-import type { DevApi, Subscription } from './types';
+import type { Complete, Devportal } from '@apim/rest-contract';
 
 type Doc = Record<string, unknown>;
 
@@ -35,7 +35,7 @@ function acceptedKinds(schemes: readonly string[]): Set<'oauth' | 'apikey'> {
 }
 
 function prepare(
-  api: DevApi,
+  api: Complete<Devportal.API>,
   base: string,
   op: DocOperation,
   values: Record<string, string>,
@@ -103,12 +103,12 @@ function Snippets({ request }: { request: PreparedRequest }) {
   );
 }
 
-export function TryIt({ api, doc }: { api: DevApi; doc: Doc }) {
+export function TryIt({ api, doc }: { api: Complete<Devportal.API>; doc: Doc }) {
   const config = useConfig();
   const session = useSession();
   const ops = useMemo(() => operationsOf(doc), [doc]);
   const remembered = useRememberedCredentials();
-  const subs = useRest<ListOf<Subscription>>(
+  const subs = useRest<ListOf<Complete<Devportal.Subscription>>>(
     'devportal',
     '/subscriptions',
     { apiId: api.id, limit: 100 },

@@ -2,14 +2,18 @@ import { Link, useSearchParams } from 'react-router';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { Page, SearchForm, Pager, PAGE_SIZE, QueryView, StatusBadge } from '../shared/ui';
-import type { ApiInfo } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
 /** Every API, searchable with WSO2's syntax (name:, context:, tag:, status:, provider:, version:). */
 export function ApiListPage() {
   const [params, setParams] = useSearchParams();
   const query = params.get('query') ?? '';
   const offset = Number(params.get('offset') ?? 0) || 0;
-  const apis = useRest<ListOf<ApiInfo>>('publisher', '/apis', { query, limit: PAGE_SIZE, offset });
+  const apis = useRest<ListOf<Complete<Publisher.APIInfo>>>('publisher', '/apis', {
+    query,
+    limit: PAGE_SIZE,
+    offset,
+  });
   const go = (next: { query?: string; offset?: number }) => {
     const q = next.query ?? query;
     const o = next.offset ?? 0;

@@ -9,7 +9,7 @@ import { ResourcesTab } from './ResourcesTab';
 import { ScopesTab } from './ScopesTab';
 import { EndpointsTab, OverviewTab, RuntimeTab, SecurityTab, TiersTab } from './SettingsTabs';
 import { VersionsTab } from './VersionsTab';
-import type { Api } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
 const TABS = [
   { to: 'overview', label: 'Overview' },
@@ -27,7 +27,7 @@ const TABS = [
 
 export function ApiPage() {
   const { apiId = '' } = useParams();
-  const query = useRest<Api>('publisher', `/apis/${apiId}`);
+  const query = useRest<Complete<Publisher.API>>('publisher', `/apis/${apiId}`);
   return (
     <QueryView query={query} what="the API">
       {(api) => (

@@ -16,42 +16,26 @@ import {
   TextField,
 } from '../shared/ui';
 import { useSubscriptionTiers } from './basics';
-import type { Api } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
-type KeyType = 'PRODUCTION' | 'SANDBOX';
-
-interface ClientCertificate {
-  alias: string;
-  tier: string;
-  keyType: KeyType;
-}
+type KeyType = NonNullable<Publisher.ClientCertMetadata['keyType']>;
 
 const KEY_TYPES = [
   { value: 'PRODUCTION', label: 'Production' },
   { value: 'SANDBOX', label: 'Sandbox' },
 ] as const;
 
-interface ClientCertificates {
-  count: number;
-  certificates: ClientCertificate[];
-}
-
-interface CertificateInfo {
-  status: string;
-  validity: { from: string; to: string };
-  subject: string;
-}
-
 /** The publisher API lists certificates in an envelope of their own (WSO2's). */
-const asList = (d: ClientCertificates): ListOf<ClientCertificate> => ({
+const asList = (d: Publisher.ClientCertificates): ListOf<Complete<Publisher.ClientCertMetadata>> => ({
   count: d.count,
-  list: d.certificates,
+  // every certificate is answered with all its fields
+  list: d.certificates as Complete<Publisher.ClientCertMetadata>[],
 });
 
-export function ClientCertificatesPanel({ api }: { api: Api }) {
+export function ClientCertificatesPanel({ api }: { api: Complete<Publisher.API> }) {
   const path = `/apis/${api.id}/client-certificates`;
   const list = useRest('publisher', path, { limit: 1000 }, { select: asList });
-  const pathOf = (c: ClientCertificate) => `${path}/${c.alias}`;
+  const pathOf = (c: Complete<Publisher.ClientCertMetadata>) => `${path}/${c.alias}`;
   return (
     <>
       <section className="panel" aria-labelledby="client-certificates">
@@ -91,7 +75,7 @@ export function ClientCertificatesPanel({ api }: { api: Api }) {
 
 /** What the list leaves out, read from the certificate itself (one request per certificate, shared by its cells). */
 function CertificateDetail({ path, show }: { path: string; show: 'subject' | 'validity' }) {
-  const { data } = useRest<CertificateInfo>('publisher', path);
+  const { data } = useRest<Complete<Publisher.CertificateInfo>>('publisher', path);
   if (!data) return null;
   if (show === 'subject') return <>{data.subject}</>;
   return (

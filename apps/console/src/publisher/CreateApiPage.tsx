@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { request } from '../shared/api';
 import { Page } from '../shared/ui';
 import { EMPTY_BASICS, NewApiForm } from './basics';
-import type { Api } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
 /** A new API from a form; its operations start as the default wildcard resources. */
 export function CreateApiPage() {
@@ -12,7 +12,7 @@ export function CreateApiPage() {
       <NewApiForm
         value={basics}
         onChange={setBasics}
-        send={(body) => request<Api>('publisher', '/apis', { json: body })}
+        send={(body) => request<Complete<Publisher.API>>('publisher', '/apis', { json: body })}
         submit="Create"
         pending="Creating…"
       />

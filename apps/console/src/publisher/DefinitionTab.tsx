@@ -2,9 +2,9 @@
 import { request } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { CopyButton, QueryView } from '../shared/ui';
-import type { Api } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
-export function DefinitionTab({ api }: { api: Api }) {
+export function DefinitionTab({ api }: { api: Complete<Publisher.API> }) {
   const doc = useRest<Record<string, unknown>>('publisher', `/apis/${api.id}/swagger`);
   // A plain link would not carry the bearer token: fetch, then hand the browser a blob.
   const download = async () => {

@@ -3,17 +3,11 @@ import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, formatDate, Notice, QueryView, TextField } from '../shared/ui';
-import type { Api, Revision, RevisionDeployment } from './types';
-
-export interface Environment {
-  name: string;
-  displayName?: string;
-  vhosts?: { host: string }[];
-}
+import type { Admin, Complete, Publisher } from '@apim/rest-contract';
 
 /** The gateway environments (the admin API lists them to publishers too). */
 export function useEnvironments() {
-  return useRest<ListOf<Environment>>('admin', '/environments');
+  return useRest<ListOf<Admin.Environment>>('admin', '/environments');
 }
 
 function DeployControl({
@@ -21,15 +15,15 @@ function DeployControl({
   revision,
   environments,
 }: {
-  api: Api;
-  revision: Revision;
-  environments: Environment[];
+  api: Complete<Publisher.API>;
+  revision: Complete<Publisher.APIRevision>;
+  environments: Admin.Environment[];
 }) {
   const notHere = environments.filter((e) => !revision.deploymentInfo.some((d) => d.name === e.name));
   const [env, setEnv] = useState(notHere[0]?.name ?? '');
   const deploy = useRestMutation(
-    (target: Environment) =>
-      request<RevisionDeployment[]>('publisher', `/apis/${api.id}/deploy-revision`, {
+    (target: Admin.Environment) =>
+      request<Publisher.APIRevisionDeployment[]>('publisher', `/apis/${api.id}/deploy-revision`, {
         query: { revisionId: revision.id },
         json: [{ name: target.name, vhost: target.vhosts?.[0]?.host, displayOnDevportal: true }],
       }),
@@ -63,20 +57,29 @@ function DeployControl({
   );
 }
 
-export function DeploymentsTab({ api }: { api: Api }) {
-  const revisions = useRest<ListOf<Revision>>('publisher', `/apis/${api.id}/revisions`);
+export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
+  const revisions = useRest<ListOf<Complete<Publisher.APIRevision>>>(
+    'publisher',
+    `/apis/${api.id}/revisions`,
+  );
   const environments = useEnvironments();
   const [description, setDescription] = useState('');
   const stale = [['publisher', `/apis/${api.id}`]] as const;
   const create = useRestMutation(
     () =>
-      request<Revision>('publisher', `/apis/${api.id}/revisions`, {
+      request<Complete<Publisher.APIRevision>>('publisher', `/apis/${api.id}/revisions`, {
         json: description.trim() ? { description: description.trim() } : {},
       }),
     { stale, onSuccess: () => setDescription('') },
   );
   const undeploy = useRestMutation(
-    ({ revision, env }: { revision: Revision; env: RevisionDeployment }) =>
+    ({
+      revision,
+      env,
+    }: {
+      revision: Complete<Publisher.APIRevision>;
+      env: Publisher.APIRevisionDeployment;
+    }) =>
       request('publisher', `/apis/${api.id}/undeploy-revision`, {
         query: { revisionId: revision.id },
         json: [{ name: env.name, vhost: env.vhost }],
@@ -84,7 +87,7 @@ export function DeploymentsTab({ api }: { api: Api }) {
     { stale },
   );
   const restore = useRestMutation(
-    (revision: Revision) =>
+    (revision: Complete<Publisher.APIRevision>) =>
       request('publisher', `/apis/${api.id}/restore-revision`, {
         method: 'POST',
         query: { revisionId: revision.id },
@@ -92,7 +95,7 @@ export function DeploymentsTab({ api }: { api: Api }) {
     { stale },
   );
   const remove = useRestMutation(
-    (revision: Revision) =>
+    (revision: Complete<Publisher.APIRevision>) =>
       request('publisher', `/apis/${api.id}/revisions/${revision.id}`, { method: 'DELETE' }),
     { stale },
   );

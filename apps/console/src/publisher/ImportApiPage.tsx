@@ -4,7 +4,7 @@ import { useRestMutation } from '../shared/hooks';
 import { ErrorBox, Page, TextArea, TextField } from '../shared/ui';
 import { EMPTY_BASICS, NewApiForm, type ApiBasics } from './basics';
 import { previewOf, type Preview } from './preview';
-import type { Api } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
 type SourceKind = 'file' | 'paste' | 'url';
 
@@ -74,7 +74,7 @@ export function ImportApiPage() {
   const importApi = (body: Record<string, unknown>) => {
     const form = sourceForm(kind, file, text, url);
     form.set('additionalProperties', JSON.stringify(body));
-    return request<Api>('publisher', '/apis/import-openapi', { form });
+    return request<Complete<Publisher.API>>('publisher', '/apis/import-openapi', { form });
   };
   const sourceGiven =
     kind === 'file' ? !!file : kind === 'paste' ? text.trim().length > 0 : url.trim().length > 0;

@@ -2,10 +2,10 @@
 import { request } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, Notice, QueryView, StatusBadge } from '../shared/ui';
-import type { Api, LifecycleState } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
-export function LifecycleTab({ api }: { api: Api }) {
-  const state = useRest<LifecycleState>('publisher', `/apis/${api.id}/lifecycle-state`);
+export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
+  const state = useRest<Complete<Publisher.LifecycleState>>('publisher', `/apis/${api.id}/lifecycle-state`);
   const change = useRestMutation(
     (action: string) =>
       request('publisher', '/apis/change-lifecycle', { method: 'POST', query: { apiId: api.id, action } }),

@@ -1,27 +1,26 @@
 /** The API's operations: verb, URI template, authentication, scopes and rate limit of each. */
 import { useState } from 'react';
-import type { HttpVerb } from '@apim/contracts';
 import { Checkbox } from '../shared/ui';
 import { SaveForm, useApiSave } from './save';
 import { errorAt } from '../shared/schema';
 import { useAdvancedTiers } from './SettingsTabs';
-import { VERBS, type Api, type ApiOperation } from './types';
+import { HTTP_VERBS, type Complete, type Publisher } from '@apim/rest-contract';
 
 const OPEN = 'None';
 const SECURED = 'Application & Application User';
 
-export function ResourcesTab({ api }: { api: Api }) {
+export function ResourcesTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
   const advanced = useAdvancedTiers();
-  const [ops, setOps] = useState<ApiOperation[]>(
+  const [ops, setOps] = useState<Publisher.APIOperations[]>(
     api.operations.map((o) => ({ ...o, scopes: o.scopes ?? [] })),
   );
-  const [verb, setVerb] = useState<HttpVerb>('GET');
+  const [verb, setVerb] = useState<Publisher.APIOperations['verb']>('GET');
   const [target, setTarget] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
   const scopeNames = api.scopes.map((s) => s.scope.name);
   const tierNames = (advanced.data?.list ?? []).map((t) => t.policyName);
-  const update = (i: number, patch: Partial<ApiOperation>) =>
+  const update = (i: number, patch: Partial<Publisher.APIOperations>) =>
     setOps(ops.map((o, j) => (j === i ? { ...o, ...patch } : o)));
 
   return (
@@ -36,8 +35,12 @@ export function ResourcesTab({ api }: { api: Api }) {
         <legend>Add a resource</legend>
         <div className="field">
           <label htmlFor="new-verb">Verb</label>
-          <select id="new-verb" value={verb} onChange={(e) => setVerb(e.target.value as HttpVerb)}>
-            {VERBS.map((v) => (
+          <select
+            id="new-verb"
+            value={verb}
+            onChange={(e) => setVerb(e.target.value as Publisher.APIOperations['verb'])}
+          >
+            {HTTP_VERBS.map((v) => (
               <option key={v}>{v}</option>
             ))}
           </select>

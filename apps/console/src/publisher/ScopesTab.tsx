@@ -5,20 +5,12 @@ import { useRest } from '../shared/hooks';
 import { errorAt } from '../shared/schema';
 import { Empty, splitList, TextField } from '../shared/ui';
 import { SaveForm, useApiSave } from './save';
-import type { Api, ApiScope } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
-interface SharedScope {
-  id: string;
-  name: string;
-  displayName: string;
-  description: string;
-  bindings: string[];
-}
-
-export function ScopesTab({ api }: { api: Api }) {
+export function ScopesTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
-  const shared = useRest<ListOf<SharedScope>>('publisher', '/scopes', { limit: 1000 });
-  const [scopes, setScopes] = useState<ApiScope[]>(api.scopes);
+  const shared = useRest<ListOf<Complete<Publisher.Scope>>>('publisher', '/scopes', { limit: 1000 });
+  const [scopes, setScopes] = useState<Publisher.APIScope[]>(api.scopes);
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [description, setDescription] = useState('');

@@ -1,17 +1,23 @@
 /** The API's plain settings: overview, endpoints, security and CORS, tiers, runtime. */
 import { useState } from 'react';
-import type { EndpointConfig, EndpointUrl } from '@apim/contracts';
+import type { EndpointUrl } from '@apim/contracts';
 import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { errorAt } from '../shared/schema';
 import { Checkbox, CheckboxGroup, SelectField, splitList, TextArea, TextField } from '../shared/ui';
 import { SubscriptionTiersField } from './basics';
 import { ClientCertificatesPanel } from './ClientCertificatesPanel';
-import { ALL_KEY_MANAGERS, nextKeyManagers } from './key-managers';
+import { nextKeyManagers } from './key-managers';
 import { SaveForm, useApiSave } from './save';
-import type { Api, KeyManagerInfo, TierInfo } from './types';
+import {
+  ALL_KEY_MANAGERS,
+  API_DEFAULTS,
+  type Admin,
+  type Complete,
+  type Publisher,
+} from '@apim/rest-contract';
 
-export function OverviewTab({ api }: { api: Api }) {
+export function OverviewTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
   const [description, setDescription] = useState(api.description ?? '');
   const [tags, setTags] = useState(api.tags.join(', '));
@@ -76,7 +82,7 @@ export function OverviewTab({ api }: { api: Api }) {
           { value: 'PRIVATE', label: 'Private: publishers only' },
         ]}
         error={errorAt(e, 'visibility')}
-        onChange={(v) => setVisibility(v as Api['visibility'])}
+        onChange={(v) => setVisibility(v as Complete<Publisher.API>['visibility'])}
       />
       {visibility === 'RESTRICTED' && (
         <TextField
@@ -103,10 +109,10 @@ export function OverviewTab({ api }: { api: Api }) {
 const urlsOf = (v: EndpointUrl | EndpointUrl[] | undefined) =>
   v ? (Array.isArray(v) ? v : [v]).map((u) => u.url) : [];
 
-export function EndpointsTab({ api }: { api: Api }) {
+export function EndpointsTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
-  const cfg = api.endpointConfig ?? { endpoint_type: 'http' };
-  const [type, setType] = useState<EndpointConfig['endpoint_type']>(cfg.endpoint_type);
+  const cfg: Publisher.EndpointConfig = api.endpointConfig ?? API_DEFAULTS.endpointConfig;
+  const [type, setType] = useState<Publisher.EndpointConfig['endpoint_type']>(cfg.endpoint_type);
   const [production, setProduction] = useState(urlsOf(cfg.production_endpoints).join('\n'));
   const [sandbox, setSandbox] = useState(urlsOf(cfg.sandbox_endpoints).join('\n'));
   const [timeout, setTimeoutMs] = useState(cfg.endpointTimeoutMs ? String(cfg.endpointTimeoutMs) : '');
@@ -123,7 +129,7 @@ export function EndpointsTab({ api }: { api: Api }) {
       save={save}
       shown={['endpointConfig']}
       onSubmit={() => {
-        const next: EndpointConfig = { ...cfg, endpoint_type: type };
+        const next: Publisher.EndpointConfig = { ...cfg, endpoint_type: type };
         next.production_endpoints = asUrls(production);
         next.sandbox_endpoints = asUrls(sandbox);
         if (timeout.trim()) next.endpointTimeoutMs = Number(timeout);
@@ -142,7 +148,7 @@ export function EndpointsTab({ api }: { api: Api }) {
           { value: 'load_balance', label: 'Load balanced group' },
           { value: 'failover', label: 'Failover group' },
         ]}
-        onChange={(v) => setType(v as EndpointConfig['endpoint_type'])}
+        onChange={(v) => setType(v as Publisher.EndpointConfig['endpoint_type'])}
       />
       <TextArea
         label={many ? 'Production endpoints (one per line)' : 'Production endpoint'}
@@ -193,7 +199,7 @@ const SECURITY_SCHEMES = [
  * manager deleted since) stays shown so that it can be unchecked.
  */
 function KeyManagersField(props: { values: string[]; onChange: (v: string[]) => void; error?: string }) {
-  const known = useRest<ListOf<KeyManagerInfo>>('publisher', '/key-managers');
+  const known = useRest<ListOf<Publisher.KeyManagerInfo>>('publisher', '/key-managers');
   const list = known.data?.list ?? [];
   const options = [
     { value: ALL_KEY_MANAGERS, label: 'All key managers' },
@@ -216,10 +222,10 @@ function KeyManagersField(props: { values: string[]; onChange: (v: string[]) => 
   );
 }
 
-export function SecurityTab({ api }: { api: Api }) {
+export function SecurityTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
   const cors = api.corsConfiguration;
-  const [schemes, setSchemes] = useState(api.securityScheme);
+  const [schemes, setSchemes] = useState<string[]>(api.securityScheme);
   const [keyManagers, setKeyManagers] = useState(api.keyManagers);
   const [authHeader, setAuthHeader] = useState(api.authorizationHeader ?? '');
   const [keyHeader, setKeyHeader] = useState(api.apiKeyHeader ?? '');
@@ -256,7 +262,8 @@ export function SecurityTab({ api }: { api: Api }) {
         onSubmit={() => {
           save.save(
             {
-              securityScheme: schemes,
+              // the checkboxes offer only SECURITY_SCHEMES' values
+              securityScheme: schemes as Complete<Publisher.API>['securityScheme'],
               keyManagers,
               authorizationHeader: authHeader.trim() || null,
               apiKeyHeader: keyHeader.trim() || null,
@@ -290,14 +297,14 @@ export function SecurityTab({ api }: { api: Api }) {
         <div className="row">
           <TextField
             label="Authorization header"
-            placeholder="Authorization"
+            placeholder={API_DEFAULTS.authorizationHeader}
             value={authHeader}
             error={errorAt(e, 'authorizationHeader')}
             onChange={setAuthHeader}
           />
           <TextField
             label="API key header"
-            placeholder="apikey"
+            placeholder={API_DEFAULTS.apiKeyHeader}
             value={keyHeader}
             error={errorAt(e, 'apiKeyHeader')}
             onChange={setKeyHeader}
@@ -337,10 +344,10 @@ export function SecurityTab({ api }: { api: Api }) {
 }
 
 export function useAdvancedTiers() {
-  return useRest<ListOf<TierInfo>>('admin', '/throttling/policies/advanced');
+  return useRest<ListOf<Admin.ThrottlePolicy>>('admin', '/throttling/policies/advanced');
 }
 
-export function TiersTab({ api }: { api: Api }) {
+export function TiersTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
   const advanced = useAdvancedTiers();
   const [policies, setPolicies] = useState(api.policies);
@@ -401,7 +408,7 @@ export function TiersTab({ api }: { api: Api }) {
 }
 
 /** What the gateway does with the messages (WSO2's runtime configuration). */
-export function RuntimeTab({ api }: { api: Api }) {
+export function RuntimeTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
   const [validation, setValidation] = useState(api.enableSchemaValidation);
   const [caching, setCaching] = useState(api.responseCachingEnabled);

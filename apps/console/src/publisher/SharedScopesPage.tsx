@@ -4,15 +4,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { DeleteButton, FormPanel, ListTable, Page, splitList, TextField } from '../shared/ui';
-
-interface SharedScope {
-  id: string;
-  name: string;
-  displayName: string;
-  description: string;
-  bindings: string[];
-  usageCount?: number;
-}
+import type { Complete, Publisher } from '@apim/rest-contract';
 
 const STALE = [['publisher', '/scopes']] as const;
 
@@ -78,7 +70,7 @@ function AddSharedScope() {
 }
 
 export function SharedScopesPage() {
-  const scopes = useRest<ListOf<SharedScope>>('publisher', '/scopes', { limit: 1000 });
+  const scopes = useRest<ListOf<Complete<Publisher.Scope>>>('publisher', '/scopes', { limit: 1000 });
   return (
     <Page title="Shared scopes">
       <ListTable

@@ -5,11 +5,11 @@ import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { useRestDocument } from '../shared/schema';
 import { Checkbox, ErrorBox, QueryView, StatusBadge, TextField } from '../shared/ui';
-import type { Api, ApiInfo } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
-export function VersionsTab({ api }: { api: Api }) {
+export function VersionsTab({ api }: { api: Complete<Publisher.API> }) {
   const navigate = useNavigate();
-  const versions = useRest<ListOf<ApiInfo>>('publisher', '/apis', {
+  const versions = useRest<ListOf<Complete<Publisher.APIInfo>>>('publisher', '/apis', {
     query: `context:${api.context}`,
     limit: 100,
   });
@@ -19,7 +19,7 @@ export function VersionsTab({ api }: { api: Api }) {
   const [error, setError] = useState<string | undefined>();
   const copy = useRestMutation(
     () =>
-      request<Api>('publisher', '/apis/copy-api', {
+      request<Complete<Publisher.API>>('publisher', '/apis/copy-api', {
         method: 'POST',
         query: { apiId: api.id, newVersion: version.trim(), defaultVersion: makeDefault },
       }),

@@ -9,7 +9,7 @@ import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { errorAt, type FieldErrors } from '../shared/schema';
 import { CheckboxGroup, FormPanel, TextArea, TextField } from '../shared/ui';
-import type { Api, ApiInfo, TierInfo } from './types';
+import { API_DEFAULTS, type Admin, type Complete, type Publisher } from '@apim/rest-contract';
 
 export interface ApiBasics {
   name: string;
@@ -42,7 +42,7 @@ function basicsBody(b: ApiBasics): Record<string, unknown> {
     ...(endpoint
       ? {
           endpointConfig: {
-            endpoint_type: 'http',
+            endpoint_type: API_DEFAULTS.endpointConfig.endpoint_type,
             production_endpoints: { url: endpoint },
             sandbox_endpoints: { url: endpoint },
           },
@@ -58,7 +58,7 @@ function basicsBody(b: ApiBasics): Record<string, unknown> {
 async function duplicateErrors(name: string, context: string, version: string): Promise<FieldErrors> {
   const out: FieldErrors = {};
   const search = (query: string) =>
-    request<ListOf<ApiInfo>>('publisher', '/apis', { query: { query, limit: 100 } });
+    request<ListOf<Complete<Publisher.APIInfo>>>('publisher', '/apis', { query: { query, limit: 100 } });
   if (context.trim()) {
     const ctx = context.startsWith('/') ? context : `/${context}`;
     const found = await search(`context:${ctx}`);
@@ -74,7 +74,7 @@ async function duplicateErrors(name: string, context: string, version: string): 
 }
 
 export function useSubscriptionTiers() {
-  return useRest<ListOf<TierInfo>>('admin', '/throttling/policies/subscription');
+  return useRest<ListOf<Admin.ThrottlePolicy>>('admin', '/throttling/policies/subscription');
 }
 
 /** The subscription tiers an API offers, chosen among those the administrator defined. */
@@ -110,7 +110,7 @@ const BASICS_FIELDS = ['name', 'context', 'version', 'endpointConfig', 'policies
 export function NewApiForm(props: {
   value: ApiBasics;
   onChange: (v: ApiBasics) => void;
-  send: (body: Record<string, unknown>) => Promise<Api>;
+  send: (body: Record<string, unknown>) => Promise<Complete<Publisher.API>>;
   submit: string;
   pending: string;
   children?: ReactNode;

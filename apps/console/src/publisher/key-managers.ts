@@ -1,7 +1,5 @@
 /** The choice of an API's key managers: "all" alone, or names. */
-
-/** WSO2's keyManagers value for "tokens of every key manager". */
-export const ALL_KEY_MANAGERS = 'all';
+import { ALL_KEY_MANAGERS } from '@apim/rest-contract';
 
 /**
  * The key managers after a click turned `before` into `after`: checking "all" leaves it alone,

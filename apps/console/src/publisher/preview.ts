@@ -1,6 +1,6 @@
 /** What an OpenAPI document will create, read in the browser for the import preview. */
 import YAML from 'yaml';
-import { VERBS } from './types';
+import { HTTP_VERBS } from '@apim/rest-contract';
 
 export interface Preview {
   operations: { verb: string; target: string; summary?: string }[];
@@ -22,7 +22,7 @@ export function previewOf(text: string): Preview {
     basePath?: string;
   };
   const operations = Object.entries(d.paths ?? {}).flatMap(([target, item]) =>
-    VERBS.filter((v) => item && typeof item === 'object' && v.toLowerCase() in item).map((verb) => ({
+    HTTP_VERBS.filter((v) => item && typeof item === 'object' && v.toLowerCase() in item).map((verb) => ({
       verb,
       target,
       summary: item[verb.toLowerCase()]?.summary,

@@ -3,19 +3,21 @@ import type { ReactNode } from 'react';
 import { request } from '../shared/api';
 import { useCheckedWrite, type FieldErrors } from '../shared/schema';
 import { FormPanel } from '../shared/ui';
-import type { Api } from './types';
+import type { Complete, Publisher } from '@apim/rest-contract';
 
-export function useApiSave(api: Api) {
+export function useApiSave(api: Complete<Publisher.API>) {
   const write = useCheckedWrite(
     'publisher',
     'updateAPI',
-    (body: Api) => request<Api>('publisher', `/apis/${api.id}`, { method: 'PUT', json: body }),
+    (body: Complete<Publisher.API>) =>
+      request<Complete<Publisher.API>>('publisher', `/apis/${api.id}`, { method: 'PUT', json: body }),
     { stale: [['publisher', '/apis']] },
   );
   return {
     ...write,
     /** `more`: the form's own findings, shown with the schema's and stopping the save */
-    save: (patch: Partial<Api>, more?: FieldErrors) => write.submit({ ...api, ...patch }, more),
+    save: (patch: Partial<Complete<Publisher.API>>, more?: FieldErrors) =>
+      write.submit({ ...api, ...patch }, more),
   };
 }
 
