@@ -38,14 +38,15 @@ export const userSchemas: Record<string, JsonSchema> = {
   },
 };
 
-const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
+/** The time units of a throttling limit. */
+export const TIME_UNITS = ['sec', 'min', 'hour', 'day'] as const;
 const ipAddress: JsonSchema = { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] };
 
 const requestCountLimit: JsonSchema = {
   type: 'object',
   required: ['timeUnit', 'unitTime', 'requestCount'],
   properties: {
-    timeUnit: { enum: TIME_UNITS },
+    timeUnit: { enum: [...TIME_UNITS] },
     unitTime: { type: 'integer', minimum: 1 },
     requestCount: { type: 'integer', minimum: 1 },
   },
@@ -54,7 +55,7 @@ const bandwidthLimit: JsonSchema = {
   type: 'object',
   required: ['timeUnit', 'unitTime', 'dataAmount', 'dataUnit'],
   properties: {
-    timeUnit: { enum: TIME_UNITS },
+    timeUnit: { enum: [...TIME_UNITS] },
     unitTime: { type: 'integer', minimum: 1 },
     dataAmount: { type: 'integer', minimum: 1 },
     dataUnit: { enum: ['KB', 'MB'] },

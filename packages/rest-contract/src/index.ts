@@ -8,7 +8,7 @@ export * from './defaults.js';
 export * from './components.js';
 export { HTTP_VERBS, LIFECYCLE_ACTIONS, LIFECYCLE_STATES, clientCertificateFields } from './publisher.js';
 export { GRANT_TYPES, keyType } from './devportal.js';
-export { WSO2_WORKFLOW_TYPES, email, username } from './admin.js';
+export { TIME_UNITS as THROTTLE_TIME_UNITS, WSO2_WORKFLOW_TYPES, email, username } from './admin.js';
 export { TOP as ANALYTICS_TOP } from './analytics.js';
 
 /** The publisher API's resources (#/components/schemas of /api/am/publisher/v4/openapi.json). */

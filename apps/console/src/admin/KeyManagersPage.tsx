@@ -10,7 +10,7 @@ import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { DeleteButton, ListTable, Notice, Page, QueryView } from '../shared/ui';
 import { KEY_MANAGERS_STALE, KeyManagerForm } from './KeyManagerForm';
-import type { Admin } from '@apim/rest-contract';
+import type { Admin, Answered } from '@apim/rest-contract';
 import { typeLabel } from './key-manager-types';
 
 function EditKeyManager(props: { id: string; onDone: (km: Admin.KeyManager) => void; onCancel: () => void }) {
@@ -25,8 +25,7 @@ function EditKeyManager(props: { id: string; onDone: (km: Admin.KeyManager) => v
 const nameOf = (k: Admin.KeyManager) => k.displayName || k.name;
 
 export function KeyManagersPage() {
-  // id is read-only: absent from what is sent, always in what is answered
-  const list = useRest<ListOf<Admin.KeyManager & { id: string }>>('admin', '/key-managers');
+  const list = useRest<ListOf<Answered<Admin.KeyManager, 'id'>>>('admin', '/key-managers');
   const [params, setParams] = useSearchParams();
   const [done, setDone] = useState<string | null>(null);
   const editing = params.get('edit');

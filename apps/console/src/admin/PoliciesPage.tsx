@@ -8,22 +8,23 @@ import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { Checkbox, DeleteButton, FormPanel, ListTable, Page, SelectField, TextField } from '../shared/ui';
-import { ConditionalGroupsEditor, limitText, type ConditionalGroup, type ThrottleLimit } from './conditions';
+import { THROTTLE_TIME_UNITS, type Admin, type Answered } from '@apim/rest-contract';
+import {
+  ConditionalGroupsEditor,
+  limitText,
+  type ConditionalGroup,
+  type DataUnit,
+  type ThrottleLimit,
+  type TimeUnit,
+} from './conditions';
 
 type Level = 'subscription' | 'application' | 'advanced';
 
-interface Policy {
-  policyId: string;
-  policyName: string;
-  displayName?: string;
-  description?: string;
-  isDeployed?: boolean;
+/** A policy as listed, its limits told apart by type (conditions.tsx). */
+type Policy = Omit<Answered<Admin.ThrottlePolicy, 'policyId'>, 'defaultLimit' | 'conditionalGroups'> & {
   defaultLimit: ThrottleLimit;
-  rateLimitCount?: number;
-  rateLimitTimeUnit?: string;
-  stopOnQuotaReach?: boolean;
   conditionalGroups?: ConditionalGroup[];
-}
+};
 
 const TITLES: Record<Level, string> = {
   subscription: 'Subscription policies',
@@ -35,7 +36,6 @@ const OPERATION_IDS: Record<Level, string> = {
   application: 'addApplicationThrottlePolicy',
   advanced: 'addAdvancedThrottlePolicy',
 };
-export const TIME_UNITS = ['sec', 'min', 'hour', 'day'];
 const pathOf = (level: Level) => `/throttling/policies/${level}`;
 
 function PolicyForm({ level }: { level: Level }) {
@@ -43,9 +43,9 @@ function PolicyForm({ level }: { level: Level }) {
   const [description, setDescription] = useState('');
   const [type, setType] = useState<'REQUESTCOUNTLIMIT' | 'BANDWIDTHLIMIT'>('REQUESTCOUNTLIMIT');
   const [amount, setAmount] = useState('100');
-  const [dataUnit, setDataUnit] = useState('MB');
+  const [dataUnit, setDataUnit] = useState<DataUnit>('MB');
   const [unitTime, setUnitTime] = useState('1');
-  const [timeUnit, setTimeUnit] = useState('min');
+  const [timeUnit, setTimeUnit] = useState<TimeUnit>('min');
   const [burst, setBurst] = useState('');
   const [burstUnit, setBurstUnit] = useState('sec');
   const [stop, setStop] = useState(true);
@@ -127,10 +127,20 @@ function PolicyForm({ level }: { level: Level }) {
           onChange={setAmount}
         />
         {type === 'BANDWIDTHLIMIT' && (
-          <SelectField label="Data unit" value={dataUnit} options={['KB', 'MB']} onChange={setDataUnit} />
+          <SelectField
+            label="Data unit"
+            value={dataUnit}
+            options={['KB', 'MB']}
+            onChange={(v) => setDataUnit(v as DataUnit)}
+          />
         )}
         <TextField label="Per" type="number" min={1} value={unitTime} onChange={setUnitTime} />
-        <SelectField label="Time unit" value={timeUnit} options={TIME_UNITS} onChange={setTimeUnit} />
+        <SelectField
+          label="Time unit"
+          value={timeUnit}
+          options={THROTTLE_TIME_UNITS}
+          onChange={(v) => setTimeUnit(v as TimeUnit)}
+        />
       </div>
       {level === 'subscription' && (
         <>

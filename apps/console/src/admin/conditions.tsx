@@ -1,41 +1,25 @@
 /** Throttle limits and the conditional groups of advanced policies (WSO2's condition shapes). */
+import { THROTTLE_TIME_UNITS, type Admin } from '@apim/rest-contract';
 import type { FieldErrors } from '../shared/schema';
 import { Checkbox, SelectField, TextField } from '../shared/ui';
 
+type Limit = Admin.ThrottleLimit;
+export type TimeUnit = NonNullable<Limit['requestCount']>['timeUnit'];
+export type DataUnit = NonNullable<Limit['bandwidth']>['dataUnit'];
+type Cond = Admin.ThrottleCondition;
+
+/** The REST API's limit and condition, told apart by their type as the editors need them. */
 export type ThrottleLimit =
   | { type: 'UNLIMITED' }
-  | { type: 'REQUESTCOUNTLIMIT'; requestCount: { requestCount: number; unitTime: number; timeUnit: string } }
-  | {
-      type: 'BANDWIDTHLIMIT';
-      bandwidth: { dataAmount: number; dataUnit: string; unitTime: number; timeUnit: string };
-    };
+  | { type: 'REQUESTCOUNTLIMIT'; requestCount: NonNullable<Limit['requestCount']> }
+  | { type: 'BANDWIDTHLIMIT'; bandwidth: NonNullable<Limit['bandwidth']> };
 
-export type Condition =
-  | {
-      type: 'HEADERCONDITION';
-      invertCondition: boolean;
-      headerCondition: { headerName: string; headerValue: string };
-    }
-  | {
-      type: 'QUERYPARAMETERCONDITION';
-      invertCondition: boolean;
-      queryParameterCondition: { parameterName: string; parameterValue: string };
-    }
-  | {
-      type: 'JWTCLAIMSCONDITION';
-      invertCondition: boolean;
-      jwtClaimsCondition: { claimUrl: string; attribute: string };
-    }
-  | {
-      type: 'IPCONDITION';
-      invertCondition: boolean;
-      ipCondition: {
-        ipConditionType: 'IPSPECIFIC' | 'IPRANGE';
-        specificIP?: string;
-        startingIP?: string;
-        endingIP?: string;
-      };
-    };
+export type Condition = { invertCondition: boolean } & (
+  | { type: 'HEADERCONDITION'; headerCondition: NonNullable<Cond['headerCondition']> }
+  | { type: 'QUERYPARAMETERCONDITION'; queryParameterCondition: NonNullable<Cond['queryParameterCondition']> }
+  | { type: 'JWTCLAIMSCONDITION'; jwtClaimsCondition: NonNullable<Cond['jwtClaimsCondition']> }
+  | { type: 'IPCONDITION'; ipCondition: NonNullable<Cond['ipCondition']> }
+);
 
 export interface ConditionalGroup {
   description: string;
@@ -255,11 +239,14 @@ export function ConditionalGroupsEditor(props: {
                 <SelectField
                   label={`${name} time unit`}
                   value={count.timeUnit}
-                  options={['sec', 'min', 'hour', 'day']}
+                  options={THROTTLE_TIME_UNITS}
                   onChange={(timeUnit) =>
                     setGroup(i, {
                       ...g,
-                      limit: { type: 'REQUESTCOUNTLIMIT', requestCount: { ...count, timeUnit } },
+                      limit: {
+                        type: 'REQUESTCOUNTLIMIT',
+                        requestCount: { ...count, timeUnit: timeUnit as TimeUnit },
+                      },
                     })
                   }
                 />

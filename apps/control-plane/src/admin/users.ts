@@ -1,6 +1,6 @@
 /** Users and roles (the admin's /users and /roles; the developer portal's self sign-up shares createAccount). */
 import { Roles, Scopes } from '@apim/contracts';
-import { adminComponents } from '@apim/rest-contract';
+import { adminComponents, type Admin } from '@apim/rest-contract';
 import { appendGatewayEvent, type Prisma, type PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
 import type { AppContext } from '../context.js';
@@ -207,7 +207,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
         };
       },
     }),
-    operation<{ name: string; description?: string }>({
+    operation<Admin.Role>({
       method: 'post',
       path: '/roles',
       operationId: 'addRole',

@@ -131,7 +131,7 @@ export function workflowOperations({ prisma, workflows }: AppContext): Operation
         return { status: 200, body: Object.fromEntries(rows.map((r) => [r.key, r.value])) };
       },
     }),
-    operation<{ selfSignUp?: object; workflows?: object }>({
+    operation<Admin.Settings>({
       method: 'put',
       path: '/settings',
       operationId: 'updateAdminSettings',

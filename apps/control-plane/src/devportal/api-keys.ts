@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { decodeJwt } from 'jose';
 import { Scopes, type KeyType } from '@apim/contracts';
-import { keyType } from '@apim/rest-contract';
+import { keyType, type Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
@@ -32,10 +32,7 @@ export function apiKeyOperations({ prisma, keyManager }: AppContext): OperationS
   const appParam = { applicationId: { type: 'string', format: 'uuid' } };
 
   return [
-    operation<{
-      validityPeriod?: number;
-      additionalProperties?: { permittedIP?: string; permittedReferer?: string };
-    }>({
+    operation<Devportal.APIKeyGenerateRequest>({
       method: 'post',
       path: '/applications/{applicationId}/api-keys/{keyType}/generate',
       operationId: 'applicationsApplicationIdApiKeysKeyTypeGeneratePost',
@@ -99,7 +96,7 @@ export function apiKeyOperations({ prisma, keyManager }: AppContext): OperationS
         return { status: 200, body: { count: list.length, list } };
       },
     }),
-    operation<{ apikey: string }>({
+    operation<Devportal.APIKeyRevokeRequest>({
       method: 'post',
       path: '/applications/{applicationId}/api-keys/{keyType}/revoke',
       operationId: 'applicationsApplicationIdApiKeysKeyTypeRevokePost',
