@@ -10,6 +10,7 @@ import type {
   LifecycleStatus,
 } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
+import { API_DEFAULTS } from '@apim/rest-contract';
 
 export interface ApiSpec {
   name?: string;
@@ -69,9 +70,9 @@ export function apiData(spec: ApiSpec, providerId: string): Prisma.ApiUncheckedC
     subscriptionPolicies: ['Gold', 'Silver', 'Bronze', 'Unlimited'],
     apiThrottlingPolicy: spec.apiThrottlingPolicy ?? null,
     maxTps: json(spec.maxTps),
-    enableSchemaValidation: spec.enableSchemaValidation ?? false,
+    enableSchemaValidation: spec.enableSchemaValidation ?? API_DEFAULTS.enableSchemaValidation,
     responseCachingEnabled: spec.cacheTimeout !== undefined,
-    cacheTimeout: spec.cacheTimeout ?? 300,
+    cacheTimeout: spec.cacheTimeout ?? API_DEFAULTS.cacheTimeout,
     mediationPolicies: json(spec.mediationPolicies),
     definition: json(spec.definition),
     operations: {

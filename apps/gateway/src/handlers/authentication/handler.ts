@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { keyMappingKey, type KeyType } from '@apim/contracts';
+import { ALL_KEY_MANAGERS, API_DEFAULTS } from '@apim/rest-contract';
 import { ipPermitted, refererPermitted } from './api-key-restrictions.js';
 import { parseBasic } from './basic-auth.js';
 import { admittedCertificate, type AdmittedCertificate } from './client-certificate.js';
@@ -77,8 +78,8 @@ export const authentication: HandlerModule<AuthenticationConfig, AuthenticationS
       apiKey,
       basic,
       applicationMandatory: application && (!mutualSsl || schemes.has('oauth_basic_auth_api_key_mandatory')),
-      authorizationHeader: (api.authorizationHeader || 'authorization').toLowerCase(),
-      apiKeyHeader: (api.apiKeyHeader || 'apikey').toLowerCase(),
+      authorizationHeader: (api.authorizationHeader || API_DEFAULTS.authorizationHeader).toLowerCase(),
+      apiKeyHeader: (api.apiKeyHeader || API_DEFAULTS.apiKeyHeader).toLowerCase(),
       mutualSsl: mutualSsl
         ? {
             mandatory: schemes.has('mutualssl_mandatory') || !application,
@@ -86,7 +87,7 @@ export const authentication: HandlerModule<AuthenticationConfig, AuthenticationS
           }
         : null,
       basicScopes: basic ? Object.fromEntries((api.scopes ?? []).map((s) => [s.name, s.roles])) : {},
-      keyManagers: !api.keyManagers || api.keyManagers.includes('all') ? null : api.keyManagers,
+      keyManagers: !api.keyManagers || api.keyManagers.includes(ALL_KEY_MANAGERS) ? null : api.keyManagers,
     };
   },
   create(config, services) {

@@ -1,3 +1,4 @@
+import { API_DEFAULTS } from '@apim/rest-contract';
 import type { GatewayConfig } from '../../config.js';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { RequestLocal } from '../../pipeline/request-local.js';
@@ -42,7 +43,7 @@ export const responseCache: HandlerModule<ResponseCacheConfig, GatewayConfig['re
   configOf: (api, limits) =>
     api.responseCachingEnabled
       ? {
-          timeoutSeconds: api.cacheTimeout ?? 300,
+          timeoutSeconds: api.cacheTimeout ?? API_DEFAULTS.cacheTimeout,
           maxBytes: limits.maxBytes,
           maxEntryBytes: limits.maxEntryBytes,
         }
