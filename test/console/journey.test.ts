@@ -225,7 +225,7 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await screenshot('api-deployments');
     await page.getByRole('link', { name: 'Lifecycle' }).click();
     await page.getByRole('button', { name: 'Publish' }).click();
-    await shown(page.getByText('PUBLISHED').first());
+    await shown(page.getByText('Published', { exact: true }).first());
     await shown(page.getByRole('button', { name: 'Deprecate' }));
     await screenshot('api-lifecycle-published');
     await signOut();
@@ -295,7 +295,8 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await page.getByRole('link', { name: 'Applications' }).click();
     await page.getByRole('link', { name: 'PetApp' }).click();
     await page.getByRole('link', { name: 'Subscriptions' }).click();
-    await shown(page.getByText('UNBLOCKED'));
+    await shown(page.getByRole('cell', { name: 'Active', exact: true }));
+    expect(await page.getByText('UNBLOCKED').count()).toBe(0);
     await page.getByRole('link', { name: 'Production keys' }).click();
     await page.getByRole('button', { name: 'Generate keys' }).click();
     await shown(page.getByLabel('Consumer secret', { exact: true }));

@@ -14,14 +14,16 @@ import {
   TextField,
 } from '../shared/ui';
 import type { Admin, Answered } from '@apim/rest-contract';
+import { DENY_CONDITION_TYPE_LABELS, labelOf, optionsOf } from '../shared/labels';
 
-const TYPES = [
-  { value: 'API', label: 'API context', hint: 'e.g. /pizzashack/1.0.0' },
-  { value: 'APPLICATION', label: 'Application', hint: 'owner:applicationName' },
-  { value: 'USER', label: 'User', hint: 'username' },
-  { value: 'IP', label: 'IP address', hint: 'e.g. 203.0.113.7' },
-  { value: 'IPRANGE', label: 'IP range', hint: '' },
-];
+const HINTS: Record<Admin.BlockingCondition['conditionType'], string> = {
+  API: 'e.g. /pizzashack/1.0.0',
+  APPLICATION: 'owner:applicationName',
+  USER: 'username',
+  IP: 'e.g. 203.0.113.7',
+  IPRANGE: '',
+};
+const TYPES = optionsOf(DENY_CONDITION_TYPE_LABELS).map((o) => ({ ...o, hint: HINTS[o.value] }));
 
 const PATH = '/throttling/deny-policies';
 
@@ -124,7 +126,7 @@ export function DenyPoliciesPage() {
         columns={[
           {
             header: 'Type',
-            cell: (p) => TYPES.find((t) => t.value === p.conditionType)?.label ?? p.conditionType,
+            cell: (p) => labelOf(DENY_CONDITION_TYPE_LABELS, p.conditionType),
           },
           { header: 'Value', cell: (p) => <code>{valueText(p)}</code> },
           {

@@ -8,7 +8,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { Checkbox, DeleteButton, FormPanel, ListTable, Page, SelectField, TextField } from '../shared/ui';
-import { THROTTLE_TIME_UNITS, type Admin, type Answered } from '@apim/rest-contract';
+import type { Admin, Answered } from '@apim/rest-contract';
 import {
   ConditionalGroupsEditor,
   limitText,
@@ -17,6 +17,7 @@ import {
   type ThrottleLimit,
   type TimeUnit,
 } from './conditions';
+import { optionsOf, QUOTA_TYPE_LABELS, TIME_UNIT_OPTIONS } from '../shared/labels';
 
 type Level = 'subscription' | 'application' | 'advanced';
 
@@ -109,10 +110,7 @@ function PolicyForm({ level }: { level: Level }) {
         <SelectField
           label="Quota type"
           value={type}
-          options={[
-            { value: 'REQUESTCOUNTLIMIT', label: 'Request count' },
-            { value: 'BANDWIDTHLIMIT', label: 'Bandwidth' },
-          ]}
+          options={optionsOf(QUOTA_TYPE_LABELS).filter((o) => o.value !== 'UNLIMITED')}
           onChange={(v) => setType(v as typeof type)}
         />
         <TextField
@@ -138,7 +136,7 @@ function PolicyForm({ level }: { level: Level }) {
         <SelectField
           label="Time unit"
           value={timeUnit}
-          options={THROTTLE_TIME_UNITS}
+          options={TIME_UNIT_OPTIONS}
           onChange={(v) => setTimeUnit(v as TimeUnit)}
         />
       </div>

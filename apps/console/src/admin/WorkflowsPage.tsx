@@ -4,13 +4,9 @@ import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, formatDate, ListTable, Notice, Page, SelectField } from '../shared/ui';
 import type { Admin, Complete } from '@apim/rest-contract';
+import { labelOf, optionsOf, WORKFLOW_TYPE_LABELS } from '../shared/labels';
 
-const TYPES = [
-  { value: '', label: 'All types' },
-  { value: 'AM_APPLICATION_CREATION', label: 'Application creation' },
-  { value: 'AM_SUBSCRIPTION_CREATION', label: 'Subscription creation' },
-  { value: 'AM_SUBSCRIPTION_UPDATE', label: 'Subscription update' },
-];
+const TYPES = [{ value: '', label: 'All types' }, ...optionsOf(WORKFLOW_TYPE_LABELS)];
 
 function describe(w: Complete<Admin.WorkflowInfo>): string {
   const p = (w.properties ?? {}) as Record<string, unknown>;
@@ -48,7 +44,7 @@ export function WorkflowsPage() {
         columns={[
           {
             header: 'Type',
-            cell: (w) => TYPES.find((t) => t.value === w.workflowType)?.label ?? w.workflowType,
+            cell: (w) => labelOf(WORKFLOW_TYPE_LABELS, w.workflowType),
           },
           { header: 'Request', cell: describe },
           { header: 'Created', cell: (w) => formatDate(w.createdTime) },

@@ -1,7 +1,8 @@
 /** Throttle limits and the conditional groups of advanced policies (WSO2's condition shapes). */
-import { THROTTLE_TIME_UNITS, type Admin } from '@apim/rest-contract';
+import type { Admin } from '@apim/rest-contract';
 import type { FieldErrors } from '../shared/schema';
 import { Checkbox, SelectField, TextField } from '../shared/ui';
+import { optionsOf, perTime, THROTTLE_CONDITION_TYPE_LABELS, TIME_UNIT_OPTIONS } from '../shared/labels';
 
 type Limit = Admin.ThrottleLimit;
 export type TimeUnit = NonNullable<Limit['requestCount']>['timeUnit'];
@@ -32,18 +33,13 @@ export function limitText(limit: ThrottleLimit | undefined): string {
   if (limit.type === 'UNLIMITED') return 'Unlimited';
   if (limit.type === 'REQUESTCOUNTLIMIT') {
     const r = limit.requestCount;
-    return `${r.requestCount} requests / ${r.unitTime === 1 ? '' : `${r.unitTime} `}${r.timeUnit}`;
+    return `${r.requestCount} requests per ${perTime(r.unitTime, r.timeUnit)}`;
   }
   const b = limit.bandwidth;
-  return `${b.dataAmount} ${b.dataUnit} / ${b.unitTime === 1 ? '' : `${b.unitTime} `}${b.timeUnit}`;
+  return `${b.dataAmount} ${b.dataUnit} per ${perTime(b.unitTime, b.timeUnit)}`;
 }
 
-const CONDITION_TYPES = [
-  { value: 'HEADERCONDITION', label: 'Header' },
-  { value: 'QUERYPARAMETERCONDITION', label: 'Query parameter' },
-  { value: 'IPCONDITION', label: 'IP address' },
-  { value: 'JWTCLAIMSCONDITION', label: 'JWT claim' },
-];
+const CONDITION_TYPES = optionsOf(THROTTLE_CONDITION_TYPE_LABELS);
 
 function emptyCondition(type: string): Condition {
   switch (type) {
@@ -239,7 +235,7 @@ export function ConditionalGroupsEditor(props: {
                 <SelectField
                   label={`${name} time unit`}
                   value={count.timeUnit}
-                  options={THROTTLE_TIME_UNITS}
+                  options={TIME_UNIT_OPTIONS}
                   onChange={(timeUnit) =>
                     setGroup(i, {
                       ...g,

@@ -1,14 +1,9 @@
 /** The words the console uses for key managers' types, and the algorithms they can accept. */
 import { KEY_MANAGER_TYPES, type KeyManagerType } from '@apim/contracts';
 import { KEY_MANAGER_DEFAULTS } from '@apim/rest-contract';
+import { KEY_MANAGER_TYPE_LABELS } from '../shared/labels';
 
-export const TYPE_LABELS: Record<KeyManagerType, string> = {
-  custom: 'Other OpenID Connect provider',
-  Keycloak: 'Keycloak',
-  Okta: 'Okta',
-  Auth0: 'Auth0',
-  EntraID: 'Microsoft Entra ID',
-};
+export const TYPE_LABELS = KEY_MANAGER_TYPE_LABELS;
 
 export const TYPE_OPTIONS = KEY_MANAGER_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }));
 

@@ -7,6 +7,7 @@ import { ErrorBox, FormPanel, Notice, SelectField, TextField } from '../shared/u
 import { SecretOnce } from './KeysTab';
 import { rememberCredential } from './token-memory';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { KEY_TYPE_LABELS, optionsOf } from '../shared/labels';
 
 export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
   const [keyType, setKeyType] = useState<'PRODUCTION' | 'SANDBOX'>('PRODUCTION');
@@ -72,10 +73,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
           <SelectField
             label="Key type"
             value={keyType}
-            options={[
-              { value: 'PRODUCTION', label: 'Production' },
-              { value: 'SANDBOX', label: 'Sandbox' },
-            ]}
+            options={optionsOf(KEY_TYPE_LABELS)}
             onChange={(v) => setKeyType(v as 'PRODUCTION' | 'SANDBOX')}
           />
           <TextField

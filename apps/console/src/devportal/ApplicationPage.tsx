@@ -7,6 +7,7 @@ import { ApiKeysTab } from './ApiKeysTab';
 import { KeysTab } from './KeysTab';
 import { SubscriptionsTab } from './SubscriptionsTab';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { APPLICATION_STATUS_LABELS } from '../shared/labels';
 
 function Overview({ app }: { app: Complete<Devportal.Application> }) {
   const navigate = useNavigate();
@@ -26,7 +27,7 @@ function Overview({ app }: { app: Complete<Devportal.Application> }) {
         <dd>{app.tokenType ?? 'JWT'}</dd>
         <dt>Status</dt>
         <dd>
-          <StatusBadge status={app.status} />
+          <StatusBadge status={app.status} labels={APPLICATION_STATUS_LABELS} />
         </dd>
         <dt>Owner</dt>
         <dd>{app.owner}</dd>

@@ -5,6 +5,7 @@ import { useRest } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
 import { FormPanel, ListTable, Page, SelectField, StatusBadge, TextArea, TextField } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { APPLICATION_STATUS_LABELS } from '../shared/labels';
 
 export function useApplicationTiers() {
   return useRest<ListOf<{ name: string; description?: string }>>(
@@ -85,7 +86,10 @@ export function ApplicationsPage() {
           },
           { header: 'Rate limit', cell: (a) => a.throttlingPolicy },
           { header: 'Subscriptions', cell: (a) => a.subscriptionCount ?? '' },
-          { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+          {
+            header: 'Status',
+            cell: (a) => <StatusBadge status={a.status} labels={APPLICATION_STATUS_LABELS} />,
+          },
         ]}
       />
       <CreateApplication />

@@ -21,6 +21,7 @@ import {
 import { OperationDoc, operationsOf } from './openapi-view';
 import { TryIt } from './TryIt';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { labelOf, SECURITY_SCHEME_LABELS, SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
 
 type Doc = Record<string, unknown>;
 
@@ -78,7 +79,7 @@ function SubscribeForm({ api }: { api: Complete<Devportal.API> }) {
               <Link to={`/devportal/applications/${s.applicationId}/subscriptions`}>
                 {apps.data?.list.find((a) => a.applicationId === s.applicationId)?.name ?? s.applicationId}
               </Link>{' '}
-              on {s.throttlingPolicy} <StatusBadge status={s.status} />
+              on {s.throttlingPolicy} <StatusBadge status={s.status} labels={SUBSCRIPTION_STATUS_LABELS} />
               {s.status === 'ON_HOLD' && <span className="muted"> awaiting approval</span>}
             </li>
           ))}
@@ -164,7 +165,7 @@ function Overview({ api }: { api: Complete<Devportal.API> }) {
           <dt>Tiers</dt>
           <dd>{(api.tiers ?? []).map((t) => t.tierName).join(', ')}</dd>
           <dt>Security</dt>
-          <dd>{(api.securityScheme ?? []).join(', ')}</dd>
+          <dd>{(api.securityScheme ?? []).map((s) => labelOf(SECURITY_SCHEME_LABELS, s)).join(', ')}</dd>
         </dl>
       </div>
       {hasScope(session, Scopes.subscribe) ? (

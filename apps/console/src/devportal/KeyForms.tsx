@@ -8,13 +8,9 @@ import { request } from '../shared/api';
 import { errorAt, useCheckedWrite } from '../shared/schema';
 import { CheckboxGroup, FormPanel, SelectField, TextField } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { GRANT_TYPE_LABELS, optionsOf } from '../shared/labels';
 
-const GRANT_TYPES = [
-  { value: 'client_credentials', label: 'Client credentials' },
-  { value: 'password', label: 'Password' },
-  { value: 'refresh_token', label: 'Refresh token' },
-  { value: 'authorization_code', label: 'Authorization code' },
-];
+const GRANT_TYPES = optionsOf(GRANT_TYPE_LABELS);
 
 export const managerLabel = (m: Devportal.KeyManagerInfo) => m.displayName ?? m.name;
 

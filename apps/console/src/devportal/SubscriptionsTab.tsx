@@ -5,6 +5,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { DeleteButton, ErrorBox, ListTable, Notice, SelectField, StatusBadge } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
 
 function AddSubscription({ app, taken }: { app: Complete<Devportal.Application>; taken: Set<string> }) {
   const apis = useRest<ListOf<Complete<Devportal.APIInfo>>>('devportal', '/apis', { limit: 100 });
@@ -87,7 +88,10 @@ export function SubscriptionsTab({ app }: { app: Complete<Devportal.Application>
               </>
             ),
           },
-          { header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
+          {
+            header: 'Status',
+            cell: (s) => <StatusBadge status={s.status} labels={SUBSCRIPTION_STATUS_LABELS} />,
+          },
         ]}
         actions={(s) => (
           <DeleteButton

@@ -3,6 +3,7 @@ import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { Page, SearchForm, Pager, PAGE_SIZE, QueryView, StatusBadge } from '../shared/ui';
 import type { Complete, Publisher } from '@apim/rest-contract';
+import { LIFECYCLE_STATE_LABELS } from '../shared/labels';
 
 /** Every API, searchable with WSO2's syntax (name:, context:, tag:, status:, provider:, version:). */
 export function ApiListPage() {
@@ -76,7 +77,7 @@ export function ApiListPage() {
                       <code>{a.context}</code>
                     </td>
                     <td>
-                      <StatusBadge status={a.lifeCycleStatus} />
+                      <StatusBadge status={a.lifeCycleStatus} labels={LIFECYCLE_STATE_LABELS} />
                     </td>
                     <td>{a.provider}</td>
                   </tr>

@@ -10,6 +10,7 @@ import { ScopesTab } from './ScopesTab';
 import { EndpointsTab, OverviewTab, RuntimeTab, SecurityTab, TiersTab } from './SettingsTabs';
 import { VersionsTab } from './VersionsTab';
 import type { Complete, Publisher } from '@apim/rest-contract';
+import { LIFECYCLE_STATE_LABELS } from '../shared/labels';
 
 const TABS = [
   { to: 'overview', label: 'Overview' },
@@ -35,7 +36,8 @@ export function ApiPage() {
           title={`${api.name} ${api.version}`}
           actions={
             <span>
-              <code>{api.context}</code> <StatusBadge status={api.lifeCycleStatus} />
+              <code>{api.context}</code>{' '}
+              <StatusBadge status={api.lifeCycleStatus} labels={LIFECYCLE_STATE_LABELS} />
             </span>
           }
         >

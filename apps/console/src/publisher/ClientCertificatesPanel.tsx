@@ -17,13 +17,11 @@ import {
 } from '../shared/ui';
 import { useSubscriptionTiers } from './basics';
 import type { Complete, Publisher } from '@apim/rest-contract';
+import { KEY_TYPE_LABELS, labelOf, optionsOf } from '../shared/labels';
 
 type KeyType = NonNullable<Publisher.ClientCertMetadata['keyType']>;
 
-const KEY_TYPES = [
-  { value: 'PRODUCTION', label: 'Production' },
-  { value: 'SANDBOX', label: 'Sandbox' },
-] as const;
+const KEY_TYPES = optionsOf(KEY_TYPE_LABELS);
 
 /** The publisher API lists certificates in an envelope of their own (WSO2's). */
 const asList = (d: Publisher.ClientCertificates): ListOf<Complete<Publisher.ClientCertMetadata>> => ({
@@ -55,7 +53,7 @@ export function ClientCertificatesPanel({ api }: { api: Complete<Publisher.API> 
             { header: 'Alias', cell: (c) => <code>{c.alias}</code> },
             { header: 'Subject', cell: (c) => <CertificateDetail path={pathOf(c)} show="subject" /> },
             { header: 'Tier', cell: (c) => c.tier },
-            { header: 'Endpoints', cell: (c) => (c.keyType === 'SANDBOX' ? 'Sandbox' : 'Production') },
+            { header: 'Endpoints', cell: (c) => labelOf(KEY_TYPE_LABELS, c.keyType ?? 'PRODUCTION') },
             { header: 'Validity', cell: (c) => <CertificateDetail path={pathOf(c)} show="validity" /> },
           ]}
           actions={(c) => (

@@ -3,6 +3,7 @@ import { request } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, Notice, QueryView, StatusBadge } from '../shared/ui';
 import type { Complete, Publisher } from '@apim/rest-contract';
+import { labelOf, LIFECYCLE_STATE_LABELS } from '../shared/labels';
 
 export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
   const state = useRest<Complete<Publisher.LifecycleState>>('publisher', `/apis/${api.id}/lifecycle-state`);
@@ -18,7 +19,7 @@ export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
         {(s) => (
           <>
             <p>
-              Current state: <StatusBadge status={s.state} />
+              Current state: <StatusBadge status={s.state} labels={LIFECYCLE_STATE_LABELS} />
             </p>
             {s.state === 'CREATED' && deployments.data?.length === 0 && (
               <p className="hint">
@@ -35,7 +36,7 @@ export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
                     type="button"
                     className={['Block', 'Retire', 'Deprecate'].includes(t.event) ? 'danger' : undefined}
                     disabled={change.isPending}
-                    title={`Moves the API to ${t.targetState}`}
+                    title={`Moves the API to ${labelOf(LIFECYCLE_STATE_LABELS, t.targetState)}`}
                     onClick={() => change.mutate(t.event)}
                   >
                     {t.event}

@@ -16,6 +16,7 @@ import {
   type Complete,
   type Publisher,
 } from '@apim/rest-contract';
+import { optionsOf, SECURITY_SCHEME_LABELS } from '../shared/labels';
 
 export function OverviewTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
@@ -184,14 +185,7 @@ export function EndpointsTab({ api }: { api: Complete<Publisher.API> }) {
   );
 }
 
-const SECURITY_SCHEMES = [
-  { value: 'oauth2', label: 'OAuth2 (access tokens)' },
-  { value: 'api_key', label: 'API key' },
-  { value: 'basic_auth', label: 'Basic authentication' },
-  { value: 'mutualssl', label: 'Mutual TLS' },
-  { value: 'oauth_basic_auth_api_key_mandatory', label: 'OAuth2, Basic or API key is mandatory' },
-  { value: 'mutualssl_mandatory', label: 'Mutual TLS is mandatory' },
-];
+const SECURITY_SCHEMES = optionsOf(SECURITY_SCHEME_LABELS);
 
 /**
  * Whose tokens the API accepts: "All key managers" (the default) or some of them by name. Checking

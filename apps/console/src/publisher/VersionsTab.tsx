@@ -6,6 +6,7 @@ import { useRest, useRestMutation } from '../shared/hooks';
 import { useRestDocument } from '../shared/schema';
 import { Checkbox, ErrorBox, QueryView, StatusBadge, TextField } from '../shared/ui';
 import type { Complete, Publisher } from '@apim/rest-contract';
+import { LIFECYCLE_STATE_LABELS } from '../shared/labels';
 
 export function VersionsTab({ api }: { api: Complete<Publisher.API> }) {
   const navigate = useNavigate();
@@ -56,7 +57,7 @@ export function VersionsTab({ api }: { api: Complete<Publisher.API> }) {
                         )}
                       </td>
                       <td>
-                        <StatusBadge status={v.lifeCycleStatus} />
+                        <StatusBadge status={v.lifeCycleStatus} labels={LIFECYCLE_STATE_LABELS} />
                       </td>
                       <td>{v.isDefaultVersion ? 'default version' : ''}</td>
                     </tr>

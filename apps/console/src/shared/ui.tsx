@@ -4,6 +4,7 @@ import { NavLink } from 'react-router';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { messageOf, type ListOf, type RestApi } from './api';
 import { useConfirmedDelete, type Stale } from './hooks';
+import { labelOf, type Labels } from './labels';
 import type { FieldErrors } from './schema';
 
 export function Page(props: { title: string; actions?: ReactNode; children: ReactNode }) {
@@ -468,8 +469,20 @@ export function TabLinks({
   );
 }
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status.toLowerCase().replace(/[^a-z]+/g, '-')}`}>{status}</span>;
+/** A status in words (from its table in labels.ts); the raw value picks the badge's colour. */
+export function StatusBadge<T extends string>({
+  status,
+  labels,
+}: {
+  status: string;
+  /** the words for each value; without it the value is shown as it is (already words) */
+  labels?: Labels<T>;
+}) {
+  return (
+    <span className={`badge badge-${status.toLowerCase().replace(/[^a-z]+/g, '-')}`}>
+      {labels ? labelOf(labels, status) : status}
+    </span>
+  );
 }
 
 export function formatDate(iso: string | null | undefined): string {
