@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayOperation } from '@apim/contracts';
 import { requestIdOf } from '@apim/service';
-import { parseTarget } from '../routing/path.js';
+import { parseTarget, type RequestTarget } from '../routing/path.js';
 import type { RouteMatch, Router } from '../routing/router.js';
 import { hasSeveralHosts } from '../transport/host-header.js';
 import type { CompiledApi } from './compile.js';
@@ -19,6 +19,17 @@ export interface EntryOptions {
   maxBodyBytes: number;
   reports: ReportStage;
 }
+
+type FoundMatch = Extract<RouteMatch<CompiledApi>, { kind: 'found' }>;
+interface Found {
+  match: FoundMatch;
+  target: RequestTarget;
+}
+interface Refused {
+  refused: GatewayResponse;
+  close: boolean;
+}
+const refused = (r: GatewayResponse, close = false): Refused => ({ refused: r, close });
 
 function hostOf(req: IncomingMessage): string {
   const h = req.headers.host ?? '';
@@ -52,41 +63,46 @@ export class Entry {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const arrival: Arrival = { req, requestId, startedAt, clientIp: this.o.clientIpOf(req) };
-    const refuse = (r: GatewayResponse, close = false): null => {
-      answer(null, res, r, close);
-      this.o.reports.done(arrival, answered(r));
+    const found = this.route(req, res, url);
+    if ('refused' in found) {
+      answer(null, res, found.refused, found.close);
+      this.o.reports.done(arrival, answered(found.refused));
       return null;
-    };
-    if (req.headers.host === undefined && req.httpVersion !== '1.0')
-      return refuse(errorResponse('BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'), true);
-    if (hasSeveralHosts(req.rawHeaders))
-      return refuse(errorResponse('BAD_REQUEST', 'A request carries one Host header, not several'), true);
-    const target = parseTarget(url);
-    if ('error' in target) return refuse(errorResponse('BAD_REQUEST', target.error), true);
-    const method = req.method ?? 'GET';
-    const match = this.claimed(req, this.o.router.match(hostOf(req), method, target.segments));
-    if (match.kind === 'not-found') return refuse(errorResponse('NO_MATCHING_RESOURCE'));
-    if (match.kind === 'method-not-allowed') {
-      res.setHeader('allow', [...match.route.operations.keys()].join(', '));
-      return refuse(errorResponse('METHOD_NOT_ALLOWED'));
     }
-    if (Number(req.headers['content-length'] ?? 0) > this.o.maxBodyBytes)
-      return refuse(errorResponse('PAYLOAD_TOO_LARGE'), true);
-    const { route } = match;
+    const { match, target } = found;
     return new Context(
       req,
       {
         ...arrival,
-        method,
+        method: req.method ?? 'GET',
         target,
-        compiled: route.api,
+        compiled: match.route.api,
         operation: match.operation,
-        template: route.template,
+        template: match.route.template,
         params: match.params,
-        prefixLength: route.prefixLength,
+        prefixLength: match.route.prefixLength,
       },
       this.o.maxBodyBytes,
     );
+  }
+
+  /** The operation a request is for, or why it is refused (and whether its connection must close). */
+  private route(req: IncomingMessage, res: ServerResponse, url: string): Found | Refused {
+    if (req.headers.host === undefined && req.httpVersion !== '1.0')
+      return refused(errorResponse('BAD_REQUEST', 'An HTTP/1.1 request needs a Host header'), true);
+    if (hasSeveralHosts(req.rawHeaders))
+      return refused(errorResponse('BAD_REQUEST', 'A request carries one Host header, not several'), true);
+    const target = parseTarget(url);
+    if ('error' in target) return refused(errorResponse('BAD_REQUEST', target.error), true);
+    const match = this.claimed(req, this.o.router.match(hostOf(req), req.method ?? 'GET', target.segments));
+    if (match.kind === 'not-found') return refused(errorResponse('NO_MATCHING_RESOURCE'));
+    if (match.kind === 'method-not-allowed') {
+      res.setHeader('allow', [...match.route.operations.keys()].join(', '));
+      return refused(errorResponse('METHOD_NOT_ALLOWED'));
+    }
+    if (Number(req.headers['content-length'] ?? 0) > this.o.maxBodyBytes)
+      return refused(errorResponse('PAYLOAD_TOO_LARGE'), true);
+    return { match, target };
   }
 
   /** A method the resource does not declare goes to the chain when one of its handlers answers it. */

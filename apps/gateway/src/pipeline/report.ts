@@ -67,17 +67,22 @@ export class ReportStage {
       const handlers = ctx.compiled.handlers;
       for (let i = ctx.ran - 1; i >= 0; i--) {
         const h = handlers[i]!;
-        if (h.onDone) this.guarded(h.name, () => h.onDone!(ctx, report));
+        try {
+          h.onDone?.(ctx, report);
+        } catch (e) {
+          this.failed(h.name, e);
+        }
       }
     }
-    for (const r of this.reporters) this.guarded('reporter', () => r.onDone(report));
+    for (const r of this.reporters)
+      try {
+        r.onDone(report);
+      } catch (e) {
+        this.failed(r.constructor.name, e);
+      }
   }
 
-  private guarded(name: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      this.logger.error({ err: e, stage: name }, 'the log phase failed');
-    }
+  private failed(stage: string, err: unknown): void {
+    this.logger.error({ err, stage }, 'the log phase failed');
   }
 }
