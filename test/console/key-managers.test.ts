@@ -146,12 +146,11 @@ describe.sequential('admin key managers page', { timeout: 60_000 }, () => {
   });
 
   it('deletes it after a confirmation that says its application keys go too', async () => {
-    let question = '';
-    page.once('dialog', (d) => {
-      question = d.message();
-      void d.accept();
-    });
     await page.getByRole('button', { name: 'Delete partner-idp' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    const question = (await dialog.textContent()) ?? '';
+    await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No external key managers yet').waitFor();
     expect(question).toContain('Partner IdP');
     expect(question).toContain('application keys');

@@ -127,7 +127,8 @@ export function KeyManagersPage() {
                 path={`/key-managers/${k.id}`}
                 stale={KEY_MANAGERS_STALE}
                 label={`Delete ${k.name}`}
-                question={`Delete the key manager ${nameOf(k)}? The application keys it issued or mapped are removed too (clients created there for them are deleted at the provider), and the gateways stop accepting its tokens.`}
+                question={`Delete the key manager ${nameOf(k)}?`}
+                effect="The application keys it issued or mapped are removed too (clients created there for them are deleted at the provider), and the gateways stop accepting its tokens."
               />
             )}
           </div>

@@ -204,6 +204,8 @@ export function PoliciesPage() {
             path={`${path}/${p.policyId}`}
             stale={[['admin', path]]}
             label={`Delete ${p.policyName}`}
+            question={`Delete the policy ${p.policyName}?`}
+            effect="It can no longer be chosen. This cannot be undone."
           />
         )}
       />

@@ -144,7 +144,14 @@ export function UsersPage() {
           { header: 'Roles', cell: (u) => <RolesEditor key={u.roles.join()} user={u} roles={roles} /> },
         ]}
         actions={(u) => (
-          <DeleteButton api="admin" path={`/users/${u.id}`} stale={STALE} label={`Delete ${u.username}`} />
+          <DeleteButton
+            api="admin"
+            path={`/users/${u.id}`}
+            stale={STALE}
+            label={`Delete ${u.username}`}
+            question={`Delete the user ${u.username}?`}
+            effect="They can no longer sign in. This cannot be undone."
+          />
         )}
       />
       <ErrorBox error={rolesQuery.error} />

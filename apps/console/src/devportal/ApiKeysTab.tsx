@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
 import { errorAt, useCheckedWrite } from '../shared/schema';
-import { ErrorBox, FormPanel, Notice, SelectField, TextField } from '../shared/ui';
+import { ErrorBox, FormPanel, Notice, SelectField, TextField, useConfirm } from '../shared/ui';
 import { SecretOnce } from './KeysTab';
 import { rememberCredential } from './token-memory';
 import type { Complete, Devportal } from '@apim/rest-contract';
@@ -48,6 +48,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
     { stale: [], onSuccess: () => setRevokeKey('') },
   );
   const issued = write.mutation.data;
+  const confirm = useConfirm();
   return (
     <>
       <FormPanel
@@ -104,7 +105,15 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
         className="panel"
         onSubmit={(e) => {
           e.preventDefault();
-          if (revokeKey.trim()) revoke.mutate();
+          if (revokeKey.trim())
+            confirm.ask(
+              {
+                title: `Revoke this ${keyType.toLowerCase()} API key?`,
+                effect: 'Calls made with it are refused from now on. This cannot be undone.',
+                confirm: 'Revoke',
+              },
+              () => revoke.mutate(),
+            );
         }}
       >
         <h2>Revoke an API key</h2>
@@ -114,6 +123,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
         <button type="submit" className="danger" disabled={revoke.isPending || !revokeKey.trim()}>
           Revoke
         </button>
+        {confirm.dialog}
       </form>
     </>
   );

@@ -2,7 +2,7 @@
 import { Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
 import { request } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { ErrorBox, Page, QueryView, StatusBadge, TabLinks } from '../shared/ui';
+import { ErrorBox, Page, QueryView, StatusBadge, TabLinks, useConfirm } from '../shared/ui';
 import { ApiKeysTab } from './ApiKeysTab';
 import { KeysTab } from './KeysTab';
 import { SubscriptionsTab } from './SubscriptionsTab';
@@ -11,6 +11,7 @@ import { APPLICATION_STATUS_LABELS } from '../shared/labels';
 
 function Overview({ app }: { app: Complete<Devportal.Application> }) {
   const navigate = useNavigate();
+  const confirm = useConfirm();
   const remove = useRestMutation(
     () => request('devportal', `/applications/${app.applicationId}`, { method: 'DELETE' }),
     {
@@ -39,14 +40,23 @@ function Overview({ app }: { app: Complete<Devportal.Application> }) {
         <button
           type="button"
           className="danger small"
-          onClick={() => {
-            if (window.confirm(`Delete the application ${app.name}, its keys and subscriptions?`))
-              remove.mutate();
-          }}
+          disabled={remove.isPending}
+          onClick={() =>
+            confirm.ask(
+              {
+                title: `Delete the application ${app.name}?`,
+                effect:
+                  'Its keys, tokens, API keys and subscriptions go with it: calls made with them are refused at once. This cannot be undone.',
+                confirm: 'Delete application',
+              },
+              () => remove.mutate(),
+            )
+          }
         >
           Delete application
         </button>
       </p>
+      {confirm.dialog}
     </div>
   );
 }

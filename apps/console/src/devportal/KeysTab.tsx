@@ -18,7 +18,9 @@ import {
   QueryView,
   SelectField,
   TextField,
+  useConfirm,
 } from '../shared/ui';
+import { GRANT_TYPE_LABELS, labelOf as labelOfValue } from '../shared/labels';
 import { GenerateKeys, managerLabel, MapKeys } from './KeyForms';
 import { rememberCredential } from './token-memory';
 import type { Complete, Devportal } from '@apim/rest-contract';
@@ -200,12 +202,14 @@ function KeyTable({
       request('devportal', `${path}/${k.keyMappingId}/clean-up`, { method: 'POST' }),
     { stale },
   );
+  const confirm = useConfirm();
   const labelOf = (name = RESIDENT_KEY_MANAGER) => {
     const m = managers.find((x) => x.name === name);
     return m ? managerLabel(m) : name;
   };
   return (
     <>
+      {confirm.dialog}
       <ErrorBox error={regenerate.error ?? remove.error} />
       {regenerate.isSuccess && <Notice>A new secret was issued; the old one no longer works.</Notice>}
       <ListTable
@@ -228,7 +232,10 @@ function KeyTable({
           {
             header: 'Grant types',
             // an external client's grant types are known to its key manager only
-            cell: (k) => (k.supportedGrantTypes ? k.supportedGrantTypes.join(', ') : '—'),
+            cell: (k) =>
+              k.supportedGrantTypes
+                ? k.supportedGrantTypes.map((g) => labelOfValue(GRANT_TYPE_LABELS, g)).join(', ')
+                : '—',
           },
           { header: 'Mode', cell: (k) => (k.mode === 'MAPPED' ? 'Mapped' : 'Created') },
         ]}
@@ -241,10 +248,16 @@ function KeyTable({
                   type="button"
                   className="secondary small"
                   disabled={regenerate.isPending}
-                  onClick={() => {
-                    if (window.confirm('Regenerate the consumer secret? The current secret stops working.'))
-                      regenerate.mutate(k);
-                  }}
+                  onClick={() =>
+                    confirm.ask(
+                      {
+                        title: 'Regenerate the consumer secret?',
+                        effect: 'The current secret stops working at once: update every client that uses it.',
+                        confirm: 'Regenerate secret',
+                      },
+                      () => regenerate.mutate(k),
+                    )
+                  }
                 >
                   Regenerate secret
                 </button>
@@ -254,12 +267,17 @@ function KeyTable({
                 className="secondary small"
                 aria-label={`Remove the key from ${labelOf(k.keyManager)}`}
                 disabled={remove.isPending}
-                onClick={() => {
-                  if (
-                    window.confirm(`Remove the ${keyType.toLowerCase()} key from ${labelOf(k.keyManager)}?`)
+                onClick={() =>
+                  confirm.ask(
+                    {
+                      title: `Remove the ${keyType.toLowerCase()} key from ${labelOf(k.keyManager)}?`,
+                      effect:
+                        'Its client stops getting tokens here and the tokens it has are no longer accepted by the gateways.',
+                      confirm: 'Remove key',
+                    },
+                    () => remove.mutate(k),
                   )
-                    remove.mutate(k);
-                }}
+                }
               >
                 Remove
               </button>

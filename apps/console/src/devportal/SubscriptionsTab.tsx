@@ -100,6 +100,8 @@ export function SubscriptionsTab({ app }: { app: Complete<Devportal.Application>
             stale={[['devportal', '/subscriptions']]}
             label={`Unsubscribe from ${s.apiInfo?.name ?? s.apiId}`}
             text="Unsubscribe"
+            question={`Unsubscribe ${app.name} from ${s.apiInfo ? `${s.apiInfo.name} ${s.apiInfo.version}` : s.apiId}?`}
+            effect="The application’s calls to this API are refused from now on; subscribe again to get them through."
           />
         )}
       />

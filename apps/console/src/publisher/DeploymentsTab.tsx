@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { ErrorBox, formatDate, Notice, QueryView, TextField } from '../shared/ui';
+import { ErrorBox, formatDate, Notice, QueryView, TextField, useConfirm } from '../shared/ui';
 import type { Admin, Complete, Publisher } from '@apim/rest-contract';
 
 /** The gateway environments (the admin API lists them to publishers too). */
@@ -63,6 +63,7 @@ export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
     `/apis/${api.id}/revisions`,
   );
   const environments = useEnvironments();
+  const confirm = useConfirm();
   const [description, setDescription] = useState('');
   const stale = [['publisher', `/apis/${api.id}`]] as const;
   const create = useRestMutation(
@@ -120,6 +121,7 @@ export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
           </button>
         </div>
       </form>
+      {confirm.dialog}
       <ErrorBox error={create.error ?? undeploy.error ?? restore.error ?? remove.error} />
       {restore.isSuccess && <Notice>The revision is the working copy again.</Notice>}
       {environments.isError && <ErrorBox error={environments.error} />}
@@ -157,7 +159,16 @@ export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
                           type="button"
                           className="secondary small"
                           disabled={undeploy.isPending}
-                          onClick={() => undeploy.mutate({ revision: r, env: d })}
+                          onClick={() =>
+                            confirm.ask(
+                              {
+                                title: `Undeploy ${r.displayName} from ${d.name}?`,
+                                effect: `The gateways of ${d.name} stop serving ${api.name} ${api.version}: its subscribers’ calls there fail until a revision is deployed again.`,
+                                confirm: `Undeploy from ${d.name}`,
+                              },
+                              () => undeploy.mutate({ revision: r, env: d }),
+                            )
+                          }
                         >
                           Undeploy from {d.name}
                         </button>
@@ -176,7 +187,17 @@ export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
                       className="secondary small"
                       disabled={r.deploymentInfo.length > 0}
                       title={r.deploymentInfo.length ? 'Undeploy it first' : undefined}
-                      onClick={() => remove.mutate(r)}
+                      onClick={() =>
+                        confirm.ask(
+                          {
+                            title: `Delete ${r.displayName}?`,
+                            effect:
+                              'The snapshot is gone for good; the working copy and the other revisions stay.',
+                            confirm: `Delete ${r.displayName}`,
+                          },
+                          () => remove.mutate(r),
+                        )
+                      }
                     >
                       Delete {r.displayName}
                     </button>

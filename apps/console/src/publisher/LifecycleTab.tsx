@@ -1,11 +1,34 @@
 /** The lifecycle: the current state and a button for each transition allowed from it. */
 import { request } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { ErrorBox, Notice, QueryView, StatusBadge } from '../shared/ui';
+import { ErrorBox, Notice, QueryView, StatusBadge, useConfirm, type Confirmation } from '../shared/ui';
 import type { Complete, Publisher } from '@apim/rest-contract';
 import { labelOf, LIFECYCLE_STATE_LABELS } from '../shared/labels';
 
+/** What each disruptive transition does to the people using the API, asked before it is made. */
+const DISRUPTIVE: Record<string, Omit<Confirmation, 'title'>> = {
+  Block: {
+    effect: 'Every subscriber’s calls get 503 until the API is re-published.',
+    confirm: 'Block',
+  },
+  Deprecate: {
+    effect: 'No new subscriptions; existing ones keep working.',
+    confirm: 'Deprecate',
+  },
+  'Demote to Created': {
+    effect:
+      'The API leaves the developer portal and its gateways stop serving it to subscribers until it is published again.',
+    confirm: 'Demote to Created',
+  },
+  Retire: {
+    effect:
+      'The API stops serving calls for good and leaves the developer portal; its subscriptions end. It cannot be published again.',
+    confirm: 'Retire',
+  },
+};
+
 export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
+  const confirm = useConfirm();
   const state = useRest<Complete<Publisher.LifecycleState>>('publisher', `/apis/${api.id}/lifecycle-state`);
   const change = useRestMutation(
     (action: string) =>
@@ -34,10 +57,17 @@ export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
                   <button
                     key={t.event}
                     type="button"
-                    className={['Block', 'Retire', 'Deprecate'].includes(t.event) ? 'danger' : undefined}
+                    className={DISRUPTIVE[t.event] ? 'danger' : undefined}
                     disabled={change.isPending}
                     title={`Moves the API to ${labelOf(LIFECYCLE_STATE_LABELS, t.targetState)}`}
-                    onClick={() => change.mutate(t.event)}
+                    onClick={() => {
+                      const disruptive = DISRUPTIVE[t.event];
+                      if (!disruptive) change.mutate(t.event);
+                      else
+                        confirm.ask({ ...disruptive, title: `${t.event}: ${api.name} ${api.version}?` }, () =>
+                          change.mutate(t.event),
+                        );
+                    }}
                   >
                     {t.event}
                   </button>
@@ -47,6 +77,7 @@ export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
           </>
         )}
       </QueryView>
+      {confirm.dialog}
       <ErrorBox error={change.error} />
       {change.isSuccess && <Notice>The lifecycle state was changed.</Notice>}
     </div>

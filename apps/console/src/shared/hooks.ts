@@ -40,14 +40,3 @@ export function useRestMutation<V, R = unknown>(
     },
   });
 }
-
-/** Deleting by path once the user agrees to `question`; the lists it changes are fetched again. */
-export function useConfirmedDelete(api: RestApi, stale: readonly Stale[]) {
-  const mutation = useRestMutation((path: string) => request(api, path, { method: 'DELETE' }), { stale });
-  return {
-    mutation,
-    run(path: string, question: string) {
-      if (window.confirm(question)) mutation.mutate(path);
-    },
-  };
-}

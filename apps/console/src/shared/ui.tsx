@@ -1,9 +1,9 @@
 /** The console's building blocks: labelled fields, the three states of server data, tables, tabs. */
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { messageOf, type ListOf, type RestApi } from './api';
-import { useConfirmedDelete, type Stale } from './hooks';
+import { messageOf, request, type ListOf, type RestApi } from './api';
+import { useRestMutation, type Stale } from './hooks';
 import { labelOf, type Labels } from './labels';
 import type { FieldErrors } from './schema';
 
@@ -122,7 +122,94 @@ export function ListTable<T>(props: {
   );
 }
 
-/** Deletes one resource after asking "<label>?"; a failure is shown beside the button. */
+/** What a confirmation asks: the question, the effect in plain words, the button that goes ahead. */
+export interface Confirmation {
+  /** e.g. "Block PizzaShackAPI 1.0.0?" */
+  title: string;
+  /** what happens, e.g. "Every subscriber's calls get 503 until the API is re-published." */
+  effect: ReactNode;
+  /** the button that goes ahead, e.g. "Block" */
+  confirm: string;
+  /** a red button: the action removes or breaks something */
+  danger?: boolean;
+}
+
+/**
+ * A modal confirmation (a real `<dialog>` opened with showModal): focus starts on the safe button,
+ * Escape and Cancel cancel, and focus goes back where it was once it closes.
+ */
+export function ConfirmDialog(props: Confirmation & { onConfirm: () => void; onCancel: () => void }) {
+  const id = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    cancel.current?.focus();
+    return () => {
+      if (d?.open) d.close();
+      before?.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm-dialog"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-effect`}
+      onCancel={(e) => {
+        // Escape: the parent closes it (it stops rendering it)
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
+      <h2 id={`${id}-title`}>{props.title}</h2>
+      <div id={`${id}-effect`} className="confirm-effect">
+        {props.effect}
+      </div>
+      <div className="button-row">
+        <button ref={cancel} type="button" className="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className={props.danger === false ? undefined : 'danger'}
+          onClick={props.onConfirm}
+        >
+          {props.confirm}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/**
+ * Asking before doing: `ask(confirmation, run)` opens the dialog, which runs `run` only if the user
+ * goes ahead; render `dialog` somewhere in the component.
+ */
+export function useConfirm() {
+  const [pending, setPending] = useState<{ confirmation: Confirmation; run: () => void } | null>(null);
+  return {
+    ask(confirmation: Confirmation, run: () => void) {
+      setPending({ confirmation, run });
+    },
+    dialog: pending && (
+      <ConfirmDialog
+        {...pending.confirmation}
+        onCancel={() => setPending(null)}
+        onConfirm={() => {
+          setPending(null);
+          pending.run();
+        }}
+      />
+    ),
+  };
+}
+
+/** Deletes one resource once the user confirms, saying what goes with it; a failure is shown beside the button. */
 export function DeleteButton(props: {
   api: RestApi;
   path: string;
@@ -130,22 +217,37 @@ export function DeleteButton(props: {
   /** the button's accessible name and the question, e.g. "Delete Petstore" */
   label: string;
   text?: string;
-  /** the confirmation's question, when "<label>?" does not say enough (what else goes with it) */
+  /** the confirmation's question, when "<label>?" does not say enough */
   question?: string;
+  /** what deleting it does beyond removing it (what else goes with it, who notices) */
+  effect?: ReactNode;
 }) {
-  const remove = useConfirmedDelete(props.api, props.stale);
+  const remove = useRestMutation((path: string) => request(props.api, path, { method: 'DELETE' }), {
+    stale: props.stale,
+  });
+  const confirm = useConfirm();
   return (
     <>
       <button
         type="button"
         className="secondary small"
         aria-label={props.label}
-        disabled={remove.mutation.isPending}
-        onClick={() => remove.run(props.path, props.question ?? `${props.label}?`)}
+        disabled={remove.isPending}
+        onClick={() =>
+          confirm.ask(
+            {
+              title: props.question ?? `${props.label}?`,
+              effect: props.effect ?? 'This cannot be undone.',
+              confirm: props.text ?? 'Delete',
+            },
+            () => remove.mutate(props.path),
+          )
+        }
       >
         {props.text ?? 'Delete'}
       </button>
-      <ErrorBox error={remove.mutation.error} />
+      {confirm.dialog}
+      <ErrorBox error={remove.error} />
     </>
   );
 }
