@@ -7,6 +7,7 @@ import { ApiError, setApiConfig } from './shared/api';
 import { loadConsoleConfig } from './shared/config';
 import { ErrorBox, Page } from './shared/ui';
 import { ConfigContext } from './shared/config-context';
+import { NotificationsProvider } from './shared/notify';
 import './shared/styles.css';
 
 const queryClient = new QueryClient({
@@ -32,7 +33,9 @@ try {
       <ConfigContext.Provider value={config}>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
-            <App />
+            <NotificationsProvider>
+              <App />
+            </NotificationsProvider>
           </BrowserRouter>
         </QueryClientProvider>
       </ConfigContext.Provider>

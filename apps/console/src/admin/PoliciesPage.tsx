@@ -18,6 +18,7 @@ import {
   type TimeUnit,
 } from './conditions';
 import { optionsOf, QUOTA_TYPE_LABELS, TIME_UNIT_OPTIONS } from '../shared/labels';
+import { useNotify } from '../shared/notify';
 
 type Level = 'subscription' | 'application' | 'advanced';
 
@@ -39,7 +40,18 @@ const OPERATION_IDS: Record<Level, string> = {
 };
 const pathOf = (level: Level) => `/throttling/policies/${level}`;
 
+/** Where a new policy is put to use. */
+const NEXT_STEP: Record<Level, { label: string; to: string }> = {
+  subscription: { label: 'Next: offer it in an API’s Tiers tab', to: '/publisher/apis' },
+  application: {
+    label: 'Next: developers can choose it for their applications',
+    to: '/devportal/applications',
+  },
+  advanced: { label: 'Next: apply it to an API’s resources', to: '/publisher/apis' },
+};
+
 function PolicyForm({ level }: { level: Level }) {
+  const notify = useNotify();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [type, setType] = useState<'REQUESTCOUNTLIMIT' | 'BANDWIDTHLIMIT'>('REQUESTCOUNTLIMIT');
@@ -59,6 +71,7 @@ function PolicyForm({ level }: { level: Level }) {
     {
       stale: [['admin', path]],
       onSuccess: () => {
+        notify({ message: `Policy ${name.trim()} created.`, next: NEXT_STEP[level] });
         setName('');
         setDescription('');
         setGroups([]);

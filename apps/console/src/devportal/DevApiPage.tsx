@@ -22,6 +22,7 @@ import { OperationDoc, operationsOf } from './openapi-view';
 import { TryIt } from './TryIt';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { labelOf, SECURITY_SCHEME_LABELS, SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
+import { useNotify } from '../shared/notify';
 
 type Doc = Record<string, unknown>;
 
@@ -45,6 +46,7 @@ function SubscribeForm({ api }: { api: Complete<Devportal.API> }) {
   const [appId, setAppId] = useState('');
   const [tier, setTier] = useState('');
   const [errors, setErrors] = useState<FieldErrors | null>(null);
+  const notify = useNotify();
   const subscribe = useRestMutation(
     (body: object) =>
       request<Complete<Devportal.Subscription>>('devportal', '/subscriptions', { json: body }),
@@ -53,6 +55,18 @@ function SubscribeForm({ api }: { api: Complete<Devportal.API> }) {
         ['devportal', '/subscriptions'],
         ['devportal', '/applications'],
       ],
+      onSuccess: (s: Complete<Devportal.Subscription>) =>
+        notify(
+          s.status === 'ON_HOLD'
+            ? { message: 'Subscription requested: it is waiting for an administrator’s approval.' }
+            : {
+                message: `Subscribed on ${s.throttlingPolicy}.`,
+                next: {
+                  label: 'Next: generate keys',
+                  to: `/devportal/applications/${s.applicationId}/production-keys`,
+                },
+              },
+        ),
     },
   );
   const subscribed = new Set((subs.data?.list ?? []).map((s) => s.applicationId));

@@ -9,6 +9,7 @@ import { errorAt, useCheckedWrite } from '../shared/schema';
 import { CheckboxGroup, FormPanel, SelectField, TextField } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { GRANT_TYPE_LABELS, optionsOf } from '../shared/labels';
+import { useNotify } from '../shared/notify';
 
 const GRANT_TYPES = optionsOf(GRANT_TYPE_LABELS);
 
@@ -31,6 +32,7 @@ export function GenerateKeys({
   onSecret: (key: Devportal.ApplicationKey) => void;
 }) {
   const [keyManager, setKeyManager] = useState(managers[0]!.name);
+  const notify = useNotify();
   const [grants, setGrants] = useState(['client_credentials']);
   const [callback, setCallback] = useState('');
   const write = useCheckedWrite(
@@ -40,7 +42,15 @@ export function GenerateKeys({
       request<Devportal.ApplicationKey>('devportal', `/applications/${app.applicationId}/generate-keys`, {
         json: body,
       }),
-    { stale: [['devportal', `/applications/${app.applicationId}`]], onSuccess: onSecret },
+    {
+      stale: [['devportal', `/applications/${app.applicationId}`]],
+      onSuccess: (key) => {
+        notify({
+          message: `${keyType === 'SANDBOX' ? 'Sandbox' : 'Production'} keys generated. Copy the consumer secret now: it is shown once. Next: generate an access token below.`,
+        });
+        onSecret(key);
+      },
+    },
   );
   // a key manager that got its key meanwhile leaves the list: fall back to the first one left
   const chosen = managers.some((m) => m.name === keyManager) ? keyManager : managers[0]!.name;

@@ -6,11 +6,13 @@ import { useRest, useRestMutation } from '../shared/hooks';
 import { DeleteButton, ErrorBox, ListTable, Notice, SelectField, StatusBadge } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
+import { useNotify } from '../shared/notify';
 
 function AddSubscription({ app, taken }: { app: Complete<Devportal.Application>; taken: Set<string> }) {
   const apis = useRest<ListOf<Complete<Devportal.APIInfo>>>('devportal', '/apis', { limit: 100 });
   const [apiId, setApiId] = useState('');
   const [tier, setTier] = useState('');
+  const notify = useNotify();
   const candidates = (apis.data?.list ?? []).filter((a) => !taken.has(a.id));
   const chosenApi = apiId || candidates[0]?.id || '';
   const api = useRest<Complete<Devportal.API>>('devportal', `/apis/${chosenApi}`, undefined, {
@@ -23,7 +25,21 @@ function AddSubscription({ app, taken }: { app: Complete<Devportal.Application>;
       request<Complete<Devportal.Subscription>>('devportal', '/subscriptions', {
         json: { applicationId: app.applicationId, apiId: chosenApi, throttlingPolicy: chosenTier },
       }),
-    { stale: [['devportal', '/subscriptions']] },
+    {
+      stale: [['devportal', '/subscriptions']],
+      onSuccess: (s: Complete<Devportal.Subscription>) =>
+        notify(
+          s.status === 'ON_HOLD'
+            ? { message: 'Subscription requested: it is waiting for an administrator’s approval.' }
+            : {
+                message: `Subscribed on ${s.throttlingPolicy}.`,
+                next: {
+                  label: 'Next: generate keys',
+                  to: `/devportal/applications/${s.applicationId}/production-keys`,
+                },
+              },
+        ),
+    },
   );
   if (apis.isSuccess && candidates.length === 0)
     return <p className="muted">This application is subscribed to every published API.</p>;

@@ -4,6 +4,7 @@ import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, formatDate, Notice, QueryView, TextField, useConfirm } from '../shared/ui';
 import type { Admin, Complete, Publisher } from '@apim/rest-contract';
+import { useNotify } from '../shared/notify';
 
 /** The gateway environments (the admin API lists them to publishers too). */
 export function useEnvironments() {
@@ -21,13 +22,25 @@ function DeployControl({
 }) {
   const notHere = environments.filter((e) => !revision.deploymentInfo.some((d) => d.name === e.name));
   const [env, setEnv] = useState(notHere[0]?.name ?? '');
+  const notify = useNotify();
   const deploy = useRestMutation(
     (target: Admin.Environment) =>
       request<Publisher.APIRevisionDeployment[]>('publisher', `/apis/${api.id}/deploy-revision`, {
         query: { revisionId: revision.id },
         json: [{ name: target.name, vhost: target.vhosts?.[0]?.host, displayOnDevportal: true }],
       }),
-    { stale: [['publisher', `/apis/${api.id}`]] },
+    {
+      stale: [['publisher', `/apis/${api.id}`]],
+      onSuccess: (_, target) => {
+        const unpublished = api.lifeCycleStatus === 'CREATED' || api.lifeCycleStatus === 'PROTOTYPED';
+        notify({
+          message: `${revision.displayName} deployed to ${target.displayName ?? target.name}.`,
+          next: unpublished
+            ? { label: 'Next: publish', to: `/publisher/apis/${api.id}/lifecycle` }
+            : { label: 'See it in the developer portal', to: `/devportal/apis/${api.id}` },
+        });
+      },
+    },
   );
   if (notHere.length === 0) return null;
   const chosen = notHere.find((e) => e.name === env) ?? notHere[0];

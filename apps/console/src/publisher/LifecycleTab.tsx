@@ -4,6 +4,7 @@ import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, Notice, QueryView, StatusBadge, useConfirm, type Confirmation } from '../shared/ui';
 import type { Complete, Publisher } from '@apim/rest-contract';
 import { labelOf, LIFECYCLE_STATE_LABELS } from '../shared/labels';
+import { useNotify } from '../shared/notify';
 
 /** What each disruptive transition does to the people using the API, asked before it is made. */
 const DISRUPTIVE: Record<string, Omit<Confirmation, 'title'>> = {
@@ -28,12 +29,22 @@ const DISRUPTIVE: Record<string, Omit<Confirmation, 'title'>> = {
 };
 
 export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
+  const notify = useNotify();
   const confirm = useConfirm();
   const state = useRest<Complete<Publisher.LifecycleState>>('publisher', `/apis/${api.id}/lifecycle-state`);
   const change = useRestMutation(
     (action: string) =>
       request('publisher', '/apis/change-lifecycle', { method: 'POST', query: { apiId: api.id, action } }),
-    { stale: [['publisher', '/apis']] },
+    {
+      stale: [['publisher', '/apis']],
+      onSuccess: (_, action) => {
+        if (action === 'Publish' || action === 'Re-Publish')
+          notify({
+            message: `${api.name} ${api.version} published.`,
+            next: { label: 'Open in the developer portal', to: `/devportal/apis/${api.id}` },
+          });
+      },
+    },
   );
   const deployments = useRest<unknown[]>('publisher', `/apis/${api.id}/deployments`);
   return (

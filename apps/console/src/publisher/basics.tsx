@@ -10,6 +10,7 @@ import { useCheckedWrite } from '../shared/schema';
 import { errorAt, type FieldErrors } from '../shared/schema';
 import { CheckboxGroup, FormPanel, TextArea, TextField } from '../shared/ui';
 import { API_DEFAULTS, type Admin, type Complete, type Publisher } from '@apim/rest-contract';
+import { useNotify } from '../shared/notify';
 
 export interface ApiBasics {
   name: string;
@@ -116,9 +117,16 @@ export function NewApiForm(props: {
   children?: ReactNode;
 }) {
   const navigate = useNavigate();
+  const notify = useNotify();
   const write = useCheckedWrite('publisher', 'createAPI', props.send, {
     stale: [['publisher', '/apis']],
-    onSuccess: (api) => navigate(`/publisher/apis/${api.id}`),
+    onSuccess: (api) => {
+      notify({
+        message: `API ${api.name} ${api.version} created.`,
+        next: { label: 'Next: deploy a revision', to: `/publisher/apis/${api.id}/deployments` },
+      });
+      navigate(`/publisher/apis/${api.id}`);
+    },
   });
   const { value: b, onChange } = props;
   const errors = write.errors;
