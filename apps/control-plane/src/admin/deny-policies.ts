@@ -1,12 +1,12 @@
 /** Deny policies (WSO2's "blocking conditions"): by API context, application, user, IP or IP range. */
 import { isIP } from 'node:net';
 import { Scopes } from '@apim/contracts';
-import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { type Prisma } from '@apim/db';
 import type { Admin } from '@apim/rest-contract';
-import { gatewayDenyPolicy } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 function checkValue(dto: Admin.BlockingCondition): Prisma.InputJsonValue {
   const v = dto.conditionValue;
@@ -65,17 +65,15 @@ export function denyPolicyOperations({ prisma }: AppContext): OperationSpec<neve
       responses: { 201: { description: 'Created', schema: ref('BlockingCondition') } },
       async handle({ body }) {
         const conditionValue = checkValue(body);
-        const row = await prisma.$transaction(async (tx) => {
-          const created = await tx.denyPolicy.create({
+        const row = await prisma.$transaction((tx) =>
+          gatewayWrites.denyPolicy.create(tx, {
             data: {
               conditionType: body.conditionType,
               conditionValue,
               enabled: body.conditionStatus ?? true,
             },
-          });
-          await appendGatewayEvent(tx, 'DENY_POLICY_UPSERTED', { denyPolicy: gatewayDenyPolicy(created) });
-          return created;
-        });
+          }),
+        );
         return { status: 201, body: dto(row) };
       },
     }),
@@ -112,12 +110,10 @@ export function denyPolicyOperations({ prisma }: AppContext): OperationSpec<neve
         const row = await prisma.$transaction(async (tx) => {
           const existing = await tx.denyPolicy.findUnique({ where: { id: p.conditionId! } });
           if (!existing) throw notFound('Deny policy');
-          const updated = await tx.denyPolicy.update({
+          return gatewayWrites.denyPolicy.update(tx, {
             where: { id: existing.id },
             data: { enabled: body.conditionStatus },
           });
-          await appendGatewayEvent(tx, 'DENY_POLICY_UPSERTED', { denyPolicy: gatewayDenyPolicy(updated) });
-          return updated;
         });
         return { status: 200, body: dto(row) };
       },
@@ -135,8 +131,7 @@ export function denyPolicyOperations({ prisma }: AppContext): OperationSpec<neve
         await prisma.$transaction(async (tx) => {
           const existing = await tx.denyPolicy.findUnique({ where: { id: p.conditionId! } });
           if (!existing) throw notFound('Deny policy');
-          await tx.denyPolicy.delete({ where: { id: existing.id } });
-          await appendGatewayEvent(tx, 'DENY_POLICY_DELETED', { id: existing.id });
+          await gatewayWrites.denyPolicy.delete(tx, existing);
         });
         return { status: 200 };
       },

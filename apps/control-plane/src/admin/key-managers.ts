@@ -5,13 +5,14 @@
  */
 import { Scopes } from '@apim/contracts';
 import type { Admin } from '@apim/rest-contract';
-import { appendGatewayEvent, type Prisma } from '@apim/db';
-import { gatewayIssuer, issuerClaims } from '@apim/gateway-model';
+import { type Prisma } from '@apim/db';
+import { issuerClaims } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 import { deleteRegisteredClientsOf } from '../keys/registered-clients.js';
 import { keyManagerRow } from './key-manager-settings.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 /** A key manager as the admin API shows it: no secret, only whether one is set. */
 function dto(row: Prisma.TrustedIssuerGetPayload<object>) {
@@ -75,11 +76,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
       async handle({ body }) {
         const data = await keyManagerRow(body, null, settings);
         const row = await prisma
-          .$transaction(async (tx) => {
-            const created = await tx.trustedIssuer.create({ data });
-            await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: gatewayIssuer(created) });
-            return created;
-          })
+          .$transaction((tx) => gatewayWrites.issuer.create(tx, { data }))
           .catch(unique(body.name));
         return { status: 201, body: dto(row) };
       },
@@ -114,11 +111,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
         if (!existing) throw notFound('Key manager');
         const data = await keyManagerRow(body, existing, settings);
         const row = await prisma
-          .$transaction(async (tx) => {
-            const updated = await tx.trustedIssuer.update({ where: { id: existing.id }, data });
-            await appendGatewayEvent(tx, 'ISSUER_UPSERTED', { issuer: gatewayIssuer(updated) });
-            return updated;
-          })
+          .$transaction((tx) => gatewayWrites.issuer.update(tx, { where: { id: existing.id }, data }))
           .catch(unique(body.name));
         return { status: 200, body: dto(row) };
       },
@@ -137,11 +130,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
           const existing = await tx.trustedIssuer.findUnique({ where: { id: p.keyManagerId! } });
           if (!existing) throw notFound('Key manager');
           // its application keys go with it; gateways drop their mappings on ISSUER_DELETED
-          const removed = await tx.applicationKey.findMany({ where: { keyManager: existing.name } });
-          await tx.applicationKey.deleteMany({ where: { keyManager: existing.name } });
-          await tx.trustedIssuer.delete({ where: { id: existing.id } });
-          await appendGatewayEvent(tx, 'ISSUER_DELETED', { id: existing.id });
-          return removed;
+          return gatewayWrites.issuer.delete(tx, existing);
         });
         // the clients we registered there go too, once the removal is committed (never fails the call)
         await deleteRegisteredClientsOf(log, config.internalSecret, keys);

@@ -1,11 +1,11 @@
 /** Throttling policies (subscription, application, advanced with conditional groups), WSO2's admin shape. */
 import { Scopes, type GatewayCondition } from '@apim/contracts';
-import { appendGatewayEvent, type Prisma, type PolicyType, type TransactionClient } from '@apim/db';
+import { type Prisma, type PolicyType, type TransactionClient } from '@apim/db';
 import type { Admin } from '@apim/rest-contract';
-import { gatewayPolicy } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
+import { gatewayWrites, type ConditionalGroupData } from '../model/gateway-writes.js';
 
 function limitFields(limit: Admin.ThrottleLimit, where: string) {
   if (limit.type === 'REQUESTCOUNTLIMIT') {
@@ -241,40 +241,20 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
     };
   }
 
-  async function writeGroups(
-    tx: TransactionClient,
-    type: PolicyType,
-    policyId: string,
-    dto: Admin.ThrottlePolicy,
-  ) {
-    await tx.conditionalGroup.deleteMany({ where: { policyId } });
+  /** The policy's conditional groups, made after the policy's own write (gatewayWrites.policy). */
+  const groupsOf = (type: PolicyType, dto: Admin.ThrottlePolicy) => (): ConditionalGroupData[] => {
     if (type !== 'ADVANCED') {
       if (dto.conditionalGroups?.length) throw badRequest('Only advanced policies have conditional groups');
-      return;
+      return [];
     }
-    for (const [position, g] of (dto.conditionalGroups ?? []).entries()) {
-      await tx.conditionalGroup.create({
-        data: {
-          policyId,
-          position,
-          description: g.description ?? null,
-          conditions: g.conditions.map((c, i) =>
-            conditionFromDto(c, `conditionalGroups[${position}].conditions[${i}]`),
-          ) as unknown as Prisma.InputJsonValue,
-          ...limitFields(g.limit, `conditionalGroups[${position}].limit`),
-        },
-      });
-    }
-  }
-
-  async function publish(tx: TransactionClient, id: string) {
-    const row = await tx.throttlingPolicy.findUniqueOrThrow({
-      where: { id },
-      include: { conditionalGroups: true },
-    });
-    await appendGatewayEvent(tx, 'POLICY_UPSERTED', { policy: gatewayPolicy(row) });
-    return policyDto(row);
-  }
+    return (dto.conditionalGroups ?? []).map((g, position) => ({
+      description: g.description ?? null,
+      conditions: g.conditions.map((c, i) =>
+        conditionFromDto(c, `conditionalGroups[${position}].conditions[${i}]`),
+      ) as unknown as Prisma.InputJsonValue,
+      ...limitFields(g.limit, `conditionalGroups[${position}].limit`),
+    }));
+  };
 
   return levels.flatMap(([level, type]) => {
     const find = async (tx: TransactionClient | typeof prisma, policyId: string) => {
@@ -316,13 +296,14 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
         responses: { 201: { description: 'Created', schema: ref('ThrottlePolicy') } },
         async handle({ body }) {
           const dto = await prisma
-            .$transaction(async (tx) => {
-              const created = await tx.throttlingPolicy.create({
-                data: { type, name: body.policyName, ...rowData(type, body) },
-              });
-              await writeGroups(tx, type, created.id, body);
-              return publish(tx, created.id);
-            })
+            .$transaction(async (tx) =>
+              policyDto(
+                await gatewayWrites.policy.create(tx, {
+                  data: { type, name: body.policyName, ...rowData(type, body) },
+                  conditionalGroups: groupsOf(type, body),
+                }),
+              ),
+            )
             .catch(conflictOnDuplicate(`A ${level} policy named '${body.policyName}' already exists`));
           return { status: 201, body: dto };
         },
@@ -354,9 +335,13 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
           const dto = await prisma.$transaction(async (tx) => {
             const current = await find(tx, p.policyId!);
             if (body.policyName !== current.name) throw badRequest('The name of a policy cannot be changed');
-            await tx.throttlingPolicy.update({ where: { id: current.id }, data: rowData(type, body) });
-            await writeGroups(tx, type, current.id, body);
-            return publish(tx, current.id);
+            return policyDto(
+              await gatewayWrites.policy.update(tx, {
+                where: { id: current.id },
+                data: rowData(type, body),
+                conditionalGroups: groupsOf(type, body),
+              }),
+            );
           });
           return { status: 200, body: dto };
         },
@@ -376,8 +361,7 @@ export function policyOperations({ prisma }: AppContext): OperationSpec<never, n
             if (current.builtIn) throw conflict('Built-in policies cannot be deleted');
             const usage = await inUse(tx, current);
             if (usage) throw conflict(`The policy cannot be deleted: ${usage}`);
-            await tx.throttlingPolicy.delete({ where: { id: current.id } });
-            await appendGatewayEvent(tx, 'POLICY_DELETED', { type, name: current.name });
+            await gatewayWrites.policy.delete(tx, current);
           });
           return { status: 200 };
         },

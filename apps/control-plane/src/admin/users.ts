@@ -1,12 +1,13 @@
 /** Users and roles (the admin's /users and /roles; the developer portal's self sign-up shares createAccount). */
 import { Roles, Scopes } from '@apim/contracts';
 import { adminComponents, type Admin } from '@apim/rest-contract';
-import { appendGatewayEvent, type Prisma, type PrismaClient } from '@apim/db';
+import { type Prisma, type PrismaClient } from '@apim/db';
 import { hashPassword } from '@apim/service';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 export interface AccountInput {
   username: string;
@@ -136,28 +137,18 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
           throw conflict('You cannot disable yourself or remove your own admin role');
         if (body.roles) await checkRoles(prisma, body.roles);
         const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-        const updated = await prisma.$transaction(async (tx) => {
-          if (body.roles) {
-            await tx.userRole.deleteMany({ where: { userId: current.id } });
-            await tx.userRole.createMany({
-              data: [...new Set(body.roles)].map((roleName) => ({ userId: current.id, roleName })),
-            });
-          }
-          const user = await tx.user.update({
-            where: { id: current.id },
+        // gateways forget the Basic credentials they verified for the user, in the same commit
+        const updated = await prisma.$transaction((tx) =>
+          gatewayWrites.user.update(tx, current, {
+            roles: body.roles,
             data: {
               email: body.email ?? current.email,
               displayName: body.displayName ?? current.displayName,
               enabled: body.enabled ?? current.enabled,
               ...(passwordHash ? { passwordHash, failedLogins: 0, lockedUntil: null } : {}),
             },
-            include: { roles: true },
-          });
-          // gateways forget the Basic credentials they verified for the user, in the same commit
-          if (body.roles || passwordHash || user.enabled !== current.enabled)
-            await appendGatewayEvent(tx, 'USER_CHANGED', { username: user.username });
-          return user;
-        });
+          }),
+        );
         return { status: 200, body: userDto(updated) };
       },
     }),
@@ -181,10 +172,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
           throw conflict(
             `The user owns ${apps} application(s): delete them first (their keys live in the key manager)`,
           );
-        await prisma.$transaction(async (tx) => {
-          await tx.user.delete({ where: { id: current.id } });
-          await appendGatewayEvent(tx, 'USER_CHANGED', { username: current.username });
-        });
+        await prisma.$transaction((tx) => gatewayWrites.user.delete(tx, current));
         return { status: 200 };
       },
     }),
@@ -236,15 +224,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
         const r = await prisma.role.findUnique({ where: { name: p.roleName! } });
         if (!r) throw notFound('Role');
         if (r.builtIn) throw conflict('Built-in roles cannot be deleted');
-        await prisma.$transaction(async (tx) => {
-          const holders = await tx.userRole.findMany({
-            where: { roleName: r.name },
-            select: { user: { select: { username: true } } },
-          });
-          await tx.role.delete({ where: { name: r.name } });
-          for (const h of holders)
-            await appendGatewayEvent(tx, 'USER_CHANGED', { username: h.user.username });
-        });
+        await prisma.$transaction((tx) => gatewayWrites.user.deleteRole(tx, r.name));
         return { status: 200 };
       },
     }),

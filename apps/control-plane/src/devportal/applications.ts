@@ -1,7 +1,6 @@
 /** Applications of the developer portal: created (maybe pending approval), changed, deleted. */
 import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
-import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
-import { gatewayApplication } from '@apim/gateway-model';
+import { type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import type { Logger } from '@apim/service';
 import type { Principal } from '../http/auth.js';
@@ -10,6 +9,7 @@ import { needsApproval } from '../jobs/workflows.js';
 import type { KeyManagerClient } from '../keys/key-manager-client.js';
 import { deleteRegisteredClientsOf, isRegisteredExternally } from '../keys/registered-clients.js';
 import { ownedApplication } from './access.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 type AppRow = Prisma.ApplicationGetPayload<{ include: { owner: true } }>;
 
@@ -52,7 +52,7 @@ export async function createApplication(
     .$transaction(async (tx) => {
       await checkTier(tx, input.throttlingPolicy);
       const pending = await needsApproval(tx, 'APPLICATION_CREATION');
-      const app = await tx.application.create({
+      const app = await gatewayWrites.application.create(tx, {
         data: {
           name: input.name,
           ownerId: principal.userId,
@@ -62,7 +62,6 @@ export async function createApplication(
           status: pending ? 'CREATED' : 'APPROVED',
           attributes: input.attributes ?? {},
         },
-        include: { owner: true },
       });
       if (pending)
         await tx.workflow.create({
@@ -77,7 +76,6 @@ export async function createApplication(
             },
           },
         });
-      await appendGatewayEvent(tx, 'APPLICATION_UPSERTED', { application: gatewayApplication(app) });
       return app;
     })
     .catch(nameTaken(input.name));
@@ -93,7 +91,7 @@ export async function updateApplication(
     .$transaction(async (tx) => {
       await ownedApplication(tx, principal, applicationId);
       await checkTier(tx, input.throttlingPolicy);
-      const app = await tx.application.update({
+      return gatewayWrites.application.update(tx, {
         where: { id: applicationId },
         data: {
           name: input.name,
@@ -102,10 +100,7 @@ export async function updateApplication(
           tokenType: input.tokenType === 'OAUTH' ? 'OPAQUE' : 'JWT',
           attributes: input.attributes ?? {},
         },
-        include: { owner: true },
       });
-      await appendGatewayEvent(tx, 'APPLICATION_UPSERTED', { application: gatewayApplication(app) });
-      return app;
     })
     .catch(nameTaken(input.name));
 }
@@ -124,27 +119,11 @@ export async function deleteApplication(
 ) {
   const { clients, registered } = await prisma.$transaction(async (tx) => {
     const app = await ownedApplication(tx, principal, applicationId);
-    const [subs, keys] = await Promise.all([
-      tx.subscription.findMany({ where: { applicationId: app.id } }),
-      tx.applicationKey.findMany({ where: { applicationId: app.id } }),
-    ]);
-    await tx.application.delete({ where: { id: app.id } });
+    const { keys } = await gatewayWrites.application.delete(tx, app);
     await tx.workflow.updateMany({
       where: { referenceId: app.id, status: 'CREATED' },
       data: { status: 'REJECTED', comment: 'application deleted' },
     });
-    for (const s of subs)
-      await appendGatewayEvent(tx, 'SUBSCRIPTION_DELETED', {
-        subscriptionId: s.id,
-        applicationId: app.id,
-        apiId: s.apiId,
-      });
-    for (const k of keys)
-      await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', {
-        consumerKey: k.consumerKey,
-        keyManager: k.keyManager,
-      });
-    await appendGatewayEvent(tx, 'APPLICATION_DELETED', { applicationId: app.id });
     // Only clients we created are ours to delete, once the deletion has committed: resident ones,
     // and external ones we registered (deleted at their provider with the RFC 7592 credentials
     // kept at registration; without them they stay there). Mapped clients belong to someone else.

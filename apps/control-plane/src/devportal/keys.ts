@@ -6,9 +6,7 @@
  * credentials are stored (the access token sealed), so that removing its key deletes it there.
  */
 import { RESIDENT_KEY_MANAGER, Scopes, type KeyType } from '@apim/contracts';
-import { appendGatewayEvent } from '@apim/db';
 import type { Devportal } from '@apim/rest-contract';
-import { gatewayKeyMapping } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, HttpError, isUniqueViolation } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
@@ -21,6 +19,7 @@ import {
 } from '../keys/registered-clients.js';
 import { ownedApplication } from './access.js';
 import { findKey, isResident, keyDto, storedKeyDto, type ClientView, type KeyRow } from './oauth-key.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 type Owned = Awaited<ReturnType<typeof ownedApplication>>;
 
@@ -59,13 +58,11 @@ export function keyOperations({
     mapped: boolean,
     registration?: StoredRegistration,
   ) {
-    return prisma.$transaction(async (tx) => {
-      const row = await tx.applicationKey.create({
+    return prisma.$transaction((tx) =>
+      gatewayWrites.keyMapping.create(tx, {
         data: { applicationId: app.id, keyType, keyManager: km, consumerKey, mapped, ...registration },
-      });
-      await appendGatewayEvent(tx, 'KEY_MAPPING_UPSERTED', { keyMapping: gatewayKeyMapping(row) });
-      return row;
-    });
+      }),
+    );
   }
 
   async function generateResident(app: Owned, body: Devportal.ApplicationKeyGenerateRequest) {
@@ -329,13 +326,7 @@ export function keyOperations({
         const { key } = await findKey(prisma, callerOf(req), req.params.applicationId!, {
           id: req.params.keyMappingId!,
         });
-        await prisma.$transaction(async (tx) => {
-          await tx.applicationKey.delete({ where: { id: key.id } });
-          await appendGatewayEvent(tx, 'KEY_MAPPING_DELETED', {
-            consumerKey: key.consumerKey,
-            keyManager: key.keyManager,
-          });
-        });
+        await prisma.$transaction((tx) => gatewayWrites.keyMapping.delete(tx, key));
         // Now that the mapping is gone (gateways refuse the client's tokens from now on), the
         // client goes too when it is ours. A mapped client belongs to someone else: it stays as it
         // is. An external client we registered is deleted at its provider with the RFC 7592

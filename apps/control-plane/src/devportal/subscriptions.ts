@@ -1,8 +1,7 @@
 /** Subscriptions: an application x an API x one of the API's tiers. */
 import { Scopes } from '@apim/contracts';
-import { appendGatewayEvent, type Prisma } from '@apim/db';
+import { type Prisma } from '@apim/db';
 import type { Complete, Devportal } from '@apim/rest-contract';
-import { gatewaySubscription } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { isAdmin, type Principal } from '../http/auth.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
@@ -11,6 +10,7 @@ import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.j
 import { needsApproval } from '../jobs/workflows.js';
 import { ownedApplication } from './access.js';
 import { catalogInfo, visibleApi } from './catalog.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 const INCLUDE = { api: { include: { provider: { select: { username: true } } } } } as const;
 type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof INCLUDE }>;
@@ -111,7 +111,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
         const created = await prisma
           .$transaction(async (tx) => {
             const pending = await needsApproval(tx, 'SUBSCRIPTION_CREATION');
-            const s = await tx.subscription.create({
+            const s = await gatewayWrites.subscription.create(tx, {
               data: {
                 applicationId: app.id,
                 apiId: api.id,
@@ -135,7 +135,6 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
                   },
                 },
               });
-            await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(s) });
             return s;
           })
           .catch(conflictOnDuplicate('The application is already subscribed to this API'));
@@ -198,19 +197,17 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
                 },
               },
             });
-            return tx.subscription.update({
+            return gatewayWrites.subscription.requestTier(tx, {
               where: { id: current.id },
               data: { requestedThrottlingPolicy: body.throttlingPolicy },
               include: INCLUDE,
             });
           }
-          const s = await tx.subscription.update({
+          return gatewayWrites.subscription.update(tx, {
             where: { id: current.id },
             data: { throttlingPolicy: body.throttlingPolicy },
             include: INCLUDE,
           });
-          await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(s) });
-          return s;
         });
         return { status: 200, body: dto(updated) };
       },
@@ -227,15 +224,10 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       async handle(req) {
         const s = await ownedSubscription(callerOf(req), req.params.subscriptionId!);
         await prisma.$transaction(async (tx) => {
-          await tx.subscription.delete({ where: { id: s.id } });
+          await gatewayWrites.subscription.delete(tx, s);
           await tx.workflow.updateMany({
             where: { referenceId: s.id, status: 'CREATED' },
             data: { status: 'REJECTED', comment: 'unsubscribed' },
-          });
-          await appendGatewayEvent(tx, 'SUBSCRIPTION_DELETED', {
-            subscriptionId: s.id,
-            applicationId: s.applicationId,
-            apiId: s.apiId,
           });
         });
         return { status: 200 };

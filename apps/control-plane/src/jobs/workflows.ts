@@ -4,9 +4,9 @@
  * workflow id, so a decision is applied once however often it is sent.
  */
 import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
-import { appendGatewayEvent, type PrismaClient, type TransactionClient } from '@apim/db';
-import { gatewayApplication, gatewaySubscription } from '@apim/gateway-model';
+import type { PrismaClient, TransactionClient } from '@apim/db';
 import type { Logger } from '@apim/service';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 export const WORKFLOW_QUEUE = 'workflows';
 
@@ -41,17 +41,15 @@ export async function applyDecision(prisma: PrismaClient, job: DecisionJob): Pro
     });
     const approved = job.status === 'APPROVED';
     if (wf.type === 'APPLICATION_CREATION') {
-      const app = await tx.application.update({
+      await gatewayWrites.application.update(tx, {
         where: { id: wf.referenceId },
         data: { status: approved ? 'APPROVED' : 'REJECTED' },
-        include: { owner: true },
       });
-      await appendGatewayEvent(tx, 'APPLICATION_UPSERTED', { application: gatewayApplication(app) });
     } else {
       const props = (wf.properties ?? {}) as { throttlingPolicy?: string };
       const sub = await tx.subscription.findUnique({ where: { id: wf.referenceId } });
       if (!sub) return true;
-      const updated = await tx.subscription.update({
+      await gatewayWrites.subscription.update(tx, {
         where: { id: sub.id },
         data:
           wf.type === 'SUBSCRIPTION_UPDATE'
@@ -64,7 +62,6 @@ export async function applyDecision(prisma: PrismaClient, job: DecisionJob): Pro
               : { requestedThrottlingPolicy: null, status: 'UNBLOCKED' }
             : { status: approved ? 'UNBLOCKED' : 'REJECTED' },
       });
-      await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(updated) });
     }
     return true;
   });

@@ -1,5 +1,5 @@
 /** Creating, changing, versioning and deleting APIs. */
-import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
+import { type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
 import type { Publisher } from '@apim/rest-contract';
 import { conflict, conflictOnDuplicate, HttpError, notFound } from '../http/errors.js';
@@ -21,6 +21,7 @@ import {
   writeScopes,
   type ApiRow,
 } from './api-model.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 /**
  * An API with its operations and provider. Read by queries of their own, one after another: the
@@ -46,28 +47,6 @@ function duplicateApi(api: { name: string; context: string; version: string }) {
   return conflictOnDuplicate(
     `An API with the name '${api.name}' or the context '${api.context}' already exists in version ${api.version}`,
   );
-}
-
-/**
- * Makes `apiId` the default version of its context (or stops it being one) and tells gateways.
- */
-async function setDefaultVersion(
-  tx: TransactionClient,
-  api: { id: string; context: string; version: string },
-  on: boolean,
-) {
-  if (on) {
-    await tx.api.updateMany({
-      where: { context: api.context, id: { not: api.id } },
-      data: { isDefaultVersion: false },
-    });
-  }
-  await tx.api.update({ where: { id: api.id }, data: { isDefaultVersion: on } });
-  await appendGatewayEvent(tx, 'API_DEFAULT_VERSION_CHANGED', {
-    apiId: api.id,
-    context: api.context,
-    defaultVersion: on ? api.version : null,
-  });
 }
 
 export interface CreateOptions {
@@ -106,7 +85,7 @@ export async function createApi(
       await writeOperations(tx, created.id, operations);
       await writeScopes(tx, created, input.scopes ?? []);
       await createMissingScopes(tx, created.id, options.scopes ?? []);
-      if (input.isDefaultVersion) await setDefaultVersion(tx, created, true);
+      if (input.isDefaultVersion) await gatewayWrites.api.setDefaultVersion(tx, created, true);
       return apiResource(tx, await loadApi(tx, created.id));
     });
   } catch (e) {
@@ -133,7 +112,7 @@ export async function updateApi(prisma: PrismaClient, apiId: string, input: Publ
     if (input.operations) await writeOperations(tx, apiId, operations.map(stripRow));
     await writeScopes(tx, current, input.scopes ?? []);
     if (input.isDefaultVersion !== undefined && input.isDefaultVersion !== current.isDefaultVersion)
-      await setDefaultVersion(tx, current, input.isDefaultVersion);
+      await gatewayWrites.api.setDefaultVersion(tx, current, input.isDefaultVersion);
     return apiResource(tx, await loadApi(tx, apiId));
   });
 }
@@ -175,20 +154,9 @@ export async function deleteApi(prisma: PrismaClient, apiId: string): Promise<vo
       throw conflict(
         `The API cannot be deleted: it has ${subscriptions} subscription(s); retire it or remove them first`,
       );
-    const deployments = await tx.revisionDeployment.findMany({
-      where: { apiId },
-      include: { environment: true },
-    });
-    for (const d of deployments)
-      await appendGatewayEvent(tx, 'API_UNDEPLOYED', { apiId, environment: d.environment.name });
-    if (api.isDefaultVersion)
-      await appendGatewayEvent(tx, 'API_DEFAULT_VERSION_CHANGED', {
-        apiId,
-        context: api.context,
-        defaultVersion: null,
-      });
+    // its scopes go to another version first (no gateway sees them); then the API goes, with its events
     await handOverScopes(tx, api);
-    await tx.api.delete({ where: { id: apiId } });
+    await gatewayWrites.api.delete(tx, api);
   });
 }
 
@@ -236,7 +204,7 @@ export async function copyApi(
       await tx.apiClientCertificate.createMany({
         data: certificates.map((c) => ({ ...keptCertificate(c), apiId: created.id })),
       });
-      if (defaultVersion) await setDefaultVersion(tx, created, true);
+      if (defaultVersion) await gatewayWrites.api.setDefaultVersion(tx, created, true);
       return apiResource(tx, await loadApi(tx, created.id));
     });
   } catch (e) {

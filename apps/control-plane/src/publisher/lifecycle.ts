@@ -1,8 +1,8 @@
 /** WSO2's default API lifecycle: states, the actions between them, and their effects. */
 import type { LifecycleStatus } from '@apim/contracts';
-import { appendGatewayEvent, type TransactionClient } from '@apim/db';
-import { gatewaySubscription } from '@apim/gateway-model';
+import type { TransactionClient } from '@apim/db';
 import type { Complete, Publisher } from '@apim/rest-contract';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 export type LifecycleAction =
   'Publish' | 'Deploy as a Prototype' | 'Demote to Created' | 'Block' | 'Deprecate' | 'Re-Publish' | 'Retire';
@@ -42,21 +42,14 @@ export async function applyLifecycle(
   apiId: string,
   to: LifecycleStatus,
 ): Promise<void> {
-  await tx.api.update({ where: { id: apiId }, data: { lifecycleStatus: to } });
-  await appendGatewayEvent(tx, 'API_STATUS_CHANGED', { apiId, lifecycleStatus: to });
+  await gatewayWrites.api.setStatus(tx, apiId, to);
   if (to !== 'RETIRED') return;
   const deployments = await tx.revisionDeployment.findMany({
     where: { apiId },
     include: { environment: true },
   });
-  for (const d of deployments) {
-    await tx.revisionDeployment.delete({ where: { id: d.id } });
-    await appendGatewayEvent(tx, 'API_UNDEPLOYED', { apiId, environment: d.environment.name });
-  }
+  for (const d of deployments)
+    await gatewayWrites.api.undeploy(tx, { id: d.id, apiId, environment: d.environment.name });
   const subscriptions = await tx.subscription.findMany({ where: { apiId } });
-  for (const s of subscriptions) {
-    await tx.subscription.delete({ where: { id: s.id } });
-    const { id, applicationId } = gatewaySubscription(s);
-    await appendGatewayEvent(tx, 'SUBSCRIPTION_DELETED', { subscriptionId: id, applicationId, apiId });
-  }
+  for (const s of subscriptions) await gatewayWrites.subscription.delete(tx, s);
 }

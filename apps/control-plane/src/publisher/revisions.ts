@@ -1,11 +1,12 @@
 /** Revisions (immutable snapshots, at most 5 per API) and their deployment to gateway environments. */
 import type { ApiSnapshot } from '@apim/contracts';
-import { appendGatewayEvent, type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
-import { gatewayApi, takeApiSnapshot } from '@apim/gateway-model';
+import { type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
+import { takeApiSnapshot } from '@apim/gateway-model';
 import { API_DEFAULTS, type Complete, type Publisher } from '@apim/rest-contract';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { keptCertificate, lockApi, writeOperations, type KeptCertificate } from './api-model.js';
 import { loadApi } from './apis.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 export const MAX_REVISIONS = 5;
 
@@ -187,23 +188,12 @@ export async function deployRevision(
     const rev = await loadRevision(tx, apiId, revisionId);
     for (const target of targets) {
       const { env, vhost } = await environmentFor(tx, target);
-      const data = {
-        revisionId,
+      await gatewayWrites.api.deploy(tx, {
+        api,
+        revision: { id: revisionId, snapshot: rev.snapshot },
+        environment: env,
         vhost,
         displayOnDevportal: target.displayOnDevportal ?? true,
-        deployedAt: new Date(),
-      };
-      await tx.revisionDeployment.upsert({
-        where: { apiId_environmentId: { apiId, environmentId: env.id } },
-        create: { apiId, environmentId: env.id, ...data },
-        update: data,
-      });
-      await appendGatewayEvent(tx, 'API_DEPLOYED', {
-        api: gatewayApi(
-          rev.snapshot as unknown as ApiSnapshot,
-          { revisionId, environment: env.name, vhost },
-          { lifecycleStatus: api.lifecycleStatus, isDefaultVersion: api.isDefaultVersion },
-        ),
       });
     }
     return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
@@ -228,8 +218,7 @@ export async function undeployRevision(
     for (const name of names) {
       const d = rev.deployments.find((x) => x.environment.name === name);
       if (!d) throw badRequest(`The revision is not deployed to '${name}'`);
-      await tx.revisionDeployment.delete({ where: { id: d.id } });
-      await appendGatewayEvent(tx, 'API_UNDEPLOYED', { apiId, environment: name });
+      await gatewayWrites.api.undeploy(tx, { id: d.id, apiId, environment: name });
     }
     return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
   });

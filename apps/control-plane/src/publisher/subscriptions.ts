@@ -1,12 +1,12 @@
 /** The publisher's view of subscriptions to its APIs: list them, block and unblock them. */
 import { Scopes } from '@apim/contracts';
 import { uuid } from '@apim/rest-contract';
-import { appendGatewayEvent, type Prisma } from '@apim/db';
-import { gatewaySubscription } from '@apim/gateway-model';
+import { type Prisma } from '@apim/db';
 import type { AppContext } from '../context.js';
 import { conflict, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, type OperationSpec } from '../http/rest-api.js';
+import { gatewayWrites } from '../model/gateway-writes.js';
 
 const INCLUDE = { application: { include: { owner: { select: { username: true } } } } } as const;
 
@@ -35,8 +35,7 @@ export function publisherSubscriptionOperations({ prisma }: AppContext): Operati
       if (!s) throw notFound('Subscription');
       if (s.status === 'ON_HOLD' || s.status === 'REJECTED')
         throw conflict(`The subscription is ${s.status}: decide its workflow instead`);
-      const updated = await tx.subscription.update({ where: { id: s.id }, data: { status } });
-      await appendGatewayEvent(tx, 'SUBSCRIPTION_UPSERTED', { subscription: gatewaySubscription(updated) });
+      await gatewayWrites.subscription.update(tx, { where: { id: s.id }, data: { status } });
     });
   }
 
