@@ -44,6 +44,62 @@ const boundaries = [
   },
 ];
 
+/**
+ * The control plane writes what a gateway must know through src/model/gateway-writes.ts only,
+ * which appends the gateway event with the row in the same transaction: its source neither writes
+ * the rows gateways see (`tx.subscription.update(...)`, `prisma.denyPolicy.create(...)`...; the
+ * API's lifecycle status and default version) nor appends gateway events itself.
+ */
+const GATEWAY_MODELS = [
+  'subscription',
+  'application',
+  'applicationKey',
+  'throttlingPolicy',
+  'conditionalGroup',
+  'denyPolicy',
+  'trustedIssuer',
+  'revisionDeployment',
+];
+const WRITES = [
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'upsert',
+  'delete',
+  'deleteMany',
+];
+const USE_GATEWAY_WRITES =
+  'A write a gateway must know goes through gatewayWrites (src/model/gateway-writes.ts), which appends its gateway event in the same transaction.';
+const gatewayWrites = {
+  files: ['apps/control-plane/src/**'],
+  ignores: [
+    'apps/control-plane/src/model/gateway-writes.ts',
+    ...TEST_FILES.map((pattern) => `apps/control-plane/src/${pattern}`),
+  ],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      {
+        // <anything>.<gateway model>.<write>(...), except gatewayWrites.<entity>.<write>(...)
+        selector: `CallExpression[callee.type='MemberExpression'][callee.property.name=/^(${WRITES.join('|')})$/][callee.object.type='MemberExpression'][callee.object.property.name=/^(${GATEWAY_MODELS.join('|')})$/]:not([callee.object.object.name='gatewayWrites'])`,
+        message: USE_GATEWAY_WRITES,
+      },
+      {
+        // an API's lifecycle status and default version are in the gateways' view of it
+        selector: `CallExpression[callee.property.name=/^(update|updateMany|upsert)$/][callee.object.property.name='api'] Property[key.name=/^(lifecycleStatus|isDefaultVersion)$/]`,
+        message: USE_GATEWAY_WRITES,
+      },
+      {
+        selector: `ImportSpecifier[imported.name='appendGatewayEvent']`,
+        message: USE_GATEWAY_WRITES,
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -71,4 +127,5 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   ...boundaries,
+  gatewayWrites,
 );

@@ -1,7 +1,8 @@
 /**
  * The lint rule that keeps apps standing on packages only (eslint.config.js): an app's source never
  * imports another app, its tests reach another app through its `/testing` entry point only, and a
- * package never imports an app.
+ * package never imports an app; and the rule that keeps the control plane writing what gateways see
+ * through its gatewayWrites helper.
  */
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
@@ -74,5 +75,61 @@ describe('app boundaries lint rule', () => {
     for (const file of ['apps/gateway/src/x.ts', 'apps/control-plane/src/x.ts', 'packages/stack/src/x.ts'])
       for (const from of ['@apim/gateway-model', '@apim/db', '@apim/contracts'])
         expect(await boundaryErrors(file, from), `${from} in ${file}`).toEqual([]);
+  });
+});
+
+/** The errors of `no-restricted-syntax` for `code` in a file at `filePath` (relative to the repository). */
+async function gatewayWriteErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages
+    .filter((m) => m.ruleId === 'no-restricted-syntax' && m.severity === 2)
+    .map((m) => m.message);
+}
+
+describe('gateway writes lint rule', () => {
+  const direct = `import type { TransactionClient } from '@apim/db';
+
+export async function block(tx: TransactionClient, id: string) {
+  return tx.subscription.update({ where: { id }, data: { status: 'BLOCKED' } });
+}
+`;
+  const throughTheHelper = `import type { TransactionClient } from '@apim/db';
+import { gatewayWrites } from '../model/gateway-writes.js';
+
+export async function block(tx: TransactionClient, id: string) {
+  return gatewayWrites.subscription.update(tx, { where: { id }, data: { status: 'BLOCKED' } });
+}
+`;
+
+  it('refuses a control-plane source that writes a row a gateway sees, or appends a gateway event, itself', async () => {
+    const [error] = await gatewayWriteErrors('apps/control-plane/src/subscriptions/x.ts', direct);
+    expect(error).toContain('gatewayWrites');
+    for (const code of [
+      `export const f = (prisma: any) => prisma.denyPolicy.deleteMany({});\n`,
+      `export const f = (ctx: any) => ctx.prisma.applicationKey.create({ data: {} });\n`,
+      `export const f = (tx: any) => tx.revisionDeployment.upsert({});\n`,
+      `export const f = (tx: any) => tx.api.update({ where: { id: 'x' }, data: { lifecycleStatus: 'RETIRED' } });\n`,
+      `import { appendGatewayEvent } from '@apim/db';\n\nexport { appendGatewayEvent };\n`,
+    ])
+      expect(await gatewayWriteErrors('apps/control-plane/src/x/y.ts', code), code).toHaveLength(1);
+  });
+
+  it('lets it write through gatewayWrites, read freely, and lets the helper itself and tests write directly', async () => {
+    expect(await gatewayWriteErrors('apps/control-plane/src/subscriptions/x.ts', throughTheHelper)).toEqual(
+      [],
+    );
+    for (const code of [
+      `export const f = (tx: any) => tx.subscription.findMany({ where: { apiId: 'x' } });\n`,
+      // the API's working copy is no gateway's business until a revision of it is deployed
+      `export const f = (tx: any) => tx.api.update({ where: { id: 'x' }, data: { description: 'y' } });\n`,
+    ])
+      expect(await gatewayWriteErrors('apps/control-plane/src/x/y.ts', code), code).toEqual([]);
+    for (const file of [
+      'apps/control-plane/src/model/gateway-writes.ts',
+      'apps/control-plane/src/subscriptions/x.test.ts',
+      'apps/control-plane/src/test-support.ts',
+      'apps/key-manager/src/x.ts',
+    ])
+      expect(await gatewayWriteErrors(file, direct), file).toEqual([]);
   });
 });
