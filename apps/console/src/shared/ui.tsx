@@ -6,8 +6,11 @@ import { messageOf, request, type ListOf, type RestApi } from './api';
 import { useRestMutation, type Stale } from './hooks';
 import { labelOf, type Labels } from './labels';
 import type { FieldErrors } from './schema';
+import { usePageTitle } from './title';
 
+/** A page: its heading, which is also the browser tab's title (usePageTitle). */
 export function Page(props: { title: string; actions?: ReactNode; children: ReactNode }) {
+  usePageTitle(props.title);
   return (
     <section className="page" aria-labelledby="page-title">
       <header className="page-header">
