@@ -12,13 +12,13 @@ import { createAuthenticator } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
 import { startAnalyticsWorker } from './jobs/analytics.js';
-import { startWorkflowQueue } from './jobs/workflows.js';
+import { startWorkflowQueue } from './workflows/queue.js';
 import { startAnalyticsRetention } from './jobs/analytics-retention.js';
 import { startGatewayEventRetention } from './jobs/gateway-event-retention.js';
-import { createKeyManagerClient } from './keys/key-manager-client.js';
-import { publisherApi } from './publisher/routes.js';
-import { adminApi } from './admin/routes.js';
-import { devportalApi } from './devportal/routes.js';
+import { createKeyManagerClient } from './applications/key-manager-client.js';
+import { publisherApi } from './apis/api-operations.js';
+import { adminApi } from './audiences/admin.js';
+import { devportalApi } from './applications/application-operations.js';
 
 export { loadConfig, type ControlPlaneConfig } from './config.js';
 

@@ -15,7 +15,7 @@ import { describeErrors, documentValidators, type JsonSchema } from './http/rest
 import { startControlPlane, type RunningControlPlane } from './testing.js';
 
 export const PETSTORE_YAML = readFileSync(
-  fileURLToPath(new URL('./openapi/fixtures/petstore.yaml', import.meta.url)),
+  fileURLToPath(new URL('./apis/openapi/fixtures/petstore.yaml', import.meta.url)),
   'utf8',
 );
 

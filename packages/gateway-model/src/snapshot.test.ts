@@ -2,7 +2,7 @@
  * The snapshot loader against real Postgres: an environment's snapshot holds each entity as the
  * event its row -> view function made says it, with the environment's vhosts and the revocations
  * still in force; a revision's content carries the scopes its operations require and its
- * certificates' holders. (The control plane's own test, apps/control-plane/src/events, checks that
+ * certificates' holders. (The control plane's own test, apps/control-plane/src/model/gateway-views.test.ts, checks that
  * its operations' events replay to the same state.)
  */
 import { randomUUID, X509Certificate } from 'node:crypto';

@@ -7,7 +7,7 @@
  */
 import { KEY_MANAGER_SECRETS_PURPOSE, RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { decryptSecret, derivedKey, encryptSecret, type Logger } from '@apim/service';
-import { deleteRegisteredClient, type RegisteredClient } from './external-provider.js';
+import { deleteRegisteredClient, type RegisteredClient } from '../key-managers/external-provider.js';
 
 /** What an ApplicationKey row keeps of a registration (both set, or both null). */
 export interface StoredRegistration {

@@ -6,7 +6,7 @@
 import { Scopes } from '@apim/contracts';
 import type { AppContext } from '../context.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
-import { RESIDENT_SUMMARY } from '../keys/key-managers.js';
+import { RESIDENT_SUMMARY } from './key-managers.js';
 
 export function publisherKeyManagerOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
   return [

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { conflict, HttpError, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
-import type { WorkflowDecision } from '../jobs/workflows.js';
+import type { WorkflowDecision } from './queue.js';
 
 /** WSO2's workflow type names. */
 const WSO2_TYPES = WSO2_WORKFLOW_TYPES satisfies Record<WorkflowType, string>;

@@ -7,7 +7,7 @@ import { Scopes } from '@apim/contracts';
 import { GRANT_TYPES } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
-import { externalKeyManager, RESIDENT_SUMMARY } from '../keys/key-managers.js';
+import { externalKeyManager, RESIDENT_SUMMARY } from './key-managers.js';
 
 export function keyManagerListOperations({ prisma, config }: AppContext): OperationSpec<never, never>[] {
   return [

@@ -8,8 +8,8 @@ import { keyType, type Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
-import { clientCredentialsToken } from '../keys/external-provider.js';
-import { keyManagerOfKey } from '../keys/key-managers.js';
+import { clientCredentialsToken } from '../key-managers/external-provider.js';
+import { keyManagerOfKey } from '../key-managers/key-managers.js';
 import { findKey, type KeyRow } from './oauth-key.js';
 
 export function tokenOperations({ prisma, keyManager, config }: AppContext): OperationSpec<never, never>[] {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpenApi } from './parse.js';
 import { operationsOf } from './operations.js';
-import { PETSTORE_YAML } from '../test-support.js';
+import { PETSTORE_YAML } from '../../test-support.js';
 
 const PET_SCHEMA = JSON.stringify({ type: 'object', properties: { name: { type: 'string' } } });
 let server: http.Server;

@@ -3,12 +3,12 @@ import { adminComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import type { RestApiDefinition } from '../http/rest-api.js';
 import { analyticsOperations } from '../analytics/operations.js';
-import { denyPolicyOperations } from './deny-policies.js';
-import { environmentOperations } from './environments.js';
-import { keyManagerOperations } from './key-managers.js';
-import { policyOperations } from './policies.js';
-import { userOperations } from './users.js';
-import { workflowOperations } from './workflows.js';
+import { denyPolicyOperations } from '../policies/deny-policies.js';
+import { environmentOperations } from '../environments/environments.js';
+import { keyManagerOperations } from '../key-managers/admin-operations.js';
+import { policyOperations } from '../policies/throttling-policies.js';
+import { userOperations } from '../users/users.js';
+import { workflowOperations } from '../workflows/workflows.js';
 
 export function adminApi(ctx: AppContext): RestApiDefinition {
   return {

@@ -3,7 +3,7 @@ import { RESIDENT_KEY_MANAGER, type KeyType } from '@apim/contracts';
 import type { Prisma, PrismaClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
 import { HttpError, notFound } from '../http/errors.js';
-import type { KeyManagerClient } from '../keys/key-manager-client.js';
+import type { KeyManagerClient } from './key-manager-client.js';
 import { ownedApplication } from './access.js';
 
 export type KeyRow = Prisma.ApplicationKeyGetPayload<object>;

@@ -10,13 +10,17 @@ import type { Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, HttpError, isUniqueViolation } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
-import { checkClientSecret, deleteRegisteredClient, registerClient } from '../keys/external-provider.js';
-import { requestedKeyManager, type ExternalKeyManager } from '../keys/key-managers.js';
+import {
+  checkClientSecret,
+  deleteRegisteredClient,
+  registerClient,
+} from '../key-managers/external-provider.js';
+import { requestedKeyManager, type ExternalKeyManager } from '../key-managers/key-managers.js';
 import {
   deleteRegisteredClientOf,
   storedRegistration,
   type StoredRegistration,
-} from '../keys/registered-clients.js';
+} from './registered-clients.js';
 import { ownedApplication } from './access.js';
 import { findKey, isResident, keyDto, storedKeyDto, type ClientView, type KeyRow } from './oauth-key.js';
 import { gatewayWrites } from '../model/gateway-writes.js';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@apim/db';
-import { ADMIN, importForm, restClient, startTestBed, type TestBed } from '../test-support.js';
+import { ADMIN, importForm, restClient, startTestBed, type TestBed } from '../../test-support.js';
 import { parseDocumentText } from './parse.js';
 
 const corpora = path.resolve(repoRoot, '../shared/corpora/openapi');

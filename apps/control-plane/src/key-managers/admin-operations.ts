@@ -10,7 +10,7 @@ import { issuerClaims } from '@apim/gateway-model';
 import type { AppContext } from '../context.js';
 import { conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
-import { deleteRegisteredClientsOf } from '../keys/registered-clients.js';
+import { deleteRegisteredClientsOf } from '../applications/registered-clients.js';
 import { keyManagerRow } from './key-manager-settings.js';
 import { gatewayWrites } from '../model/gateway-writes.js';
 

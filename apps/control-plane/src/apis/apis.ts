@@ -3,7 +3,7 @@ import { type Prisma, type PrismaClient, type TransactionClient } from '@apim/db
 import type { Principal } from '../http/auth.js';
 import type { Publisher } from '@apim/rest-contract';
 import { conflict, conflictOnDuplicate, HttpError, notFound } from '../http/errors.js';
-import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
+import type { OperationDraft, ScopeDraft } from './openapi/operations.js';
 import {
   API_INCLUDE,
   apiDto,

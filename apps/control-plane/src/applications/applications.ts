@@ -5,9 +5,9 @@ import type { Complete, Devportal } from '@apim/rest-contract';
 import type { Logger } from '@apim/service';
 import type { Principal } from '../http/auth.js';
 import { badRequest, conflictOnDuplicate } from '../http/errors.js';
-import { needsApproval } from '../jobs/workflows.js';
-import type { KeyManagerClient } from '../keys/key-manager-client.js';
-import { deleteRegisteredClientsOf, isRegisteredExternally } from '../keys/registered-clients.js';
+import { needsApproval } from '../workflows/queue.js';
+import type { KeyManagerClient } from './key-manager-client.js';
+import { deleteRegisteredClientsOf, isRegisteredExternally } from './registered-clients.js';
 import { ownedApplication } from './access.js';
 import { gatewayWrites } from '../model/gateway-writes.js';
 

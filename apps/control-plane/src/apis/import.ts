@@ -2,14 +2,14 @@
 import { badRequest } from '../http/errors.js';
 import { nulAt } from '../http/nul.js';
 import type { Publisher } from '@apim/rest-contract';
-import { parseOpenApi, OpenApiError, type OpenApiSource, type ParsedOpenApi } from '../openapi/parse.js';
+import { parseOpenApi, OpenApiError, type OpenApiSource, type ParsedOpenApi } from './openapi/parse.js';
 import {
   basePathOf,
   operationsOf,
   scopesOfDocument,
   type OperationDraft,
   type ScopeDraft,
-} from '../openapi/operations.js';
+} from './openapi/operations.js';
 
 export interface ImportFields {
   url?: string;

@@ -2,20 +2,20 @@
 import { Roles, Scopes } from '@apim/contracts';
 import { devportalComponents, type Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
-import { createAccount, userDto } from '../admin/users.js';
+import { createAccount, userDto } from '../users/users.js';
 import { HttpError } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, callerOf, type OperationSpec, type RestApiDefinition } from '../http/rest-api.js';
-import { apiSearchWhere, findApiPage } from '../publisher/search.js';
+import { apiSearchWhere, findApiPage } from '../apis/search.js';
 import { ownApplications, ownedApplication, visibleApis } from './access.js';
 import { applicationDto, createApplication, deleteApplication, updateApplication } from './applications.js';
-import { catalogApi, catalogInfo, consumerDocument, visibleApi } from './catalog.js';
+import { catalogApi, catalogInfo, consumerDocument, visibleApi } from '../catalog/catalog.js';
 import { apiKeyOperations } from './api-keys.js';
-import { keyManagerListOperations } from './key-managers.js';
-import { keyOperations } from './keys.js';
-import { subscriptionOperations } from './subscriptions.js';
+import { keyManagerListOperations } from '../key-managers/devportal-list.js';
+import { keyOperations } from './oauth-key-operations.js';
+import { subscriptionOperations } from '../subscriptions/devportal-operations.js';
 import { tokenOperations } from './tokens.js';
-import { devportalDocumentOperations } from '../publisher/documents.js';
+import { devportalDocumentOperations } from '../apis/documents.js';
 import { analyticsOperations } from '../analytics/operations.js';
 
 export function devportalApi(ctx: AppContext): RestApiDefinition {

@@ -13,7 +13,7 @@ import {
   type OperationSpec,
   type RestApiDefinition,
 } from '../http/rest-api.js';
-import { documentResponse, exportOpenApi } from '../openapi/operations.js';
+import { documentResponse, exportOpenApi } from './openapi/operations.js';
 import { apiInfoDto, lockApi, scopesOf, type ApiRow } from './api-model.js';
 import { apiResource, copyApi, createApi, deleteApi, loadApi, replaceDefinition, updateApi } from './apis.js';
 import {
@@ -41,9 +41,9 @@ import {
 } from './revisions.js';
 import { sharedScopeOperations } from './scopes.js';
 import { clientCertificateOperations } from './client-certificates.js';
-import { publisherSubscriptionOperations } from './subscriptions.js';
+import { publisherSubscriptionOperations } from '../subscriptions/publisher-operations.js';
 import { publisherDocumentOperations } from './documents.js';
-import { publisherKeyManagerOperations } from './key-managers.js';
+import { publisherKeyManagerOperations } from '../key-managers/publisher-list.js';
 import { analyticsOperations } from '../analytics/operations.js';
 
 const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];

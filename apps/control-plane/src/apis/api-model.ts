@@ -2,7 +2,7 @@
 import { RESIDENT_KEY_MANAGER, type KeyType } from '@apim/contracts';
 import { ALL_KEY_MANAGERS, API_DEFAULTS, type Complete, type Publisher } from '@apim/rest-contract';
 import type { Prisma, TransactionClient } from '@apim/db';
-import type { OperationDraft, ScopeDraft } from '../openapi/operations.js';
+import type { OperationDraft, ScopeDraft } from './openapi/operations.js';
 import { badRequest } from '../http/errors.js';
 
 export const API_INCLUDE = {

@@ -7,9 +7,9 @@ import { isAdmin, type Principal } from '../http/auth.js';
 import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
-import { needsApproval } from '../jobs/workflows.js';
-import { ownedApplication } from './access.js';
-import { catalogInfo, visibleApi } from './catalog.js';
+import { needsApproval } from '../workflows/queue.js';
+import { ownedApplication } from '../applications/access.js';
+import { catalogInfo, visibleApi } from '../catalog/catalog.js';
 import { gatewayWrites } from '../model/gateway-writes.js';
 
 const INCLUDE = { api: { include: { provider: { select: { username: true } } } } } as const;

@@ -3,9 +3,9 @@ import type { PrismaClient } from '@apim/db';
 import { API_DEFAULTS, type Complete, type Devportal } from '@apim/rest-contract';
 import type { Principal } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
-import { documentResponse, exportOpenApi } from '../openapi/operations.js';
-import { API_INCLUDE, type ApiRow } from '../publisher/api-model.js';
-import { visibleApis } from './access.js';
+import { documentResponse, exportOpenApi } from '../apis/openapi/operations.js';
+import { API_INCLUDE, type ApiRow } from '../apis/api-model.js';
+import { visibleApis } from '../applications/access.js';
 
 export async function visibleApi(
   prisma: PrismaClient,
