@@ -222,12 +222,50 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await page.getByRole('button', { name: 'Create revision' }).click();
     await page.getByRole('button', { name: 'Deploy Revision 1' }).click();
     await shown(page.getByRole('button', { name: 'Undeploy from Default' }));
+    // a notification says what happened and what comes next
+    const notifications = page.getByRole('status', { name: 'Notifications' });
+    await shown(notifications.getByText('Revision 1 deployed to Default.'));
+    await shown(notifications.getByRole('link', { name: 'Next: publish' }));
     await screenshot('api-deployments');
-    await page.getByRole('link', { name: 'Lifecycle' }).click();
+    expect(await page.title()).toBe('Swagger Petstore - OpenAPI 3.0 1.0.0 · Publisher · APIM');
+    await notifications.getByRole('link', { name: 'Next: publish' }).click();
+    await page.waitForURL(/\/lifecycle$/, { waitUntil: 'commit' });
     await page.getByRole('button', { name: 'Publish' }).click();
     await shown(page.getByText('Published', { exact: true }).first());
     await shown(page.getByRole('button', { name: 'Deprecate' }));
+    await shown(notifications.getByRole('link', { name: 'Open in the developer portal' }));
     await screenshot('api-lifecycle-published');
+    const published = { lifecycleStatus: 'PUBLISHED' as const };
+    expect(await stack.prisma.api.count({ where: published })).toBe(1);
+
+    // Block asks first, saying what it does; cancelling (Escape, or Cancel) leaves the API published.
+    const block = page.getByRole('button', { name: 'Block' });
+    await block.click();
+    const dialog = page.getByRole('alertdialog', { name: /Block: Swagger Petstore/ });
+    await shown(dialog);
+    await shown(dialog.getByText('Every subscriber’s calls get 503 until the API is re-published.'));
+    // focus starts on the safe button
+    const focused = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } })
+          .document.activeElement?.textContent,
+    );
+    expect(focused).toBe('Cancel');
+    await screenshot('api-lifecycle-block-confirmation');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await block.click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await stack.prisma.api.count({ where: published })).toBe(1);
+    // Confirming blocks it; Re-Publish (not disruptive: no question) opens it again.
+    await block.click();
+    await dialog.getByRole('button', { name: 'Block' }).click();
+    await shown(page.getByText('Blocked', { exact: true }).first());
+    expect(await stack.prisma.api.count({ where: { lifecycleStatus: 'BLOCKED' } })).toBe(1);
+    await page.getByRole('button', { name: 'Re-Publish' }).click();
+    await shown(page.getByText('Published', { exact: true }).first());
+    expect(await stack.prisma.api.count({ where: published })).toBe(1);
     await signOut();
   });
 
@@ -296,6 +334,7 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await page.getByRole('link', { name: 'PetApp' }).click();
     await page.getByRole('link', { name: 'Subscriptions' }).click();
     await shown(page.getByRole('cell', { name: 'Active', exact: true }));
+    expect(await page.title()).toBe('PetApp · Developer portal · APIM');
     expect(await page.getByText('UNBLOCKED').count()).toBe(0);
     await page.getByRole('link', { name: 'Production keys' }).click();
     await page.getByRole('button', { name: 'Generate keys' }).click();
