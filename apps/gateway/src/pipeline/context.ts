@@ -2,28 +2,22 @@ import type { IncomingMessage } from 'node:http';
 import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { buildMessage, readBody } from '../builders/body.js';
 import type { RequestTarget } from '../routing/path.js';
+import type { RouteMatch } from '../routing/router.js';
 import { inviteBody } from '../transport/expect-continue.js';
 import type { CompiledApi } from './compile.js';
+import type { Arrival } from './report.js';
 import type { RequestLocal } from './request-local.js';
 import type { Credential, ParsedBody, RequestContext } from './types.js';
 
-/** What routing found for a request: everything the chain needs besides the request itself. */
-export interface Routed {
-  requestId: string;
-  startedAt: number;
-  clientIp: string;
-  method: string;
+/** What routing found for a request: the operation of a deployed API, and the parsed target. */
+export interface Found {
+  match: Extract<RouteMatch<CompiledApi>, { kind: 'found' }>;
   target: RequestTarget;
-  compiled: CompiledApi;
-  operation: GatewayOperation;
-  template: string;
-  params: Record<string, string>;
-  /** segments of context and version, which the backend path leaves out */
-  prefixLength: number;
 }
 
 /** The per-request state handed to every handler, plus what the core keeps of the exchange. */
 export class Context implements RequestContext {
+  readonly req: IncomingMessage;
   readonly requestId: string;
   readonly startedAt: number;
   readonly clientIp: string;
@@ -34,6 +28,7 @@ export class Context implements RequestContext {
   readonly operation: GatewayOperation;
   readonly template: string;
   readonly pathParams: Record<string, string>;
+  /** segments of context and version, which the backend path leaves out */
   readonly prefixLength: number;
   credential: Credential | null = null;
   readonly backendHeaders: Record<string, string | null> = {};
@@ -51,21 +46,22 @@ export class Context implements RequestContext {
   private parsed: Promise<ParsedBody> | null = null;
 
   constructor(
-    readonly req: IncomingMessage,
-    routed: Routed,
+    arrival: Arrival,
+    { match, target }: Found,
     private readonly maxBodyBytes: number,
   ) {
-    this.requestId = routed.requestId;
-    this.startedAt = routed.startedAt;
-    this.clientIp = routed.clientIp;
-    this.method = routed.method;
-    this.target = routed.target;
-    this.compiled = routed.compiled;
-    this.api = routed.compiled.api;
-    this.operation = routed.operation;
-    this.template = routed.template;
-    this.pathParams = routed.params;
-    this.prefixLength = routed.prefixLength;
+    this.req = arrival.req;
+    this.requestId = arrival.requestId;
+    this.startedAt = arrival.startedAt;
+    this.clientIp = arrival.clientIp;
+    this.method = arrival.req.method ?? 'GET';
+    this.target = target;
+    this.compiled = match.route.api;
+    this.api = match.route.api.api;
+    this.operation = match.operation;
+    this.template = match.route.template;
+    this.pathParams = match.params;
+    this.prefixLength = match.route.prefixLength;
   }
 
   body(): Promise<ParsedBody> {

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayOperation } from '@apim/contracts';
 import { requestIdOf } from '@apim/service';
-import { parseTarget, type RequestTarget } from '../routing/path.js';
+import { parseTarget } from '../routing/path.js';
 import type { RouteMatch, Router } from '../routing/router.js';
 import { hasSeveralHosts } from '../transport/host-header.js';
 import type { CompiledApi } from './compile.js';
-import { Context } from './context.js';
+import { Context, type Found } from './context.js';
 import { answer } from './formatter.js';
 import { answered, type Arrival, type ReportStage } from './report.js';
 import { errorResponse } from './respond.js';
@@ -20,11 +20,6 @@ export interface EntryOptions {
   reports: ReportStage;
 }
 
-type FoundMatch = Extract<RouteMatch<CompiledApi>, { kind: 'found' }>;
-interface Found {
-  match: FoundMatch;
-  target: RequestTarget;
-}
 interface Refused {
   refused: GatewayResponse;
   close: boolean;
@@ -69,21 +64,8 @@ export class Entry {
       this.o.reports.done(arrival, answered(found.refused));
       return null;
     }
-    const { match, target } = found;
-    return new Context(
-      req,
-      {
-        ...arrival,
-        method: req.method ?? 'GET',
-        target,
-        compiled: match.route.api,
-        operation: match.operation,
-        template: match.route.template,
-        params: match.params,
-        prefixLength: match.route.prefixLength,
-      },
-      this.o.maxBodyBytes,
-    );
+    // no object spread here: V8 builds spread literals on a slow path, measurable per request
+    return new Context(arrival, found, this.o.maxBodyBytes);
   }
 
   /** The operation a request is for, or why it is refused (and whether its connection must close). */
