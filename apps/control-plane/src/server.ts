@@ -16,9 +16,9 @@ import { startWorkflowQueue } from './workflows/queue.js';
 import { startAnalyticsRetention } from './jobs/analytics-retention.js';
 import { startGatewayEventRetention } from './jobs/gateway-event-retention.js';
 import { createKeyManagerClient } from './applications/key-manager-client.js';
-import { publisherApi } from './apis/api-operations.js';
+import { publisherApi } from './audiences/publisher.js';
 import { adminApi } from './audiences/admin.js';
-import { devportalApi } from './applications/application-operations.js';
+import { devportalApi } from './audiences/devportal.js';
 
 export { loadConfig, type ControlPlaneConfig } from './config.js';
 

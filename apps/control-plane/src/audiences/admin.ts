@@ -2,13 +2,12 @@
 import { adminComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import type { RestApiDefinition } from '../http/rest-api.js';
-import { analyticsOperations } from '../analytics/operations.js';
-import { denyPolicyOperations } from '../policies/deny-policies.js';
-import { environmentOperations } from '../environments/environments.js';
-import { keyManagerOperations } from '../key-managers/admin-operations.js';
-import { policyOperations } from '../policies/throttling-policies.js';
-import { userOperations } from '../users/users.js';
-import { workflowOperations } from '../workflows/workflows.js';
+import * as analytics from '../analytics/index.js';
+import * as environments from '../environments/index.js';
+import * as keyManagers from '../key-managers/index.js';
+import * as policies from '../policies/index.js';
+import * as users from '../users/index.js';
+import * as workflows from '../workflows/index.js';
 
 export function adminApi(ctx: AppContext): RestApiDefinition {
   return {
@@ -19,13 +18,12 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
     basePath: '/api/am/admin/v4',
     schemas: adminComponents,
     operations: [
-      ...policyOperations(ctx),
-      ...denyPolicyOperations(ctx),
-      ...environmentOperations(ctx),
-      ...keyManagerOperations(ctx),
-      ...userOperations(ctx),
-      ...workflowOperations(ctx),
-      ...analyticsOperations(ctx, 'admin'),
+      ...policies.adminOperations(ctx),
+      ...environments.adminOperations(ctx),
+      ...keyManagers.adminOperations(ctx),
+      ...users.adminOperations(ctx),
+      ...workflows.adminOperations(ctx),
+      ...analytics.adminOperations(ctx),
     ],
   };
 }

@@ -1,0 +1,135 @@
+/** The publisher's operations on an API's OpenAPI definition: import, validate, read and replace it. */
+import { publisherComponents } from '@apim/rest-contract';
+import type { AppContext } from '../context.js';
+import { view, create, apiIdParam } from './access.js';
+import { componentValidator, operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
+import { documentResponse, exportOpenApi } from './openapi/operations.js';
+import { scopesOf, type ApiRow } from './api-model.js';
+import { createApi, loadApi, replaceDefinition } from './apis.js';
+import {
+  additionalPropertiesOf,
+  IMPORT_FILE_FIELDS,
+  importedApiInput,
+  importFieldsSchema,
+  contentsOf,
+  parseImport,
+  sourceOf,
+  type ImportFields,
+} from './import.js';
+
+export function definitionOperations(ctx: AppContext): OperationSpec<never, never>[] {
+  const { prisma, config } = ctx;
+  const validateApi = componentValidator(publisherComponents, 'API');
+  /** The export declares the API's scopes with their role bindings, so that importing it recreates them. */
+  const exportWithScopes = async (api: ApiRow) =>
+    exportOpenApi(api, {
+      scopes: (await scopesOf(prisma, api)).map(({ scope }) => ({
+        name: scope.name,
+        description: scope.description ?? '',
+        roles: scope.bindings ?? [],
+      })),
+      tokenUrl: `${config.keyManagerUrl}/oauth2/token`,
+    });
+
+  return [
+    operation<ImportFields>({
+      method: 'post',
+      path: '/apis/import-openapi',
+      operationId: 'importOpenAPIDefinition',
+      summary: 'Create an API from an OpenAPI 2.0, 3.0 or 3.1 document (upload, inline or URL)',
+      tag: 'APIs',
+      access: create,
+      multipart: { fields: importFieldsSchema, fileFields: IMPORT_FILE_FIELDS },
+      responses: { 201: { description: 'Created', schema: ref('API') } },
+      async handle(req) {
+        const parsed = await parseImport(sourceOf(req.body, req.files), config.importUrlAllowlist);
+        const input = importedApiInput(parsed, additionalPropertiesOf(req.body.additionalProperties));
+        validateApi(input, 'additionalProperties');
+        const api = await createApi(prisma, callerOf(req), input, {
+          definition: parsed.document,
+          ...contentsOf(parsed),
+        });
+        return { status: 201, body: api, headers: { location: `/api/am/publisher/v4/apis/${api.id}` } };
+      },
+    }),
+    operation<ImportFields>({
+      method: 'post',
+      path: '/apis/validate-openapi',
+      operationId: 'validateOpenAPIDefinition',
+      summary: 'Check an OpenAPI document without creating anything',
+      tag: 'Validation',
+      access: create,
+      multipart: { fields: importFieldsSchema, fileFields: IMPORT_FILE_FIELDS },
+      responses: { 200: { description: 'The verdict', schema: ref('OpenAPIDefinitionValidationResponse') } },
+      async handle({ body, files }) {
+        try {
+          const parsed = await parseImport(sourceOf(body, files), config.importUrlAllowlist);
+          const info = (parsed.document.info ?? {}) as Record<string, unknown>;
+          return {
+            status: 200,
+            body: {
+              isValid: true,
+              info: {
+                name: info.title,
+                version: info.version,
+                description: info.description,
+                openAPIVersion: parsed.specVersion,
+              },
+              errors: [],
+            },
+          };
+        } catch (e) {
+          const description = (e as Error).message;
+          return {
+            status: 200,
+            body: { isValid: false, errors: [{ code: 400, message: 'Invalid definition', description }] },
+          };
+        }
+      },
+    }),
+    operation<unknown, { format: 'json' | 'yaml' }>({
+      method: 'get',
+      path: '/apis/{apiId}/swagger',
+      operationId: 'getAPISwagger',
+      summary: "The API's OpenAPI document, with its settings as x-wso2 extensions",
+      tag: 'APIs',
+      access: view,
+      params: apiIdParam,
+      query: { properties: { format: { enum: ['json', 'yaml'], default: 'json' } } },
+      responses: {
+        200: {
+          description: 'The document',
+          schema: { type: 'object' },
+          contentTypes: ['application/json', 'application/yaml'],
+        },
+      },
+      async handle({ params, query }) {
+        const doc = await exportWithScopes(await loadApi(prisma, params.apiId!));
+        return documentResponse(doc, query.format);
+      },
+    }),
+    operation<ImportFields & { apiDefinition?: string }>({
+      method: 'put',
+      path: '/apis/{apiId}/swagger',
+      operationId: 'updateAPISwagger',
+      summary: "Replace the API's OpenAPI document (and its operations)",
+      tag: 'APIs',
+      access: create,
+      params: apiIdParam,
+      multipart: {
+        fields: {
+          ...importFieldsSchema,
+          properties: { ...importFieldsSchema.properties, apiDefinition: { type: 'string', minLength: 1 } },
+        },
+        fileFields: IMPORT_FILE_FIELDS,
+      },
+      responses: { 200: { description: 'The new document', schema: { type: 'object' } } },
+      async handle({ params, body, files }) {
+        const fields = { ...body, inlineAPIDefinition: body.apiDefinition ?? body.inlineAPIDefinition };
+        const parsed = await parseImport(sourceOf(fields, files), config.importUrlAllowlist);
+        const api = await replaceDefinition(prisma, params.apiId!, parsed.document, contentsOf(parsed));
+        return { status: 200, body: await exportWithScopes(api) };
+      },
+    }),
+  ] as OperationSpec<never, never>[];
+}
