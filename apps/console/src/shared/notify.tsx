@@ -93,7 +93,7 @@ function Notifications({ shown, onDismiss }: { shown: Shown[]; onDismiss: (id: n
           <button
             type="button"
             className="link"
-            aria-label={`Dismiss: ${n.message}`}
+            aria-label="Dismiss notification"
             onClick={() => onDismiss(n.id)}
           >
             ×
