@@ -3,7 +3,6 @@ import type { Dispatcher } from 'undici';
 import type { Context } from '../pipeline/context.js';
 import { writeData, writeHead } from '../pipeline/formatter.js';
 import { BackendHead } from './headers.js';
-import type { Endpoint } from './endpoints.js';
 
 export type Exchange =
   | { kind: 'answered'; status: number; latencyMs: number; completed: boolean }
@@ -16,7 +15,7 @@ export type Exchange =
  * Chunks go out as they arrive (backpressure pauses the backend socket). If either side goes away
  * mid-body the status line is already sent, so the only honest signal left is to cut the connection.
  */
-class ExchangeHandler implements Dispatcher.DispatchHandler {
+export class ExchangeHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private status = 0;
   private latencyMs = 0;
@@ -78,16 +77,4 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.res.off('close', this.onClientClose);
     this.settle({ kind: 'answered', status: this.status, latencyMs: this.latencyMs, completed });
   }
-}
-
-/** Sends one request to one endpoint; resolves when the exchange is over (relayed, failed or cut). */
-export function exchange(
-  endpoint: Endpoint,
-  options: Dispatcher.DispatchOptions,
-  ctx: Context,
-  res: ServerResponse,
-): Promise<Exchange> {
-  return new Promise((resolve) => {
-    endpoint.pool.dispatch(options, new ExchangeHandler(ctx, res, resolve));
-  });
 }

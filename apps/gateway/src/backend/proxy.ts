@@ -3,9 +3,8 @@ import type { Dispatcher } from 'undici';
 import type { GatewayErrorName } from '@apim/contracts';
 import { BodyError } from '../builders/body.js';
 import type { Context } from '../pipeline/context.js';
-import type { RequestContext } from '../pipeline/types.js';
 import type { Endpoint } from './endpoints.js';
-import { exchange } from './exchange.js';
+import { ExchangeHandler, type Exchange } from './exchange.js';
 import { backendHeaders } from './headers.js';
 import { backendBody } from './request-body.js';
 
@@ -16,8 +15,8 @@ export type BackendResult =
   | { kind: 'answered'; status: number; latencyMs: number; completed: boolean }
   | { kind: 'error'; error: GatewayErrorName };
 
-function backendPath(ctx: RequestContext, endpoint: Endpoint, prefixLength: number): string {
-  const rest = ctx.target.rawSegments.slice(prefixLength).join('/');
+function backendPath(ctx: Context, endpoint: Endpoint): string {
+  const rest = ctx.target.rawSegments.slice(ctx.prefixLength).join('/');
   let path = `${endpoint.basePath}/${rest}`;
   if (ctx.target.trailingSlash && rest !== '') path += '/';
   let query = ctx.target.query;
@@ -66,18 +65,17 @@ export async function forward(
   const replayable = !(body && !Buffer.isBuffer(body));
   let lastError: GatewayErrorName = 'BACKEND_UNREACHABLE';
   for (const endpoint of endpoints) {
-    const outcome = await exchange(
-      endpoint,
-      {
-        path: backendPath(ctx, endpoint, ctx.prefixLength),
-        method: ctx.method as Dispatcher.HttpMethod,
-        headers: backendHeaders(ctx, endpoint.host, Buffer.isBuffer(body) ? body.length : null),
-        body: body ?? undefined,
-        headersTimeout: target.timeoutMs,
-        bodyTimeout: target.timeoutMs,
-      },
-      ctx,
-      res,
+    const options: Dispatcher.DispatchOptions = {
+      path: backendPath(ctx, endpoint),
+      method: ctx.method as Dispatcher.HttpMethod,
+      headers: backendHeaders(ctx, endpoint.host, Buffer.isBuffer(body) ? body.length : null),
+      body: body ?? undefined,
+      headersTimeout: target.timeoutMs,
+      bodyTimeout: target.timeoutMs,
+    };
+    // resolves when the exchange is over: relayed, failed or cut
+    const outcome = await new Promise<Exchange>((resolve) =>
+      endpoint.pool.dispatch(options, new ExchangeHandler(ctx, res, resolve)),
     );
     if (outcome.kind === 'answered') {
       endpoint.succeeded();
