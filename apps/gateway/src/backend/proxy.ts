@@ -61,7 +61,9 @@ export async function forward(
   if (!group) return { kind: 'error', error: 'INCORRECT_ACCESS_TOKEN_TYPE' };
   const endpoints = group.candidates(Date.now());
   if (endpoints.length === 0) return { kind: 'error', error: 'ENDPOINT_SUSPENDED' };
-  const body = await backendBody(ctx, maxBodyBytes);
+  const pending = backendBody(ctx, maxBodyBytes);
+  // a promise only when a handler buffered the body: most requests take no extra turn here
+  const body = pending instanceof Promise ? await pending : pending;
   const replayable = !(body && !Buffer.isBuffer(body));
   let lastError: GatewayErrorName = 'BACKEND_UNREACHABLE';
   for (const endpoint of endpoints) {

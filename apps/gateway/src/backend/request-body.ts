@@ -14,12 +14,13 @@ function hasBody(ctx: Context): boolean {
  * What the backend is sent: the body a handler buffered, else the client's stream, passed through a
  * limit (and counted when a handler asked for byte counts) unless its declared length was checked.
  */
-export async function backendBody(ctx: Context, maxBodyBytes: number): Promise<BackendBody> {
-  const buffered = await ctx.bufferedBody();
-  if (buffered) {
-    ctx.requestBytes = buffered.length;
-    return buffered;
-  }
+export function backendBody(ctx: Context, maxBodyBytes: number): BackendBody | Promise<Buffer> {
+  const buffered = ctx.bufferedBody();
+  if (buffered)
+    return buffered.then((raw) => {
+      ctx.requestBytes = raw.length;
+      return raw;
+    });
   if (!hasBody(ctx)) return null;
   inviteBody(ctx.req);
   if (ctx.req.headers['content-length'] !== undefined && !ctx.countingBytes) return ctx.req;

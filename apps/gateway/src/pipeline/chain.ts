@@ -8,7 +8,7 @@ import type { Outcome } from './types.js';
 
 /** A handler that asked for byte counts learns the size of a body buffered but never forwarded. */
 async function countBufferedBody(ctx: Context): Promise<void> {
-  if (ctx.countingBytes) ctx.requestBytes = (await ctx.bufferedBody().catch(() => null))?.length ?? 0;
+  if (ctx.countingBytes) ctx.requestBytes = (await ctx.bufferedBody()?.catch(() => null))?.length ?? 0;
 }
 
 /**

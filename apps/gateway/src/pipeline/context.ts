@@ -78,8 +78,11 @@ export class Context implements RequestContext {
     this.countingBytes = true;
   }
 
-  /** The buffered body if a handler read it, to forward instead of the (consumed) stream. */
-  async bufferedBody(): Promise<Buffer | null> {
-    return this.parsed ? (await this.parsed).raw : null;
+  /**
+   * The buffered body if a handler read it, to forward instead of the (consumed) stream; null at
+   * once (no promise) when none did, as for most requests.
+   */
+  bufferedBody(): Promise<Buffer> | null {
+    return this.parsed ? this.parsed.then((p) => p.raw) : null;
   }
 }
