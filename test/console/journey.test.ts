@@ -212,7 +212,7 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await page.getByLabel('Response caching').check();
     await page.getByLabel('Cache timeout (seconds)').fill('0');
     await page.getByRole('button', { name: 'Save' }).click();
-    await shown(page.getByText('must be >= 1'));
+    await shown(page.getByText('Cache timeout must be at least 1'));
     await page.getByLabel('Cache timeout (seconds)').fill('60');
     await page.getByRole('button', { name: 'Save' }).click();
     await shown(page.getByText('Saved.'));

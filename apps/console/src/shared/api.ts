@@ -4,6 +4,7 @@
  */
 import { clearSession, getSession, refreshSession } from './auth';
 import type { ConsoleConfig } from './config';
+import { friendlyDescription } from './validation-messages';
 
 export const REST = {
   publisher: '/api/am/publisher/v4',
@@ -110,10 +111,16 @@ export async function request<T>(api: RestApi, path: string, options: RequestOpt
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** A message for any error, for display. */
+/**
+ * A message for any error, for display. A 400's description is the control plane's validation
+ * text (ajv's messages per field), said in sentences naming each field.
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError)
-    return error.description ? `${error.title}: ${error.description}` : error.title;
+  if (error instanceof ApiError) {
+    if (!error.description) return error.title;
+    const description = error.status === 400 ? friendlyDescription(error.description) : error.description;
+    return `${error.title}: ${description}`;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }

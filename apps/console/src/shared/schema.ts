@@ -8,6 +8,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { REST, type RestApi } from './api';
 import { useRestMutation, type Stale } from './hooks';
+import { friendlyMessage, labelOfPath } from './validation-messages';
 
 export type Doc = {
   paths?: Record<
@@ -18,6 +19,9 @@ export type Doc = {
 
 /** Field path (dots, '' for the whole body) -> what is wrong with it. */
 export type FieldErrors = Record<string, string>;
+
+/** Field path (dots) -> its label on the form, for the messages. */
+export type Labels = Record<string, string>;
 
 /** The first error at or under one of the fields. */
 export function errorAt(errors: FieldErrors | null, ...fields: string[]): string | undefined {
@@ -31,7 +35,7 @@ const compilers = new Map<RestApi, { doc: Doc; ajv: Ajv2020; cache: Map<string, 
 function compilerFor(api: RestApi, doc: Doc) {
   let c = compilers.get(api);
   if (!c || c.doc !== doc) {
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
     addFormats(ajv);
     ajv.addSchema(doc as object, `urn:console:${api}`);
     c = { doc, ajv, cache: new Map() };
@@ -61,28 +65,36 @@ export function bodyValidator(api: RestApi, doc: Doc, operationId: string): Vali
   return found;
 }
 
-/** ajv's errors keyed by field, in words a person reads. */
-export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErrors {
+/** The label of a property from its schema's `title`, when ajv reports the schema (verbose). */
+function titleOf(schema: unknown, property?: string): string | undefined {
+  const s = schema as { title?: unknown; properties?: Record<string, { title?: unknown }> } | undefined;
+  const title = property === undefined ? s?.title : s?.properties?.[property]?.title;
+  return typeof title === 'string' && title ? title : undefined;
+}
+
+/**
+ * ajv's errors keyed by field, as sentences naming the field: its label on the form (`labels`, by
+ * field path), else its schema's `title`, else its property name humanised.
+ */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, labels: Labels = {}): FieldErrors {
   const out: FieldErrors = {};
   for (const e of errors ?? []) {
     // oneOf/anyOf report every branch; the branch errors say more, so the summary is skipped.
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
     let field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    let message = e.message ?? 'is invalid';
-    if (e.keyword === 'required') {
-      field = [field, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
-      message = 'is required';
-    } else if (e.keyword === 'pattern') message = 'contains characters that are not allowed';
-    else if (e.keyword === 'format') message = `must be a valid ${(e.params as { format: string }).format}`;
-    else if (e.keyword === 'enum')
-      message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-    else if (e.keyword === 'additionalProperties') {
-      field = [field, (e.params as { additionalProperty: string }).additionalProperty]
-        .filter(Boolean)
-        .join('.');
-      message = 'is not a known field';
+    let title = titleOf(e.parentSchema);
+    const child =
+      e.keyword === 'required'
+        ? (e.params as { missingProperty: string }).missingProperty
+        : e.keyword === 'additionalProperties'
+          ? (e.params as { additionalProperty: string }).additionalProperty
+          : undefined;
+    if (child !== undefined) {
+      field = [field, child].filter(Boolean).join('.');
+      title = titleOf(e.parentSchema, child);
     }
-    out[field] ??= message;
+    const label = labels[field] ?? title ?? labelOfPath(field);
+    out[field] ??= friendlyMessage({ keyword: e.keyword, params: e.params, message: e.message }, label);
   }
   return out;
 }
@@ -105,15 +117,19 @@ export function useRestDocument(api: RestApi) {
  * A checker for the body of `operationId`. It returns the errors by field, or null when the body
  * is valid (or when the document could not be loaded: the server checks again anyway).
  */
-export function useBodyCheck(api: RestApi, operationId: string): (body: unknown) => FieldErrors | null {
+export function useBodyCheck(
+  api: RestApi,
+  operationId: string,
+  labels?: Labels,
+): (body: unknown) => FieldErrors | null {
   const { data } = useRestDocument(api);
   return useMemo(() => {
     const validate = data ? bodyValidator(api, data, operationId) : null;
     return (body: unknown) => {
       if (!validate || validate(body)) return null;
-      return fieldErrors(validate.errors);
+      return fieldErrors(validate.errors, labels);
     };
-  }, [api, data, operationId]);
+  }, [api, data, operationId, labels]);
 }
 
 /**
@@ -124,9 +140,9 @@ export function useCheckedWrite<B, R = unknown>(
   api: RestApi,
   operationId: string,
   send: (body: B) => Promise<R>,
-  options: { stale: readonly Stale[]; onSuccess?: (result: R, body: B) => void },
+  options: { stale: readonly Stale[]; onSuccess?: (result: R, body: B) => void; labels?: Labels },
 ) {
-  const check = useBodyCheck(api, operationId);
+  const check = useBodyCheck(api, operationId, options.labels);
   const [errors, setErrors] = useState<FieldErrors | null>(null);
   const mutation = useRestMutation(send, options);
   return {

@@ -530,7 +530,7 @@ export function OtherErrors({ errors, shown }: { errors: FieldErrors | null; sho
   return (
     <ul className="error-box" role="alert">
       {rest.map(([f, m]) => (
-        <li key={f}>{f ? `${f} ${m}` : m}</li>
+        <li key={f}>{m}</li>
       ))}
     </ul>
   );
