@@ -49,7 +49,7 @@ describe('checking a form against the served schema', () => {
     ).toEqual({
       name: 'Name is required',
       context: 'Context must start with /',
-      visibility: 'Choose one of: PUBLIC, PRIVATE for Visibility',
+      visibility: 'Visibility must be one of: PUBLIC, PRIVATE',
       'endpointConfig.url': 'URL must be a valid URL',
       extra: 'Extra is not a known field',
     });

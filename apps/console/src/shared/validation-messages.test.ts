@@ -88,7 +88,7 @@ describe('a sentence for each keyword', () => {
 
   it('enum', () => {
     expect(say('enum', { allowedValues: ['PUBLIC', 'PRIVATE'] }, 'Visibility')).toBe(
-      'Choose one of: PUBLIC, PRIVATE for Visibility',
+      'Visibility must be one of: PUBLIC, PRIVATE',
     );
     expect(say('enum', { allowedValues: ['A', 'B'] }, '')).toBe('Choose one of: A, B');
     expect(say('enum', {}, 'Visibility')).toBe('Visibility must be one of the allowed values');
@@ -135,9 +135,7 @@ describe('the control plane’s 400 descriptions', () => {
         "Request body field 'cacheTimeout' must be >= 1; Request body field 'name' is required; " +
           "Request body field 'visibility' must be one of PUBLIC, PRIVATE",
       ),
-    ).toBe(
-      'Cache timeout must be at least 1. Name is required. Choose one of: PUBLIC, PRIVATE for Visibility',
-    );
+    ).toBe('Cache timeout must be at least 1. Name is required. Visibility must be one of: PUBLIC, PRIVATE');
     expect(friendlyDescription("Request body field 'password' must NOT have fewer than 8 characters")).toBe(
       'Password needs at least 8 characters',
     );

@@ -163,9 +163,7 @@ export function friendlyMessage(issue: ValidationIssue, label: string): string {
     case 'enum': {
       const values = Array.isArray(p.allowedValues) ? p.allowedValues.map(String) : [];
       if (!values.length) return `${field} must be one of the allowed values`;
-      return label
-        ? `Choose one of: ${values.join(', ')} for ${label}`
-        : `Choose one of: ${values.join(', ')}`;
+      return label ? `${label} must be one of: ${values.join(', ')}` : `Choose one of: ${values.join(', ')}`;
     }
     case 'const':
       return `${field} must be ${JSON.stringify(p.allowedValue)}`;
