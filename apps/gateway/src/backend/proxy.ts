@@ -51,17 +51,13 @@ function classify(e: unknown): GatewayErrorName {
  * tried only when the request can be replayed safely (no streamed body; after a response started,
  * only for idempotent methods). Resolves when the exchange is over (the body relayed, or cut).
  */
-export async function forward(
-  ctx: Context,
-  res: ServerResponse,
-  maxBodyBytes: number,
-): Promise<BackendResult> {
+export async function forward(ctx: Context, res: ServerResponse): Promise<BackendResult> {
   const target = ctx.compiled.backend;
   const group = target.groups[ctx.credential?.keyType ?? 'PRODUCTION'];
   if (!group) return { kind: 'error', error: 'INCORRECT_ACCESS_TOKEN_TYPE' };
   const endpoints = group.candidates(Date.now());
   if (endpoints.length === 0) return { kind: 'error', error: 'ENDPOINT_SUSPENDED' };
-  const pending = backendBody(ctx, maxBodyBytes);
+  const pending = backendBody(ctx);
   // a promise only when a handler buffered the body: most requests take no extra turn here
   const body = pending instanceof Promise ? await pending : pending;
   const replayable = !(body && !Buffer.isBuffer(body));

@@ -14,7 +14,7 @@ function hasBody(ctx: Context): boolean {
  * What the backend is sent: the body a handler buffered, else the client's stream, passed through a
  * limit (and counted when a handler asked for byte counts) unless its declared length was checked.
  */
-export function backendBody(ctx: Context, maxBodyBytes: number): BackendBody | Promise<Buffer> {
+export function backendBody(ctx: Context): BackendBody | Promise<Buffer> {
   const buffered = ctx.bufferedBody();
   if (buffered)
     return buffered.then((raw) => {
@@ -24,5 +24,5 @@ export function backendBody(ctx: Context, maxBodyBytes: number): BackendBody | P
   if (!hasBody(ctx)) return null;
   inviteBody(ctx.req);
   if (ctx.req.headers['content-length'] !== undefined && !ctx.countingBytes) return ctx.req;
-  return limitedStream(ctx.req, maxBodyBytes, ctx.countingBytes ? ctx : null);
+  return limitedStream(ctx.req, ctx.maxBodyBytes, ctx.countingBytes ? ctx : null);
 }

@@ -15,7 +15,7 @@ async function countBufferedBody(ctx: Context): Promise<void> {
  * Runs an API's chain for one request: each handler's `onRequest` in order until one answers, else
  * the backend stage. Answers go out through the formatter; returns how the exchange ended.
  */
-export async function runChain(ctx: Context, res: ServerResponse, maxBodyBytes: number): Promise<Ending> {
+export async function runChain(ctx: Context, res: ServerResponse): Promise<Ending> {
   const handlers = ctx.compiled.handlers;
   let outcome: Outcome;
   while (ctx.ran < handlers.length) {
@@ -31,7 +31,7 @@ export async function runChain(ctx: Context, res: ServerResponse, maxBodyBytes: 
     }
   }
   ctx.requestMediationMs = performance.now() - ctx.startedAt;
-  const result = await forward(ctx, res, maxBodyBytes);
+  const result = await forward(ctx, res);
   if (result.kind === 'answered')
     return {
       status: result.status,

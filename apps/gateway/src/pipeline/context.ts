@@ -48,7 +48,8 @@ export class Context implements RequestContext {
   constructor(
     arrival: Arrival,
     { match, target }: Found,
-    private readonly maxBodyBytes: number,
+    /** the largest body a request may have, buffered or streamed */
+    readonly maxBodyBytes: number,
   ) {
     this.req = arrival.req;
     this.requestId = arrival.requestId;

@@ -59,7 +59,7 @@ function filtered(ctx: Context, chunk: Buffer): Buffer {
 
 /** Writes one chunk of the backend's body through the data phase; false when the client is saturated. */
 export function writeData(ctx: Context, res: ServerResponse, chunk: Buffer): boolean {
-  const out = filtered(ctx, chunk);
+  const out = ctx.compiled.dataPhase ? filtered(ctx, chunk) : chunk;
   if (!res.destroyed) ctx.responseBytes += out.length;
   return res.write(out);
 }

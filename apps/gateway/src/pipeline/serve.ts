@@ -28,12 +28,12 @@ function failureAnswer(e: unknown): GatewayResponse {
  */
 export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const entry = new Entry(o);
-  const { reports, logger, maxBodyBytes } = o;
+  const { reports, logger } = o;
 
   async function serve(ctx: Context, res: ServerResponse): Promise<void> {
     let ending;
     try {
-      ending = await runChain(ctx, res, maxBodyBytes);
+      ending = await runChain(ctx, res);
     } catch (e) {
       if (!(e instanceof BodyError))
         logger.error({ err: e, requestId: ctx.requestId }, 'request failed in the gateway');

@@ -32,32 +32,29 @@ export class CredentialVerifier {
   private readonly issuers: TrustedIssuers;
   private readonly jwtCache: TokenCache<VerifiedToken>;
   private readonly agePolicy: TokenAgePolicy;
-  /** introspection calls of this worker, whatever the provider */
-  private readonly introspectionLimit: TokenBucket;
-  private readonly introspectionOptions: IntrospectionOptions;
   /** Basic user credentials, checked at the key manager */
   readonly basic: BasicAuthVerifier;
   /** bumped whenever cached verifications are dropped; verifications remembered elsewhere compare it */
   private cacheGeneration = 0;
 
   constructor(
-    private readonly config: GatewayConfig,
+    config: GatewayConfig,
     private readonly state: GatewayState,
     private readonly logger: Logger,
     introspectionMetrics?: IntrospectionMetrics,
   ) {
     this.jwtCache = new TokenCache(config.tokenCacheSize);
     this.agePolicy = { maxLifetimeSec: config.maxTokenLifetimeSec };
-    this.introspectionLimit = new TokenBucket(config.introspection.rate, config.introspection.burst);
-    this.introspectionOptions = {
+    const introspection: IntrospectionOptions = {
       cacheMs: config.introspectionCacheMs,
       cacheSize: config.tokenCacheSize,
       negativeCacheSize: config.introspection.negativeCacheSize,
-      limit: this.introspectionLimit,
+      // introspection calls of this worker, whatever the provider
+      limit: new TokenBucket(config.introspection.rate, config.introspection.burst),
       age: this.agePolicy,
       metrics: introspectionMetrics,
     };
-    this.issuers = new TrustedIssuers(config, state, logger, this.introspectionOptions);
+    this.issuers = new TrustedIssuers(config, state, logger, introspection);
     this.basic = new BasicAuthVerifier(
       config.keyManagerUrl,
       config.internalSecret,
