@@ -69,6 +69,19 @@ async function findDocument(prisma: PrismaClient, apiId: string, documentId: str
 
 const params = { apiId: uuid, documentId: uuid };
 
+/** A document's metadata as stored, from the body a publisher sent (checked for a URL document's URL). */
+function metadataOf(body: Publisher.Document, visibility: DocumentRow['visibility']) {
+  if (body.sourceType === 'URL' && !body.sourceUrl) throw badRequest("A URL document needs 'sourceUrl'");
+  return {
+    name: body.name,
+    type: body.type,
+    summary: body.summary ?? null,
+    sourceType: body.sourceType,
+    sourceUrl: body.sourceType === 'URL' ? body.sourceUrl : null,
+    visibility: body.visibility ?? visibility,
+  };
+}
+
 export function publisherDocumentOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
   const view = [Scopes.apiView, Scopes.apiCreate, Scopes.apiPublish];
   const edit = [Scopes.apiCreate, Scopes.apiPublish];
@@ -105,19 +118,9 @@ export function publisherDocumentOperations({ prisma }: AppContext): OperationSp
       responses: { 201: { description: 'Created', schema: ref('Document') } },
       async handle({ params: p, body }) {
         await loadApi(prisma, p.apiId!);
-        if (body.sourceType === 'URL' && !body.sourceUrl)
-          throw badRequest("A URL document needs 'sourceUrl'");
         const d = await prisma.apiDocument
           .create({
-            data: {
-              apiId: p.apiId!,
-              name: body.name,
-              type: body.type,
-              summary: body.summary ?? null,
-              sourceType: body.sourceType,
-              sourceUrl: body.sourceType === 'URL' ? body.sourceUrl : null,
-              visibility: body.visibility ?? 'API_LEVEL',
-            },
+            data: { apiId: p.apiId!, ...metadataOf(body, 'API_LEVEL') },
             omit: METADATA,
           })
           .catch(conflictOnDuplicate(`The API already has a document named '${body.name}'`));
@@ -149,19 +152,12 @@ export function publisherDocumentOperations({ prisma }: AppContext): OperationSp
       responses: { 200: { description: 'The document', schema: ref('Document') } },
       async handle({ params: p, body }) {
         const current = await findDocument(prisma, p.apiId!, p.documentId!, false);
-        if (body.sourceType === 'URL' && !body.sourceUrl)
-          throw badRequest("A URL document needs 'sourceUrl'");
         const typeChanged = body.sourceType !== current.sourceType;
         const d = await prisma.apiDocument
           .update({
             where: { id: current.id },
             data: {
-              name: body.name,
-              type: body.type,
-              summary: body.summary ?? null,
-              sourceType: body.sourceType,
-              sourceUrl: body.sourceType === 'URL' ? body.sourceUrl : null,
-              visibility: body.visibility ?? current.visibility,
+              ...metadataOf(body, current.visibility),
               // content of another kind no longer applies
               ...(typeChanged ? { content: null, fileName: null, contentType: null } : {}),
             },
