@@ -1,6 +1,7 @@
 import type {
   GatewayApi,
   GatewayApplication,
+  GatewayAuthorizer,
   GatewayDenyPolicy,
   GatewayIssuer,
   GatewayKeyMapping,
@@ -33,6 +34,8 @@ export interface GatewayEventPayloads {
   DENY_POLICY_DELETED: { id: string };
   ISSUER_UPSERTED: { issuer: GatewayIssuer };
   ISSUER_DELETED: { id: string };
+  AUTHORIZER_UPSERTED: { authorizer: GatewayAuthorizer };
+  AUTHORIZER_DELETED: { name: string };
   /** one token (access token or API key) by its jti */
   TOKEN_REVOKED: { jti: string; expiresAt: string };
   /** every token of this client issued before revokedBefore */

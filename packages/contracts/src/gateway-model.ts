@@ -32,6 +32,12 @@ export interface CorsConfig {
   accessControlAllowHeaders: string[];
   accessControlAllowMethods: string[];
   accessControlExposeHeaders?: string[];
+  /** origins matched as Kyma's corsPolicy matches them, besides accessControlAllowOrigins */
+  accessControlAllowOriginMatchers?: Array<{ exact?: string; prefix?: string; regex?: string }>;
+  /** Access-Control-Max-Age of preflight answers, seconds */
+  accessControlMaxAge?: number;
+  /** CORS off and the backend's Access-Control-* headers removed (an APIRule without corsPolicy) */
+  removeBackendCorsHeaders?: boolean;
 }
 
 export interface GatewayOperation {
@@ -41,6 +47,68 @@ export interface GatewayOperation {
   scopes: string[];
   throttlingPolicy: string | null;
   operationPolicies: unknown;
+  /** Kyma-style policy of its own; absent or null: the API's security, subscriptions and backend */
+  rule?: OperationRule | null;
+}
+
+/** Where a rule looks for its token: a header (its value after `prefix`, e.g. "Bearer ") or a query parameter. */
+export interface JwtAuthentication {
+  issuer: string;
+  jwksUri: string;
+  /** none given: the Authorization header with the "Bearer " prefix */
+  fromHeaders?: Array<{ name: string; prefix?: string }>;
+  fromParams?: string[];
+}
+
+/** One way to be authorized: every listed scope (from `scp`, `scope` or `scopes`) and every listed audience. */
+export interface JwtAuthorization {
+  requiredScopes?: string[];
+  audiences?: string[];
+}
+
+/** Kyma's `jwt` access strategy: a token from one of the issuers, satisfying any one authorization (none: any valid token). */
+export interface JwtRule {
+  authentications: JwtAuthentication[];
+  authorizations?: JwtAuthorization[];
+}
+
+/** Exactly one access strategy per rule, as Kyma's APIRule v2 has it. */
+export type RuleAccess =
+  | { strategy: 'noAuth' }
+  | { strategy: 'jwt'; jwt: JwtRule }
+  /** external authorizers by name (Envoy ext_authz, HTTP mode), and optionally a token as `jwt` checks it */
+  | { strategy: 'extAuth'; authorizers: string[]; restrictions?: JwtRule };
+
+/**
+ * The policy of one rule (Kyma's APIRule rule), compiled by gateways at deploy time. It replaces the
+ * API's security, subscription validation and application throttling for its operation: callers of
+ * a rule are not applications.
+ */
+export interface OperationRule {
+  access: RuleAccess;
+  /** the backend of this rule instead of the API's endpoints */
+  service?: { url: string };
+  /** backend timeout of this rule instead of the API's */
+  timeoutMs?: number;
+  /** set on the request before it is forwarded */
+  request?: { headers?: Record<string, string>; cookies?: Record<string, string> };
+}
+
+/**
+ * An external authorization service that rules name in their `extAuth` strategy: Envoy's ext_authz in
+ * HTTP mode. The request is allowed only when it answers 2xx; its denial is returned to the caller.
+ */
+export interface GatewayAuthorizer {
+  name: string;
+  /** the request's path is appended to it, as Envoy's path_prefix */
+  url: string;
+  /** request headers sent to the authorizer besides Authorization (Envoy's allowed_headers) */
+  headersToSend: string[];
+  /** authorizer answer headers copied onto the forwarded request (Envoy's allowed_upstream_headers) */
+  headersToPassBack: string[];
+  timeoutMs: number;
+  /** authorizer unreachable or timing out: deny (403) when true, allow when false */
+  failClosed: boolean;
 }
 
 /**
@@ -101,6 +169,11 @@ export interface ApiSnapshot {
   scopes?: GatewayScope[];
   /** key managers whose tokens the API accepts: ["all"] or their names (absent from older revisions: all) */
   keyManagers?: string[];
+  /**
+   * Kyma exposure: the API answers on these hosts only, at the root path (no context or version), and
+   * its operations match in their order, the earlier first. Absent or empty: routed by context.
+   */
+  hosts?: string[];
 }
 
 /** A deployed API as a gateway holds it. Lifecycle and default version are live, not per revision. */

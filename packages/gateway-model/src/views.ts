@@ -19,6 +19,7 @@ import type {
   GatewayScope,
   GatewaySubscription,
   LifecycleStatus,
+  OperationRule,
 } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
 
@@ -113,6 +114,7 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
     keyManagers: api.keyManagers,
     mediationPolicies: api.mediationPolicies ?? null,
     definition: api.definition ?? null,
+    hosts: api.hosts,
     operations: api.operations.map((o) => ({
       verb: o.verb,
       target: o.target,
@@ -120,6 +122,7 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
       scopes: o.scopes,
       throttlingPolicy: o.throttlingPolicy,
       operationPolicies: o.operationPolicies ?? null,
+      rule: (o.rule as OperationRule | null) ?? null,
     })),
     clientCertificates: api.clientCertificates.map((c) => ({
       alias: c.alias,

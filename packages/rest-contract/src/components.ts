@@ -5,6 +5,7 @@
  */
 import { adminSchemaSets } from './admin.js';
 import { analyticsSchemas } from './analytics.js';
+import { authorizerSchemas, manifestSchemas, ruleSchemas } from './declarative.js';
 import { devportalSchemas } from './devportal.js';
 import { documentSchemas } from './documents.js';
 import type { JsonSchema } from './json-schema.js';
@@ -14,6 +15,7 @@ export type Components = Record<string, JsonSchema>;
 
 export const publisherComponents: Components = {
   ...publisherSchemas,
+  ...ruleSchemas,
   ...documentSchemas,
   ...clientCertificateSchemas,
   ...publisherKeyManagerSchemas,
@@ -26,7 +28,12 @@ export const devportalComponents: Components = {
   ...analyticsSchemas,
 };
 
-export const adminComponents: Components = { ...adminSchemaSets, ...analyticsSchemas };
+export const adminComponents: Components = {
+  ...adminSchemaSets,
+  ...authorizerSchemas,
+  ...manifestSchemas,
+  ...analyticsSchemas,
+};
 
 /** Each REST API's components by the name of its generated types module (src/generated/<name>.ts). */
 export const restApiComponents = {

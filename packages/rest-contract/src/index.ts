@@ -10,6 +10,7 @@ export { HTTP_VERBS, LIFECYCLE_ACTIONS, LIFECYCLE_STATES, clientCertificateField
 export { GRANT_TYPES, keyType } from './devportal.js';
 export { TIME_UNITS as THROTTLE_TIME_UNITS, WSO2_WORKFLOW_TYPES, email, username } from './admin.js';
 export { TOP as ANALYTICS_TOP } from './analytics.js';
+export { DEPLOYMENT_STATES, MANIFEST_STATES } from './declarative.js';
 
 /** The publisher API's resources (#/components/schemas of /api/am/publisher/v4/openapi.json). */
 export type * as Publisher from './generated/publisher.js';

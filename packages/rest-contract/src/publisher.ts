@@ -1,5 +1,6 @@
 /** JSON Schemas of the publisher API's bodies, with WSO2's field names. */
 import { API_DEFAULTS } from './defaults.js';
+import { DEPLOYMENT_STATES } from './declarative.js';
 import { listOf, paginationSchema, ref, type JsonSchema } from './json-schema.js';
 
 const str = { type: 'string' } as const;
@@ -86,6 +87,7 @@ export const publisherSchemas: Record<string, JsonSchema> = {
       throttlingPolicy: { type: ['string', 'null'] },
       scopes: strings,
       operationPolicies: {},
+      rule: { oneOf: [ref('OperationRule'), { type: 'null' }] },
     },
   },
   Scope: {
@@ -191,6 +193,15 @@ export const publisherSchemas: Record<string, JsonSchema> = {
           'the key managers whose tokens the API accepts: ["all"] (the default), or names of key managers ("Resident Key Manager" or an external one)',
       },
       mediationPolicies: {},
+      hosts: {
+        type: 'array',
+        maxItems: 100,
+        uniqueItems: true,
+        items: { type: 'string', format: 'hostname', maxLength: 253 },
+        description:
+          'Kyma exposure: the API answers on these hosts at the root path, its operations matched in order (the earlier first); empty: by context',
+      },
+      managedBy: { oneOf: [ref('ManagedBy'), { type: 'null' }], readOnly: true },
       operations: { type: 'array', items: ref('APIOperations'), maxItems: 5000 },
       scopes: { type: 'array', items: ref('APIScope') },
       createdTime: { type: 'string', readOnly: true },
@@ -258,7 +269,27 @@ export const publisherSchemas: Record<string, JsonSchema> = {
       vhost: str,
       displayOnDevportal: { type: 'boolean' },
       deployedTime: str,
-      status: str,
+      status: {
+        enum: [...DEPLOYMENT_STATES],
+        readOnly: true,
+        description:
+          'DEPLOYED when every live gateway of the environment serves the revision, FAILED when one refused it (statusReason says why), PENDING until then',
+      },
+      statusReason: { type: ['string', 'null'], readOnly: true },
+      gateways: {
+        type: 'array',
+        readOnly: true,
+        items: {
+          type: 'object',
+          required: ['gatewayId', 'state'],
+          properties: {
+            gatewayId: str,
+            state: { enum: ['ACCEPTED', 'REFUSED', 'PENDING'] },
+            reason: { type: ['string', 'null'] },
+            updatedTime: { type: ['string', 'null'] },
+          },
+        },
+      },
     },
   },
   OpenAPIDefinitionValidationResponse: {

@@ -1,5 +1,5 @@
 /** The API resource in WSO2's shape, and the conversions between it and our rows. */
-import { RESIDENT_KEY_MANAGER, type KeyType } from '@apim/contracts';
+import { RESIDENT_KEY_MANAGER, type KeyType, type OperationRule } from '@apim/contracts';
 import { ALL_KEY_MANAGERS, API_DEFAULTS, type Complete, type Publisher } from '@apim/rest-contract';
 import type { Prisma, TransactionClient } from '@apim/db';
 import type { OperationDraft, ScopeDraft } from './openapi/operations.js';
@@ -23,6 +23,7 @@ export function operationDraft(o: Publisher.APIOperations): OperationDraft {
     authEnabled: o.authType !== 'None',
     scopes: o.scopes ?? [],
     throttlingPolicy: o.throttlingPolicy ?? null,
+    rule: (o.rule ?? null) as OperationRule | null,
   };
 }
 
@@ -67,6 +68,8 @@ export function apiDto(api: ApiRow, scopes: Publisher.APIScope[]): Complete<Publ
     cacheTimeout: api.cacheTimeout,
     keyManagers: api.keyManagers,
     mediationPolicies: api.mediationPolicies,
+    hosts: api.hosts,
+    managedBy: null,
     operations: api.operations.map((o) => ({
       id: o.id,
       target: o.target,
@@ -75,6 +78,7 @@ export function apiDto(api: ApiRow, scopes: Publisher.APIScope[]): Complete<Publ
       throttlingPolicy: o.throttlingPolicy,
       scopes: o.scopes,
       operationPolicies: o.operationPolicies,
+      rule: o.rule as Publisher.OperationRule | null,
     })),
     scopes,
     lastUpdatedTime: api.updatedAt.toISOString(),
@@ -102,6 +106,7 @@ export function apiFields(input: Publisher.API) {
     cacheTimeout: input.cacheTimeout ?? API_DEFAULTS.cacheTimeout,
     keyManagers: input.keyManagers ?? [...API_DEFAULTS.keyManagers],
     mediationPolicies: (input.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
+    hosts: input.hosts ?? [],
   };
 }
 
@@ -171,7 +176,12 @@ export async function writeOperations(
 ): Promise<void> {
   await tx.apiOperation.deleteMany({ where: { apiId } });
   await tx.apiOperation.createMany({
-    data: operations.map((o, position) => ({ apiId, position, ...o })),
+    data: operations.map(({ rule, ...o }, position) => ({
+      apiId,
+      position,
+      ...o,
+      rule: (rule ?? undefined) as Prisma.InputJsonValue | undefined,
+    })),
   });
 }
 

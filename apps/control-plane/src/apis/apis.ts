@@ -1,4 +1,5 @@
 /** Creating, changing, versioning and deleting APIs. */
+import type { OperationRule } from '@apim/contracts';
 import { type Prisma, type PrismaClient, type TransactionClient } from '@apim/db';
 import type { Principal } from '../http/auth.js';
 import type { Publisher } from '@apim/rest-contract';
@@ -104,12 +105,17 @@ export async function updateApi(prisma: PrismaClient, apiId: string, input: Publ
         );
     if (current.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be changed');
     const fields = apiFields(input);
-    const operations = input.operations ? input.operations.map(operationDraft) : current.operations;
+    const operations = (input.operations ?? []).map(operationDraft);
     checkOperations(operations);
-    await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+    await checkPolicies(
+      tx,
+      fields.subscriptionPolicies,
+      fields.apiThrottlingPolicy,
+      input.operations ? operations : current.operations.map(stripRow),
+    );
     await checkKeyManagers(tx, fields.keyManagers);
     await tx.api.update({ where: { id: apiId }, data: fields });
-    if (input.operations) await writeOperations(tx, apiId, operations.map(stripRow));
+    if (input.operations) await writeOperations(tx, apiId, operations);
     await writeScopes(tx, current, input.scopes ?? []);
     if (input.isDefaultVersion !== undefined && input.isDefaultVersion !== current.isDefaultVersion)
       await gatewayWrites.api.setDefaultVersion(tx, current, input.isDefaultVersion);
@@ -117,13 +123,15 @@ export async function updateApi(prisma: PrismaClient, apiId: string, input: Publ
   });
 }
 
-function stripRow(o: OperationDraft): OperationDraft {
+/** A stored operation as a draft to write again (for a copy). */
+function stripRow(o: ApiRow['operations'][number]): OperationDraft {
   return {
     verb: o.verb,
     target: o.target,
     authEnabled: o.authEnabled,
     scopes: o.scopes,
     throttlingPolicy: o.throttlingPolicy,
+    rule: o.rule as OperationRule | null,
   };
 }
 

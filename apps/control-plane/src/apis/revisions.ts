@@ -21,7 +21,10 @@ export function deploymentDto(d: RevisionRow['deployments'][number]) {
     vhost: d.vhost,
     displayOnDevportal: d.displayOnDevportal,
     deployedTime: d.deployedAt.toISOString(),
-    status: 'CREATED',
+    // what the gateways reported is read in by the deployment status (next commit)
+    status: 'PENDING' as const,
+    statusReason: null,
+    gateways: [],
   };
 }
 

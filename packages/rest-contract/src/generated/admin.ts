@@ -186,6 +186,112 @@ export interface Settings {
     SUBSCRIPTION_UPDATE?: boolean;
   };
 }
+export interface ExternalAuthorizer {
+  id?: string;
+  name: string;
+  /**
+   * Envoy ext_authz (HTTP): the request's path is appended
+   */
+  url: string;
+  /**
+   * @default []
+   */
+  headersToSend?: string[];
+  /**
+   * @default []
+   */
+  headersToPassBack?: string[];
+  /**
+   * @default 1000
+   */
+  timeoutMs?: number;
+  /**
+   * @default true
+   */
+  failClosed?: boolean;
+  createdTime?: string;
+}
+export interface ExternalAuthorizerList {
+  count: number;
+  list: ExternalAuthorizer[];
+}
+export interface ManifestDocument {
+  source?: {
+    file: string;
+    index: number;
+  };
+  manifest: {
+    [k: string]: unknown | undefined;
+  };
+}
+export interface ManifestRequest {
+  /**
+   * @maxItems 10000
+   */
+  documents: ManifestDocument[];
+  label?: string;
+  /**
+   * @default false
+   */
+  prune?: boolean;
+  /**
+   * @default false
+   */
+  dryRun?: boolean;
+  /**
+   * @default 30
+   */
+  waitSeconds?: number;
+}
+export interface FieldChange {
+  path: string;
+  from?: unknown;
+  to?: unknown;
+}
+export interface ManifestObjectResult {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  action: 'create' | 'update' | 'unchanged' | 'delete';
+  changes?: FieldChange[];
+  objectId?: string | null;
+  state?: 'Processing' | 'Ready' | 'Warning' | 'Error' | 'Deleting';
+  description?: string | null;
+}
+export interface ManifestResult {
+  changed: boolean;
+  dryRun?: boolean;
+  objects: ManifestObjectResult[];
+}
+export interface ManifestProblem {
+  file?: string | null;
+  document?: number;
+  /**
+   * JSON pointer into the document
+   */
+  pointer: string;
+  message: string;
+}
+export interface ManagedObjectStatus {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  label?: string | null;
+  objectId?: string;
+  state: 'Processing' | 'Ready' | 'Warning' | 'Error' | 'Deleting';
+  description?: string | null;
+  appliedAt?: string;
+  appliedBy?: string | null;
+}
+export interface ManagedObjectList {
+  count: number;
+  list: ManagedObjectStatus[];
+}
+export interface ManifestExport {
+  documents: {
+    [k: string]: unknown | undefined;
+  }[];
+}
 /**
  * One request through a gateway, with WSO2 analytics fields
  */

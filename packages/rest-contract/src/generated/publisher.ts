@@ -56,6 +56,58 @@ export interface APIOperations {
   throttlingPolicy?: string | null;
   scopes?: string[];
   operationPolicies?: unknown;
+  rule?: OperationRule | null;
+}
+/**
+ * Kyma-style policy of one operation: its access strategy, backend, timeout and request mutations, replacing the API's security, subscriptions and endpoints for it
+ */
+export interface OperationRule {
+  access:
+    | {
+        strategy: 'noAuth';
+      }
+    | {
+        strategy: 'jwt';
+        jwt: JwtRule;
+      }
+    | {
+        strategy: 'extAuth';
+        /**
+         * @minItems 1
+         */
+        authorizers: string[];
+        restrictions?: JwtRule;
+      };
+  service?: {
+    url: string;
+  };
+  timeoutMs?: number;
+  request?: {
+    headers?: {
+      [k: string]: string | undefined;
+    };
+    cookies?: {
+      [k: string]: string | undefined;
+    };
+  };
+}
+export interface JwtRule {
+  /**
+   * @minItems 1
+   */
+  authentications: {
+    issuer: string;
+    jwksUri: string;
+    fromHeaders?: {
+      name: string;
+      prefix?: string;
+    }[];
+    fromParams?: string[];
+  }[];
+  authorizations?: {
+    requiredScopes?: string[];
+    audiences?: string[];
+  }[];
 }
 export interface Scope {
   id?: string;
@@ -141,12 +193,31 @@ export interface API {
   keyManagers?: string[];
   mediationPolicies?: unknown;
   /**
+   * Kyma exposure: the API answers on these hosts at the root path, its operations matched in order (the earlier first); empty: by context
+   *
+   * @maxItems 100
+   */
+  hosts?: string[];
+  managedBy?: ManagedBy | null;
+  /**
    * @maxItems 5000
    */
   operations?: APIOperations[];
   scopes?: APIScope[];
   createdTime?: string;
   lastUpdatedTime?: string;
+}
+/**
+ * the manifest that made this object (apim apply), with its status
+ */
+export interface ManagedBy {
+  apiVersion?: string;
+  kind: string;
+  name: string;
+  label?: string | null;
+  state: 'Processing' | 'Ready' | 'Warning' | 'Error' | 'Deleting';
+  description?: string | null;
+  appliedAt?: string;
 }
 export interface APIInfo {
   id?: string;
@@ -201,7 +272,17 @@ export interface APIRevisionDeployment {
   vhost?: string;
   displayOnDevportal?: boolean;
   deployedTime?: string;
-  status?: string;
+  /**
+   * DEPLOYED when every live gateway of the environment serves the revision, FAILED when one refused it (statusReason says why), PENDING until then
+   */
+  status?: 'PENDING' | 'DEPLOYED' | 'FAILED';
+  statusReason?: string | null;
+  gateways?: {
+    gatewayId: string;
+    state: 'ACCEPTED' | 'REFUSED' | 'PENDING';
+    reason?: string | null;
+    updatedTime?: string | null;
+  }[];
 }
 export interface APIRevisionList {
   count: number;

@@ -4,7 +4,7 @@
  * extensions.
  */
 import YAML from 'yaml';
-import type { HttpVerb } from '@apim/contracts';
+import type { HttpVerb, OperationRule } from '@apim/contracts';
 
 type Obj = Record<string, unknown>;
 
@@ -14,6 +14,8 @@ export interface OperationDraft {
   authEnabled: boolean;
   scopes: string[];
   throttlingPolicy: string | null;
+  /** Kyma-style policy of its own (declarative exposure); absent: the API's */
+  rule?: OperationRule | null;
 }
 
 const VERBS: readonly HttpVerb[] = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'];
@@ -172,7 +174,8 @@ export interface ExportableApi {
   /** ["all"] or names of key managers */
   keyManagers: string[];
   definition: unknown;
-  operations: OperationDraft[];
+  /** a rule's policy is not OpenAPI's: the export leaves it out */
+  operations: Array<Omit<OperationDraft, 'rule'>>;
 }
 
 /** Path parameters of a URI template, in the document's own version's form. */
