@@ -59,6 +59,27 @@ export const publisherSchemas: Record<string, JsonSchema> = {
       accessControlAllowHeaders: strings,
       accessControlAllowMethods: strings,
       accessControlExposeHeaders: strings,
+      accessControlAllowOriginMatchers: {
+        type: 'array',
+        description:
+          "origins matched as Kyma's corsPolicy.allowOrigins matches them, besides accessControlAllowOrigins",
+        items: {
+          type: 'object',
+          minProperties: 1,
+          maxProperties: 1,
+          additionalProperties: false,
+          properties: { exact: str, prefix: str, regex: str },
+        },
+      },
+      accessControlMaxAge: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Access-Control-Max-Age of preflights, seconds',
+      },
+      removeBackendCorsHeaders: {
+        type: 'boolean',
+        description: "the backend's Access-Control-* headers removed (an APIRule without corsPolicy)",
+      },
     },
   },
   APIMaxTps: {

@@ -37,6 +37,22 @@ export interface APICorsConfiguration {
   accessControlAllowHeaders?: string[];
   accessControlAllowMethods?: string[];
   accessControlExposeHeaders?: string[];
+  /**
+   * origins matched as Kyma's corsPolicy.allowOrigins matches them, besides accessControlAllowOrigins
+   */
+  accessControlAllowOriginMatchers?: {
+    exact?: string;
+    prefix?: string;
+    regex?: string;
+  }[];
+  /**
+   * Access-Control-Max-Age of preflights, seconds
+   */
+  accessControlMaxAge?: number;
+  /**
+   * the backend's Access-Control-* headers removed (an APIRule without corsPolicy)
+   */
+  removeBackendCorsHeaders?: boolean;
 }
 export interface APIMaxTps {
   production?: number;
