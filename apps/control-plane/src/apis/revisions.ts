@@ -62,28 +62,35 @@ export async function getRevision(prisma: PrismaClient, apiId: string, revisionI
 }
 
 export async function createRevision(prisma: PrismaClient, apiId: string, description: string | undefined) {
-  return prisma.$transaction(async (tx) => {
-    await lockApi(tx, apiId);
-    const taken = await takeApiSnapshot(tx, apiId);
-    if (!taken) throw notFound('API');
-    const { api, snapshot } = taken;
-    if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot get new revisions');
-    const existing = await tx.apiRevision.findMany({ where: { apiId }, select: { revisionNumber: true } });
-    if (existing.length >= MAX_REVISIONS)
-      throw badRequest(`The API already has the maximum of ${MAX_REVISIONS} revisions: delete one first`);
-    const revisionNumber = Math.max(0, ...existing.map((r) => r.revisionNumber)) + 1;
-    const created = await tx.apiRevision.create({
-      data: {
-        apiId,
-        revisionNumber,
-        description: description ?? null,
-        snapshot: snapshot as unknown as Prisma.InputJsonValue,
-        clientCertificates: api.clientCertificates.map(keptCertificate) as unknown as Prisma.InputJsonValue,
-      },
-      include: REVISION_INCLUDE,
-    });
-    return revisionDto(created);
+  return prisma.$transaction((tx) => createRevisionIn(tx, apiId, description));
+}
+
+/** Takes a revision of the API inside the caller's transaction (at most MAX_REVISIONS). */
+export async function createRevisionIn(
+  tx: TransactionClient,
+  apiId: string,
+  description: string | undefined,
+) {
+  await lockApi(tx, apiId);
+  const taken = await takeApiSnapshot(tx, apiId);
+  if (!taken) throw notFound('API');
+  const { api, snapshot } = taken;
+  if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot get new revisions');
+  const existing = await tx.apiRevision.findMany({ where: { apiId }, select: { revisionNumber: true } });
+  if (existing.length >= MAX_REVISIONS)
+    throw badRequest(`The API already has the maximum of ${MAX_REVISIONS} revisions: delete one first`);
+  const revisionNumber = Math.max(0, ...existing.map((r) => r.revisionNumber)) + 1;
+  const created = await tx.apiRevision.create({
+    data: {
+      apiId,
+      revisionNumber,
+      description: description ?? null,
+      snapshot: snapshot as unknown as Prisma.InputJsonValue,
+      clientCertificates: api.clientCertificates.map(keptCertificate) as unknown as Prisma.InputJsonValue,
+    },
+    include: REVISION_INCLUDE,
   });
+  return revisionDto(created);
 }
 
 export async function deleteRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
@@ -183,24 +190,32 @@ export async function deployRevision(
   targets: DeploymentTarget[],
 ) {
   if (!targets.length) throw badRequest('Name at least one environment to deploy to');
-  return prisma.$transaction(async (tx) => {
-    await lockApi(tx, apiId);
-    const api = await tx.api.findUnique({ where: { id: apiId } });
-    if (!api) throw notFound('API');
-    if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be deployed');
-    const rev = await loadRevision(tx, apiId, revisionId);
-    for (const target of targets) {
-      const { env, vhost } = await environmentFor(tx, target);
-      await gatewayWrites.api.deploy(tx, {
-        api,
-        revision: { id: revisionId, snapshot: rev.snapshot },
-        environment: env,
-        vhost,
-        displayOnDevportal: target.displayOnDevportal ?? true,
-      });
-    }
-    return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
-  });
+  return prisma.$transaction((tx) => deployRevisionIn(tx, apiId, revisionId, targets));
+}
+
+/** Deploys a revision to environments inside the caller's transaction. */
+export async function deployRevisionIn(
+  tx: TransactionClient,
+  apiId: string,
+  revisionId: string,
+  targets: DeploymentTarget[],
+) {
+  await lockApi(tx, apiId);
+  const api = await tx.api.findUnique({ where: { id: apiId } });
+  if (!api) throw notFound('API');
+  if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be deployed');
+  const rev = await loadRevision(tx, apiId, revisionId);
+  for (const target of targets) {
+    const { env, vhost } = await environmentFor(tx, target);
+    await gatewayWrites.api.deploy(tx, {
+      api,
+      revision: { id: revisionId, snapshot: rev.snapshot },
+      environment: env,
+      vhost,
+      displayOnDevportal: target.displayOnDevportal ?? true,
+    });
+  }
+  return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
 }
 
 export async function undeployRevision(
