@@ -6,3 +6,4 @@ export * from './secrets.js';
 export * from './main.js';
 export * from './sealed-secrets.js';
 export * from './trusted-proxy.js';
+export * from './outbound-url.js';
