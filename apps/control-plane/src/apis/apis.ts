@@ -64,67 +64,79 @@ export async function createApi(
   input: Publisher.API,
   options: CreateOptions = {},
 ) {
+  const api = await prisma.$transaction((tx) => createApiIn(tx, principal, input, options));
+  return apiResource(prisma, api);
+}
+
+/** Creates the API inside the caller's transaction; answers its row. */
+export async function createApiIn(
+  tx: TransactionClient,
+  principal: Pick<Principal, 'userId'>,
+  input: Publisher.API,
+  options: CreateOptions = {},
+): Promise<ApiRow> {
   const fields = apiFields(input);
   const operations = input.operations?.length
     ? input.operations.map(operationDraft)
     : (options.operations ?? (options.definition ? [] : DEFAULT_OPERATIONS));
   checkOperations(operations);
-  try {
-    return await prisma.$transaction(async (tx) => {
-      await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
-      await checkKeyManagers(tx, fields.keyManagers);
-      const created = await tx.api.create({
-        data: {
-          name: input.name,
-          context: input.context,
-          version: input.version,
-          providerId: principal.userId,
-          ...fields,
-          definition: (options.definition ?? undefined) as Prisma.InputJsonValue | undefined,
-        },
-      });
-      await writeOperations(tx, created.id, operations);
-      await writeScopes(tx, created, input.scopes ?? []);
-      await createMissingScopes(tx, created.id, options.scopes ?? []);
-      if (input.isDefaultVersion) await gatewayWrites.api.setDefaultVersion(tx, created, true);
-      return apiResource(tx, await loadApi(tx, created.id));
-    });
-  } catch (e) {
-    return duplicateApi(input)(e);
-  }
+  await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+  await checkKeyManagers(tx, fields.keyManagers);
+  const created = await tx.api
+    .create({
+      data: {
+        name: input.name,
+        context: input.context,
+        version: input.version,
+        providerId: principal.userId,
+        ...fields,
+        definition: (options.definition ?? undefined) as Prisma.InputJsonValue | undefined,
+      },
+    })
+    .catch(duplicateApi(input));
+  await writeOperations(tx, created.id, operations);
+  await writeScopes(tx, created, input.scopes ?? []);
+  await createMissingScopes(tx, created.id, options.scopes ?? []);
+  if (input.isDefaultVersion) await gatewayWrites.api.setDefaultVersion(tx, created, true);
+  return loadApi(tx, created.id);
 }
 
 export async function updateApi(prisma: PrismaClient, apiId: string, input: Publisher.API) {
-  return prisma.$transaction(async (tx) => {
-    const current = await loadApi(tx, apiId);
-    for (const key of ['name', 'context', 'version'] as const)
-      if (input[key] !== current[key])
-        throw new HttpError(
-          400,
-          `The ${key} of an API cannot be changed (create a new version with copy-api)`,
-        );
-    if (current.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be changed');
-    const fields = apiFields(input);
-    const operations = (input.operations ?? []).map(operationDraft);
-    checkOperations(operations);
-    await checkPolicies(
-      tx,
-      fields.subscriptionPolicies,
-      fields.apiThrottlingPolicy,
-      input.operations ? operations : current.operations.map(stripRow),
-    );
-    await checkKeyManagers(tx, fields.keyManagers);
-    await tx.api.update({ where: { id: apiId }, data: fields });
-    if (input.operations) await writeOperations(tx, apiId, operations);
-    await writeScopes(tx, current, input.scopes ?? []);
-    if (input.isDefaultVersion !== undefined && input.isDefaultVersion !== current.isDefaultVersion)
-      await gatewayWrites.api.setDefaultVersion(tx, current, input.isDefaultVersion);
-    return apiResource(tx, await loadApi(tx, apiId));
-  });
+  const api = await prisma.$transaction((tx) => updateApiIn(tx, apiId, input));
+  return apiResource(prisma, api);
 }
 
-/** A stored operation as a draft to write again (for a copy). */
-function stripRow(o: ApiRow['operations'][number]): OperationDraft {
+/** Changes the API's working copy inside the caller's transaction; answers its row. */
+export async function updateApiIn(
+  tx: TransactionClient,
+  apiId: string,
+  input: Publisher.API,
+): Promise<ApiRow> {
+  const current = await loadApi(tx, apiId);
+  for (const key of ['name', 'context', 'version'] as const)
+    if (input[key] !== current[key])
+      throw new HttpError(400, `The ${key} of an API cannot be changed (create a new version with copy-api)`);
+  if (current.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be changed');
+  const fields = apiFields(input);
+  const operations = (input.operations ?? []).map(operationDraft);
+  checkOperations(operations);
+  await checkPolicies(
+    tx,
+    fields.subscriptionPolicies,
+    fields.apiThrottlingPolicy,
+    input.operations ? operations : current.operations.map(stripRow),
+  );
+  await checkKeyManagers(tx, fields.keyManagers);
+  await tx.api.update({ where: { id: apiId }, data: fields });
+  if (input.operations) await writeOperations(tx, apiId, operations);
+  await writeScopes(tx, current, input.scopes ?? []);
+  if (input.isDefaultVersion !== undefined && input.isDefaultVersion !== current.isDefaultVersion)
+    await gatewayWrites.api.setDefaultVersion(tx, current, input.isDefaultVersion);
+  return loadApi(tx, apiId);
+}
+
+/** A stored operation as a draft to write again (for a copy, or to compare with a manifest's). */
+export function stripRow(o: ApiRow['operations'][number]): OperationDraft {
   return {
     verb: o.verb,
     target: o.target,
@@ -140,32 +152,41 @@ export async function replaceDefinition(
   prisma: PrismaClient,
   apiId: string,
   definition: Record<string, unknown>,
+  contents: { operations: OperationDraft[]; scopes: ScopeDraft[] },
+) {
+  return prisma.$transaction((tx) => replaceDefinitionIn(tx, apiId, definition, contents));
+}
+
+export async function replaceDefinitionIn(
+  tx: TransactionClient,
+  apiId: string,
+  definition: Record<string, unknown>,
   { operations, scopes }: { operations: OperationDraft[]; scopes: ScopeDraft[] },
 ) {
   checkOperations(operations);
-  return prisma.$transaction(async (tx) => {
-    const current = await loadApi(tx, apiId);
-    await checkPolicies(tx, current.subscriptionPolicies, current.apiThrottlingPolicy, operations);
-    await tx.api.update({ where: { id: apiId }, data: { definition: definition as Prisma.InputJsonValue } });
-    await writeOperations(tx, apiId, operations);
-    await createMissingScopes(tx, apiId, scopes);
-    return loadApi(tx, apiId);
-  });
+  const current = await loadApi(tx, apiId);
+  await checkPolicies(tx, current.subscriptionPolicies, current.apiThrottlingPolicy, operations);
+  await tx.api.update({ where: { id: apiId }, data: { definition: definition as Prisma.InputJsonValue } });
+  await writeOperations(tx, apiId, operations);
+  await createMissingScopes(tx, apiId, scopes);
+  return loadApi(tx, apiId);
 }
 
 /** Deletes an API that nobody is subscribed to, undeploying it everywhere first. */
 export async function deleteApi(prisma: PrismaClient, apiId: string): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    const api = await loadApi(tx, apiId);
-    const subscriptions = await tx.subscription.count({ where: { apiId } });
-    if (subscriptions > 0)
-      throw conflict(
-        `The API cannot be deleted: it has ${subscriptions} subscription(s); retire it or remove them first`,
-      );
-    // its scopes go to another version first (no gateway sees them); then the API goes, with its events
-    await handOverScopes(tx, api);
-    await gatewayWrites.api.delete(tx, api);
-  });
+  await prisma.$transaction((tx) => deleteApiIn(tx, apiId));
+}
+
+export async function deleteApiIn(tx: TransactionClient, apiId: string): Promise<void> {
+  const api = await loadApi(tx, apiId);
+  const subscriptions = await tx.subscription.count({ where: { apiId } });
+  if (subscriptions > 0)
+    throw conflict(
+      `The API cannot be deleted: it has ${subscriptions} subscription(s); retire it or remove them first`,
+    );
+  // its scopes go to another version first (no gateway sees them); then the API goes, with its events
+  await handOverScopes(tx, api);
+  await gatewayWrites.api.delete(tx, api);
 }
 
 /** A new version of an API: a copy of its working copy, in CREATED state, without revisions. */
