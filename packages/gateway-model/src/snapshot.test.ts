@@ -13,6 +13,7 @@ import { createTestDatabase, selfSignedCertificate, type TestDatabase } from '@a
 import {
   gatewayApi,
   gatewayApplication,
+  gatewayAuthorizer,
   gatewayDenyPolicy,
   gatewayIssuer,
   gatewayKeyMapping,
@@ -244,6 +245,17 @@ describe('loadGatewaySnapshot', () => {
       });
       return ['ISSUER_UPSERTED', { issuer: gatewayIssuer(row) }];
     });
+    await emit(async (tx) => {
+      const row = await tx.externalAuthorizer.create({
+        data: {
+          name: 'gm-authz',
+          url: 'http://authz.example/check',
+          headersToSend: ['x-user'],
+          headersToPassBack: ['x-auth-user'],
+        },
+      });
+      return ['AUTHORIZER_UPSERTED', { authorizer: gatewayAuthorizer(row) }];
+    });
     const live = new Date(Date.now() + 3_600_000);
     for (const [jti, expiresAt] of [
       ['gm-live', live],
@@ -283,6 +295,16 @@ describe('loadGatewaySnapshot', () => {
       claimMappings: { groups: 'roles' },
     });
     expect(s.issuers).toContainEqual(issuer!.issuer);
+    const [authorizer] = await payloads('AUTHORIZER_UPSERTED');
+    expect(authorizer!.authorizer).toEqual({
+      name: 'gm-authz',
+      url: 'http://authz.example/check',
+      headersToSend: ['x-user'],
+      headersToPassBack: ['x-auth-user'],
+      timeoutMs: 1000,
+      failClosed: true,
+    });
+    expect(s.authorizers).toEqual([authorizer!.authorizer]);
     expect(s.revokedTokens).toEqual([{ jti: 'gm-live', expiresAt: live }]);
     expect(s.revokedTokens[0]!.expiresAt).toBeInstanceOf(Date);
     expect((await payloads('TOKEN_REVOKED'))[0]).toEqual({ jti: 'gm-live', expiresAt: live.toISOString() });

@@ -7,6 +7,7 @@ import type {
   ApiSnapshot,
   GatewayApi,
   GatewayApplication,
+  GatewayAuthorizer,
   GatewayDenyPolicy,
   GatewayIssuer,
   GatewayKeyMapping,
@@ -17,6 +18,7 @@ import type { Prisma, PrismaClient } from '@apim/db';
 import {
   gatewayApi,
   gatewayApplication,
+  gatewayAuthorizer,
   gatewayDenyPolicy,
   gatewayIssuer,
   gatewayKeyMapping,
@@ -35,6 +37,8 @@ export interface GatewaySnapshot {
   policies: GatewayPolicy[];
   denyPolicies: GatewayDenyPolicy[];
   issuers: GatewayIssuer[];
+  /** the external authorizers rules may name (extAuth) */
+  authorizers: GatewayAuthorizer[];
   /** revoked tokens not expired yet */
   revokedTokens: Array<{ jti: string; expiresAt: Date }>;
   /** clients whose tokens issued before `revokedBefore` are revoked */
@@ -112,6 +116,7 @@ export async function loadGatewaySnapshot(
         groupsOf.set(g.policyId, [...(groupsOf.get(g.policyId) ?? []), g]);
       const denyPolicies = await tx.denyPolicy.findMany();
       const issuers = await tx.trustedIssuer.findMany();
+      const authorizers = await tx.externalAuthorizer.findMany();
       const revokedTokens = await tx.revokedToken.findMany({ where: { expiresAt: { gt: new Date() } } });
       const revokedClients = await tx.revokedClient.findMany();
       return {
@@ -130,6 +135,7 @@ export async function loadGatewaySnapshot(
         policies: policies.map((p) => gatewayPolicy({ ...p, conditionalGroups: groupsOf.get(p.id) ?? [] })),
         denyPolicies: denyPolicies.map(gatewayDenyPolicy),
         issuers: issuers.map(gatewayIssuer),
+        authorizers: authorizers.map(gatewayAuthorizer),
         revokedTokens: revokedTokens.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt })),
         revokedClients: revokedClients.map((c) => ({ clientId: c.clientId, revokedBefore: c.revokedBefore })),
         vhosts: hostsOf(env?.vhosts),

@@ -10,6 +10,7 @@ import type {
   EndpointConfig,
   GatewayApi,
   GatewayApplication,
+  GatewayAuthorizer,
   GatewayCondition,
   GatewayDenyPolicy,
   GatewayEventPayloads,
@@ -36,6 +37,7 @@ type KeyRow = Prisma.ApplicationKeyGetPayload<object>;
 type SubscriptionRow = Prisma.SubscriptionGetPayload<object>;
 type DenyRow = Prisma.DenyPolicyGetPayload<object>;
 type IssuerRow = Prisma.TrustedIssuerGetPayload<object>;
+type AuthorizerRow = Prisma.ExternalAuthorizerGetPayload<object>;
 type RevokedTokenRow = Prisma.RevokedTokenGetPayload<object>;
 type RevokedClientRow = Prisma.RevokedClientGetPayload<object>;
 
@@ -252,6 +254,18 @@ export function gatewayIssuer(row: IssuerRow): GatewayIssuer {
           }
         : null,
     enabled: row.enabled,
+  };
+}
+
+/** An external authorizer (Envoy ext_authz, HTTP mode) as the rules naming it call it. */
+export function gatewayAuthorizer(row: AuthorizerRow): GatewayAuthorizer {
+  return {
+    name: row.name,
+    url: row.url,
+    headersToSend: row.headersToSend,
+    headersToPassBack: row.headersToPassBack,
+    timeoutMs: row.timeoutMs,
+    failClosed: row.failClosed,
   };
 }
 

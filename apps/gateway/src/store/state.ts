@@ -2,6 +2,7 @@ import {
   keyMappingKey,
   type GatewayApi,
   type GatewayApplication,
+  type GatewayAuthorizer,
   type GatewayDenyPolicy,
   type GatewayEvent,
   type GatewayIssuer,
@@ -36,6 +37,8 @@ export class GatewayState {
   readonly policies = new Map<string, GatewayPolicy>();
   readonly denyPolicies = new Map<string, GatewayDenyPolicy>();
   readonly issuers = new Map<string, GatewayIssuer>();
+  /** external authorizers by name: rules name them, and find them here on each request */
+  readonly authorizers = new Map<string, GatewayAuthorizer>();
   /** jti -> expiry (ms); entries past expiry are dropped by purgeExpired */
   readonly revokedTokens = new Map<string, number>();
   /** client id -> tokens issued before this time (ms) are rejected */
@@ -63,6 +66,7 @@ export class GatewayState {
       this.policies,
       this.denyPolicies,
       this.issuers,
+      this.authorizers,
       this.revokedTokens,
       this.revokedClients,
     ];
@@ -75,6 +79,7 @@ export class GatewayState {
     for (const p of s.policies) this.policies.set(policyKey(p.type, p.name), p);
     for (const d of s.denyPolicies) this.denyPolicies.set(d.id, d);
     for (const i of s.issuers) this.issuers.set(i.id, i);
+    for (const a of s.authorizers) this.authorizers.set(a.name, a);
     for (const t of s.revokedTokens) this.revokedTokens.set(t.jti, t.expiresAt.getTime());
     for (const c of s.revokedClients) this.revokedClients.set(c.clientId, c.revokedBefore.getTime());
     for (const api of s.apis) this.deploy(api);
@@ -157,6 +162,12 @@ export class GatewayState {
         this.listener.signingKeysChanged();
         break;
       }
+      case 'AUTHORIZER_UPSERTED':
+        this.authorizers.set(e.payload.authorizer.name, e.payload.authorizer);
+        break;
+      case 'AUTHORIZER_DELETED':
+        this.authorizers.delete(e.payload.name);
+        break;
       case 'TOKEN_REVOKED':
         this.revokedTokens.set(e.payload.jti, Date.parse(e.payload.expiresAt));
         break;
