@@ -90,6 +90,12 @@ export const GatewayErrors = define({
     message: 'The access token does not allow you to access the requested resource',
     description: 'The access token does not carry a scope this resource requires',
   },
+  AUTHORIZER_UNAVAILABLE: {
+    code: '900920',
+    status: 403,
+    message: 'Authorization unavailable',
+    description: 'The external authorizer of this resource did not answer in time, or is not configured',
+  },
   API_THROTTLED: {
     code: '900800',
     status: 429,
