@@ -1,4 +1,5 @@
 import type { GatewayApi, GatewayOperation } from '@apim/contracts';
+import { ExposedRoutes } from './exposed-routes.js';
 import { SegmentTrie, parsePattern, type PatternSegment } from './segment-trie.js';
 
 /** One URI template of one API with its operations by verb. */
@@ -39,16 +40,26 @@ function contextPattern(api: GatewayApi, withVersion: boolean): PatternSegment[]
 /**
  * Host + context + version + URI template + verb -> API operation. Routes are compiled when an API is
  * deployed; APIs on the environment's first vhost (or none) answer on any Host, others only on theirs.
+ * APIs with `hosts` (Kyma exposure) answer on those hosts at the root path, their operations in order
+ * (ExposedRoutes); such a host is theirs, as an Istio VirtualService's: no context route answers on it.
  */
 export class Router<A extends { api: GatewayApi }> {
   private readonly anyHost = new SegmentTrie<ResourceRoute<A>>();
   private readonly byHost = new Map<string, SegmentTrie<ResourceRoute<A>>>();
+  private readonly exposed = new ExposedRoutes<A>();
+  /** context routes of each API (none for an exposed one, which is listed all the same) */
   private readonly installed = new Map<string, Installed<A>[]>();
   defaultVhosts = new Set<string>(['', 'localhost']);
 
+  /** Installs (or replaces) an API's routes; throws DeploymentError when an exposed API's path is invalid. */
   deploy(id: string, compiled: A): void {
     this.remove(id);
     const api = compiled.api;
+    if (api.hosts?.length) {
+      this.exposed.deploy(id, compiled);
+      this.installed.set(id, []);
+      return;
+    }
     const host = api.vhost.toLowerCase();
     let trie = this.anyHost;
     if (!this.defaultVhosts.has(host)) {
@@ -79,6 +90,7 @@ export class Router<A extends { api: GatewayApi }> {
   }
 
   remove(id: string): void {
+    this.exposed.remove(id);
     for (const { trie, pattern, route } of this.installed.get(id) ?? []) trie.remove(pattern, route);
     this.installed.delete(id);
   }
@@ -88,6 +100,9 @@ export class Router<A extends { api: GatewayApi }> {
   }
 
   match(host: string, method: string, segments: readonly string[]): RouteMatch<A> {
+    // context-routed traffic pays one size check while no API is exposed, one Map lookup otherwise
+    const exposed = this.exposed.hosts > 0 ? this.exposed.match(host, method, segments) : null;
+    if (exposed) return exposed;
     const trie = this.byHost.size > 0 ? this.byHost.get(host) : undefined;
     const m = (trie && trie.match(segments)) ?? this.anyHost.match(segments);
     if (!m) return { kind: 'not-found' };
