@@ -14,6 +14,12 @@ import type {
 export const GATEWAY_EVENTS_CHANNEL = 'apim_gateway_events';
 
 /**
+ * A gateway node refreshes its gateway_node.last_seen_at this often (milliseconds); the control
+ * plane counts a node as running while it was seen within three of these.
+ */
+export const GATEWAY_HEARTBEAT_MS = 2000;
+
+/**
  * Every change a gateway must apply, with the entity's full gateway view, so a gateway applies
  * events strictly in order without reading anything else.
  */
