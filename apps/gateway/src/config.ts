@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { ConfigError, commonConfig, envReader, readTrustedProxies } from '@apim/service';
 
 type Env = Record<string, string | undefined>;
@@ -27,8 +27,11 @@ export function loadConfig(env: Env = process.env) {
     metricsPort: r.port('APIM_GATEWAY_METRICS_PORT', 9280),
     workers: r.int('APIM_GATEWAY_WORKERS', availableParallelism(), 1, 256),
     environment: r.string('APIM_GATEWAY_ENVIRONMENT', 'Default'),
-    /** name of this node in analytics and logs */
-    gatewayId: r.string('APIM_GATEWAY_ID', `gateway-${process.pid}`),
+    /**
+     * name of this node in analytics, logs and deployment reports; the default tells apart nodes of
+     * several machines (containers all have small pids)
+     */
+    gatewayId: r.string('APIM_GATEWAY_ID', `gateway-${hostname()}-${process.pid}`),
     keyManagerUrl: r
       .url('APIM_KEY_MANAGER_URL', 'http://127.0.0.1:9444', ['http', 'https'])
       .replace(/\/+$/, ''),

@@ -42,18 +42,26 @@ async function runPrimary(): Promise<void> {
     const metrics = metricsServer(aggregator);
     const metricsPort = await listen(metrics, config.metricsPort, config.host);
     let stopping = false;
-    const workerEnv = { APIM_GATEWAY_METRICS_PORT: String(metricsPort) };
     const startedAt = new Map<number, number>();
-    const fork = () => {
-      const w = cluster.fork(workerEnv);
+    // Each worker is a gateway node of its own (it reports what it serves), named after its slot so
+    // that a worker started in place of a dead one takes over its name and its rows.
+    const slots = new Map<number, number>();
+    const fork = (slot: number) => {
+      const w = cluster.fork({
+        APIM_GATEWAY_METRICS_PORT: String(metricsPort),
+        APIM_GATEWAY_ID: config.workers > 1 ? `${config.gatewayId}-${slot}` : config.gatewayId,
+      });
       startedAt.set(w.id, Date.now());
+      slots.set(w.id, slot);
     };
     // A worker that cannot start (say, the database is unreachable) is retried, not spun: the wait
     // doubles while workers keep dying young (each start costs a second of CPU), up to 30 s.
     let delayMs = 1000;
     cluster.on('exit', (worker, code, signal) => {
       const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+      const slot = slots.get(worker.id) ?? 0;
       startedAt.delete(worker.id);
+      slots.delete(worker.id);
       if (stopping) return;
       delayMs = lived > 60_000 ? 1000 : Math.min(delayMs * 2, 30_000);
       logger.error(
@@ -61,10 +69,10 @@ async function runPrimary(): Promise<void> {
         'gateway worker died; starting another',
       );
       setTimeout(() => {
-        if (!stopping) fork();
+        if (!stopping) fork(slot);
       }, delayMs).unref();
     });
-    for (let i = 0; i < config.workers; i++) fork();
+    for (let slot = 0; slot < config.workers; slot++) fork(slot);
     logger.info({ workers: config.workers, metricsPort }, 'gateway cluster started');
     return {
       close: async () => {

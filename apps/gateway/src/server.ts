@@ -13,6 +13,7 @@ import type { Reporter } from './pipeline/types.js';
 import { AnalyticsReporter } from './reporters/analytics/reporter.js';
 import { RequestMetrics } from './reporters/metrics/reporter.js';
 import { Router } from './routing/router.js';
+import { DeploymentReport } from './store/deployment-report.js';
 import { GatewayState, type StateListener } from './store/state.js';
 import { EventLogFollower } from './store/sync.js';
 import { clientAddressOf } from './transport/client-address.js';
@@ -47,11 +48,15 @@ interface Deployer {
   pools: BackendPools;
   metrics: NodeMetrics;
   logger: Logger;
+  report: DeploymentReport;
   backendTimeoutMs: number;
   vhosts: () => string[];
 }
 
-/** What the node does when the snapshot or the event log changes: (re)compile, remove, tell handlers. */
+/**
+ * What the node does when the snapshot or the event log changes: (re)compile or remove, and report
+ * the outcome to the control plane; tell handlers.
+ */
 function stateListener(d: Deployer, handlers: () => HandlerSet | null, changes: StateChanges): StateListener {
   return {
     apiDeployed(api) {
@@ -60,8 +65,10 @@ function stateListener(d: Deployer, handlers: () => HandlerSet | null, changes: 
       d.router.defaultVhosts = new Set(['', 'localhost', ...d.vhosts().slice(0, 1)]);
       try {
         d.router.deploy(api.id, set.compile(api, d.pools, d.backendTimeoutMs));
+        d.report.accepted(api);
       } catch (e) {
         d.router.remove(api.id);
+        d.report.refused(api, (e as Error).message);
         d.metrics.deploymentErrors.inc();
         d.logger.error(
           { apiId: api.id, api: `${api.name}:${api.version}`, err: (e as Error).message },
@@ -72,6 +79,7 @@ function stateListener(d: Deployer, handlers: () => HandlerSet | null, changes: 
     },
     apiRemoved(apiId) {
       d.router.remove(apiId);
+      d.report.removed(apiId);
       d.metrics.deployedApis.set(d.router.size);
     },
     signingKeysChanged: () => changes.signingKeysChanged(),
@@ -96,11 +104,13 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const router = new Router<CompiledApi>();
   const changes = new StateChanges();
   let handlers: HandlerSet | null = null;
+  const report = new DeploymentReport(prisma, config, logger);
   const deployer: Deployer = {
     router,
     pools,
     metrics,
     logger,
+    report,
     backendTimeoutMs: config.backend.timeoutMs,
     vhosts: () => state.vhosts,
   };
@@ -119,6 +129,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     redis.disconnect();
     throw e;
   }
+  report.start();
   const purgeTimer = setInterval(() => state.purgeExpired(), 60_000);
   purgeTimer.unref();
 
@@ -165,6 +176,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     syncStatus: () => following.status(),
     async close(): Promise<void> {
       clearInterval(purgeTimer);
+      // first: a node on its way out must not count as serving anything
+      await report.close();
       await Promise.all(
         [server, httpsServer].map(
           (s) =>
