@@ -53,3 +53,18 @@ export async function applyLifecycle(
   const subscriptions = await tx.subscription.findMany({ where: { apiId } });
   for (const s of subscriptions) await gatewayWrites.subscription.delete(tx, s);
 }
+
+/** Whether some sequence of actions leads from one state to the other (a manifest names the state only). */
+export function canReach(from: LifecycleStatus, to: LifecycleStatus): boolean {
+  const seen = new Set<LifecycleStatus>([from]);
+  const queue = [from];
+  for (let state = queue.shift(); state; state = queue.shift()) {
+    if (state === to) return true;
+    for (const next of Object.values(TRANSITIONS[state]))
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+  }
+  return false;
+}

@@ -1,0 +1,35 @@
+/** What the reconcile core needs of each kind of object a manifest can make. */
+import type { TransactionClient } from '@apim/db';
+import type { FieldChange } from '../diff.js';
+import type { SpecOfKind, TargetKind } from '../desired.js';
+
+/** What each kind's functions work with: the apply's transaction, who applies, the settings they read. */
+export interface ReconcileScope {
+  tx: TransactionClient;
+  /** the user applying: provider of the APIs, default owner of the applications */
+  principal: { userId: string; username: string };
+  settings: {
+    /** the resident key manager's issuer, and the secret sealing key manager secrets */
+    residentIssuer: string;
+    internalSecret: string;
+    /** hosts an API definition's remote $refs may be fetched from */
+    importUrlAllowlist: readonly string[];
+  };
+}
+
+export interface KindHandler<K extends TargetKind> {
+  kind: K;
+  /** the existing object the spec names (by its identity), or null */
+  find(s: ReconcileScope, spec: SpecOfKind[K]): Promise<{ id: string } | null>;
+  /** the object as a spec in the manifest's shape, every default filled in, secrets left out */
+  current(s: ReconcileScope, id: string): Promise<SpecOfKind[K]>;
+  /** the manifest's spec with every default filled in: what `current` answers once it is applied */
+  desired(s: ReconcileScope, spec: SpecOfKind[K]): Promise<SpecOfKind[K]>;
+  /** creates the object from a `desired` spec; answers its id */
+  create(s: ReconcileScope, spec: SpecOfKind[K]): Promise<string>;
+  /** brings the object to a `desired` spec; `changes` say what differs */
+  update(s: ReconcileScope, id: string, spec: SpecOfKind[K], changes: FieldChange[]): Promise<void>;
+  remove(s: ReconcileScope, id: string): Promise<void>;
+  /** the ids of every object of the kind, for export */
+  all(s: Pick<ReconcileScope, 'tx'>): Promise<string[]>;
+}
