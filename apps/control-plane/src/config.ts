@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { repoRoot } from '@apim/db';
-import { ConfigError, commonConfig, envReader } from '@apim/service';
+import { ConfigError, commonConfig, envReader, readOutboundUrlAllowlist } from '@apim/service';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,6 +26,8 @@ export function loadConfig(env: Env = process.env) {
     tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
     /** hosts an OpenAPI document (or a remote $ref) may be fetched from; empty: none */
     importUrlAllowlist: allowlist,
+    /** hosts rules' JWKS and external authorizers may be on; empty: any but link-local and cloud metadata */
+    outboundUrlAllowlist: readOutboundUrlAllowlist(env),
     consoleDir: r.string('APIM_CONSOLE_DIR', path.join(repoRoot, 'apps/console/build')),
     /**
      * consecutive wrong passwords (HTTP Basic) before an account is locked, and for how long; the

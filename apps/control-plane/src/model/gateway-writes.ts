@@ -13,6 +13,7 @@ import { appendGatewayEvent, type Prisma, type TransactionClient } from '@apim/d
 import {
   gatewayApi,
   gatewayApplication,
+  gatewayAuthorizer,
   gatewayDenyPolicy,
   gatewayIssuer,
   gatewayKeyMapping,
@@ -232,6 +233,26 @@ const issuer = {
   },
 };
 
+/** External authorizers, which rules name (extAuth): gateways find them by name on each request. */
+const authorizer = {
+  async create(tx: Tx, args: { data: Prisma.ExternalAuthorizerCreateInput }) {
+    const row = await tx.externalAuthorizer.create(args);
+    await appendGatewayEvent(tx, 'AUTHORIZER_UPSERTED', { authorizer: gatewayAuthorizer(row) });
+    return row;
+  },
+
+  async update(tx: Tx, args: { where: { id: string }; data: Prisma.ExternalAuthorizerUpdateInput }) {
+    const row = await tx.externalAuthorizer.update(args);
+    await appendGatewayEvent(tx, 'AUTHORIZER_UPSERTED', { authorizer: gatewayAuthorizer(row) });
+    return row;
+  },
+
+  async delete(tx: Tx, row: { id: string; name: string }): Promise<void> {
+    await tx.externalAuthorizer.delete({ where: { id: row.id } });
+    await appendGatewayEvent(tx, 'AUTHORIZER_DELETED', { name: row.name });
+  },
+};
+
 /** Where an API's revisions run, its lifecycle status and default version. */
 const api = {
   /**
@@ -363,4 +384,14 @@ const user = {
   },
 };
 
-export const gatewayWrites = { subscription, application, keyMapping, policy, denyPolicy, issuer, api, user };
+export const gatewayWrites = {
+  subscription,
+  application,
+  keyMapping,
+  policy,
+  denyPolicy,
+  issuer,
+  authorizer,
+  api,
+  user,
+};
