@@ -6,7 +6,9 @@ import { responseCache } from './response-cache/handler.js';
 import { schemaValidation } from './schema-validation/handler.js';
 import { transformation } from './transformation/handler.js';
 import { authentication } from './authentication/handler.js';
+import { ruleAccess } from './rule-access/handler.js';
 import { backendJwt } from './backend-jwt/handler.js';
+import { requestMutation } from './request-mutation/handler.js';
 import { scopes } from './scopes/handler.js';
 import { subscription } from './subscription/handler.js';
 import { throttling } from './throttling/handler.js';
@@ -27,6 +29,7 @@ function erase<C, S extends HandlerServices>(m: HandlerModule<C, S>): HandlerMod
 export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
   erase(cors),
   erase(apiStatus),
+  erase(ruleAccess),
   erase(authentication),
   erase(scopes),
   erase(subscription),
@@ -35,5 +38,6 @@ export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
   erase(schemaValidation),
   erase(transformation),
   erase(responseCache),
+  erase(requestMutation),
   erase(backendJwt),
 ];

@@ -53,7 +53,7 @@ function usernameOf(t: VerifiedToken): string | null {
  * then an OAuth2 access token (a JWT from the key manager or a trusted issuer, or an opaque token by
  * introspection) or Basic user credentials (checked at the key manager) in the API's authorization
  * header, or an API key in its API key header. Resources with auth disabled, and prototyped APIs,
- * are open. The credential headers never reach the backend.
+ * are open; operations with a rule are left to rule-access. The credential headers never reach the backend.
  *
  * As in WSO2: `mutualssl_mandatory` refuses a request without an admitted certificate (900901);
  * `oauth_basic_auth_api_key_mandatory` needs an application-level credential as well; with neither
@@ -122,7 +122,8 @@ async function authenticate(
   allowed: KeyManagerAllowance,
   services: AuthenticationServices,
 ): Promise<Outcome> {
-  if (!ctx.operation.authEnabled) return undefined;
+  // an operation with a rule is governed by its rule alone (rule-access)
+  if (!ctx.operation.authEnabled || ctx.operation.rule) return undefined;
   if (config.mutualSsl) {
     const admitted = admittedCertificate(ctx.req.socket, certificates);
     if (typeof admitted !== 'string') {

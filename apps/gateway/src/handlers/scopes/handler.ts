@@ -7,6 +7,7 @@ const opKey = (verb: string, target: string) => `${verb} ${target}`;
 /**
  * A resource with scopes admits a token, or Basic credentials, carrying at least one of them (900910
  * otherwise). API keys and client certificates carry no scopes: scopes do not apply to them (WSO2).
+ * An operation with a rule has its own authorizations (rule-access), not the API's scopes.
  */
 export const scopes: HandlerModule<ScopesConfig> = {
   name: 'scopes',
@@ -15,7 +16,8 @@ export const scopes: HandlerModule<ScopesConfig> = {
     if (api.lifecycleStatus === 'PROTOTYPED') return null;
     const byOperation: Record<string, string[]> = {};
     for (const op of api.operations)
-      if (op.authEnabled && op.scopes.length > 0) byOperation[opKey(op.verb, op.target)] = op.scopes;
+      if (op.authEnabled && !op.rule && op.scopes.length > 0)
+        byOperation[opKey(op.verb, op.target)] = op.scopes;
     return Object.keys(byOperation).length > 0 ? { byOperation } : null;
   },
   create(config) {

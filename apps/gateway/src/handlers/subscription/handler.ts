@@ -7,7 +7,8 @@ import { schema, type SubscriptionConfig } from './schema.js';
 /**
  * The calling application must be approved and subscribed to this API with an active subscription
  * (PROD_ONLY_BLOCKED still admits sandbox keys). Unauthenticated resources, Basic user credentials
- * and client certificates (which belong to no application, as in WSO2) skip the check.
+ * and client certificates (which belong to no application, as in WSO2) skip the check, and so do
+ * operations with a rule: callers of a rule are not applications.
  */
 export const subscription: HandlerModule<SubscriptionConfig, { state: GatewayState }> = {
   name: 'subscription',
@@ -20,7 +21,8 @@ export const subscription: HandlerModule<SubscriptionConfig, { state: GatewaySta
       name: 'subscription',
       onRequest(ctx) {
         const cred = ctx.credential;
-        if (!cred || cred.kind === 'basic' || cred.kind === 'mutualssl') return undefined;
+        if (!cred || cred.kind === 'basic' || cred.kind === 'mutualssl' || ctx.operation.rule)
+          return undefined;
         const app = cred.application;
         if (!cred.applicationId || !app)
           return errorResponse(

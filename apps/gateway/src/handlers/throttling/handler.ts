@@ -120,7 +120,8 @@ async function throttle(
   }
 
   const cred = ctx.credential;
-  if (cred && (cred.applicationId || cred.clientCertificate)) {
+  // callers of an operation with a rule are not applications: API-level limits only
+  if (cred && (cred.applicationId || cred.clientCertificate) && !ctx.operation.rule) {
     // a client certificate's tier throttles its callers as a subscription tier would (WSO2)
     const cert = cred.clientCertificate;
     const appKeys = cred.applicationId ? keys.application.get(cred.applicationId) : null;
