@@ -83,6 +83,7 @@ export function apiData(spec: ApiSpec, providerId: string): Prisma.ApiUncheckedC
         scopes: o.scopes ?? [],
         throttlingPolicy: o.throttlingPolicy ?? null,
         operationPolicies: json(o.operationPolicies),
+        rule: json(o.rule),
         position,
       })),
     },
