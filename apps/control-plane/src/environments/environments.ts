@@ -1,12 +1,14 @@
 /** Gateway environments and their virtual hosts. */
 import { Scopes } from '@apim/contracts';
-import type { Prisma } from '@apim/db';
+import type { Prisma, TransactionClient } from '@apim/db';
 import type { Admin } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { operation, ref, type OperationSpec } from '../http/rest-api.js';
 
-function dto(e: Prisma.GatewayEnvironmentGetPayload<object>) {
+type EnvironmentRow = Prisma.GatewayEnvironmentGetPayload<object>;
+
+export function environmentDto(e: EnvironmentRow) {
   return {
     id: e.id,
     name: e.name,
@@ -18,7 +20,8 @@ function dto(e: Prisma.GatewayEnvironmentGetPayload<object>) {
   };
 }
 
-function data(body: Admin.Environment) {
+/** The row fields of an environment resource, defaults filled in. */
+export function environmentFields(body: Admin.Environment) {
   return {
     displayName: body.displayName ?? body.name,
     description: body.description ?? null,
@@ -30,6 +33,39 @@ function data(body: Admin.Environment) {
       httpsPort: v.httpsPort ?? 443,
     })),
   };
+}
+
+export async function createEnvironmentIn(tx: TransactionClient, body: Admin.Environment) {
+  return tx.gatewayEnvironment
+    .create({ data: { name: body.name, ...environmentFields(body) } })
+    .catch(conflictOnDuplicate(`An environment named '${body.name}' already exists`));
+}
+
+/** Changes an environment; a vhost APIs are deployed on stays. */
+export async function updateEnvironmentIn(
+  tx: TransactionClient,
+  current: EnvironmentRow,
+  body: Admin.Environment,
+) {
+  if (current.isReadOnly) throw conflict('This environment is read-only (configured by the installation)');
+  if (body.name !== current.name) throw conflict('The name of an environment cannot be changed');
+  const inUse = await tx.revisionDeployment.findMany({
+    where: { environmentId: current.id },
+    select: { vhost: true },
+  });
+  const hosts = new Set(body.vhosts.map((v) => v.host));
+  const orphaned = inUse.find((d) => !hosts.has(d.vhost));
+  if (orphaned)
+    throw conflict(`APIs are deployed on the vhost '${orphaned.vhost}': undeploy them before removing it`);
+  return tx.gatewayEnvironment.update({ where: { id: current.id }, data: environmentFields(body) });
+}
+
+/** Deletes an environment nothing is deployed to. */
+export async function deleteEnvironmentIn(tx: TransactionClient, current: EnvironmentRow) {
+  if (current.isReadOnly) throw conflict('This environment is read-only (configured by the installation)');
+  const deployed = await tx.revisionDeployment.count({ where: { environmentId: current.id } });
+  if (deployed) throw conflict(`${deployed} API(s) are deployed to this environment: undeploy them first`);
+  await tx.gatewayEnvironment.delete({ where: { id: current.id } });
 }
 
 export function environmentOperations({ prisma }: AppContext): OperationSpec<never, never>[] {
@@ -51,7 +87,7 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
       responses: { 200: { description: 'Environments', schema: { type: 'object' } } },
       async handle() {
         const rows = await prisma.gatewayEnvironment.findMany({ orderBy: { name: 'asc' } });
-        return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
+        return { status: 200, body: { count: rows.length, list: rows.map(environmentDto) } };
       },
     }),
     operation<Admin.Environment>({
@@ -64,10 +100,8 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
       body: ref('Environment'),
       responses: { 201: { description: 'Created', schema: ref('Environment') } },
       async handle({ body }) {
-        const row = await prisma.gatewayEnvironment
-          .create({ data: { name: body.name, ...data(body) } })
-          .catch(conflictOnDuplicate(`An environment named '${body.name}' already exists`));
-        return { status: 201, body: dto(row) };
+        const row = await prisma.$transaction((tx) => createEnvironmentIn(tx, body));
+        return { status: 201, body: environmentDto(row) };
       },
     }),
     operation<Admin.Environment>({
@@ -82,21 +116,8 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
       responses: { 200: { description: 'The environment', schema: ref('Environment') } },
       async handle({ params: p, body }) {
         const current = await find(p.environmentId!);
-        if (current.isReadOnly)
-          throw conflict('This environment is read-only (configured by the installation)');
-        if (body.name !== current.name) throw conflict('The name of an environment cannot be changed');
-        const inUse = await prisma.revisionDeployment.findMany({
-          where: { environmentId: current.id },
-          select: { vhost: true },
-        });
-        const hosts = new Set(body.vhosts.map((v) => v.host));
-        const orphaned = inUse.find((d) => !hosts.has(d.vhost));
-        if (orphaned)
-          throw conflict(
-            `APIs are deployed on the vhost '${orphaned.vhost}': undeploy them before removing it`,
-          );
-        const row = await prisma.gatewayEnvironment.update({ where: { id: current.id }, data: data(body) });
-        return { status: 200, body: dto(row) };
+        const row = await prisma.$transaction((tx) => updateEnvironmentIn(tx, current, body));
+        return { status: 200, body: environmentDto(row) };
       },
     }),
     operation({
@@ -110,12 +131,7 @@ export function environmentOperations({ prisma }: AppContext): OperationSpec<nev
       responses: { 200: { description: 'Deleted' } },
       async handle({ params: p }) {
         const current = await find(p.environmentId!);
-        if (current.isReadOnly)
-          throw conflict('This environment is read-only (configured by the installation)');
-        const deployed = await prisma.revisionDeployment.count({ where: { environmentId: current.id } });
-        if (deployed)
-          throw conflict(`${deployed} API(s) are deployed to this environment: undeploy them first`);
-        await prisma.gatewayEnvironment.delete({ where: { id: current.id } });
+        await prisma.$transaction((tx) => deleteEnvironmentIn(tx, current));
         return { status: 200 };
       },
     }),
