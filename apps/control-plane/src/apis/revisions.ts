@@ -6,6 +6,7 @@ import { API_DEFAULTS, type Complete, type Publisher } from '@apim/rest-contract
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { keptCertificate, lockApi, writeOperations, type KeptCertificate } from './api-model.js';
 import { loadApi } from './apis.js';
+import { deploymentStatuses, type Deployment, type DeploymentStatus } from './deployment-status.js';
 import { gatewayWrites } from '../model/gateway-writes.js';
 
 export const MAX_REVISIONS = 5;
@@ -13,30 +14,50 @@ export const MAX_REVISIONS = 5;
 type RevisionRow = Prisma.ApiRevisionGetPayload<{
   include: { deployments: { include: { environment: true } } };
 }>;
+type DeploymentRow = RevisionRow['deployments'][number];
+type StatusOf = (d: Deployment) => DeploymentStatus;
+type Db = TransactionClient | PrismaClient;
 
-export function deploymentDto(d: RevisionRow['deployments'][number]) {
+const deploymentOf = (d: DeploymentRow): Deployment => ({
+  apiId: d.apiId,
+  revisionId: d.revisionId,
+  environment: d.environment.name,
+});
+
+export function deploymentDto(d: DeploymentRow, statusOf: StatusOf) {
   return {
     revisionUuid: d.revisionId,
     name: d.environment.name,
     vhost: d.vhost,
     displayOnDevportal: d.displayOnDevportal,
     deployedTime: d.deployedAt.toISOString(),
-    // what the gateways reported is read in by the deployment status (next commit)
-    status: 'PENDING' as const,
-    statusReason: null,
-    gateways: [],
+    ...statusOf(deploymentOf(d)),
   };
 }
 
-export function revisionDto(r: RevisionRow): Complete<Publisher.APIRevision> {
+export function revisionDto(r: RevisionRow, statusOf: StatusOf): Complete<Publisher.APIRevision> {
   return {
     id: r.id,
     displayName: `Revision ${r.revisionNumber}`,
     description: r.description,
     createdTime: r.createdAt.toISOString(),
     apiInfo: { id: r.apiId },
-    deploymentInfo: r.deployments.map(deploymentDto),
+    deploymentInfo: r.deployments.map((d) => deploymentDto(d, statusOf)),
   };
+}
+
+/** Revisions with what the gateways report about their deployments, read in one query for them all. */
+async function revisionDtos(db: Db, rows: RevisionRow[]) {
+  const statusOf = await deploymentStatuses(
+    db,
+    rows.flatMap((r) => r.deployments.map(deploymentOf)),
+  );
+  return rows.map((r) => revisionDto(r, statusOf));
+}
+
+async function deploymentDtos(db: Db, rows: DeploymentRow[]) {
+  const statusOf = await deploymentStatuses(db, rows.map(deploymentOf));
+  return rows.map((d) => deploymentDto(d, statusOf));
 }
 
 const REVISION_INCLUDE = { deployments: { include: { environment: true } } } as const;
@@ -48,7 +69,7 @@ export async function listRevisions(prisma: PrismaClient, apiId: string, deploye
     include: REVISION_INCLUDE,
     orderBy: { revisionNumber: 'asc' },
   });
-  return rows.map(revisionDto);
+  return revisionDtos(prisma, rows);
 }
 
 async function loadRevision(tx: TransactionClient | PrismaClient, apiId: string, revisionId: string) {
@@ -58,7 +79,8 @@ async function loadRevision(tx: TransactionClient | PrismaClient, apiId: string,
 }
 
 export async function getRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
-  return revisionDto(await loadRevision(prisma, apiId, revisionId));
+  const [dto] = await revisionDtos(prisma, [await loadRevision(prisma, apiId, revisionId)]);
+  return dto!;
 }
 
 export async function createRevision(prisma: PrismaClient, apiId: string, description: string | undefined) {
@@ -90,7 +112,8 @@ export async function createRevisionIn(
     },
     include: REVISION_INCLUDE,
   });
-  return revisionDto(created);
+  const [dto] = await revisionDtos(tx, [created]);
+  return dto!;
 }
 
 export async function deleteRevision(prisma: PrismaClient, apiId: string, revisionId: string) {
@@ -215,7 +238,7 @@ export async function deployRevisionIn(
       displayOnDevportal: target.displayOnDevportal ?? true,
     });
   }
-  return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
+  return deploymentDtos(tx, (await loadRevision(tx, apiId, revisionId)).deployments);
 }
 
 export async function undeployRevision(
@@ -238,12 +261,12 @@ export async function undeployRevision(
       if (!d) throw badRequest(`The revision is not deployed to '${name}'`);
       await gatewayWrites.api.undeploy(tx, { id: d.id, apiId, environment: name });
     }
-    return (await loadRevision(tx, apiId, revisionId)).deployments.map(deploymentDto);
+    return deploymentDtos(tx, (await loadRevision(tx, apiId, revisionId)).deployments);
   });
 }
 
 export async function listDeployments(prisma: PrismaClient, apiId: string) {
   await loadApi(prisma, apiId);
   const rows = await prisma.revisionDeployment.findMany({ where: { apiId }, include: { environment: true } });
-  return rows.map(deploymentDto);
+  return deploymentDtos(prisma, rows);
 }
