@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
-import type { EndpointConfig, EndpointUrl, KeyType } from '@apim/contracts';
+import type { EndpointConfig, EndpointUrl, GatewayOperation, KeyType } from '@apim/contracts';
+import { ruleTargets } from './rule-targets.js';
 
 /** Longest suspension, however often an endpoint keeps failing. */
 const MAX_SUSPENSION_MS = 5 * 60_000;
@@ -103,39 +104,49 @@ export class EndpointGroup {
 export interface BackendTarget {
   groups: Record<KeyType, EndpointGroup | null>;
   timeoutMs: number;
+  /** the targets of operations whose rule sets their own service or timeout; null when none does */
+  byOperation: ReadonlyMap<GatewayOperation, BackendTarget> | null;
 }
 
 const list = (v: EndpointUrl | EndpointUrl[] | undefined): EndpointUrl[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 
-/** The compiled backend of one API (endpointConfig must have passed endpointConfigSchema). */
+/**
+ * The compiled backend of one API (endpointConfig must have passed endpointConfigSchema), with the
+ * backend of each operation whose rule names a service (for any key type: callers of a rule are not
+ * applications) or a timeout. Endpoints are built once per URL and share the node's pools, so a
+ * rule's service is suspended after failures as an API endpoint is.
+ */
 export function compileBackend(
   config: EndpointConfig,
   pools: BackendPools,
   defaultTimeoutMs: number,
+  operations: readonly GatewayOperation[] = [],
 ): BackendTarget {
   const suspendMs = config.suspendDurationMs ?? 30_000;
-  const endpoint = (e: EndpointUrl) =>
+  const endpoint = (url: string) =>
     new Endpoint(
-      e.url,
-      pools.get(new URL(e.url).origin, config.connectTimeoutMs),
+      url,
+      pools.get(new URL(url).origin, config.connectTimeoutMs),
       config.suspendAfterFailures,
       suspendMs,
     );
   const group = (main: EndpointUrl | EndpointUrl[] | undefined, failovers: EndpointUrl[] | undefined) => {
-    const primary = list(main).map(endpoint);
+    const primary = list(main).map((e) => endpoint(e.url));
     if (primary.length === 0) return null;
     return new EndpointGroup(
       config.endpoint_type,
       primary,
-      config.endpoint_type === 'failover' ? list(failovers).map(endpoint) : [],
+      config.endpoint_type === 'failover' ? list(failovers).map((e) => endpoint(e.url)) : [],
     );
   };
-  return {
+  const api = {
     groups: {
       PRODUCTION: group(config.production_endpoints, config.production_failovers),
       SANDBOX: group(config.sandbox_endpoints, config.sandbox_failovers),
     },
     timeoutMs: config.endpointTimeoutMs ?? defaultTimeoutMs,
   };
+  const service = (url: string) => new EndpointGroup('http', [endpoint(url)], []);
+  return { ...api, byOperation: ruleTargets(api, operations, service) };
 }

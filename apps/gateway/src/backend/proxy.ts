@@ -52,7 +52,8 @@ function classify(e: unknown): GatewayErrorName {
  * only for idempotent methods). Resolves when the exchange is over (the body relayed, or cut).
  */
 export async function forward(ctx: Context, res: ServerResponse): Promise<BackendResult> {
-  const target = ctx.compiled.backend;
+  const api = ctx.compiled.backend;
+  const target = api.byOperation?.get(ctx.operation) ?? api;
   const group = target.groups[ctx.credential?.keyType ?? 'PRODUCTION'];
   if (!group) return { kind: 'error', error: 'INCORRECT_ACCESS_TOKEN_TYPE' };
   const endpoints = group.candidates(Date.now());
