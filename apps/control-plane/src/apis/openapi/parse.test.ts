@@ -41,7 +41,79 @@ function withRemoteRef(url: string): string {
   });
 }
 
+/** A SCIM group as GitHub's REST description has it: its members' `$ref` is a URL, and data. */
+const scimGroup = (id: string) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+  members: [{ value: id, $ref: `https://api.github.com/scim/v2/Users/${id}`, display: 'octocat' }],
+});
+
+const withDataRefs = {
+  openapi: '3.0.3',
+  info: { title: 'Data refs', version: '1', 'x-logo': { $ref: 'https://example.com/logo.json' } },
+  paths: {
+    '/groups': {
+      get: {
+        'x-codeSamples': [{ lang: 'json', source: { $ref: './samples/not-uploaded.json' } }],
+        responses: {
+          '200': {
+            description: 'ok',
+            headers: { 'x-rate-limit': { $ref: '#/components/headers/RateLimit' } },
+            content: {
+              'application/json': {
+                schema: { type: 'object', example: scimGroup('1') },
+                examples: {
+                  inline: { summary: 'inline', value: scimGroup('2') },
+                  shared: { $ref: '#/components/examples/Shared' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  components: {
+    headers: { RateLimit: { schema: { type: 'integer' } } },
+    examples: { Shared: { value: { $ref: '#/not/a/pointer', note: 'data' } } },
+  },
+};
+
 describe('parseOpenApi', () => {
+  it('keeps $ref keys inside examples and x- extensions as data: neither fetched nor looked up', async () => {
+    requests.length = 0;
+    const { document } = await parseOpenApi(
+      { kind: 'inline', text: JSON.stringify(withDataRefs) },
+      { allowHosts: [] },
+    );
+    expect(requests).toEqual([]);
+    // the data as written, key order included; the references as references
+    expect(JSON.stringify(document)).toBe(JSON.stringify(withDataRefs));
+
+    const swagger2 = {
+      swagger: '2.0',
+      info: { title: 'Data refs', version: '1' },
+      paths: {
+        '/groups': {
+          get: {
+            responses: {
+              '200': { description: 'ok', examples: { 'application/scim+json': scimGroup('3') } },
+            },
+          },
+        },
+      },
+    };
+    const parsed = await parseOpenApi({ kind: 'inline', text: JSON.stringify(swagger2) }, { allowHosts: [] });
+    expect(parsed.document).toEqual(swagger2);
+  });
+
+  it('still follows a reference that is not data, even beside data', async () => {
+    const broken = structuredClone(withDataRefs);
+    broken.components.examples = {} as typeof broken.components.examples;
+    await expect(
+      parseOpenApi({ kind: 'inline', text: JSON.stringify(broken) }, { allowHosts: [] }),
+    ).rejects.toThrow(/Shared/);
+  });
+
   it('never fetches a remote $ref whose host is not allow-listed', async () => {
     requests.length = 0;
     await expect(

@@ -7,6 +7,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { request } from 'undici';
 import YAML from 'yaml';
+import { hideDataRefs, restoreDataRefs, type ExamplesStyle } from './data-refs.js';
 
 /** Uploaded files live under this (never fetched) base URL, so relative `$ref`s resolve among them. */
 const UPLOAD_BASE = 'https://upload.apim.invalid/';
@@ -93,6 +94,23 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
     mainUrl = source.url;
   }
 
+  // Every file is given to the parser parsed, its data `$ref`s hidden (data-refs.ts). The main file
+  // is read first: its version tells how the other files' `examples` read.
+  let style: ExamplesStyle | undefined;
+  const withDataRefsHidden = (text: string): unknown => {
+    let doc: unknown;
+    try {
+      doc = parseDocumentText(text);
+    } catch {
+      return text; // the parser reads it again and says what is wrong with it, in its own words
+    }
+    if (typeof doc !== 'object' || doc === null) return text;
+    const own = 'swagger' in doc ? '2.0' : 'openapi' in doc ? '3' : undefined;
+    style ??= own;
+    hideDataRefs(doc, own ?? style ?? '3');
+    return doc;
+  };
+
   // The parser replaces a resolver's error with "Error reading file": keep ours, it says why.
   let readFailure: string | undefined;
   const reading = async <T>(read: () => T | Promise<T>): Promise<T> => {
@@ -116,13 +134,14 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
             throw new OpenApiError(
               `The referenced file '${file.url.slice(UPLOAD_BASE.length)}' was not uploaded`,
             );
-          return text;
+          return withDataRefsHidden(text);
         },
       },
       remote: {
         order: 2,
         canRead: (file: { url: string }) => !file.url.startsWith(UPLOAD_BASE),
-        read: (file: { url: string }) => reading(() => fetchAllowed(file.url, options.allowHosts)),
+        read: (file: { url: string }) =>
+          reading(async () => withDataRefsHidden(await fetchAllowed(file.url, options.allowHosts))),
       },
     },
   };
@@ -152,6 +171,7 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
   } catch (e) {
     throw new OpenApiError(messageOf(e));
   }
+  restoreDataRefs(bundled);
   return { document: bundled, specVersion };
 }
 
@@ -165,7 +185,13 @@ function messageOf(e: unknown): string {
   return msg.length > 4000 ? `${msg.slice(0, 4000)}...` : msg;
 }
 
-/** A document's text (JSON or YAML) as an object, for callers that only need to read it. */
+/** A document's text (JSON or YAML) as an object. JSON first: YAML's parser is many times slower on it. */
 export function parseDocumentText(text: string): unknown {
+  if (/^\s*[{[]/.test(text))
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // YAML's flow style starts the same way: read it as YAML
+    }
   return YAML.parse(text, { maxAliasCount: 1000 });
 }
