@@ -1,28 +1,21 @@
 /**
- * For tests: deploys an API as a Kyma APIRule exposes it (hosts, and a rule per operation). The
- * control-plane fixture's ApiSpec carries neither yet, so the fixture's API is deployed, then a
- * second revision with them, as a publisher's edit and redeploy would make it.
+ * For tests: deploys an API as a Kyma APIRule exposes it, on hosts (its operations carry their
+ * rules). The control-plane fixture's ApiSpec has no hosts yet, so the fixture's API is deployed,
+ * then a second revision with them, as a publisher's edit and redeploy would make it.
  */
-import type { GatewayApi, OperationRule } from '@apim/contracts';
+import type { GatewayApi } from '@apim/contracts';
 import { appendGatewayEvent, type Prisma } from '@apim/db';
 import { gatewayApi, takeApiSnapshot } from '@apim/gateway-model';
 import type { ApiSpec, ControlPlaneFixture } from '../test-support/control-plane-fixture.js';
 
 export interface ExposedApiSpec extends ApiSpec {
   hosts: string[];
-  /** each operation's rule, by position (absent: none) */
-  rules: Array<OperationRule | null>;
 }
 
 export async function deployExposedApi(fx: ControlPlaneFixture, spec: ExposedApiSpec): Promise<GatewayApi> {
   const first = await fx.deployApi(spec);
   return fx.prisma.$transaction(async (tx) => {
     await tx.api.update({ where: { id: first.id }, data: { hosts: spec.hosts } });
-    const rows = await tx.apiOperation.findMany({ where: { apiId: first.id }, orderBy: { position: 'asc' } });
-    for (const [i, row] of rows.entries()) {
-      const rule = spec.rules[i];
-      if (rule) await tx.apiOperation.update({ where: { id: row.id }, data: { rule: rule as object } });
-    }
     const { snapshot } = (await takeApiSnapshot(tx, first.id))!;
     const revision = await tx.apiRevision.create({
       data: { apiId: first.id, revisionNumber: 2, snapshot: snapshot as unknown as Prisma.InputJsonValue },

@@ -9,6 +9,7 @@ import { deployExposedApi } from './exposure-fixture.js';
 
 let s: Stack;
 const noAuth: OperationRule = { access: { strategy: 'noAuth' } };
+const open = { authEnabled: false, rule: noAuth };
 const on = (host: string, method = 'GET') => ({ method, headers: { host } });
 
 beforeAll(async () => {
@@ -18,12 +19,11 @@ beforeAll(async () => {
     backendUrl: s.backend.url,
     hosts: ['httpbin.example.com'],
     operations: [
-      { verb: 'POST', target: '/anything/{*}', authEnabled: false },
-      { verb: 'GET', target: '/anything/{**}', authEnabled: false },
-      { verb: 'GET', target: '/{**}', authEnabled: false },
-      { verb: 'DELETE', target: '/anything/{id}', authEnabled: false },
+      { verb: 'POST', target: '/anything/{*}', ...open },
+      { verb: 'GET', target: '/anything/{**}', ...open },
+      { verb: 'GET', target: '/{**}', ...open },
+      { verb: 'DELETE', target: '/anything/{id}', ...open },
     ],
-    rules: [noAuth, noAuth, noAuth, noAuth],
   });
   await s.fx.deployApi({
     context: '/plain',
@@ -73,8 +73,7 @@ describe('Kyma exposure through the gateway', () => {
       context: '/broken',
       backendUrl: s.backend.url,
       hosts: ['broken.example.com'],
-      operations: [{ verb: 'GET', target: '/a/{**}/b', authEnabled: false }],
-      rules: [noAuth],
+      operations: [{ verb: 'GET', target: '/a/{**}/b', ...open }],
     });
     await s.synced();
     expect((await s.call('/a/x/b', on('broken.example.com'))).status).toBe(404);
