@@ -96,20 +96,16 @@ export class JwtCheck {
   }
 
   async check(ctx: RequestContext): Promise<Outcome> {
-    let token: string | undefined;
-    let at: Location | undefined;
-    for (const l of this.locations) if ((token = tokenAt(ctx, (at = l))) !== undefined) break;
-    if (token === undefined || !at) return errorResponse('MISSING_CREDENTIALS', this.missingDescription());
+    const found = this.findToken(ctx);
+    if (!found) return errorResponse('MISSING_CREDENTIALS', this.missingDescription());
+    const { token, at } = found;
     let iss: string | undefined;
     try {
       iss = decodeJwt(token).iss;
     } catch {
       return errorResponse('INVALID_CREDENTIALS', 'The token is not a JWT');
     }
-    const found = at;
-    const issuer = this.issuers.find(
-      (i) => i.issuer === iss && i.locations.some((l) => sameLocation(l, found)),
-    );
+    const issuer = this.issuers.find((i) => i.issuer === iss && i.locations.some((l) => sameLocation(l, at)));
     if (!issuer)
       return errorResponse('INVALID_CREDENTIALS', 'The token is not from an issuer this resource accepts');
     let claims: JWTPayload;
@@ -138,6 +134,15 @@ export class JwtCheck {
       'INVALID_SCOPE',
       `The token does not carry ${lacks.join(', or ')} this resource requires`,
     );
+  }
+
+  /** The token in the first of the rule's locations that holds one. */
+  private findToken(ctx: RequestContext): { token: string; at: Location } | null {
+    for (const at of this.locations) {
+      const token = tokenAt(ctx, at);
+      if (token !== undefined) return { token, at };
+    }
+    return null;
   }
 
   private missingDescription(): string {
