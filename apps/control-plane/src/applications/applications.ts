@@ -48,37 +48,51 @@ export async function createApplication(
   principal: Principal,
   input: Devportal.Application,
 ) {
-  return prisma
-    .$transaction(async (tx) => {
-      await checkTier(tx, input.throttlingPolicy);
-      const pending = await needsApproval(tx, 'APPLICATION_CREATION');
-      const app = await gatewayWrites.application.create(tx, {
-        data: {
-          name: input.name,
-          ownerId: principal.userId,
-          description: input.description ?? null,
-          throttlingPolicy: input.throttlingPolicy,
-          tokenType: input.tokenType === 'OAUTH' ? 'OPAQUE' : 'JWT',
-          status: pending ? 'CREATED' : 'APPROVED',
-          attributes: input.attributes ?? {},
-        },
-      });
-      if (pending)
-        await tx.workflow.create({
-          data: {
-            type: 'APPLICATION_CREATION',
-            referenceId: app.id,
-            createdById: principal.userId,
-            properties: {
-              applicationName: app.name,
-              owner: principal.username,
-              throttlingPolicy: app.throttlingPolicy,
-            },
-          },
-        });
-      return app;
+  return prisma.$transaction((tx) => createApplicationIn(tx, principal, input));
+}
+
+/** Creates an application of `owner` (pending approval when the workflow says so) in the caller's transaction. */
+export async function createApplicationIn(
+  tx: TransactionClient,
+  owner: Pick<Principal, 'userId' | 'username'>,
+  input: Devportal.Application,
+) {
+  await checkTier(tx, input.throttlingPolicy);
+  const pending = await needsApproval(tx, 'APPLICATION_CREATION');
+  const app = await gatewayWrites.application
+    .create(tx, {
+      data: {
+        name: input.name,
+        ownerId: owner.userId,
+        ...applicationFields(input),
+        status: pending ? 'CREATED' : 'APPROVED',
+      },
     })
     .catch(nameTaken(input.name));
+  if (pending)
+    await tx.workflow.create({
+      data: {
+        type: 'APPLICATION_CREATION',
+        referenceId: app.id,
+        createdById: owner.userId,
+        properties: {
+          applicationName: app.name,
+          owner: owner.username,
+          throttlingPolicy: app.throttlingPolicy,
+        },
+      },
+    });
+  return app;
+}
+
+/** The row fields an application resource sets, defaults filled in. */
+export function applicationFields(input: Devportal.Application) {
+  return {
+    description: input.description ?? null,
+    throttlingPolicy: input.throttlingPolicy,
+    tokenType: input.tokenType === 'OAUTH' ? ('OPAQUE' as const) : ('JWT' as const),
+    attributes: input.attributes ?? {},
+  };
 }
 
 export async function updateApplication(
@@ -87,20 +101,22 @@ export async function updateApplication(
   applicationId: string,
   input: Devportal.Application,
 ) {
-  return prisma
-    .$transaction(async (tx) => {
-      await ownedApplication(tx, principal, applicationId);
-      await checkTier(tx, input.throttlingPolicy);
-      return gatewayWrites.application.update(tx, {
-        where: { id: applicationId },
-        data: {
-          name: input.name,
-          description: input.description ?? null,
-          throttlingPolicy: input.throttlingPolicy,
-          tokenType: input.tokenType === 'OAUTH' ? 'OPAQUE' : 'JWT',
-          attributes: input.attributes ?? {},
-        },
-      });
+  return prisma.$transaction(async (tx) => {
+    await ownedApplication(tx, principal, applicationId);
+    return updateApplicationIn(tx, applicationId, input);
+  });
+}
+
+export async function updateApplicationIn(
+  tx: TransactionClient,
+  applicationId: string,
+  input: Devportal.Application,
+) {
+  await checkTier(tx, input.throttlingPolicy);
+  return gatewayWrites.application
+    .update(tx, {
+      where: { id: applicationId },
+      data: { name: input.name, ...applicationFields(input) },
     })
     .catch(nameTaken(input.name));
 }
@@ -117,24 +133,36 @@ export async function deleteApplication(
   principal: Principal,
   applicationId: string,
 ) {
-  const { clients, registered } = await prisma.$transaction(async (tx) => {
-    const app = await ownedApplication(tx, principal, applicationId);
-    const { keys } = await gatewayWrites.application.delete(tx, app);
-    await tx.workflow.updateMany({
-      where: { referenceId: app.id, status: 'CREATED' },
-      data: { status: 'REJECTED', comment: 'application deleted' },
-    });
-    // Only clients we created are ours to delete, once the deletion has committed: resident ones,
-    // and external ones we registered (deleted at their provider with the RFC 7592 credentials
-    // kept at registration; without them they stay there). Mapped clients belong to someone else.
-    // Gateways refuse the tokens of all of them once the mappings are gone.
-    return {
-      clients: keys
-        .filter((k) => k.keyManager === RESIDENT_KEY_MANAGER && !k.mapped)
-        .map((k) => k.consumerKey),
-      registered: keys.filter(isRegisteredExternally),
-    };
+  const removed = await prisma.$transaction(async (tx) =>
+    deleteApplicationIn(tx, await ownedApplication(tx, principal, applicationId)),
+  );
+  await deleteClientsOf(keyManager, log, internalSecret, removed);
+}
+
+/** Deletes the application with its subscriptions and keys (gateways told of each) in the caller's transaction. */
+export async function deleteApplicationIn(tx: TransactionClient, app: { id: string }) {
+  const { keys } = await gatewayWrites.application.delete(tx, app);
+  await tx.workflow.updateMany({
+    where: { referenceId: app.id, status: 'CREATED' },
+    data: { status: 'REJECTED', comment: 'application deleted' },
   });
+  // Only clients we created are ours to delete, once the deletion has committed: resident ones,
+  // and external ones we registered (deleted at their provider with the RFC 7592 credentials
+  // kept at registration; without them they stay there). Mapped clients belong to someone else.
+  // Gateways refuse the tokens of all of them once the mappings are gone.
+  return {
+    clients: keys.filter((k) => k.keyManager === RESIDENT_KEY_MANAGER && !k.mapped).map((k) => k.consumerKey),
+    registered: keys.filter(isRegisteredExternally),
+  };
+}
+
+/** Removes the OAuth clients of a deleted application: at the resident key manager, and at external ones by RFC 7592. */
+export async function deleteClientsOf(
+  keyManager: KeyManagerClient,
+  log: Logger,
+  internalSecret: string,
+  { clients, registered }: Awaited<ReturnType<typeof deleteApplicationIn>>,
+) {
   // a provider that refuses is logged, as below: the application is gone either way
   await deleteRegisteredClientsOf(log, internalSecret, registered);
   for (const clientId of clients) {

@@ -15,7 +15,7 @@ import { keyManagerRow } from './key-manager-settings.js';
 import { gatewayWrites } from '../model/gateway-writes.js';
 
 /** A key manager as the admin API shows it: no secret, only whether one is set. */
-function dto(row: Prisma.TrustedIssuerGetPayload<object>) {
+export function keyManagerDto(row: Prisma.TrustedIssuerGetPayload<object>) {
   const claims = issuerClaims(row);
   return {
     id: row.id,
@@ -61,7 +61,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
       responses: { 200: { description: 'Key managers', schema: { type: 'object' } } },
       async handle() {
         const rows = await prisma.trustedIssuer.findMany({ orderBy: { name: 'asc' } });
-        return { status: 200, body: { count: rows.length, list: rows.map(dto) } };
+        return { status: 200, body: { count: rows.length, list: rows.map(keyManagerDto) } };
       },
     }),
     operation<Admin.KeyManager>({
@@ -78,7 +78,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
         const row = await prisma
           .$transaction((tx) => gatewayWrites.issuer.create(tx, { data }))
           .catch(unique(body.name));
-        return { status: 201, body: dto(row) };
+        return { status: 201, body: keyManagerDto(row) };
       },
     }),
     operation({
@@ -93,7 +93,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
       async handle({ params: p }) {
         const row = await prisma.trustedIssuer.findUnique({ where: { id: p.keyManagerId! } });
         if (!row) throw notFound('Key manager');
-        return { status: 200, body: dto(row) };
+        return { status: 200, body: keyManagerDto(row) };
       },
     }),
     operation<Admin.KeyManager>({
@@ -113,7 +113,7 @@ export function keyManagerOperations({ prisma, config, log }: AppContext): Opera
         const row = await prisma
           .$transaction((tx) => gatewayWrites.issuer.update(tx, { where: { id: existing.id }, data }))
           .catch(unique(body.name));
-        return { status: 200, body: dto(row) };
+        return { status: 200, body: keyManagerDto(row) };
       },
     }),
     operation({

@@ -4,16 +4,14 @@ import { type Prisma } from '@apim/db';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { isAdmin, type Principal } from '../http/auth.js';
-import { badRequest, conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
+import { badRequest, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
-import { needsApproval } from '../workflows/queue.js';
 import { ownedApplication } from '../applications/access.js';
 import { catalogInfo, visibleApi } from '../catalog/catalog.js';
-import { gatewayWrites } from '../model/gateway-writes.js';
+import { changeTierIn, subscribeIn, SUBSCRIPTION_INCLUDE, unsubscribeIn } from './subscriptions.js';
 
-const INCLUDE = { api: { include: { provider: { select: { username: true } } } } } as const;
-type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof INCLUDE }>;
+type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof SUBSCRIPTION_INCLUDE }>;
 
 function dto(s: SubscriptionRow): Complete<Devportal.Subscription> {
   return {
@@ -33,7 +31,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
   async function ownedSubscription(principal: Principal, subscriptionId: string) {
     const s = await prisma.subscription.findUnique({
       where: { id: subscriptionId },
-      include: { ...INCLUDE, application: true },
+      include: { ...SUBSCRIPTION_INCLUDE, application: true },
     });
     if (!s || (s.application.ownerId !== principal.userId && !isAdmin(principal)))
       throw notFound('Subscription');
@@ -69,7 +67,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
           prisma.subscription.count({ where }),
           prisma.subscription.findMany({
             where,
-            include: INCLUDE,
+            include: SUBSCRIPTION_INCLUDE,
             orderBy: { createdAt: 'asc' },
             skip: query.offset,
             take: query.limit,
@@ -99,45 +97,10 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
         const { body } = req;
         const principal = callerOf(req);
         const app = await ownedApplication(prisma, principal, body.applicationId);
-        if (app.status !== 'APPROVED')
-          throw conflict(`The application is ${app.status}: it can subscribe once it is approved`);
         const api = await visibleApi(prisma, principal, body.apiId);
-        if (api.lifecycleStatus !== 'PUBLISHED')
-          throw badRequest(`The API is ${api.lifecycleStatus}: only PUBLISHED APIs take new subscriptions`);
-        if (!api.subscriptionPolicies.includes(body.throttlingPolicy))
-          throw badRequest(
-            `'${body.throttlingPolicy}' is not one of the API's tiers: ${api.subscriptionPolicies.join(', ')}`,
-          );
-        const created = await prisma
-          .$transaction(async (tx) => {
-            const pending = await needsApproval(tx, 'SUBSCRIPTION_CREATION');
-            const s = await gatewayWrites.subscription.create(tx, {
-              data: {
-                applicationId: app.id,
-                apiId: api.id,
-                throttlingPolicy: body.throttlingPolicy,
-                status: pending ? 'ON_HOLD' : 'UNBLOCKED',
-              },
-              include: INCLUDE,
-            });
-            if (pending)
-              await tx.workflow.create({
-                data: {
-                  type: 'SUBSCRIPTION_CREATION',
-                  referenceId: s.id,
-                  createdById: principal.userId,
-                  properties: {
-                    applicationName: app.name,
-                    apiName: api.name,
-                    apiVersion: api.version,
-                    throttlingPolicy: s.throttlingPolicy,
-                    subscriber: principal.username,
-                  },
-                },
-              });
-            return s;
-          })
-          .catch(conflictOnDuplicate('The application is already subscribed to this API'));
+        const created = await prisma.$transaction((tx) =>
+          subscribeIn(tx, principal, app, api, body.throttlingPolicy),
+        );
         return {
           status: 201,
           body: dto(created),
@@ -177,38 +140,9 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
         const current = await ownedSubscription(principal, req.params.subscriptionId!);
         if (body.applicationId !== current.applicationId || body.apiId !== current.apiId)
           throw badRequest('The application and API of a subscription cannot be changed');
-        if (!current.api.subscriptionPolicies.includes(body.throttlingPolicy))
-          throw badRequest(
-            `'${body.throttlingPolicy}' is not one of the API's tiers: ${current.api.subscriptionPolicies.join(', ')}`,
-          );
-        if (current.status !== 'UNBLOCKED')
-          throw conflict(`The subscription is ${current.status}: its tier cannot be changed now`);
-        const updated = await prisma.$transaction(async (tx) => {
-          const pending = await needsApproval(tx, 'SUBSCRIPTION_UPDATE');
-          if (pending) {
-            await tx.workflow.create({
-              data: {
-                type: 'SUBSCRIPTION_UPDATE',
-                referenceId: current.id,
-                createdById: principal.userId,
-                properties: {
-                  throttlingPolicy: body.throttlingPolicy,
-                  previousThrottlingPolicy: current.throttlingPolicy,
-                },
-              },
-            });
-            return gatewayWrites.subscription.requestTier(tx, {
-              where: { id: current.id },
-              data: { requestedThrottlingPolicy: body.throttlingPolicy },
-              include: INCLUDE,
-            });
-          }
-          return gatewayWrites.subscription.update(tx, {
-            where: { id: current.id },
-            data: { throttlingPolicy: body.throttlingPolicy },
-            include: INCLUDE,
-          });
-        });
+        const updated = await prisma.$transaction((tx) =>
+          changeTierIn(tx, principal, current, body.throttlingPolicy),
+        );
         return { status: 200, body: dto(updated) };
       },
     }),
@@ -223,13 +157,7 @@ export function subscriptionOperations({ prisma }: AppContext): OperationSpec<ne
       responses: { 200: { description: 'Removed' } },
       async handle(req) {
         const s = await ownedSubscription(callerOf(req), req.params.subscriptionId!);
-        await prisma.$transaction(async (tx) => {
-          await gatewayWrites.subscription.delete(tx, s);
-          await tx.workflow.updateMany({
-            where: { referenceId: s.id, status: 'CREATED' },
-            data: { status: 'REJECTED', comment: 'unsubscribed' },
-          });
-        });
+        await prisma.$transaction((tx) => unsubscribeIn(tx, s));
         return { status: 200 };
       },
     }),
