@@ -7,7 +7,7 @@ export const schema = {
     'accessControlAllowMethods',
   ],
   properties: {
-    corsConfigurationEnabled: { const: true },
+    corsConfigurationEnabled: { type: 'boolean' },
     accessControlAllowOrigins: { type: 'array', items: { type: 'string', minLength: 1 } },
     accessControlAllowCredentials: { type: 'boolean' },
     accessControlAllowHeaders: {
@@ -22,5 +22,18 @@ export const schema = {
       type: 'array',
       items: { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" },
     },
+    accessControlAllowOriginMatchers: {
+      type: 'array',
+      items: {
+        oneOf: ['exact', 'prefix', 'regex'].map((kind) => ({
+          type: 'object',
+          required: [kind],
+          additionalProperties: false,
+          properties: { [kind]: { type: 'string', minLength: 1 } },
+        })),
+      },
+    },
+    accessControlMaxAge: { type: 'integer', minimum: 0 },
+    removeBackendCorsHeaders: { type: 'boolean' },
   },
 } as const;
