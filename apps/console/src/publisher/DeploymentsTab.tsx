@@ -1,10 +1,14 @@
 /** Revisions (immutable snapshots, at most five) and their deployment to gateway environments. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, formatDate, Notice, QueryView, TextField, useConfirm } from '../shared/ui';
 import type { Admin, Complete, Publisher } from '@apim/rest-contract';
 import { useNotify } from '../shared/notify';
+import { awaitsGateways, DeploymentStatus } from './DeploymentStatus';
+
+/** How often the revisions are read again while a deployment waits for its gateways' answer. */
+const AWAIT_GATEWAYS_MS = 2000;
 
 /** The gateway environments (the admin API lists them to publishers too). */
 export function useEnvironments() {
@@ -71,10 +75,15 @@ function DeployControl({
 }
 
 export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
+  const [awaiting, setAwaiting] = useState(false);
   const revisions = useRest<ListOf<Complete<Publisher.APIRevision>>>(
     'publisher',
     `/apis/${api.id}/revisions`,
+    undefined,
+    { refetchInterval: awaiting ? AWAIT_GATEWAYS_MS : undefined },
   );
+  const pending = awaitsGateways(revisions.data?.list);
+  useEffect(() => setAwaiting(pending), [pending]);
   const environments = useEnvironments();
   const confirm = useConfirm();
   const [description, setDescription] = useState('');
@@ -185,6 +194,7 @@ export function DeploymentsTab({ api }: { api: Complete<Publisher.API> }) {
                         >
                           Undeploy from {d.name}
                         </button>
+                        <DeploymentStatus deployment={d} />
                       </div>
                     ))}
                   </td>

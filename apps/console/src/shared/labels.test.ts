@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { KEY_MANAGER_TYPES } from '@apim/contracts';
 import {
   adminComponents,
+  DEPLOYMENT_STATES,
   GRANT_TYPES,
   keyType,
   LIFECYCLE_STATES,
@@ -16,6 +17,8 @@ import {
 import {
   APPLICATION_STATUS_LABELS,
   DENY_CONDITION_TYPE_LABELS,
+  DEPLOYMENT_STATUS_LABELS,
+  GATEWAY_REPORT_LABELS,
   GRANT_TYPE_LABELS,
   humanise,
   KEY_MANAGER_TYPE_LABELS,
@@ -65,6 +68,16 @@ const tables: [string, Readonly<Record<string, string>>, readonly unknown[]][] =
   ['lifecycle state (database)', LIFECYCLE_STATE_LABELS, databaseEnum('ApiLifecycleStatus')],
   ['security scheme', SECURITY_SCHEME_LABELS, enumOf(publisherComponents, 'API', 'securityScheme')],
   ['key type', KEY_TYPE_LABELS, keyType.enum],
+  ['deployment status', DEPLOYMENT_STATUS_LABELS, DEPLOYMENT_STATES],
+  [
+    'gateway report state',
+    GATEWAY_REPORT_LABELS,
+    (
+      publisherComponents.APIRevisionDeployment as {
+        properties: { gateways: { items: { properties: { state: { enum: string[] } } } } };
+      }
+    ).properties.gateways.items.properties.state.enum,
+  ],
   ['grant type', GRANT_TYPE_LABELS, GRANT_TYPES],
   ['quota type', QUOTA_TYPE_LABELS, enumOf(adminComponents, 'ThrottleLimit', 'type')],
   ['time unit', TIME_UNIT_LABELS, THROTTLE_TIME_UNITS],

@@ -5,7 +5,7 @@
  * labels.test.ts checks the same against the contract's lists at run time.
  */
 import type { KeyManagerType, LifecycleStatus, SubscriptionStatus, TimeUnit } from '@apim/contracts';
-import type { Admin, Devportal, GRANT_TYPES, Publisher } from '@apim/rest-contract';
+import type { Admin, DEPLOYMENT_STATES, Devportal, GRANT_TYPES, Publisher } from '@apim/rest-contract';
 
 export type Labels<T extends string> = Readonly<Record<T, string>>;
 
@@ -42,6 +42,21 @@ export const SECURITY_SCHEME_LABELS: Labels<SecurityScheme> = {
   mutualssl: 'Mutual TLS',
   oauth_basic_auth_api_key_mandatory: 'Application-level security mandatory',
   mutualssl_mandatory: 'Mutual TLS mandatory',
+};
+
+/** A deployed revision's status: what the running gateways of its environment report. */
+export const DEPLOYMENT_STATUS_LABELS: Labels<(typeof DEPLOYMENT_STATES)[number]> = {
+  PENDING: 'Pending',
+  DEPLOYED: 'Deployed',
+  FAILED: 'Failed',
+};
+
+/** What one gateway node did with a deployed revision. */
+export type GatewayReportState = NonNullable<Publisher.APIRevisionDeployment['gateways']>[number]['state'];
+export const GATEWAY_REPORT_LABELS: Labels<GatewayReportState> = {
+  ACCEPTED: 'Serving it',
+  REFUSED: 'Refused it',
+  PENDING: 'Not serving it yet',
 };
 
 export const KEY_TYPE_LABELS: Labels<Devportal.ApplicationKey['keyType']> = {
