@@ -1,53 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBed, type TestBed } from '../test-support.js';
-import type { ApiSpec, DesiredObject } from './desired.js';
-import { reconcile, type ReconcileRequest } from './reconcile.js';
+import type { DesiredObject } from './desired.js';
+import type { ReconcileRequest } from './reconcile.js';
+import { apiObject, startDeclarativeBed, type DeclarativeBed } from './test-bed.js';
 
-let bed: TestBed;
-let scope: Parameters<typeof reconcile>[1];
+let bed: DeclarativeBed;
 
 beforeAll(async () => {
-  bed = await startTestBed();
-  const admin = await bed.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
-  scope = {
-    principal: { userId: admin.id, username: admin.username },
-    settings: {
-      residentIssuer: 'http://127.0.0.1:9',
-      internalSecret: 'x'.repeat(32),
-      importUrlAllowlist: [],
-    },
-  };
+  bed = await startDeclarativeBed();
 });
 afterAll(async () => bed?.close());
 
-function apiObject(spec: Partial<ApiSpec> & { name: string }): DesiredObject<'API'> {
-  return {
-    manifest: { apiVersion: 'apim.io/v1', kind: 'API', name: `${spec.name}:v1` },
-    labels: {},
-    target: {
-      kind: 'API',
-      spec: {
-        version: 'v1',
-        context: `/${spec.name}`,
-        endpointConfig: {
-          endpoint_type: 'http',
-          production_endpoints: { url: 'http://127.0.0.1:9/backend' },
-        },
-        deployments: [{ environment: 'Default' }],
-        ...spec,
-      },
-    },
-  };
-}
-
 const apply = (objects: DesiredObject[], options: Partial<ReconcileRequest> = {}) =>
-  reconcile(bed.prisma, scope, {
-    mode: 'apply',
-    dryRun: false,
-    prune: false,
-    prepare: () => ({ objects, problems: [] }),
-    ...options,
-  });
+  bed.apply(objects, options);
 
 async function counts(name: string) {
   const api = await bed.prisma.api.findUnique({ where: { name_version: { name, version: 'v1' } } });

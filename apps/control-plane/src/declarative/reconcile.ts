@@ -4,8 +4,8 @@
  * through its domain's own functions, then records what made it. A dry run does exactly the same
  * and rolls back, so it finds every error the apply would.
  */
-import type { PrismaClient } from '@apim/db';
 import type { Admin } from '@apim/rest-contract';
+import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import type { DesiredObject, TargetKind } from './desired.js';
 import { diffSpecs } from './diff.js';
@@ -80,8 +80,8 @@ async function applyObject(
   const changes = found ? diffSpecs(await handler.current(s, found.id), desired) : [];
   const action = !found ? 'create' : changes.length ? 'update' : 'unchanged';
   let objectId = found?.id;
-  if (!objectId) objectId = await handler.create(s, desired);
-  else if (changes.length) await handler.update(s, objectId, desired, changes);
+  if (!objectId) objectId = await handler.create(s, desired, spec);
+  else if (changes.length) await handler.update(s, objectId, desired, changes, spec);
   const previous = await s.tx.managedObject.findUnique({
     where: { kind_name: { kind: object.manifest.kind, name: object.manifest.name } },
   });
@@ -144,18 +144,19 @@ async function prune(s: ReconcileScope, label: string, kept: DesiredObject[]): P
 }
 
 export async function reconcile(
-  prisma: PrismaClient,
-  scope: Omit<ReconcileScope, 'tx'>,
+  ctx: AppContext,
+  principal: ReconcileScope['principal'],
   request: ReconcileRequest,
 ): Promise<Admin.ManifestResult> {
   const label = request.label ?? null;
+  const afterCommit: Array<() => Promise<void>> = [];
   let results: ObjectResult[];
   try {
-    results = await prisma.$transaction(async (tx) => {
+    results = await ctx.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPLY_LOCK_ID}::bigint)`;
       const { objects, problems } = await request.prepare(await existingRoutes(tx));
       if (problems.length) throw new ManifestRejected(problems);
-      const s = { ...scope, tx };
+      const s: ReconcileScope = { tx, ctx, principal, afterCommit: (work) => afterCommit.push(work) };
       const out: ObjectResult[] = [];
       const sorted = [...objects].sort((a, b) => order(a.target.kind) - order(b.target.kind));
       if (request.mode === 'delete') sorted.reverse();
@@ -175,6 +176,7 @@ export async function reconcile(
     if (!(e instanceof DryRun)) throw e;
     results = e.results;
   }
+  if (!request.dryRun) for (const work of afterCommit) await work();
   return {
     changed: results.some((r) => r.action !== 'unchanged'),
     dryRun: request.dryRun,

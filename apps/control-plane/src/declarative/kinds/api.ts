@@ -76,7 +76,7 @@ function fieldsAsSpec(f: { [K in keyof ReturnType<typeof apiFields>]: unknown })
 async function parsedDefinition(s: ReconcileScope, definition: Record<string, unknown>) {
   const parsed = await parseImport(
     { kind: 'inline', text: JSON.stringify(definition) },
-    s.settings.importUrlAllowlist,
+    s.ctx.config.importUrlAllowlist,
   ).catch((e: { description?: string }) => {
     throw badRequest(`'definition' is not a usable OpenAPI document: ${e.description ?? String(e)}`);
   });

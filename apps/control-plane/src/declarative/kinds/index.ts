@@ -1,6 +1,11 @@
 /** Every kind a manifest can make, in the order an apply creates them (deletes go in reverse). */
 import type { TargetKind } from '../desired.js';
 import { apiKind } from './api.js';
+import { applicationKind } from './application.js';
+import { environmentKind } from './environment.js';
+import { keyManagerKind } from './key-manager.js';
+import { subscriptionKind } from './subscription.js';
+import { throttlingPolicyKind } from './throttling-policy.js';
 import type { KindHandler } from './kind.js';
 
 export const KIND_ORDER: readonly TargetKind[] = [
@@ -12,10 +17,15 @@ export const KIND_ORDER: readonly TargetKind[] = [
   'Subscription',
 ];
 
-const HANDLERS: { [K in TargetKind]?: KindHandler<K> } = { API: apiKind };
+const HANDLERS: { [K in TargetKind]: KindHandler<K> } = {
+  Environment: environmentKind,
+  KeyManager: keyManagerKind,
+  ThrottlingPolicy: throttlingPolicyKind,
+  API: apiKind,
+  Application: applicationKind,
+  Subscription: subscriptionKind,
+};
 
 export function handlerOf<K extends TargetKind>(kind: K): KindHandler<K> {
-  const handler = HANDLERS[kind];
-  if (!handler) throw new Error(`No reconcile functions for the kind ${kind}`);
-  return handler as KindHandler<K>;
+  return HANDLERS[kind] as KindHandler<K>;
 }

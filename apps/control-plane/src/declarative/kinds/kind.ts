@@ -1,20 +1,17 @@
 /** What the reconcile core needs of each kind of object a manifest can make. */
 import type { TransactionClient } from '@apim/db';
+import type { AppContext } from '../../context.js';
 import type { FieldChange } from '../diff.js';
 import type { SpecOfKind, TargetKind } from '../desired.js';
 
-/** What each kind's functions work with: the apply's transaction, who applies, the settings they read. */
+/** What each kind's functions work with: the apply's transaction, the app, who applies. */
 export interface ReconcileScope {
   tx: TransactionClient;
+  ctx: AppContext;
   /** the user applying: provider of the APIs, default owner of the applications */
   principal: { userId: string; username: string };
-  settings: {
-    /** the resident key manager's issuer, and the secret sealing key manager secrets */
-    residentIssuer: string;
-    internalSecret: string;
-    /** hosts an API definition's remote $refs may be fetched from */
-    importUrlAllowlist: readonly string[];
-  };
+  /** runs once the apply has committed (work outside the database: clients at key managers) */
+  afterCommit(work: () => Promise<void>): void;
 }
 
 export interface KindHandler<K extends TargetKind> {
@@ -25,10 +22,19 @@ export interface KindHandler<K extends TargetKind> {
   current(s: ReconcileScope, id: string): Promise<SpecOfKind[K]>;
   /** the manifest's spec with every default filled in: what `current` answers once it is applied */
   desired(s: ReconcileScope, spec: SpecOfKind[K]): Promise<SpecOfKind[K]>;
-  /** creates the object from a `desired` spec; answers its id */
-  create(s: ReconcileScope, spec: SpecOfKind[K]): Promise<string>;
+  /**
+   * creates the object from a `desired` spec (`given`: the manifest's own, which may hold
+   * write-only secrets); answers its id
+   */
+  create(s: ReconcileScope, spec: SpecOfKind[K], given: SpecOfKind[K]): Promise<string>;
   /** brings the object to a `desired` spec; `changes` say what differs */
-  update(s: ReconcileScope, id: string, spec: SpecOfKind[K], changes: FieldChange[]): Promise<void>;
+  update(
+    s: ReconcileScope,
+    id: string,
+    spec: SpecOfKind[K],
+    changes: FieldChange[],
+    given: SpecOfKind[K],
+  ): Promise<void>;
   remove(s: ReconcileScope, id: string): Promise<void>;
   /** the ids of every object of the kind, for export */
   all(s: Pick<ReconcileScope, 'tx'>): Promise<string[]>;
