@@ -3,13 +3,15 @@
 //   (c) the gateway with an open API, (d) the gateway with JWT auth (real key manager tokens),
 //   subscription validation, Redis-shared subscription throttling and analytics all on, (e) as d
 //   with a DPoP-bound token: every request carries a fresh ES256 proof (RFC 9449), checked and
-//   its jti recorded in Redis by the gateway;
+//   its jti recorded in Redis by the gateway, (f) the gateway with an API exposed Kyma-style on a
+//   host of its own: five rules tried in order, the request meeting the third (noAuth, request
+//   headers and a cookie set, its own service and timeout);
 // then b and d again at half of b's saturation rate (p99 compared), and the scale benchmark
 // (10,000 deployed APIs, 100,000 subscriptions: snapshot load, memory, route match, one event).
 // Run: `npm run bench -- gateway` (or, after `npx tsc -b`, `node bench/gateway.mjs`).
 // DATABASE_URL (any database of the server) and REDIS_URL are used when set; otherwise an embedded
 // Postgres is started. BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 32),
-// BENCH_ROUNDS (default 3: the four cases run in turn, round after round, and each is reported by
+// BENCH_ROUNDS (default 3: the cases run in turn, round after round, and each is reported by
 // its median round, so that a burst of other work on the machine does not land on one case only),
 // BENCH_SCALE=0 skips the scale benchmark. BENCH_GATEWAY_NODE_ARGS adds node options to the gateway
 // (its workers inherit them), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
@@ -34,6 +36,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { ControlPlaneFixture } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/test-support/control-plane-fixture.js')).href
+);
+const { deployExposedApi } = await import(
+  pathToFileURL(path.join(root, 'apps/gateway/dist/routing/exposure-fixture.js')).href
 );
 const children = [];
 // ioredis as the gateway depends on it (it is not a dependency of the repository root)
@@ -102,6 +107,8 @@ http.createServer(async (req, res) => {
     r.body.pipe(res);
   } catch { res.writeHead(502).end(); }
 }).listen(Number(process.env.PORT), '127.0.0.1');`;
+
+const KYMA_HOST = 'shop.bench.example.com';
 
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -336,6 +343,29 @@ try {
     backendUrl,
     operations: [{ verb: 'GET', target: '/*' }],
   });
+  // an APIRule's rules: the API's own endpoint is a port nothing listens on, so only the rule's
+  // service can answer (case f fails on any non-2xx answer)
+  const rule = (more = {}) => ({ access: { strategy: 'noAuth' }, ...more });
+  await deployExposedApi(fx, {
+    context: '/kyma',
+    backendUrl: 'http://127.0.0.1:9',
+    hosts: [KYMA_HOST],
+    operations: [
+      { verb: 'GET', target: '/orders/{id}', rule: rule() },
+      { verb: 'POST', target: '/orders', rule: rule() },
+      {
+        verb: 'GET',
+        target: '/items/{**}',
+        rule: rule({
+          service: { url: backendUrl },
+          timeoutMs: 10_000,
+          request: { headers: { 'x-tenant': 'bench' }, cookies: { region: 'eu' } },
+        }),
+      },
+      { verb: 'GET', target: '/files/{**}', rule: rule() },
+      { verb: 'GET', target: '/{**}', rule: rule() },
+    ],
+  });
   await fx.upsertPolicy({ type: 'SUBSCRIPTION', name: 'BenchTier', requestCount: 1_000_000_000 });
   const app = await fx.createApplication({ name: 'bench' });
   const created = await (
@@ -408,6 +438,12 @@ try {
   if (dpopCheck.status !== 200)
     throw new Error(`the secured API answered ${dpopCheck.status} to DPoP: ${await dpopCheck.text()}`);
 
+  const kymaUrl = `${gwUrl}/items/x`;
+  const kymaHost = { host: KYMA_HOST };
+  const kymaCheck = await fetch(kymaUrl, { headers: kymaHost });
+  if (kymaCheck.status !== 200)
+    throw new Error(`the Kyma-exposed API answered ${kymaCheck.status}: ${await kymaCheck.text()}`);
+
   const cases = {
     a: () => load(`${backendUrl}/x`, undefined, undefined, backend.pid),
     b: () => load(`http://127.0.0.1:${barePort}/x`, undefined, undefined, bare.pid),
@@ -418,8 +454,9 @@ try {
       const count = Math.min(300_000, Math.ceil((runs.d.at(-1)?.rps ?? 10_000) * (duration + 2) * 1.2));
       return load(securedUrl, dpopAuth, undefined, gw.pid, proofs.pool(count, securedUrl, dpopToken));
     },
+    f: () => load(kymaUrl, kymaHost, undefined, gw.pid),
   };
-  const runs = { a: [], b: [], c: [], d: [], e: [] };
+  const runs = { a: [], b: [], c: [], d: [], e: [], f: [] };
   for (let i = 0; i < rounds; i++)
     for (const k of Object.keys(cases)) {
       runs[k].push(await cases[k]());
@@ -445,13 +482,14 @@ try {
     c: 'gateway, open API',
     d: 'gateway, JWT + subscription + Redis throttling + analytics',
     e: 'gateway, as d with a DPoP-bound token (fresh ES256 proof per request)',
+    f: 'gateway, Kyma-exposed API: 3rd of 5 rules (noAuth, request headers, own service and timeout)',
   };
   console.log(
     `\n${connections} connections, ${duration} s each, 1 KiB JSON responses, median of ${rounds} rounds\n`,
   );
   console.log('| case | requests/s | p50 | p99 | server CPU per request |');
   console.log('|---|---|---|---|---|');
-  for (const k of ['a', 'b', 'c', 'd', 'e']) {
+  for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) {
     const r = results[k];
     console.log(
       `| (${k}) ${labels[k]} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.cpuUsPerRequest.toFixed(0)} µs |`,
@@ -468,6 +506,10 @@ try {
     `DPoP (e vs d): e/d = ${(results.e.rps / results.d.rps).toFixed(2)} (requests/s); CPU per request` +
       ` ${medianCpu('e').toFixed(0)} vs ${medianCpu('d').toFixed(0)} µs (+${(medianCpu('e') - medianCpu('d')).toFixed(0)} µs per proof);` +
       ` proofs signed ahead, ${proofs.signedLive} signed during runs`,
+  );
+  console.log(
+    `Kyma rules (f vs c): f/c = ${(results.f.rps / results.c.rps).toFixed(2)} (requests/s); CPU per request` +
+      ` ${medianCpu('f').toFixed(0)} vs ${medianCpu('c').toFixed(0)} µs, b/f = ${(medianCpu('b') / medianCpu('f')).toFixed(2)}`,
   );
   console.log(
     `at ${Math.round(half)} req/s (half of b's saturation), median p99 of ${rounds} rounds: b = ${bHalf.p99} ms, d = ${dHalf.p99} ms (difference ${dHalf.p99 - bHalf.p99} ms)`,

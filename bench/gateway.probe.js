@@ -1,6 +1,7 @@
 // Scale probe for bench/gateway.mjs, run in a process of its own so its memory figures are the
 // gateway's: loads the snapshot of DATABASE_URL (10,000 APIs, 100,000 subscriptions), then measures
-// route matching and the time for one committed event to be applied. Prints one JSON line.
+// route matching (also with APIs exposed on hosts beside them, Kyma-style) and the time for one
+// committed event to be applied. Prints one JSON line.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -10,11 +11,21 @@ const { createApp, loadConfig } = await dist('server.js');
 const { Router } = await dist('routing/router.js');
 const { ControlPlaneFixture } = await dist('test-support/control-plane-fixture.js');
 
-function matchNs(router, segments, rounds = 1_000_000) {
-  for (let i = 0; i < 100_000; i++) router.match('localhost', 'GET', segments);
+function matchNs(router, segments, host = 'localhost', rounds = 1_000_000) {
+  for (let i = 0; i < 100_000; i++) router.match(host, 'GET', segments);
   const t = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) router.match('localhost', 'GET', segments);
+  for (let i = 0; i < rounds; i++) router.match(host, 'GET', segments);
   return Number(process.hrtime.bigint() - t) / rounds;
+}
+
+/** 100 APIs exposed on hosts of their own, five rules each (the last one a catch-all). */
+function exposeApis(router, like) {
+  const rule = { access: { strategy: 'noAuth' } };
+  const targets = ['/orders/{id}', '/orders', '/items/{*}/lines', '/files/{**}', '/{**}'];
+  for (let i = 0; i < 100; i++) {
+    const operations = targets.map((target) => ({ ...like.operations[0], verb: 'GET', target, rule }));
+    router.deploy(`exposed-${i}`, { api: { ...like, hosts: [`shop${i}.example.com`], operations } });
+  }
 }
 
 global.gc?.();
@@ -37,6 +48,9 @@ const single = new Router();
 const one = app.state.apis.values().next().value;
 single.deploy(one.id, { api: { ...one, context: '/api5000' } });
 const alone = matchNs(single, segments);
+exposeApis(app.router, one);
+const besideExposed = matchNs(app.router, segments);
+const exposedFourthRule = matchNs(app.router, ['files', 'a', 'b.txt'], 'shop50.example.com');
 
 const fx = new ControlPlaneFixture(process.env.DATABASE_URL);
 const times = [];
@@ -59,6 +73,8 @@ process.stdout.write(
     rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10,
     matchNsWith10kApis: Math.round(full),
     matchNsWith1Api: Math.round(alone),
+    matchNsWith10kApisAnd100Exposed: Math.round(besideExposed),
+    exposedMatchNsFourthOf5Rules: Math.round(exposedFourthRule),
     eventApplyMsMedian: Math.round(times[10].applyMs * 10) / 10,
     eventApplyMsMax: Math.round(times[times.length - 1].applyMs * 10) / 10,
   })}\n`,
