@@ -124,20 +124,23 @@ export class DeploymentReport {
 
   private async writeOnce(): Promise<void> {
     const resync = this.resync;
-    const ids = resync ? [...this.outcomes.keys()] : [...this.changed];
+    const changed = [...this.changed];
     this.resync = false;
     this.changed.clear();
-    const rows = ids.flatMap((apiId) => {
-      const o = this.outcomes.get(apiId);
-      return o ? [{ apiId, ...o }] : [];
-    });
-    const gone = ids.filter((id) => !this.outcomes.has(id));
     try {
       await this.prisma.$transaction(async (tx) => {
-        await this.touchNode(tx, resync);
-        if (resync) await this.deleteRowsExcept(tx, ids);
-        else if (gone.length) await this.deleteRows(tx, gone);
-        if (rows.length) await this.upsertRows(tx, rows);
+        // A node row made now rather than updated: whatever rows it had went with it (removed by
+        // hand, or by a node of the same name closing), so all of them are written again.
+        const made = await this.touchNode(tx, resync);
+        if (resync || made) {
+          const all = [...this.outcomes.keys()];
+          await this.deleteRowsExcept(tx, all);
+          await this.upsertRows(tx, all);
+          return;
+        }
+        const gone = changed.filter((id) => !this.outcomes.has(id));
+        if (gone.length) await this.deleteRows(tx, gone);
+        await this.upsertRows(tx, changed);
       }, TRANSACTION);
     } catch (e) {
       // what this write carried goes with the next one, together with whatever changes meanwhile
@@ -157,18 +160,21 @@ export class DeploymentReport {
     }
   }
 
-  /** The heartbeat; on (re)registration it also forgets nodes long gone. */
-  private async touchNode(tx: TransactionClient, registering: boolean): Promise<void> {
+  /** The heartbeat, true when it made the node's row; on registration it also forgets nodes long gone. */
+  private async touchNode(tx: TransactionClient, registering: boolean): Promise<boolean> {
     const { gatewayId, environment } = this.node;
-    await tx.$executeRaw`
-      INSERT INTO gateway_node (id, environment, started_at, last_seen_at)
+    // xmax is 0 in a row version an INSERT made, and set in one ON CONFLICT DO UPDATE made
+    const [row] = await tx.$queryRaw<Array<{ made: boolean }>>`
+      INSERT INTO gateway_node AS n (id, environment, started_at, last_seen_at)
       VALUES (${gatewayId}, ${environment}, ${this.startedAt}, now())
       ON CONFLICT (id) DO UPDATE
-        SET environment = EXCLUDED.environment, started_at = EXCLUDED.started_at, last_seen_at = now()`;
+        SET environment = EXCLUDED.environment, started_at = EXCLUDED.started_at, last_seen_at = now()
+      RETURNING n.xmax = 0 AS made`;
     if (registering)
       await tx.$executeRaw`
         DELETE FROM gateway_node
          WHERE last_seen_at < now() - make_interval(secs => ${FORGET_AFTER_SECONDS})`;
+    return row?.made ?? false;
   }
 
   private async deleteRowsExcept(tx: TransactionClient, apiIds: string[]): Promise<void> {
@@ -183,11 +189,16 @@ export class DeploymentReport {
        WHERE gateway_id = ${this.node.gatewayId} AND api_id = ANY(${apiIds}::uuid[])`;
   }
 
-  /** One statement for any number of rows; a row that says the same already is left as it is. */
-  private async upsertRows(
-    tx: TransactionClient,
-    rows: Array<DeploymentOutcome & { apiId: string }>,
-  ): Promise<void> {
+  /**
+   * Writes the outcomes of these APIs (those it has: the others are removed) in one statement
+   * whatever their number; a row that says the same already is left as it is.
+   */
+  private async upsertRows(tx: TransactionClient, apiIds: string[]): Promise<void> {
+    const rows = apiIds.flatMap((apiId) => {
+      const o = this.outcomes.get(apiId);
+      return o ? [{ apiId, ...o }] : [];
+    });
+    if (!rows.length) return;
     await tx.$executeRaw`
       INSERT INTO gateway_deployment_status AS s (gateway_id, api_id, revision_id, state, reason, updated_at)
       SELECT ${this.node.gatewayId}, r.api_id, r.revision_id, r.state, r.reason, now()
