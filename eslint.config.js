@@ -58,6 +58,7 @@ const GATEWAY_MODELS = [
   'conditionalGroup',
   'denyPolicy',
   'trustedIssuer',
+  'externalAuthorizer',
   'revisionDeployment',
 ];
 const WRITES = [

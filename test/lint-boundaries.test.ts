@@ -108,6 +108,7 @@ export async function block(tx: TransactionClient, id: string) {
       `export const f = (prisma: any) => prisma.denyPolicy.deleteMany({});\n`,
       `export const f = (ctx: any) => ctx.prisma.applicationKey.create({ data: {} });\n`,
       `export const f = (tx: any) => tx.revisionDeployment.upsert({});\n`,
+      `export const f = (tx: any) => tx.externalAuthorizer.delete({ where: { name: 'x' } });\n`,
       `export const f = (tx: any) => tx.api.update({ where: { id: 'x' }, data: { lifecycleStatus: 'RETIRED' } });\n`,
       `import { appendGatewayEvent } from '@apim/db';\n\nexport { appendGatewayEvent };\n`,
     ])

@@ -33,6 +33,16 @@ beforeAll(async () => {
       { verb: 'HEAD', target: '/*' },
       { verb: 'POST', target: '/*' },
       { verb: 'GET', target: '/open/*', authEnabled: false },
+      {
+        verb: 'GET',
+        target: '/ruled/*',
+        rule: {
+          access: {
+            strategy: 'jwt',
+            jwt: { authentications: [{ issuer: s.km.issuer, jwksUri: `${s.km.url}/oauth2/jwks` }] },
+          },
+        },
+      },
     ],
   });
   await s.fx.deployApi({
@@ -81,6 +91,12 @@ describe('response caching', () => {
     expect((await counted('/cached/1.0.0/mine', as(tokenB))).backendCalls).toBe(0);
     expect((await counted('/cached/1.0.0/open/news', {})).backendCalls).toBe(1);
     expect((await counted('/cached/1.0.0/open/news', {})).backendCalls).toBe(0);
+  });
+
+  it("never keeps the answers of a rule's jwt callers, who are no applications to tell apart", async () => {
+    expect((await counted('/cached/1.0.0/ruled/x', as(tokenA))).backendCalls).toBe(1);
+    expect((await counted('/cached/1.0.0/ruled/x', as(tokenB))).backendCalls).toBe(1);
+    expect((await counted('/cached/1.0.0/ruled/x', as(tokenA))).backendCalls).toBe(1);
   });
 
   it('never keeps what the backend marks private or uncacheable, sets cookies with, or errors', async () => {

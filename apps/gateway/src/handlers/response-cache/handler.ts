@@ -30,7 +30,8 @@ function keyOf(ctx: RequestContext): string {
  * to the same caller's identical requests (GET or HEAD) without calling the backend. It runs after
  * authentication, subscription and throttling, so a cached answer is still authorised and counted;
  * the backend's `Cache-Control: no-store, no-cache, private`, a `Set-Cookie` or a `Vary` beyond
- * Accept and Accept-Encoding keep an answer out. `X-Cache-Status` says Hit or Miss, `Age` how old a
+ * Accept and Accept-Encoding keep an answer out, and so does a rule's jwt or extAuth access (its
+ * callers are not applications, so the key cannot keep them apart). `X-Cache-Status` says Hit or Miss, `Age` how old a
  * hit is.
  */
 /** a GET that missed: its answer, recorded on its way to the client */
@@ -56,6 +57,9 @@ export const responseCache: HandlerModule<ResponseCacheConfig, GatewayConfig['re
       onRequest(ctx) {
         const method = ctx.req.method;
         if (method !== 'GET' && method !== 'HEAD') return undefined;
+        // a rule's jwt or extAuth caller is no application: the key could not tell callers apart
+        const rule = ctx.operation.rule;
+        if (rule && rule.access.strategy !== 'noAuth') return undefined;
         const key = keyOf(ctx);
         const now = Date.now();
         const hit = cache.get(key, now);
