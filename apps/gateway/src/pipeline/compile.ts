@@ -59,7 +59,7 @@ export class HandlerSet {
       handlers,
       needsBody: handlers.some((h) => h.needsBody),
       dataPhase: handlers.some((h) => h.onResponseData),
-      backend: compileBackend(api.endpointConfig, pools, backendTimeoutMs),
+      backend: compileBackend(api.endpointConfig, pools, backendTimeoutMs, api.operations),
     };
   }
 
