@@ -45,14 +45,14 @@ async function main(): Promise<void> {
 
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    say(
-      `Starting embedded Postgres on 127.0.0.1:${config.ports.embeddedPostgres} (data in ${path.join(config.dataDir, 'postgres')})...`,
-    );
+    say(`Starting embedded Postgres on 127.0.0.1:${config.ports.embeddedPostgres}...`);
     const pg: EmbeddedServer = await startEmbeddedPostgres({
       dir: path.join(config.dataDir, 'postgres'),
       port: config.ports.embeddedPostgres,
       persistent: true,
     });
+    // under the temporary folder when the postgres user cannot enter the checkout (see embedded.ts)
+    say(`Embedded Postgres keeps its data in ${pg.dataDir}.`);
     cleanups.push(() => pg.stop());
     const u = new URL(pg.url);
     u.pathname = '/apim';
