@@ -43,7 +43,8 @@ beforeAll(async () => {
   await deployExposedApi(s.fx, {
     context: '/kyma-no-cors',
     backendUrl: s.backend.url,
-    corsConfig: { ...kyma, corsConfigurationEnabled: false },
+    // an APIRule without corsPolicy: nothing but the removal, no lists
+    corsConfig: { corsConfigurationEnabled: false, removeBackendCorsHeaders: true } as CorsConfig,
     hosts: ['nocors.example.com'],
     operations: [{ verb: 'GET', target: '/items/{*}', authEnabled: false, rule: noAuth }],
   });

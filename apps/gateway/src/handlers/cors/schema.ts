@@ -1,11 +1,15 @@
+/** With CORS off (only the backend's CORS headers removed) the policy's lists are not needed. */
 export const schema = {
   type: 'object',
-  required: [
-    'accessControlAllowOrigins',
-    'accessControlAllowCredentials',
-    'accessControlAllowHeaders',
-    'accessControlAllowMethods',
-  ],
+  if: { required: ['corsConfigurationEnabled'], properties: { corsConfigurationEnabled: { const: true } } },
+  then: {
+    required: [
+      'accessControlAllowOrigins',
+      'accessControlAllowCredentials',
+      'accessControlAllowHeaders',
+      'accessControlAllowMethods',
+    ],
+  },
   properties: {
     corsConfigurationEnabled: { type: 'boolean' },
     accessControlAllowOrigins: { type: 'array', items: { type: 'string', minLength: 1 } },
