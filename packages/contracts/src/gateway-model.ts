@@ -6,6 +6,14 @@ export type LifecycleStatus = 'CREATED' | 'PROTOTYPED' | 'PUBLISHED' | 'BLOCKED'
 export type KeyType = 'PRODUCTION' | 'SANDBOX';
 export type SubscriptionStatus = 'UNBLOCKED' | 'ON_HOLD' | 'BLOCKED' | 'PROD_ONLY_BLOCKED' | 'REJECTED';
 export type HttpVerb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+/** WSO2's API types: REST (HTTP), WebSocket, Server-Sent Events, WebSub and GraphQL */
+export type ApiType = 'HTTP' | 'WS' | 'SSE' | 'WEBSUB' | 'GRAPHQL';
+/** the verb of an async API's channel: SUBSCRIBE (the client receives), PUBLISH (the client sends) */
+export type AsyncVerb = 'SUBSCRIBE' | 'PUBLISH';
+/** a GraphQL root operation type: an operation of a GraphQL API is one field of it */
+export type GraphQLVerb = 'QUERY' | 'MUTATION' | 'SUBSCRIPTION';
+/** an operation's verb: an HTTP method for HTTP APIs */
+export type OperationVerb = HttpVerb | AsyncVerb | GraphQLVerb;
 
 export interface EndpointUrl {
   url: string;
@@ -41,7 +49,8 @@ export interface CorsConfig {
 }
 
 export interface GatewayOperation {
-  verb: HttpVerb;
+  verb: OperationVerb;
+  /** URI template (HTTP), channel (WS, SSE, WebSub: a topic) or root field name (GraphQL) */
   target: string;
   authEnabled: boolean;
   scopes: string[];
@@ -145,6 +154,10 @@ export interface GatewayScope {
 export interface ApiSnapshot {
   id: string;
   name: string;
+  /** absent from revisions taken before API types: HTTP */
+  type?: ApiType;
+  /** a GraphQL API's schema (SDL) */
+  graphqlSchema?: string | null;
   context: string;
   version: string;
   providerName: string;

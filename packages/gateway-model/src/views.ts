@@ -99,6 +99,8 @@ export function apiSnapshot(api: ApiRow, scopes: GatewayScope[]): ApiSnapshot {
   return {
     id: api.id,
     name: api.name,
+    type: api.type,
+    graphqlSchema: api.graphqlSchema,
     context: api.context,
     version: api.version,
     providerName: api.provider.username,

@@ -6,7 +6,15 @@
 export * from './json-schema.js';
 export * from './defaults.js';
 export * from './components.js';
-export { HTTP_VERBS, LIFECYCLE_ACTIONS, LIFECYCLE_STATES, clientCertificateFields } from './publisher.js';
+export {
+  API_TYPES,
+  ASYNC_VERBS,
+  GRAPHQL_VERBS,
+  HTTP_VERBS,
+  LIFECYCLE_ACTIONS,
+  LIFECYCLE_STATES,
+  clientCertificateFields,
+} from './publisher.js';
 export { GRANT_TYPES, keyType } from './devportal.js';
 export { TIME_UNITS as THROTTLE_TIME_UNITS, WSO2_WORKFLOW_TYPES, email, username } from './admin.js';
 export { TOP as ANALYTICS_TOP } from './analytics.js';

@@ -8,6 +8,12 @@ const strings = { type: 'array', items: { type: 'string' } } as const;
 
 /** The methods an API's operations (resources) can have. */
 export const HTTP_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+/** The verbs of an async API's channels (WS, SSE, WebSub), as WSO2 names them. */
+export const ASYNC_VERBS = ['SUBSCRIBE', 'PUBLISH'] as const;
+/** The root operation types of a GraphQL API: each of its operations is one field of one of them. */
+export const GRAPHQL_VERBS = ['QUERY', 'MUTATION', 'SUBSCRIPTION'] as const;
+/** WSO2's API types this product publishes: REST (HTTP), WebSocket, Server-Sent Events, WebSub, GraphQL. */
+export const API_TYPES = ['HTTP', 'WS', 'SSE', 'WEBSUB', 'GRAPHQL'] as const;
 
 export const LIFECYCLE_STATES = [
   'CREATED',
@@ -101,7 +107,7 @@ export const publisherSchemas: Record<string, JsonSchema> = {
     properties: {
       id: str,
       target: { type: 'string', pattern: '^/', maxLength: 1000 },
-      verb: { enum: [...HTTP_VERBS] },
+      verb: { enum: [...HTTP_VERBS, ...ASYNC_VERBS, ...GRAPHQL_VERBS] },
       authType: {
         enum: ['Application & Application User', 'Application', 'Application User', 'Any', 'None'],
       },
@@ -155,7 +161,7 @@ export const publisherSchemas: Record<string, JsonSchema> = {
       provider: { type: 'string', readOnly: true },
       lifeCycleStatus: { type: 'string', readOnly: true },
       isDefaultVersion: { type: 'boolean' },
-      type: { enum: ['HTTP'] },
+      type: { enum: [...API_TYPES], default: 'HTTP', description: 'set when the API is created' },
       transport: strings,
       tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 } },
       policies: { type: 'array', items: str, default: API_DEFAULTS.policies },

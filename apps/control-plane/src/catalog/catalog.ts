@@ -61,6 +61,7 @@ export function catalogInfo(
     | 'description'
     | 'context'
     | 'version'
+    | 'type'
     | 'lifecycleStatus'
     | 'tags'
     | 'subscriptionPolicies'
@@ -73,7 +74,7 @@ export function catalogInfo(
     description: api.description,
     context: api.context,
     version: api.version,
-    type: 'HTTP',
+    type: api.type,
     provider: api.provider.username,
     lifeCycleStatus: api.lifecycleStatus,
     isDefaultVersion: api.isDefaultVersion,

@@ -67,7 +67,19 @@ export interface APIBusinessInformation {
 export interface APIOperations {
   id?: string;
   target: string;
-  verb: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  verb:
+    | 'GET'
+    | 'POST'
+    | 'PUT'
+    | 'PATCH'
+    | 'DELETE'
+    | 'HEAD'
+    | 'OPTIONS'
+    | 'SUBSCRIBE'
+    | 'PUBLISH'
+    | 'QUERY'
+    | 'MUTATION'
+    | 'SUBSCRIPTION';
   authType?: 'Application & Application User' | 'Application' | 'Application User' | 'Any' | 'None';
   throttlingPolicy?: string | null;
   scopes?: string[];
@@ -146,7 +158,12 @@ export interface API {
   provider?: string;
   lifeCycleStatus?: string;
   isDefaultVersion?: boolean;
-  type?: 'HTTP';
+  /**
+   * set when the API is created
+   *
+   * @default "HTTP"
+   */
+  type?: 'HTTP' | 'WS' | 'SSE' | 'WEBSUB' | 'GRAPHQL';
   transport?: string[];
   tags?: string[];
   /**

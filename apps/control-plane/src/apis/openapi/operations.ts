@@ -4,12 +4,12 @@
  * extensions.
  */
 import YAML from 'yaml';
-import type { HttpVerb, OperationRule } from '@apim/contracts';
+import type { HttpVerb, OperationRule, OperationVerb } from '@apim/contracts';
 
 type Obj = Record<string, unknown>;
 
 export interface OperationDraft {
-  verb: HttpVerb;
+  verb: OperationVerb;
   target: string;
   authEnabled: boolean;
   scopes: string[];
