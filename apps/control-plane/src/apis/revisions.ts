@@ -190,12 +190,16 @@ interface Vhost {
   host: string;
 }
 
-async function environmentFor(tx: TransactionClient, target: DeploymentTarget) {
+/**
+ * The environment and vhost a deployment names: one of the environment's vhosts or, for an API
+ * served on hosts of its own (Kyma exposure), one of those.
+ */
+async function environmentFor(tx: TransactionClient, target: DeploymentTarget, apiHosts: readonly string[]) {
   const env = await tx.gatewayEnvironment.findUnique({ where: { name: target.name } });
   if (!env) throw badRequest(`There is no gateway environment named '${target.name}'`);
   const hosts = (env.vhosts as unknown as Vhost[]).map((v) => v.host);
   const vhost = target.vhost ?? hosts[0];
-  if (!vhost || !hosts.includes(vhost))
+  if (!vhost || !(hosts.includes(vhost) || apiHosts.includes(vhost)))
     throw badRequest(
       `The environment '${env.name}' has no vhost '${target.vhost ?? ''}' (it has: ${hosts.join(', ')})`,
     );
@@ -229,7 +233,7 @@ export async function deployRevisionIn(
   if (api.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be deployed');
   const rev = await loadRevision(tx, apiId, revisionId);
   for (const target of targets) {
-    const { env, vhost } = await environmentFor(tx, target);
+    const { env, vhost } = await environmentFor(tx, target, api.hosts);
     await gatewayWrites.api.deploy(tx, {
       api,
       revision: { id: revisionId, snapshot: rev.snapshot },
