@@ -56,6 +56,12 @@ describe('gateway configuration', () => {
     ]);
   });
 
+  it("reads the hosts rules' JWKS and external authorizers may be on: none listed, any host", () => {
+    expect(loadConfig(base).outboundUrlAllowlist).toEqual([]);
+    const listed = loadConfig({ ...base, APIM_OUTBOUND_URL_ALLOWLIST: 'idp.example.com, authz.local:9000' });
+    expect(listed.outboundUrlAllowlist).toEqual(['idp.example.com', 'authz.local:9000']);
+  });
+
   it('takes the origins DPoP proofs may name from APIM_GATEWAY_URL and APIM_GATEWAY_PUBLIC_URLS', () => {
     expect(loadConfig(base).dpop).toEqual({
       proofMaxAgeSec: 60,

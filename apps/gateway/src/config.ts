@@ -1,5 +1,11 @@
 import { availableParallelism, hostname } from 'node:os';
-import { ConfigError, commonConfig, envReader, readTrustedProxies } from '@apim/service';
+import {
+  ConfigError,
+  commonConfig,
+  envReader,
+  readOutboundUrlAllowlist,
+  readTrustedProxies,
+} from '@apim/service';
 
 type Env = Record<string, string | undefined>;
 
@@ -38,6 +44,8 @@ export function loadConfig(env: Env = process.env) {
     tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
     /** proxies whose forwarded header names the client (APIM_TRUST_PROXY, APIM_TRUST_PROXY_HEADER) */
     trustedProxies: readTrustedProxies(env),
+    /** hosts a rule's JWKS and an external authorizer may be on (APIM_OUTBOUND_URL_ALLOWLIST; empty: any) */
+    outboundUrlAllowlist: readOutboundUrlAllowlist(env),
     internalSecret,
     limits: {
       maxHeaderBytes: r.int('APIM_GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),

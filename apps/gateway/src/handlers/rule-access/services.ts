@@ -10,16 +10,8 @@ export interface RuleAccessServices {
   close(): Promise<void>;
 }
 
-/**
- * APIM_OUTBOUND_URL_ALLOWLIST as the gateway's config reads it (readOutboundUrlAllowlist in
- * @apim/service). Until config.ts has the setting, no list: every host but the forbidden ones.
- */
-function allowlistOf(config: Shared['config']): readonly string[] {
-  return (config as { outboundUrlAllowlist?: readonly string[] }).outboundUrlAllowlist ?? [];
-}
-
 export function ruleAccessServices({ config, state, logger }: Shared): RuleAccessServices {
-  const policy = new OutboundUrlPolicy(allowlistOf(config));
+  const policy = new OutboundUrlPolicy(config.outboundUrlAllowlist);
   const keySets = new RuleKeySets(policy);
   const authorizers = new ExternalAuthorizers(state, policy, logger);
   return {
