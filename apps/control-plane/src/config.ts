@@ -1,8 +1,47 @@
 import path from 'node:path';
-import { repoRoot } from '@apim/db';
+import { DEFAULT_ENVIRONMENT, repoRoot } from '@apim/db';
+import { DEFAULT_SERVICE_URL_TEMPLATE } from '@apim/manifests';
 import { ConfigError, commonConfig, envReader, readOutboundUrlAllowlist } from '@apim/service';
 
 type Env = Record<string, string | undefined>;
+
+/** The product's own services (the Helm chart's, release "apim" in namespace "apim"): no APIRule exposes them. */
+const OWN_SERVICES = 'apim-control-plane.apim,apim-key-manager.apim,apim-gateway.apim';
+
+const listOf = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** How APIRules become APIs here (APIM_APIRULE_*): the manifests package's options. */
+function apiRuleConfig(r: ReturnType<typeof envReader>) {
+  const gateways: Record<string, string> = {};
+  for (const entry of listOf(r.optionalString('APIM_APIRULE_GATEWAYS'))) {
+    const [gateway, environment] = entry.split('=').map((v) => v.trim());
+    if (!gateway || !environment || !/^[^/\s]+\/[^/\s]+$/.test(gateway))
+      throw new ConfigError('APIM_APIRULE_GATEWAYS', `'${entry}' is not namespace/name=Environment`);
+    gateways[gateway] = environment;
+  }
+  const template = r.string('APIM_APIRULE_SERVICE_URL', DEFAULT_SERVICE_URL_TEMPLATE);
+  if (!/^https?:\/\//.test(template))
+    throw new ConfigError(
+      'APIM_APIRULE_SERVICE_URL',
+      'must be an http(s) URL template ({name}, {namespace}, {port})',
+    );
+  return {
+    /** completes short host names; null: short names are refused */
+    domain: r.optionalString('APIM_APIRULE_DOMAIN')?.toLowerCase() ?? null,
+    /** hosts must be in one of these domains (empty: any) */
+    allowedDomains: listOf(r.optionalString('APIM_APIRULE_ALLOWED_DOMAINS')).map((d) => d.toLowerCase()),
+    /** services (name.namespace) no APIRule may expose */
+    blockedServices: listOf(r.string('APIM_APIRULE_BLOCKED_SERVICES', OWN_SERVICES)),
+    serviceUrlTemplate: template,
+    /** environments by Kyma gateway (namespace/name); kyma-system/kyma-gateway or none: the default one */
+    gateways,
+    defaultEnvironment: DEFAULT_ENVIRONMENT,
+  };
+}
 
 /** Every setting of the control plane, read once from the environment. */
 export function loadConfig(env: Env = process.env) {
@@ -46,6 +85,7 @@ export function loadConfig(env: Env = process.env) {
     gatewayEventRetentionDays: r.int('APIM_GATEWAY_EVENT_RETENTION_DAYS', 7, 0, 3650),
     /** largest OpenAPI upload accepted, in bytes */
     maxImportBytes: r.int('APIM_IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
+    apiRules: apiRuleConfig(r),
   };
 }
 

@@ -37,7 +37,7 @@ export function apiInfoDto(
     context: api.context,
     version: api.version,
     provider: api.provider.username,
-    type: 'HTTP',
+    type: api.type,
     lifeCycleStatus: api.lifecycleStatus,
     isDefaultVersion: api.isDefaultVersion,
     tags: api.tags,
@@ -46,10 +46,30 @@ export function apiInfoDto(
   };
 }
 
-export function apiDto(api: ApiRow, scopes: Publisher.APIScope[]): Complete<Publisher.API> {
+/** The manifest that made an API (apim apply), as its ManagedObject row records it. */
+export type ManagedByRow = Prisma.ManagedObjectGetPayload<object>;
+
+function managedByDto(m: ManagedByRow): Publisher.ManagedBy {
+  return {
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    name: m.name,
+    label: m.label,
+    // the row holds one of the states the schema names
+    state: m.state as Publisher.ManagedBy['state'],
+    description: m.description,
+    appliedAt: m.appliedAt.toISOString(),
+  };
+}
+
+export function apiDto(
+  api: ApiRow,
+  scopes: Publisher.APIScope[],
+  managedBy: ManagedByRow | null = null,
+): Complete<Publisher.API> {
   return {
     ...apiInfoDto(api),
-    type: 'HTTP',
+    type: api.type,
     transport: ['http', 'https'],
     policies: api.subscriptionPolicies,
     apiThrottlingPolicy: api.apiThrottlingPolicy,
@@ -69,7 +89,7 @@ export function apiDto(api: ApiRow, scopes: Publisher.APIScope[]): Complete<Publ
     keyManagers: api.keyManagers,
     mediationPolicies: api.mediationPolicies,
     hosts: api.hosts,
-    managedBy: null,
+    managedBy: managedBy && managedByDto(managedBy),
     operations: api.operations.map((o) => ({
       id: o.id,
       target: o.target,

@@ -41,7 +41,8 @@ export async function loadApi(db: PrismaClient | TransactionClient, apiId: strin
 }
 
 export async function apiResource(db: PrismaClient | TransactionClient, api: ApiRow) {
-  return apiDto(api, await scopesOf(db as TransactionClient, api));
+  const scopes = await scopesOf(db as TransactionClient, api);
+  return apiDto(api, scopes, await db.managedObject.findFirst({ where: { objectId: api.id } }));
 }
 
 function duplicateApi(api: { name: string; context: string; version: string }) {

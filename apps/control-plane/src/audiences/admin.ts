@@ -3,6 +3,7 @@ import { adminComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import type { RestApiDefinition } from '../http/rest-api.js';
 import * as analytics from '../analytics/index.js';
+import * as declarative from '../declarative/index.js';
 import * as authorizers from '../authorizers/index.js';
 import * as environments from '../environments/index.js';
 import * as keyManagers from '../key-managers/index.js';
@@ -26,6 +27,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
       ...users.adminOperations(ctx),
       ...workflows.adminOperations(ctx),
       ...analytics.adminOperations(ctx),
+      ...declarative.adminOperations(ctx),
     ],
   };
 }

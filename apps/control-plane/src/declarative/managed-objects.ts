@@ -1,7 +1,7 @@
 /** The ManagedObject rows: which object each manifest made, what was applied last, and its state. */
 import type { Prisma, TransactionClient } from '@apim/db';
 import type { Admin } from '@apim/rest-contract';
-import type { TargetKind } from './desired.js';
+import type { TargetKind } from '@apim/manifests';
 
 export type ManifestState = Admin.ManagedObjectStatus['state'];
 type ManagedRow = Prisma.ManagedObjectGetPayload<object>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DesiredObject } from './desired.js';
+import type { DesiredObject } from '@apim/manifests';
 import type { ReconcileRequest } from './reconcile.js';
 import { apiObject, startDeclarativeBed, type DeclarativeBed } from './test-bed.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../http/errors.js';
-import type { DesiredObject } from './desired.js';
+import type { DesiredObject } from '@apim/manifests';
 import { ManifestRejected } from './reconcile.js';
 import { apiObject, desired, startDeclarativeBed, type DeclarativeBed } from './test-bed.js';
 
@@ -28,10 +28,10 @@ const keyManager = (audience: string) =>
     registrationToken: 'a-registration-token',
   });
 const application = (throttlingPolicy: string) =>
-  desired('Application', 'admin/shop', { name: 'shop', throttlingPolicy });
+  desired('Application', 'admin/shop', { name: 'shop', owner: 'admin', throttlingPolicy, keys: [] });
 const subscription = (throttlingPolicy: string) =>
   desired('Subscription', 'admin/shop@billing:v1', {
-    application: { name: 'shop' },
+    application: { name: 'shop', owner: 'admin' },
     api: { name: 'billing', version: 'v1' },
     throttlingPolicy,
   });
@@ -85,7 +85,12 @@ describe('reconciling every kind', () => {
   it('refuses the whole apply when one object is refused, naming it, and changes nothing', async () => {
     const events = await bed.eventCount();
     const bad = {
-      ...desired('Application', 'admin/broken', { name: 'broken', throttlingPolicy: 'NoSuchTier' }),
+      ...desired('Application', 'admin/broken', {
+        name: 'broken',
+        owner: 'admin',
+        throttlingPolicy: 'NoSuchTier',
+        keys: [],
+      }),
     };
     bad.source = { file: 'apps.yaml', index: 2 };
     const attempt = bed.apply([apiObject({ name: 'fine' }), bad]);

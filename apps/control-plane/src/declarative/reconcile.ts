@@ -7,7 +7,7 @@
 import type { Admin } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
-import type { DesiredObject, TargetKind } from './desired.js';
+import type { DesiredObject, TargetKind, ValidatedManifests } from '@apim/manifests';
 import { diffSpecs } from './diff.js';
 import { handlerOf, KIND_ORDER } from './kinds/index.js';
 import type { ReconcileScope } from './kinds/kind.js';
@@ -25,16 +25,6 @@ const TRANSACTION = { timeout: 10 * 60_000, maxWait: 60_000 };
 
 export type ObjectResult = Admin.ManifestObjectResult;
 
-/** A desired object with the manifest as written (an APIRule is exported as it was applied). */
-export interface AppliedObject extends DesiredObject {
-  lastApplied?: Record<string, unknown>;
-}
-
-export interface Validated {
-  objects: AppliedObject[];
-  problems: Admin.ManifestProblem[];
-}
-
 export interface ReconcileRequest {
   mode: 'apply' | 'delete';
   dryRun: boolean;
@@ -42,7 +32,7 @@ export interface ReconcileRequest {
   prune: boolean;
   label?: string;
   /** validates the manifests against the routes already served (read under the lock) */
-  prepare(routes: ExistingRoute[]): Validated | Promise<Validated>;
+  prepare(routes: ExistingRoute[]): ValidatedManifests | Promise<ValidatedManifests>;
 }
 
 /** Refused manifests: nothing was changed. */
@@ -70,7 +60,7 @@ function refusal(object: DesiredObject, e: unknown): unknown {
 
 async function applyObject(
   s: ReconcileScope,
-  object: AppliedObject,
+  object: DesiredObject,
   label: string | null,
 ): Promise<ObjectResult> {
   const { kind, spec } = object.target;
@@ -97,12 +87,7 @@ async function applyObject(
     ...object.manifest,
     label,
     objectId,
-    lastApplied: object.lastApplied ?? {
-      apiVersion: object.manifest.apiVersion,
-      kind: object.manifest.kind,
-      metadata: { name: object.manifest.name, labels: object.labels },
-      spec,
-    },
+    lastApplied: object.document,
     state,
     description,
     appliedBy: s.principal.username,

@@ -1,6 +1,6 @@
 /** Shared set-up of the declarative tests: a control plane, the admin applying, object builders. */
 import { startTestBed, type TestBed } from '../test-support.js';
-import type { ApiSpec, DesiredObject, SpecOfKind, TargetKind } from './desired.js';
+import type { ApiSpec, DesiredObject, Target, TargetKind, TargetSpecs } from '@apim/manifests';
 import { reconcile, type ReconcileRequest } from './reconcile.js';
 
 export interface DeclarativeBed extends TestBed {
@@ -29,20 +29,23 @@ export async function startDeclarativeBed(
 }
 
 /** A product-kind object as the manifests package makes it. */
-export function desired<K extends TargetKind>(kind: K, name: string, spec: SpecOfKind[K]): DesiredObject<K> {
+export function desired<K extends TargetKind>(kind: K, name: string, spec: TargetSpecs[K]): DesiredObject {
+  const manifest = { apiVersion: 'apim.io/v1', kind, name };
   return {
-    manifest: { apiVersion: 'apim.io/v1', kind, name },
+    manifest,
     labels: {},
-    target: { kind, spec },
+    document: { ...manifest, metadata: { name }, spec },
+    target: { kind, spec } as Target,
   };
 }
 
 /** An API named `name` in version v1, deployed to the Default environment. */
-export function apiObject(spec: Partial<ApiSpec> & { name: string }): DesiredObject<'API'> {
+export function apiObject(spec: Partial<ApiSpec> & { name: string }): DesiredObject {
   return desired('API', `${spec.name}:v1`, {
     version: 'v1',
     context: `/${spec.name}`,
     endpointConfig: { endpoint_type: 'http', production_endpoints: { url: 'http://127.0.0.1:9/backend' } },
+    lifecycleStatus: 'CREATED',
     deployments: [{ environment: 'Default' }],
     ...spec,
   });

@@ -8,7 +8,7 @@ import { badRequest, conflict } from '../../http/errors.js';
 import { applyLifecycle, canReach } from '../../apis/lifecycle.js';
 import { createRevisionIn, deployRevisionIn, MAX_REVISIONS } from '../../apis/revisions.js';
 import { gatewayWrites } from '../../model/gateway-writes.js';
-import type { ApiSpec, DeploymentSpec } from '../desired.js';
+import type { ApiSpec, ApiDeployment } from '@apim/manifests';
 import type { ReconcileScope } from './kind.js';
 
 export async function changeLifecycle(
@@ -37,7 +37,7 @@ async function makeRoomForRevision(s: ReconcileScope, apiId: string): Promise<vo
   await s.tx.apiRevision.delete({ where: { id: oldest.id } });
 }
 
-const sameTarget = (d: DeploymentSpec, row: { vhost: string; displayOnDevportal: boolean }) =>
+const sameTarget = (d: ApiDeployment, row: { vhost: string; displayOnDevportal: boolean }) =>
   d.vhost === row.vhost && (d.displayOnDevportal ?? true) === row.displayOnDevportal;
 
 /**

@@ -13,7 +13,7 @@ import {
 import { parseImport } from '../../apis/import.js';
 import { operationsOf, scopesOfDocument, type OperationDraft } from '../../apis/openapi/operations.js';
 import type { FieldChange } from '../diff.js';
-import type { ApiSpec, DeploymentSpec } from '../desired.js';
+import type { ApiSpec, ApiDeployment } from '@apim/manifests';
 import { changeLifecycle, rollOut } from './api-rollout.js';
 import type { KindHandler, ReconcileScope } from './kind.js';
 
@@ -45,7 +45,7 @@ function ownScope(s: Publisher.APIScope): Publisher.APIScope {
 }
 
 const byName = (a: Publisher.APIScope, b: Publisher.APIScope) => a.scope.name.localeCompare(b.scope.name);
-const byEnvironment = (a: DeploymentSpec, b: DeploymentSpec) => a.environment.localeCompare(b.environment);
+const byEnvironment = (a: ApiDeployment, b: ApiDeployment) => a.environment.localeCompare(b.environment);
 
 /** The row's fields (as apiFields writes them, defaults filled in) by the manifest's names. */
 function fieldsAsSpec(f: { [K in keyof ReturnType<typeof apiFields>]: unknown }) {
@@ -113,7 +113,7 @@ export const apiKind: KindHandler<'API'> = {
         .filter((x) => !x.shared)
         .map(ownScope)
         .sort(byName),
-      definition: (row.definition as Record<string, unknown> | null) ?? null,
+      definition: (row.definition as Record<string, unknown> | null) ?? undefined,
       lifecycleStatus: row.lifecycleStatus,
       isDefaultVersion: row.isDefaultVersion,
       deployments: deployments
@@ -127,13 +127,13 @@ export const apiKind: KindHandler<'API'> = {
   },
 
   async desired(s, spec) {
-    const definition = spec.definition ? await parsedDefinition(s, spec.definition) : null;
+    const definition = spec.definition ? await parsedDefinition(s, spec.definition) : undefined;
     const drafts = spec.operations?.length
       ? spec.operations.map(operationDraft)
       : definition
         ? operationsOf(definition)
         : DEFAULT_OPERATIONS;
-    const deployments: DeploymentSpec[] = [];
+    const deployments: ApiDeployment[] = [];
     for (const d of spec.deployments ?? [])
       deployments.push({
         environment: d.environment,

@@ -8,7 +8,7 @@ import {
   deleteClientsOf,
   updateApplicationIn,
 } from '../../applications/applications.js';
-import type { ApplicationSpec } from '../desired.js';
+import type { ApplicationSpec } from '@apim/manifests';
 import type { KindHandler, ReconcileScope } from './kind.js';
 import { findApplication, ownerOf } from './owners.js';
 
@@ -29,6 +29,7 @@ function specOf(
     tokenType: f.tokenType === 'OPAQUE' ? 'OAUTH' : 'JWT',
     description: f.description,
     attributes: (f.attributes as Record<string, string> | null) ?? {},
+    keys: [],
   };
 }
 

@@ -7,7 +7,7 @@ import {
   environmentFields,
   updateEnvironmentIn,
 } from '../../environments/environments.js';
-import type { EnvironmentSpec } from '../desired.js';
+import type { EnvironmentSpec } from '@apim/manifests';
 import type { KindHandler, ReconcileScope } from './kind.js';
 
 type Fields = ReturnType<typeof environmentFields>;

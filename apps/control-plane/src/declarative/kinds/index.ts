@@ -1,5 +1,5 @@
 /** Every kind a manifest can make, in the order an apply creates them (deletes go in reverse). */
-import type { TargetKind } from '../desired.js';
+import type { TargetKind } from '@apim/manifests';
 import { apiKind } from './api.js';
 import { applicationKind } from './application.js';
 import { environmentKind } from './environment.js';

@@ -7,7 +7,7 @@ import { deleteRegisteredClientsOf } from '../../applications/registered-clients
 import { keyManagerDto } from '../../key-managers/admin-operations.js';
 import { keyManagerRow } from '../../key-managers/key-manager-settings.js';
 import { gatewayWrites } from '../../model/gateway-writes.js';
-import type { KeyManagerSpec } from '../desired.js';
+import type { KeyManagerSpec } from '@apim/manifests';
 import type { KindHandler, ReconcileScope } from './kind.js';
 
 const settingsOf = (s: ReconcileScope) => ({

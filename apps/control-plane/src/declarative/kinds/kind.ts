@@ -2,7 +2,7 @@
 import type { TransactionClient } from '@apim/db';
 import type { AppContext } from '../../context.js';
 import type { FieldChange } from '../diff.js';
-import type { SpecOfKind, TargetKind } from '../desired.js';
+import type { TargetSpecs, TargetKind } from '@apim/manifests';
 
 /** What each kind's functions work with: the apply's transaction, the app, who applies. */
 export interface ReconcileScope {
@@ -17,23 +17,23 @@ export interface ReconcileScope {
 export interface KindHandler<K extends TargetKind> {
   kind: K;
   /** the existing object the spec names (by its identity), or null */
-  find(s: ReconcileScope, spec: SpecOfKind[K]): Promise<{ id: string } | null>;
+  find(s: ReconcileScope, spec: TargetSpecs[K]): Promise<{ id: string } | null>;
   /** the object as a spec in the manifest's shape, every default filled in, secrets left out */
-  current(s: ReconcileScope, id: string): Promise<SpecOfKind[K]>;
+  current(s: ReconcileScope, id: string): Promise<TargetSpecs[K]>;
   /** the manifest's spec with every default filled in: what `current` answers once it is applied */
-  desired(s: ReconcileScope, spec: SpecOfKind[K]): Promise<SpecOfKind[K]>;
+  desired(s: ReconcileScope, spec: TargetSpecs[K]): Promise<TargetSpecs[K]>;
   /**
    * creates the object from a `desired` spec (`given`: the manifest's own, which may hold
    * write-only secrets); answers its id
    */
-  create(s: ReconcileScope, spec: SpecOfKind[K], given: SpecOfKind[K]): Promise<string>;
+  create(s: ReconcileScope, spec: TargetSpecs[K], given: TargetSpecs[K]): Promise<string>;
   /** brings the object to a `desired` spec; `changes` say what differs */
   update(
     s: ReconcileScope,
     id: string,
-    spec: SpecOfKind[K],
+    spec: TargetSpecs[K],
     changes: FieldChange[],
-    given: SpecOfKind[K],
+    given: TargetSpecs[K],
   ): Promise<void>;
   remove(s: ReconcileScope, id: string): Promise<void>;
   /** the ids of every object of the kind, for export */

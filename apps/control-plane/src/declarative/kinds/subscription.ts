@@ -6,7 +6,7 @@ import {
   subscribeIn,
   unsubscribeIn,
 } from '../../subscriptions/subscriptions.js';
-import type { SubscriptionSpec } from '../desired.js';
+import type { SubscriptionSpec } from '@apim/manifests';
 import type { KindHandler, ReconcileScope } from './kind.js';
 import { findApplication, ownerOf } from './owners.js';
 

@@ -9,17 +9,17 @@ import {
   storedPolicy,
   updatePolicyIn,
 } from '../../policies/throttling-policy-model.js';
-import type { PolicyLevel, ThrottlingPolicySpec } from '../desired.js';
+import type { ThrottlingPolicyType, ThrottlingPolicySpec } from '@apim/manifests';
 import type { KindHandler, ReconcileScope } from './kind.js';
 
-const TYPE_OF: Record<PolicyLevel, PolicyType> = {
+const TYPE_OF: Record<ThrottlingPolicyType, PolicyType> = {
   subscription: 'SUBSCRIPTION',
   application: 'APPLICATION',
   advanced: 'ADVANCED',
 };
 const LEVEL_OF = Object.fromEntries(Object.entries(TYPE_OF).map(([l, t]) => [t, l])) as Record<
   PolicyType,
-  PolicyLevel
+  ThrottlingPolicyType
 >;
 
 /** The resource as a manifest's spec: its level instead of its ids and type name. */
