@@ -7,6 +7,7 @@ import { errorAt } from '../shared/schema';
 import { Checkbox, CheckboxGroup, SelectField, splitList, TextArea, TextField } from '../shared/ui';
 import { SubscriptionTiersField } from './basics';
 import { ClientCertificatesPanel } from './ClientCertificatesPanel';
+import { ManagedBy } from './ManagedBy';
 import { nextKeyManagers } from './key-managers';
 import { SaveForm, useApiSave } from './save';
 import {
@@ -58,6 +59,14 @@ export function OverviewTab({ api }: { api: Complete<Publisher.API> }) {
         </dd>
         <dt>Provider</dt>
         <dd>{api.provider}</dd>
+        {api.managedBy && (
+          <>
+            <dt>Managed by</dt>
+            <dd>
+              <ManagedBy managedBy={api.managedBy} />
+            </dd>
+          </>
+        )}
         <dt>Operations</dt>
         <dd>{api.operations.length}</dd>
       </dl>
