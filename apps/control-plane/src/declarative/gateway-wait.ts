@@ -8,7 +8,8 @@ import type { AppContext } from '../context.js';
 import { waitForDeployments } from '../apis/deployment-status.js';
 import { targetKindOf, type ManifestState } from './managed-objects.js';
 
-type ObjectResult = Admin.ManifestObjectResult;
+/** An applied object's result or status: what the wait reads and updates. */
+type Settling = Pick<Admin.ManifestObjectResult, 'kind' | 'name' | 'objectId' | 'state' | 'description'>;
 
 async function settle(ctx: AppContext, apiId: string, timeoutMs: number) {
   const deployments = await ctx.prisma.revisionDeployment.findMany({
@@ -33,11 +34,11 @@ async function settle(ctx: AppContext, apiId: string, timeoutMs: number) {
 }
 
 /** The results with the gateways' answer for every API still Processing (waitSeconds 0: not waited for). */
-export async function awaitGateways(
+export async function awaitGateways<T extends Settling>(
   ctx: AppContext,
-  results: ObjectResult[],
+  results: T[],
   waitSeconds: number,
-): Promise<ObjectResult[]> {
+): Promise<T[]> {
   return Promise.all(
     results.map(async (r) => {
       if (r.state !== 'Processing' || targetKindOf(r.kind) !== 'API' || !r.objectId) return r;

@@ -102,7 +102,9 @@ export function manifestOperations(ctx: AppContext): OperationSpec<never, never>
           where: { kind: query.kind, name: query.name, label: query.label },
           orderBy: [{ kind: 'asc' }, { name: 'asc' }],
         });
-        return { status: 200, body: { count: rows.length, list: rows.map(managedStatus) } };
+        // an API still Processing is looked at again (once, no waiting): `apim status --wait` polls this
+        const list = await awaitGateways(ctx, rows.map(managedStatus), 0);
+        return { status: 200, body: { count: list.length, list } };
       },
     }),
     operation<unknown, ExportFilter>({
