@@ -138,6 +138,24 @@ export const GatewayErrors = define({
     message: 'Message throttled out',
     description: 'You have exceeded the burst control limit of your subscription tier',
   },
+  GRAPHQL_QUERY_TOO_DEEP: {
+    code: '900820',
+    status: 400,
+    message: 'QUERY TOO DEEP',
+    description: 'The GraphQL query is nested deeper than your subscription tier allows',
+  },
+  GRAPHQL_QUERY_TOO_COMPLEX: {
+    code: '900821',
+    status: 400,
+    message: 'QUERY TOO COMPLEX',
+    description: 'The GraphQL query is more complex than your subscription tier allows',
+  },
+  GRAPHQL_INVALID_QUERY: {
+    code: '900422',
+    status: 400,
+    message: 'INVALID QUERY',
+    description: 'The GraphQL request is not a valid operation of this API',
+  },
   BAD_REQUEST: {
     code: '900400',
     status: 400,
