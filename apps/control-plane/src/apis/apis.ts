@@ -57,6 +57,8 @@ export interface CreateOptions {
   operations?: OperationDraft[];
   /** scopes the definition declares or requires (created when missing) */
   scopes?: ScopeDraft[];
+  /** a GraphQL API's schema (SDL) */
+  graphqlSchema?: string;
 }
 
 export async function createApi(
@@ -77,9 +79,12 @@ export async function createApiIn(
   options: CreateOptions = {},
 ): Promise<ApiRow> {
   const fields = apiFields(input);
+  const type = input.type ?? 'HTTP';
+  // a REST API with neither operations nor definition answers every method on every path, as
+  // WSO2's; the other types' operations come from their definitions (channels, schema fields)
   const operations = input.operations?.length
     ? input.operations.map(operationDraft)
-    : (options.operations ?? (options.definition ? [] : DEFAULT_OPERATIONS));
+    : (options.operations ?? (options.definition || type !== 'HTTP' ? [] : DEFAULT_OPERATIONS));
   checkOperations(operations);
   await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
   await checkKeyManagers(tx, fields.keyManagers);
@@ -89,9 +94,11 @@ export async function createApiIn(
         name: input.name,
         context: input.context,
         version: input.version,
+        type,
         providerId: principal.userId,
         ...fields,
         definition: (options.definition ?? undefined) as Prisma.InputJsonValue | undefined,
+        graphqlSchema: options.graphqlSchema,
       },
     })
     .catch(duplicateApi(input));
@@ -117,6 +124,11 @@ export async function updateApiIn(
   for (const key of ['name', 'context', 'version'] as const)
     if (input[key] !== current[key])
       throw new HttpError(400, `The ${key} of an API cannot be changed (create a new version with copy-api)`);
+  if (input.type !== undefined && input.type !== current.type)
+    throw new HttpError(
+      400,
+      `The type of an API cannot be changed (it is ${current.type}: create a new API)`,
+    );
   if (current.lifecycleStatus === 'RETIRED') throw conflict('A retired API cannot be changed');
   const fields = apiFields(input);
   const operations = (input.operations ?? []).map(operationDraft);
@@ -206,6 +218,8 @@ export async function copyApi(
           name: source.name,
           context: source.context,
           version: newVersion,
+          type: source.type,
+          graphqlSchema: source.graphqlSchema,
           description: source.description,
           providerId: principal.userId,
           visibility: source.visibility,

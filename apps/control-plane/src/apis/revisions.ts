@@ -159,6 +159,8 @@ export async function restoreRevision(prisma: PrismaClient, apiId: string, revis
         keyManagers: s.keyManagers ?? [...API_DEFAULTS.keyManagers],
         mediationPolicies: (s.mediationPolicies ?? undefined) as Prisma.InputJsonValue | undefined,
         definition: (s.definition ?? undefined) as Prisma.InputJsonValue | undefined,
+        hosts: s.hosts ?? [],
+        ...(s.graphqlSchema !== undefined ? { graphqlSchema: s.graphqlSchema } : {}),
       },
     });
     await writeOperations(
@@ -170,6 +172,7 @@ export async function restoreRevision(prisma: PrismaClient, apiId: string, revis
         authEnabled: o.authEnabled,
         scopes: o.scopes,
         throttlingPolicy: o.throttlingPolicy,
+        rule: o.rule ?? null,
       })),
     );
     const certificates = rev.clientCertificates as unknown as KeptCertificate[] | null;
