@@ -23,8 +23,9 @@ export function parseManifestText(text: string, file: string | null): ParsedMani
   const problems: ManifestProblem[] = [];
   parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true }).forEach((doc, index) => {
     const problem = (message: string) => problems.push({ file, document: index, pointer: '', message });
-    if (doc.errors.length) {
-      for (const error of doc.errors) problem(describe(error));
+    const [error] = doc.errors;
+    if (error) {
+      problem(describe(error)); // the errors after the first one follow from it
       return;
     }
     let value: unknown;
