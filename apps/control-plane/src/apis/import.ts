@@ -105,7 +105,10 @@ function settingsFromExtensions(doc: Record<string, unknown>): Partial<Publisher
   return out;
 }
 
-export function importedApiInput(parsed: ParsedOpenApi, given: Partial<Publisher.API>): Publisher.API {
+export function importedApiInput(
+  parsed: Pick<ParsedOpenApi, 'document'>,
+  given: Partial<Publisher.API>,
+): Publisher.API {
   const additional = { ...settingsFromExtensions(parsed.document), ...given };
   const info = (parsed.document.info ?? {}) as { title?: unknown; version?: unknown };
   const title = typeof info.title === 'string' ? info.title : 'Imported API';

@@ -2,6 +2,7 @@
 import type { AppContext } from '../context.js';
 import type { OperationSpec } from '../http/rest-api.js';
 import { apiOperations } from './api-operations.js';
+import { asyncApiPublisherOperations } from './asyncapi/index.js';
 import { clientCertificateOperations } from './client-certificates.js';
 import { definitionOperations } from './definition-operations.js';
 import { publisherDocumentOperations } from './documents.js';
@@ -13,6 +14,7 @@ export function publisherOperations(ctx: AppContext): OperationSpec<never, never
   return [
     ...apiOperations(ctx),
     ...definitionOperations(ctx),
+    ...asyncApiPublisherOperations(ctx),
     ...lifecycleOperations(ctx),
     ...revisionOperations(ctx),
     ...sharedScopeOperations(ctx),

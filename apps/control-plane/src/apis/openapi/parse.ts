@@ -40,7 +40,7 @@ function normalize(name: string): string {
     .replace(/^\/+/, '');
 }
 
-async function fetchAllowed(url: string, allowHosts: readonly string[]): Promise<string> {
+export async function fetchAllowed(url: string, allowHosts: readonly string[]): Promise<string> {
   const u = new URL(url);
   if (!['http:', 'https:'].includes(u.protocol))
     throw new OpenApiError(
