@@ -130,8 +130,38 @@ export function apiFields(input: Publisher.API) {
   };
 }
 
+/**
+ * Rejects what the API names but does not exist: tiers, key managers, and the external authorizers
+ * its rules name (a gateway would refuse every call of such a rule).
+ */
+export async function checkReferences(
+  tx: TransactionClient,
+  fields: Pick<ReturnType<typeof apiFields>, 'subscriptionPolicies' | 'apiThrottlingPolicy' | 'keyManagers'>,
+  operations: OperationDraft[],
+): Promise<void> {
+  await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
+  await checkKeyManagers(tx, fields.keyManagers);
+  await checkAuthorizers(tx, operations);
+}
+
+async function checkAuthorizers(tx: TransactionClient, operations: OperationDraft[]): Promise<void> {
+  const named = new Set(
+    operations.flatMap((o) => (o.rule?.access.strategy === 'extAuth' ? o.rule.access.authorizers : [])),
+  );
+  if (!named.size) return;
+  const found = await tx.externalAuthorizer.findMany({
+    where: { name: { in: [...named] } },
+    select: { name: true },
+  });
+  const missing = [...named].filter((n) => !found.some((f) => f.name === n));
+  if (missing.length)
+    throw badRequest(
+      `Unknown external authorizers in the rules: ${missing.join(', ')} (the admin adds them under /external-authorizers)`,
+    );
+}
+
 /** Rejects tiers that do not exist, naming them. */
-export async function checkPolicies(
+async function checkPolicies(
   tx: TransactionClient,
   subscriptionPolicies: string[],
   apiPolicy: string | null,
@@ -159,7 +189,7 @@ export async function checkPolicies(
  * Rejects a keyManagers list that is not ["all"] or names of existing key managers (the resident
  * one or external ones, enabled or not), naming the unknown ones.
  */
-export async function checkKeyManagers(tx: TransactionClient, names: readonly string[]): Promise<void> {
+async function checkKeyManagers(tx: TransactionClient, names: readonly string[]): Promise<void> {
   if (!names.length)
     throw badRequest(`'keyManagers' names no key manager: give ["${ALL_KEY_MANAGERS}"] or their names`);
   if (names.includes(ALL_KEY_MANAGERS)) {

@@ -1,6 +1,7 @@
 /**
  * An API's type (WSO2's HTTP, WS, SSE, WEBSUB, GRAPHQL) is set when it is created, kept by its new
- * versions and never changed; only a REST API gets the default catch-all operations.
+ * versions and never changed; only a REST API gets the default catch-all operations. What an API
+ * names must exist: external authorizers of its rules included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Publisher } from '@apim/rest-contract';
@@ -43,6 +44,29 @@ describe('API types', () => {
     });
     expect(copy.status, JSON.stringify(copy.body)).toBe(201);
     expect(copy.body.type).toBe('WS');
+  });
+
+  it('refuses rules naming external authorizers that do not exist, naming them', async () => {
+    const refused = await call<{ description: string }>('POST', `${BASE}/apis`, {
+      as: publisher,
+      json: {
+        name: 'Guarded',
+        context: '/guarded',
+        version: '1.0.0',
+        operations: [
+          {
+            verb: 'GET',
+            target: '/a',
+            rule: { access: { strategy: 'extAuth', authorizers: ['opa', 'oathkeeper'] } },
+          },
+        ],
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.description).toBe(
+      'Unknown external authorizers in the rules: opa, oathkeeper (the admin adds them under /external-authorizers)',
+    );
+    expect(await bed.prisma.api.count({ where: { name: 'Guarded' } })).toBe(0);
   });
 
   it('gives a REST API without operations or definition the catch-all operations', async () => {

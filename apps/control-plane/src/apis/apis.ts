@@ -9,9 +9,8 @@ import {
   API_INCLUDE,
   apiDto,
   apiFields,
-  checkKeyManagers,
   checkOperations,
-  checkPolicies,
+  checkReferences,
   createMissingScopes,
   DEFAULT_OPERATIONS,
   handOverScopes,
@@ -86,8 +85,7 @@ export async function createApiIn(
     ? input.operations.map(operationDraft)
     : (options.operations ?? (options.definition || type !== 'HTTP' ? [] : DEFAULT_OPERATIONS));
   checkOperations(operations);
-  await checkPolicies(tx, fields.subscriptionPolicies, fields.apiThrottlingPolicy, operations);
-  await checkKeyManagers(tx, fields.keyManagers);
+  await checkReferences(tx, fields, operations);
   const created = await tx.api
     .create({
       data: {
@@ -133,13 +131,7 @@ export async function updateApiIn(
   const fields = apiFields(input);
   const operations = (input.operations ?? []).map(operationDraft);
   checkOperations(operations);
-  await checkPolicies(
-    tx,
-    fields.subscriptionPolicies,
-    fields.apiThrottlingPolicy,
-    input.operations ? operations : current.operations.map(stripRow),
-  );
-  await checkKeyManagers(tx, fields.keyManagers);
+  await checkReferences(tx, fields, input.operations ? operations : current.operations.map(stripRow));
   await tx.api.update({ where: { id: apiId }, data: fields });
   if (input.operations) await writeOperations(tx, apiId, operations);
   await writeScopes(tx, current, input.scopes ?? []);
@@ -178,7 +170,7 @@ export async function replaceDefinitionIn(
 ) {
   checkOperations(operations);
   const current = await loadApi(tx, apiId);
-  await checkPolicies(tx, current.subscriptionPolicies, current.apiThrottlingPolicy, operations);
+  await checkReferences(tx, current, operations);
   await tx.api.update({ where: { id: apiId }, data: { definition: definition as Prisma.InputJsonValue } });
   await writeOperations(tx, apiId, operations);
   await createMissingScopes(tx, apiId, scopes);
