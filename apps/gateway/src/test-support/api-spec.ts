@@ -1,13 +1,14 @@
 /** What a gateway test says about an API it deploys, and the API row (with operations) it becomes. */
 import { randomUUID } from 'node:crypto';
 import type {
+  ApiType,
   CorsConfig,
   EndpointConfig,
   GatewayClientCertificate,
   GatewayOperation,
   GatewayScope,
-  HttpVerb,
   LifecycleStatus,
+  OperationVerb,
 } from '@apim/contracts';
 import type { Prisma } from '@apim/db';
 import { API_DEFAULTS } from '@apim/rest-contract';
@@ -19,7 +20,9 @@ export interface ApiSpec {
   /** a single production endpoint, or a full endpointConfig */
   backendUrl?: string;
   endpointConfig?: EndpointConfig;
-  operations?: Array<Partial<GatewayOperation> & { verb: HttpVerb; target: string }>;
+  /** WSO2's API type (unset: HTTP); a WS or SSE API's operations are channels (SUBSCRIBE, PUBLISH) */
+  type?: ApiType;
+  operations?: Array<Partial<GatewayOperation> & { verb: OperationVerb; target: string }>;
   securitySchemes?: string[];
   apiKeyHeader?: string | null;
   authorizationHeader?: string | null;
@@ -57,6 +60,7 @@ export function apiData(spec: ApiSpec, providerId: string): Prisma.ApiUncheckedC
   };
   return {
     name,
+    type: spec.type ?? 'HTTP',
     context: spec.context ?? `/${name}`,
     version: spec.version ?? '1.0.0',
     providerId,
