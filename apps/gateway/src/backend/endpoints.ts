@@ -31,6 +31,9 @@ export class BackendPools {
   }
 }
 
+/** An endpoint's URL as HTTP(S): a ws(s):// endpoint's handshake is an HTTP(S) request to that origin. */
+const httpUrl = (url: string) => new URL(url.replace(/^ws/i, 'http'));
+
 /** A backend URL with its failure record (suspension after repeated failures, with back-off). */
 export class Endpoint {
   readonly origin: string;
@@ -48,7 +51,7 @@ export class Endpoint {
     private readonly suspendAfter: number | undefined,
     private readonly suspendMs: number,
   ) {
-    const u = new URL(url);
+    const u = httpUrl(url);
     this.origin = u.origin;
     this.host = u.host;
     this.basePath = u.pathname.replace(/\/+$/, '');
@@ -127,7 +130,7 @@ export function compileBackend(
   const endpoint = (url: string) =>
     new Endpoint(
       url,
-      pools.get(new URL(url).origin, config.connectTimeoutMs),
+      pools.get(httpUrl(url).origin, config.connectTimeoutMs),
       config.suspendAfterFailures,
       suspendMs,
     );

@@ -15,7 +15,8 @@ export type BackendResult =
   | { kind: 'answered'; status: number; latencyMs: number; completed: boolean }
   | { kind: 'error'; error: GatewayErrorName };
 
-function backendPath(ctx: Context, endpoint: Endpoint): string {
+/** The path and query the backend gets: the endpoint's path, the request's after its context and version, the handlers' query edits. */
+export function backendPath(ctx: Context, endpoint: Endpoint): string {
   const rest = ctx.target.rawSegments.slice(ctx.prefixLength).join('/');
   let path = `${endpoint.basePath}/${rest}`;
   if (ctx.target.trailingSlash && rest !== '') path += '/';

@@ -1,7 +1,8 @@
 const endpointUrl = {
   type: 'object',
   required: ['url'],
-  properties: { url: { type: 'string', pattern: '^https?://[^\\s]+$' } },
+  // ws(s):// for WebSocket APIs, whose handshake is an HTTP(S) request to the same origin
+  properties: { url: { type: 'string', pattern: '^(https?|wss?)://[^\\s]+$' } },
 } as const;
 
 const endpointList = { anyOf: [endpointUrl, { type: 'array', items: endpointUrl }] } as const;
