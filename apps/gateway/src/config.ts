@@ -60,6 +60,13 @@ export function loadConfig(env: Env = process.env) {
       connectTimeoutMs: r.int('APIM_GATEWAY_BACKEND_CONNECT_TIMEOUT_MS', 10_000, 10, 600_000),
       connections: r.int('APIM_GATEWAY_BACKEND_CONNECTIONS', 128, 1, 10_000),
     },
+    /** WebSocket APIs' connections and Server-Sent Events APIs' events */
+    streams: {
+      /** a WebSocket connection with no message or ping either way for this long is closed (1001) */
+      idleTimeoutMs: r.int('APIM_GATEWAY_WS_IDLE_TIMEOUT_MS', 300_000, 100, 86_400_000),
+      /** a larger WebSocket message closes its connection (1009); a larger event ends its stream */
+      maxMessageBytes: r.int('APIM_GATEWAY_MAX_MESSAGE_BYTES', 1024 * 1024, 1, 1024 ** 3),
+    },
     analytics: {
       enabled: r.bool('APIM_GATEWAY_ANALYTICS', true),
       /** small batches keep each hand-over short (about 5 µs per record of serialising), so requests around it wait little */

@@ -18,6 +18,8 @@ import { GatewayState, type StateListener } from './store/state.js';
 import { EventLogFollower } from './store/sync.js';
 import { clientAddressOf } from './transport/client-address.js';
 import { createServers } from './transport/servers.js';
+import { eventStreamStage } from './websocket/event-stream.js';
+import { WebSocketRelay } from './websocket/relay.js';
 
 export type { GatewayConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -57,7 +59,12 @@ interface Deployer {
  * What the node does when the snapshot or the event log changes: (re)compile or remove, and report
  * the outcome to the control plane; tell handlers.
  */
-function stateListener(d: Deployer, handlers: () => HandlerSet | null, changes: StateChanges): StateListener {
+function stateListener(
+  d: Deployer,
+  handlers: () => HandlerSet | null,
+  changes: StateChanges,
+  accessChanged: () => void,
+): StateListener {
   return {
     apiDeployed(api) {
       const set = handlers();
@@ -84,6 +91,7 @@ function stateListener(d: Deployer, handlers: () => HandlerSet | null, changes: 
     },
     signingKeysChanged: () => changes.signingKeysChanged(),
     userChanged: (username) => changes.userChanged(username),
+    accessChanged,
   };
 }
 
@@ -114,9 +122,20 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     backendTimeoutMs: config.backend.timeoutMs,
     vhosts: () => state.vhosts,
   };
+  const webSockets = new WebSocketRelay({
+    ...config.streams,
+    connectTimeoutMs: config.backend.connectTimeoutMs,
+    logger,
+    registry: metrics.registry,
+  });
   const state: GatewayState = new GatewayState(
     config.environment,
-    stateListener(deployer, () => handlers, changes),
+    stateListener(
+      deployer,
+      () => handlers,
+      changes,
+      () => webSockets.recheckSoon(),
+    ),
   );
   const shared = { config, state, changes, logger, redis, registry: metrics.registry };
   handlers = await HandlerSet.install(handlerModules, shared);
@@ -142,6 +161,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     reports: new ReportStage(reporters, logger),
     clientIpOf: clientAddressOf(config.trustedProxies),
     maxBodyBytes: config.limits.maxBodyBytes,
+    stages: { WS: webSockets.stage, SSE: eventStreamStage(config.streams.maxMessageBytes) },
     // Without its snapshot a gateway cannot route; without the database it serves from memory (and
     // resyncs when it returns), without Redis on per-node rate-limit counters: "degraded".
     health: healthEndpoints(
@@ -178,6 +198,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       clearInterval(purgeTimer);
       // first: a node on its way out must not count as serving anything
       await report.close();
+      // upgraded connections are no server's any more: closing the servers would wait for them
+      await webSockets.close();
       await Promise.all(
         [server, httpsServer].map(
           (s) =>

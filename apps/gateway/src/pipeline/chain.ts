@@ -1,10 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import { forward } from '../backend/proxy.js';
+import { forward, type BackendResult } from '../backend/proxy.js';
 import type { Context } from './context.js';
 import { answer } from './formatter.js';
 import { answered, type Ending } from './report.js';
 import { errorResponse } from './respond.js';
 import type { Outcome } from './types.js';
+
+/** The last stage of the chain: the HTTP exchange with the backend, or a WebSocket API's relay. */
+export type BackendStage = (
+  ctx: Context,
+  res: ServerResponse,
+) => Promise<BackendResult & { messages?: { in: number; out: number } }>;
 
 /** A handler that asked for byte counts learns the size of a body buffered but never forwarded. */
 async function countBufferedBody(ctx: Context): Promise<void> {
@@ -13,9 +19,14 @@ async function countBufferedBody(ctx: Context): Promise<void> {
 
 /**
  * Runs an API's chain for one request: each handler's `onRequest` in order until one answers, else
- * the backend stage. Answers go out through the formatter; returns how the exchange ended.
+ * the backend stage (the HTTP exchange, or a WebSocket API's relay). Answers go out through the
+ * formatter; returns how the exchange ended.
  */
-export async function runChain(ctx: Context, res: ServerResponse): Promise<Ending> {
+export async function runChain(
+  ctx: Context,
+  res: ServerResponse,
+  backend: BackendStage = forward,
+): Promise<Ending> {
   const handlers = ctx.compiled.handlers;
   let outcome: Outcome;
   while (ctx.ran < handlers.length) {
@@ -31,7 +42,7 @@ export async function runChain(ctx: Context, res: ServerResponse): Promise<Endin
     }
   }
   ctx.requestMediationMs = performance.now() - ctx.startedAt;
-  const result = await forward(ctx, res);
+  const result = await backend(ctx, res);
   if (result.kind === 'answered')
     return {
       status: result.status,
@@ -39,6 +50,7 @@ export async function runChain(ctx: Context, res: ServerResponse): Promise<Endin
       backendLatencyMs: result.latencyMs,
       error: null,
       completed: result.completed,
+      messages: result.messages,
     };
   const r = errorResponse(
     result.error,

@@ -15,6 +15,12 @@ export interface Found {
   target: RequestTarget;
 }
 
+/** Writes a streamed answer's body on its way out (an event stream, which meters its events). */
+export interface EventWriter {
+  /** false when the client is saturated, as ServerResponse.write */
+  write(chunk: Buffer): boolean;
+}
+
 /** The per-request state handed to every handler, plus what the core keeps of the exchange. */
 export class Context implements RequestContext {
   readonly req: IncomingMessage;
@@ -43,6 +49,8 @@ export class Context implements RequestContext {
   countingBytes = false;
   requestBytes = 0;
   responseBytes = 0;
+  /** a Server-Sent Events API's answer goes out through it; null for any other */
+  events: EventWriter | null = null;
   private parsed: Promise<ParsedBody> | null = null;
 
   constructor(

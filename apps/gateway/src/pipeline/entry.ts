@@ -4,6 +4,8 @@ import { requestIdOf } from '@apim/service';
 import { parseTarget } from '../routing/path.js';
 import type { RouteMatch, Router } from '../routing/router.js';
 import { hasSeveralHosts } from '../transport/host-header.js';
+import { isWebSocketHandshake } from '../transport/upgrade.js';
+import { takeBrowserCredentials } from '../websocket/browser-credentials.js';
 import type { CompiledApi } from './compile.js';
 import { Context, type Found } from './context.js';
 import { answer } from './formatter.js';
@@ -65,7 +67,9 @@ export class Entry {
       return null;
     }
     // no object spread here: V8 builds spread literals on a slow path, measurable per request
-    return new Context(arrival, found, this.o.maxBodyBytes);
+    const ctx = new Context(arrival, found, this.o.maxBodyBytes);
+    if (ctx.api.type === 'WS' || ctx.api.type === 'SSE') takeBrowserCredentials(ctx);
+    return ctx;
   }
 
   /** The operation a request is for, or why it is refused (and whether its connection must close). */
@@ -76,7 +80,15 @@ export class Entry {
       return refused(errorResponse('BAD_REQUEST', 'A request carries one Host header, not several'), true);
     const target = parseTarget(url);
     if ('error' in target) return refused(errorResponse('BAD_REQUEST', target.error), true);
-    const match = this.claimed(req, this.o.router.match(hostOf(req), req.method ?? 'GET', target.segments));
+    const host = hostOf(req);
+    const match = isWebSocketHandshake(req)
+      ? this.channel(req, host, target.segments)
+      : this.claimed(
+          req,
+          host,
+          target.segments,
+          this.o.router.match(host, req.method ?? 'GET', target.segments),
+        );
     if (match.kind === 'not-found') return refused(errorResponse('NO_MATCHING_RESOURCE'));
     if (match.kind === 'method-not-allowed') {
       res.setHeader('allow', [...match.route.operations.keys()].join(', '));
@@ -87,15 +99,37 @@ export class Entry {
     return { match, target };
   }
 
-  /** A method the resource does not declare goes to the chain when one of its handlers answers it. */
-  private claimed(req: IncomingMessage, match: RouteMatch<CompiledApi>): RouteMatch<CompiledApi> {
-    if (match.kind !== 'method-not-allowed' || !match.route.api.handlers.some((h) => h.answers?.(req)))
-      return match;
+  /**
+   * A method the resource does not declare goes to the chain when one of its handlers answers it;
+   * a GET on a Server-Sent Events API's channel opens its SUBSCRIBE operation.
+   */
+  private claimed(
+    req: IncomingMessage,
+    host: string,
+    segments: readonly string[],
+    match: RouteMatch<CompiledApi>,
+  ): RouteMatch<CompiledApi> {
+    if (match.kind !== 'method-not-allowed') return match;
+    if (match.route.api.api.type === 'SSE' && (req.method === 'GET' || req.method === 'HEAD'))
+      return this.o.router.match(host, 'SUBSCRIBE', segments);
+    if (!match.route.api.handlers.some((h) => h.answers?.(req))) return match;
     return {
       kind: 'found',
       route: match.route,
       params: {},
       operation: claimedOperation(req, match.route.template),
     };
+  }
+
+  /**
+   * A WebSocket handshake opens a channel of a WS API: its SUBSCRIBE operation, else its PUBLISH one. Other resources take no
+   * upgrade: 405 with the methods they take.
+   */
+  private channel(req: IncomingMessage, host: string, segments: readonly string[]): RouteMatch<CompiledApi> {
+    const subscribe = this.o.router.match(host, 'SUBSCRIBE', segments);
+    const match = subscribe.kind === 'found' ? subscribe : this.o.router.match(host, 'PUBLISH', segments);
+    if (match.kind === 'found' && match.route.api.api.type !== 'WS')
+      return { kind: 'method-not-allowed', route: match.route };
+    return match;
   }
 }

@@ -61,7 +61,7 @@ function filtered(ctx: Context, chunk: Buffer): Buffer {
 export function writeData(ctx: Context, res: ServerResponse, chunk: Buffer): boolean {
   const out = ctx.compiled.dataPhase ? filtered(ctx, chunk) : chunk;
   if (!res.destroyed) ctx.responseBytes += out.length;
-  return res.write(out);
+  return ctx.events === null ? res.write(out) : ctx.events.write(out);
 }
 
 /**

@@ -111,6 +111,7 @@ beforeAll(async () => {
     health: () => false,
     clientIpOf: () => '127.0.0.1',
     maxBodyBytes: 1 << 20,
+    stages: {},
   });
   server = http.createServer(serve);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -19,6 +19,8 @@ export interface Ending {
   backendLatencyMs: number | null;
   error: GatewayErrorName | null;
   completed: boolean;
+  /** a WebSocket connection's or an event stream's messages each way */
+  messages?: { in: number; out: number };
 }
 
 /** The ending of an answer the gateway made itself. */
@@ -62,6 +64,7 @@ export class ReportStage {
       requestBytes: ctx?.requestBytes ?? 0,
       responseBytes: ctx?.responseBytes ?? 0,
       completed: ending.completed,
+      messages: ending.messages ?? null,
     };
     if (ctx) {
       const handlers = ctx.compiled.handlers;

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiType } from '@apim/contracts';
 import type { Logger } from '@apim/service';
 import { BodyError } from '../builders/body.js';
 import { isClosing } from '../transport/closing.js';
-import { runChain } from './chain.js';
+import { runChain, type BackendStage } from './chain.js';
 import type { Context } from './context.js';
 import { Entry, type EntryOptions } from './entry.js';
 import { answer } from './formatter.js';
@@ -12,6 +13,8 @@ import type { GatewayResponse } from './types.js';
 
 export interface PipelineOptions extends EntryOptions {
   logger: Logger;
+  /** the backend stage of the API types that are no plain HTTP exchange (WebSocket relay, event streams) */
+  stages: Partial<Record<ApiType, BackendStage>>;
 }
 
 /** What a failure inside the chain becomes: the client's body fault, or the gateway's own. */
@@ -33,7 +36,7 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
   async function serve(ctx: Context, res: ServerResponse): Promise<void> {
     let ending;
     try {
-      ending = await runChain(ctx, res);
+      ending = await runChain(ctx, res, o.stages[ctx.api.type ?? 'HTTP']);
     } catch (e) {
       if (!(e instanceof BodyError))
         logger.error({ err: e, requestId: ctx.requestId }, 'request failed in the gateway');

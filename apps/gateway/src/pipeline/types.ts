@@ -99,6 +99,8 @@ export interface ExchangeReport {
   readonly responseBytes: number;
   /** the backend's whole answer reached the client (not a gateway answer, a failed or cut exchange) */
   readonly completed: boolean;
+  /** messages of a WebSocket connection or events of a stream that went through, each way; null for other exchanges */
+  readonly messages: { readonly in: number; readonly out: number } | null;
 }
 
 export type ParsedBody =
@@ -135,8 +137,28 @@ export interface Handler {
    * handler that changes the length also removes content-length in onResponseHeaders).
    */
   onResponseData?(ctx: RequestContext, chunk: Buffer): Buffer | void;
+  /**
+   * Each message of a long-lived exchange once its request phase admitted it: a WebSocket message
+   * either way, or a Server-Sent Event on its way to the client (message quotas). An outcome ends
+   * the connection (its `error` names why: a WebSocket close code, or the end of the event stream).
+   */
+  onMessage?(ctx: RequestContext, message: StreamMessage): Outcome | Promise<Outcome>;
+  /**
+   * An open connection checked again after access changed on this node (a token revoked, a
+   * subscription or application removed or blocked): an outcome ends it.
+   */
+  onRecheck?(ctx: RequestContext): Outcome;
   /** the log phase: the exchange is over (bandwidth charges, cache stores, counters) */
   onDone?(ctx: RequestContext, report: ExchangeReport): void;
+}
+
+/** One message of a WebSocket connection, or one event of a Server-Sent Events stream. */
+export interface StreamMessage {
+  /** `in`: from the client to the backend; `out`: from the backend to the client */
+  readonly direction: 'in' | 'out';
+  readonly data: Buffer;
+  /** a binary WebSocket message (text otherwise, and always for an event) */
+  readonly binary: boolean;
 }
 
 /** A gateway-wide stage of the log phase (analytics, metrics): sees every request, routed or not. */

@@ -19,6 +19,8 @@ export interface StateListener {
   signingKeysChanged(): void;
   /** a user's credentials or roles changed (null: any user's, after a snapshot reload) */
   userChanged(username: string | null): void;
+  /** a token or a client's tokens were revoked, or a subscription or application changed or went */
+  accessChanged(): void;
 }
 
 export const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId}/${apiId}`;
@@ -86,6 +88,7 @@ export class GatewayState {
     this.listener.signingKeysChanged();
     // the events since the last snapshot were not seen: users may have changed meanwhile
     this.listener.userChanged(null);
+    this.listener.accessChanged();
     this.lastEventId = s.lastEventId;
   }
 
@@ -113,12 +116,14 @@ export class GatewayState {
         break;
       case 'APPLICATION_UPSERTED':
         this.applications.set(e.payload.application.id, e.payload.application);
+        this.listener.accessChanged();
         break;
       case 'APPLICATION_DELETED': {
         const id = e.payload.applicationId;
         this.applications.delete(id);
         for (const [k, m] of this.keyMappings) if (m.applicationId === id) this.keyMappings.delete(k);
         for (const [k, s] of this.subscriptions) if (s.applicationId === id) this.subscriptions.delete(k);
+        this.listener.accessChanged();
         break;
       }
       case 'KEY_MAPPING_UPSERTED': {
@@ -128,14 +133,17 @@ export class GatewayState {
       }
       case 'KEY_MAPPING_DELETED':
         this.keyMappings.delete(keyMappingKey(e.payload.keyManager, e.payload.consumerKey));
+        this.listener.accessChanged();
         break;
       case 'SUBSCRIPTION_UPSERTED': {
         const s = e.payload.subscription;
         this.subscriptions.set(subscriptionKey(s.applicationId, s.apiId), s);
+        this.listener.accessChanged();
         break;
       }
       case 'SUBSCRIPTION_DELETED':
         this.subscriptions.delete(subscriptionKey(e.payload.applicationId, e.payload.apiId));
+        this.listener.accessChanged();
         break;
       case 'POLICY_UPSERTED':
         this.policies.set(policyKey(e.payload.policy.type, e.payload.policy.name), e.payload.policy);
@@ -170,11 +178,13 @@ export class GatewayState {
         break;
       case 'TOKEN_REVOKED':
         this.revokedTokens.set(e.payload.jti, Date.parse(e.payload.expiresAt));
+        this.listener.accessChanged();
         break;
       case 'CLIENT_TOKENS_REVOKED': {
         const before = Date.parse(e.payload.revokedBefore);
         const known = this.revokedClients.get(e.payload.clientId) ?? 0;
         this.revokedClients.set(e.payload.clientId, Math.max(known, before));
+        this.listener.accessChanged();
         break;
       }
       case 'SIGNING_KEYS_CHANGED':

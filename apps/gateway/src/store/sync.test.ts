@@ -93,6 +93,7 @@ function emptyState(): GatewayState {
     apiRemoved: () => undefined,
     signingKeysChanged: () => undefined,
     userChanged: () => undefined,
+    accessChanged: () => undefined,
   });
 }
 

@@ -5,6 +5,7 @@ import type { GatewayErrorName } from '@apim/contracts';
 import type { GatewayConfig } from '../config.js';
 import { clientErrorAnswer } from './client-errors.js';
 import { deferContinue } from './expect-continue.js';
+import { upgradeListener } from './upgrade.js';
 
 type Serve = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -31,6 +32,7 @@ export function createServers(
   const listen = <S extends http.Server | https.Server>(s: S): S => {
     s.on('clientError', answerClientError);
     s.on('checkContinue', deferContinue(serve));
+    s.on('upgrade', upgradeListener(serve));
     return s;
   };
   const server = listen(http.createServer(options, serve));

@@ -40,6 +40,7 @@ export class RequestMetrics implements Reporter {
   private readonly backendLatency: FastHistogram;
   private readonly throttled: Counter<'api' | 'code'>;
   private readonly backendErrors: Counter<'api' | 'code'>;
+  private readonly messages: Counter<'api' | 'direction'>;
   private readonly byApi = new WeakMap<GatewayApi, ApiCells>();
   private readonly none: ApiCells;
 
@@ -76,6 +77,12 @@ export class RequestMetrics implements Reporter {
       labelNames: ['api', 'code'] as const,
       registers: [registry],
     });
+    this.messages = new Counter({
+      name: 'apim_gateway_stream_messages_total',
+      help: 'Messages of WebSocket connections and events of event streams relayed, by API and direction (in: from the client), counted when the connection ends',
+      labelNames: ['api', 'direction'] as const,
+      registers: [registry],
+    });
     this.none = this.cellsOf(NO_API);
   }
 
@@ -86,6 +93,10 @@ export class RequestMetrics implements Reporter {
     if (r.backendLatencyMs !== null) c.backend.observe(r.backendLatencyMs / 1000);
     if (r.error && THROTTLE_ERRORS.has(r.error)) this.throttled.inc({ api: c.label, code: r.error });
     if (r.error && BACKEND_ERRORS.has(r.error)) this.backendErrors.inc({ api: c.label, code: r.error });
+    if (r.messages) {
+      this.messages.inc({ api: c.label, direction: 'in' }, r.messages.in);
+      this.messages.inc({ api: c.label, direction: 'out' }, r.messages.out);
+    }
   }
 
   /** A request Node refused before it reached the pipeline (framing error, header overflow, timeout). */
