@@ -6,6 +6,7 @@ import { parseBasic } from './basic-auth.js';
 import { admittedCertificate, type AdmittedCertificate } from './client-certificate.js';
 import type { KeyManagerAllowance, Verification, VerifiedToken } from './verification.js';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
+import { RequestLocal } from '../../pipeline/request-local.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Credential, Outcome, RequestContext } from '../../pipeline/types.js';
 import { schema, type AuthenticationConfig } from './schema.js';
@@ -33,6 +34,9 @@ type RememberingSocket = Socket & {
   };
 };
 const BASIC_SCHEME = /^Basic[ \t]/i;
+
+/** The token of a long-lived exchange (a WebSocket connection, an event stream), checked again when access changes. */
+const heldToken = new RequestLocal<VerifiedToken>();
 
 function headerOf(ctx: RequestContext, name: string): string | undefined {
   const v = ctx.req.headers[name];
@@ -108,6 +112,13 @@ export const authentication: HandlerModule<AuthenticationConfig, AuthenticationS
     return {
       name: 'authentication',
       onRequest: (ctx) => authenticate(ctx, config, certificates, basicScopes, allowed, services),
+      // an open WebSocket connection or event stream ends when its token or API key is revoked
+      onRecheck(ctx) {
+        const token = heldToken.get(ctx);
+        const expect = token?.claims.token_type === 'apiKey' ? 'apiKey' : 'access';
+        const v = token && services.credentials.reuse(token, services.credentials.generation, expect);
+        return v && !v.ok ? errorResponse(v.error, 'The credential was revoked') : undefined;
+      },
     };
   },
 };
@@ -260,6 +271,7 @@ async function authenticateApplication(
       result.headers,
     );
   ctx.credential = toCredential(kind, result.token, services);
+  if (ctx.api.type === 'WS' || ctx.api.type === 'SSE') heldToken.set(ctx, result.token);
   return undefined;
 }
 

@@ -70,6 +70,8 @@ export const throttling: HandlerModule<ThrottlingConfig, ThrottlingServices> = {
     return {
       name: 'throttling',
       onRequest: (ctx) => throttle(ctx, config, keys, services),
+      // each message of a WebSocket connection, each event of a stream, counts as a request does (WSO2)
+      onMessage: (ctx) => throttle(ctx, config, keys, services),
       onDone(ctx, report) {
         meterOf.get(ctx)?.done(report.requestBytes + report.responseBytes);
       },
