@@ -106,7 +106,12 @@ export const publisherSchemas: Record<string, JsonSchema> = {
     required: ['target', 'verb'],
     properties: {
       id: str,
-      target: { type: 'string', pattern: '^/', maxLength: 1000 },
+      target: {
+        type: 'string',
+        // a path (HTTP), a channel (async APIs), or a root field's name (GraphQL)
+        pattern: '^(/|[_A-Za-z][_0-9A-Za-z]*$)',
+        maxLength: 1000,
+      },
       verb: { enum: [...HTTP_VERBS, ...ASYNC_VERBS, ...GRAPHQL_VERBS] },
       authType: {
         enum: ['Application & Application User', 'Application', 'Application User', 'Any', 'None'],

@@ -5,6 +5,7 @@ import { apiOperations } from './api-operations.js';
 import { asyncApiPublisherOperations } from './asyncapi/index.js';
 import { clientCertificateOperations } from './client-certificates.js';
 import { definitionOperations } from './definition-operations.js';
+import { graphqlPublisherOperations } from './graphql/index.js';
 import { publisherDocumentOperations } from './documents.js';
 import { lifecycleOperations } from './lifecycle-operations.js';
 import { revisionOperations } from './revision-operations.js';
@@ -14,6 +15,7 @@ export function publisherOperations(ctx: AppContext): OperationSpec<never, never
   return [
     ...apiOperations(ctx),
     ...definitionOperations(ctx),
+    ...graphqlPublisherOperations(ctx),
     ...asyncApiPublisherOperations(ctx),
     ...lifecycleOperations(ctx),
     ...revisionOperations(ctx),

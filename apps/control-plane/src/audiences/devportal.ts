@@ -5,6 +5,7 @@ import type { RestApiDefinition } from '../http/rest-api.js';
 import * as analytics from '../analytics/index.js';
 import * as applications from '../applications/index.js';
 import { asyncApiDevportalOperations } from '../apis/asyncapi/index.js';
+import { graphqlDevportalOperations } from '../apis/graphql/index.js';
 import * as catalog from '../catalog/index.js';
 import * as keyManagers from '../key-managers/index.js';
 import * as policies from '../policies/index.js';
@@ -21,6 +22,7 @@ export function devportalApi(ctx: AppContext): RestApiDefinition {
     schemas: devportalComponents,
     operations: [
       ...catalog.devportalOperations(ctx),
+      ...graphqlDevportalOperations(ctx),
       ...asyncApiDevportalOperations(ctx),
       ...policies.devportalOperations(ctx),
       ...users.devportalOperations(ctx),
