@@ -4,6 +4,7 @@ import { Scopes } from '@apim/contracts';
 import { RequireScope } from '../shared/session-pages';
 import { ApplicationPage } from './ApplicationPage';
 import { ApplicationsPage } from './ApplicationsPage';
+import { AsyncApiPage } from './AsyncApiPage';
 import { CatalogPage } from './CatalogPage';
 import { DevApiPage } from './DevApiPage';
 import { SignUpPage } from './SignUpPage';
@@ -22,6 +23,7 @@ export default function DevportalRoutes() {
         <Routes>
           <Route index element={<Navigate to="apis" replace />} />
           <Route path="apis" element={<CatalogPage />} />
+          <Route path="apis/:apiId/asyncapi" element={<AsyncApiPage />} />
           <Route path="apis/:apiId/*" element={<DevApiPage />} />
           <Route path="sign-up" element={<SignUpPage />} />
           <Route

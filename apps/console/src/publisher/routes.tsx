@@ -3,6 +3,7 @@ import { NavLink, Route, Routes, Navigate } from 'react-router';
 import { ApiListPage } from './ApiListPage';
 import { CreateApiPage } from './CreateApiPage';
 import { ImportApiPage } from './ImportApiPage';
+import { ImportAsyncApiPage } from './ImportAsyncApiPage';
 import { ApiPage } from './ApiPage';
 import { SharedScopesPage } from './SharedScopesPage';
 
@@ -16,6 +17,7 @@ export default function PublisherRoutes() {
         </NavLink>
         <NavLink to="/publisher/apis/create">Create API</NavLink>
         <NavLink to="/publisher/apis/import">Import OpenAPI</NavLink>
+        <NavLink to="/publisher/apis/import-asyncapi">Import AsyncAPI</NavLink>
         <NavLink to="/publisher/scopes">Shared scopes</NavLink>
       </nav>
       <div>
@@ -24,6 +26,7 @@ export default function PublisherRoutes() {
           <Route path="apis" element={<ApiListPage />} />
           <Route path="apis/create" element={<CreateApiPage />} />
           <Route path="apis/import" element={<ImportApiPage />} />
+          <Route path="apis/import-asyncapi" element={<ImportAsyncApiPage />} />
           <Route path="apis/:apiId/*" element={<ApiPage />} />
           <Route path="scopes" element={<SharedScopesPage />} />
         </Routes>
