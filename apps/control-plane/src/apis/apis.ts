@@ -184,10 +184,11 @@ export async function deleteApi(prisma: PrismaClient, apiId: string): Promise<vo
 
 export async function deleteApiIn(tx: TransactionClient, apiId: string): Promise<void> {
   const api = await loadApi(tx, apiId);
-  const subscriptions = await tx.subscription.count({ where: { apiId } });
-  if (subscriptions > 0)
+  // one subscription per application and API, so the subscriptions are the subscribed applications
+  const subscribed = await tx.subscription.count({ where: { apiId } });
+  if (subscribed > 0)
     throw conflict(
-      `The API cannot be deleted: it has ${subscriptions} subscription(s); retire it or remove them first`,
+      `The API cannot be deleted: ${subscribed === 1 ? '1 application is' : `${subscribed} applications are`} subscribed: remove their subscriptions or retire the API`,
     );
   // its scopes go to another version first (no gateway sees them); then the API goes, with its events
   await handOverScopes(tx, api);
