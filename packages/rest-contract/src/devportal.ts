@@ -244,6 +244,33 @@ export const devportalSchemas: Record<string, JsonSchema> = {
     type: 'object',
     properties: { keyName: str, apikey: str, validityTime: { type: 'integer' } },
   },
+  APIKeyInfo: {
+    type: 'object',
+    description: 'An issued API key as kept after issuing it: never the key itself',
+    required: ['keyUUID', 'keyName', 'keyType', 'createdTime', 'expiresAt'],
+    properties: {
+      keyUUID: {
+        type: 'string',
+        format: 'uuid',
+        description: 'what DELETE .../api-keys/{keyType}/{keyUUID} revokes',
+      },
+      keyName: {
+        type: 'string',
+        description: "the key's token id (its jti), as answered when it was issued",
+      },
+      keyType,
+      lastCharacters: {
+        type: ['string', 'null'],
+        description:
+          'the last 4 characters of the key, to tell keys apart (null: issued before they were kept)',
+      },
+      permittedIP: str,
+      permittedReferer: str,
+      createdTime: { type: 'string', format: 'date-time' },
+      expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'null: never expires' },
+    },
+  },
+  APIKeyInfoList: listOf(ref('APIKeyInfo')),
   APIKeyRevokeRequest: {
     type: 'object',
     required: ['apikey'],

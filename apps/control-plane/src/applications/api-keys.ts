@@ -1,11 +1,13 @@
 /**
  * API keys (WSO2's): self-contained tokens issued by the key manager, optionally limited to client
- * IPs or referrers. Shown once; only their id and limits are kept here.
+ * IPs or referrers. Shown once; only their id, limits and last 4 characters are kept here, so the
+ * application's keys can be listed and revoked one by one (WSO2 can revoke only a key one still has).
  */
 import { isIP } from 'node:net';
 import { decodeJwt } from 'jose';
 import { Scopes, type KeyType } from '@apim/contracts';
-import { keyType, type Devportal } from '@apim/rest-contract';
+import type { Prisma } from '@apim/db';
+import { keyType, uuid, type Complete, type Devportal } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
@@ -28,8 +30,33 @@ function checkIpList(list: string[]): void {
   }
 }
 
+type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
+
+function keyInfo(k: ApiKeyRow): Complete<Devportal.APIKeyInfo> {
+  return {
+    keyUUID: k.id,
+    keyName: k.tokenId,
+    keyType: k.keyType,
+    lastCharacters: k.lastCharacters,
+    permittedIP: k.permittedIps.join(','),
+    permittedReferer: k.permittedReferers.join(','),
+    createdTime: k.createdAt.toISOString(),
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+  };
+}
+
 export function apiKeyOperations({ prisma, keyManager }: AppContext): OperationSpec<never, never>[] {
-  const appParam = { applicationId: { type: 'string', format: 'uuid' } };
+  const appParam = { applicationId: uuid };
+
+  /** Revokes the key at the key manager (every gateway refuses it from then on), then marks it revoked here. */
+  async function revoke(row: ApiKeyRow): Promise<void> {
+    if (row.revokedAt) return;
+    await keyManager.revokeToken(
+      row.tokenId,
+      (row.expiresAt ?? new Date('9999-12-31T00:00:00Z')).toISOString(),
+    );
+    await prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+  }
 
   return [
     operation<Devportal.APIKeyGenerateRequest>({
@@ -65,6 +92,7 @@ export function apiKeyOperations({ prisma, keyManager }: AppContext): OperationS
             tokenId: issued.jti,
             permittedIps,
             permittedReferers,
+            lastCharacters: issued.apikey.slice(-4),
             expiresAt: issued.expiresAt ? new Date(issued.expiresAt) : null,
           },
         });
@@ -75,25 +103,19 @@ export function apiKeyOperations({ prisma, keyManager }: AppContext): OperationS
       method: 'get',
       path: '/applications/{applicationId}/api-keys/{keyType}',
       operationId: 'applicationsApplicationIdApiKeysKeyTypeGet',
-      summary: "The application's API keys of this type (their ids and limits, never the keys)",
+      summary:
+        "The application's API keys of this type that are not revoked (what is kept of them, never the keys)",
       tag: 'API Keys',
       access: [Scopes.apiKey, Scopes.appManage],
       params: { ...appParam, keyType },
-      responses: { 200: { description: 'API keys', schema: { type: 'object' } } },
+      responses: { 200: { description: 'API keys', schema: ref('APIKeyInfoList') } },
       async handle(req) {
         const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
         const rows = await prisma.apiKey.findMany({
           where: { applicationId: app.id, keyType: req.params.keyType as KeyType, revokedAt: null },
           orderBy: { createdAt: 'asc' },
         });
-        const list = rows.map((k) => ({
-          keyName: k.tokenId,
-          permittedIP: k.permittedIps.join(','),
-          permittedReferer: k.permittedReferers.join(','),
-          createdTime: k.createdAt.toISOString(),
-          expiresAt: k.expiresAt?.toISOString() ?? null,
-        }));
-        return { status: 200, body: { count: list.length, list } };
+        return { status: 200, body: { count: rows.length, list: rows.map(keyInfo) } };
       },
     }),
     operation<Devportal.APIKeyRevokeRequest>({
@@ -118,13 +140,26 @@ export function apiKeyOperations({ prisma, keyManager }: AppContext): OperationS
           typeof jti === 'string' ? await prisma.apiKey.findUnique({ where: { tokenId: jti } }) : null;
         if (!row || row.applicationId !== app.id || row.keyType !== req.params.keyType)
           throw notFound('API key');
-        if (!row.revokedAt) {
-          await keyManager.revokeToken(
-            row.tokenId,
-            (row.expiresAt ?? new Date('9999-12-31T00:00:00Z')).toISOString(),
-          );
-          await prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
-        }
+        await revoke(row);
+        return { status: 200 };
+      },
+    }),
+    operation({
+      method: 'delete',
+      path: '/applications/{applicationId}/api-keys/{keyType}/{keyUUID}',
+      operationId: 'applicationsApplicationIdApiKeysKeyTypeKeyUUIDDelete',
+      summary: 'Revoke an API key by its id in the list (every gateway refuses it from now on)',
+      tag: 'API Keys',
+      access: [Scopes.apiKey, Scopes.appManage],
+      params: { ...appParam, keyType, keyUUID: uuid },
+      responses: { 200: { description: 'Revoked' } },
+      async handle(req) {
+        const app = await ownedApplication(prisma, callerOf(req), req.params.applicationId!);
+        const row = await prisma.apiKey.findFirst({
+          where: { id: req.params.keyUUID!, applicationId: app.id, keyType: req.params.keyType as KeyType },
+        });
+        if (!row) throw notFound('API key');
+        await revoke(row);
         return { status: 200 };
       },
     }),

@@ -253,6 +253,42 @@ export interface APIKey {
   apikey?: string;
   validityTime?: number;
 }
+/**
+ * An issued API key as kept after issuing it: never the key itself
+ */
+export interface APIKeyInfo {
+  /**
+   * what DELETE .../api-keys/{keyType}/{keyUUID} revokes
+   */
+  keyUUID: string;
+  /**
+   * the key's token id (its jti), as answered when it was issued
+   */
+  keyName: string;
+  keyType: 'PRODUCTION' | 'SANDBOX';
+  /**
+   * the last 4 characters of the key, to tell keys apart (null: issued before they were kept)
+   */
+  lastCharacters?: string | null;
+  permittedIP?: string;
+  permittedReferer?: string;
+  createdTime: string;
+  /**
+   * null: never expires
+   */
+  expiresAt: string | null;
+}
+export interface APIKeyInfoList {
+  count: number;
+  list: APIKeyInfo[];
+  pagination?: {
+    offset?: number;
+    limit?: number;
+    total?: number;
+    next?: string;
+    previous?: string;
+  };
+}
 export interface APIKeyRevokeRequest {
   apikey: string;
 }
