@@ -202,7 +202,7 @@ spec:
     });
   });
 
-  it('translates corsPolicy, with a regex origin, into CORS matchers', () => {
+  it("translates corsPolicy, with a regex origin, into CORS matchers, the backend's CORS headers removed", () => {
     const api = apiOf(
       httpbin(
         '    - path: /*\n      methods: [GET]\n      noAuth: true\n',
@@ -230,6 +230,7 @@ spec:
       accessControlAllowMethods: ['GET', 'POST'],
       accessControlExposeHeaders: ['X-Request-Id'],
       accessControlMaxAge: 600,
+      removeBackendCorsHeaders: true,
     });
   });
 

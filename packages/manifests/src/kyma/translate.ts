@@ -79,6 +79,9 @@ function corsOf(cors: ApiRuleV2['spec']['corsPolicy']): Publisher.APICorsConfigu
     accessControlAllowMethods: cors.allowMethods ?? [],
     accessControlExposeHeaders: cors.exposeHeaders ?? [],
     ...(cors.maxAge !== undefined && { accessControlMaxAge: cors.maxAge }),
+    // Kyma's VirtualService removes the upstream's CORS headers with a corsPolicy too: the
+    // policy alone answers (a backend's `*` must not reach an origin the policy refuses)
+    removeBackendCorsHeaders: true,
   };
 }
 
