@@ -31,6 +31,12 @@ export function userDto(u: UserRow) {
   };
 }
 
+/** Users whose username, display name or email contains the text, in any case. */
+function userSearch(text: string): Prisma.UserWhereInput {
+  const contains = { contains: text, mode: 'insensitive' as const };
+  return { OR: [{ username: contains }, { displayName: contains }, { email: contains }] };
+}
+
 async function checkRoles(prisma: PrismaClient, roles: string[]) {
   const found = await prisma.role.findMany({ where: { name: { in: roles } } });
   const missing = roles.filter((r) => !found.some((f) => f.name === r));
@@ -68,15 +74,13 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
       method: 'get',
       path: '/users',
       operationId: 'getUsers',
-      summary: 'List users (query: part of a username)',
+      summary: 'List users, a page at a time (query: part of a username, display name or email)',
       tag: 'Users',
       access,
       query: { properties: { ...pagingQuery, query: { type: 'string', maxLength: 64 } } },
       responses: { 200: { description: 'Users', schema: { type: 'object' } } },
       async handle({ query }) {
-        const where = query.query
-          ? { username: { contains: query.query, mode: 'insensitive' as const } }
-          : {};
+        const where = query.query ? userSearch(query.query) : {};
         const [total, rows] = await Promise.all([
           prisma.user.count({ where }),
           prisma.user.findMany({
