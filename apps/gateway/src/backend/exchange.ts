@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Context } from '../pipeline/context.js';
-import { writeData, writeHead } from '../pipeline/formatter.js';
+import { endData, writeData, writeHead } from '../pipeline/formatter.js';
 import { BackendHead } from './headers.js';
 
 export type Exchange =
@@ -58,7 +58,7 @@ export class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.finish(true);
-    this.res.end();
+    endData(this.ctx, this.res);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

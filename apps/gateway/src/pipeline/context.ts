@@ -17,8 +17,10 @@ export interface Found {
 
 /** Writes a streamed answer's body on its way out (an event stream, which meters its events). */
 export interface EventWriter {
-  /** false when the client is saturated, as ServerResponse.write */
+  /** false: write no more until the response emits 'drain' (the client is saturated, or a check waits) */
   write(chunk: Buffer): boolean;
+  /** the backend's answer is over: end the response once what is held has gone out */
+  end(): void;
 }
 
 /** The per-request state handed to every handler, plus what the core keeps of the exchange. */

@@ -64,6 +64,12 @@ export function writeData(ctx: Context, res: ServerResponse, chunk: Buffer): boo
   return ctx.events === null ? res.write(out) : ctx.events.write(out);
 }
 
+/** Ends the backend's answer: at once, or once an event stream has written what it holds. */
+export function endData(ctx: Context, res: ServerResponse): void {
+  if (ctx.events === null) res.end();
+  else ctx.events.end();
+}
+
 /**
  * A whole answer the gateway made (a handler's outcome, an error). After the head went out (an
  * exchange cut mid-body) no status can be sent any more: the connection is cut instead. `close`
