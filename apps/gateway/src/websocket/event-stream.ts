@@ -26,8 +26,8 @@ function commentsOnly(block: Buffer): boolean {
  * any of the three line ends) written as soon as it is complete, never later, after passing the
  * message phase (comment blocks, such as heartbeats, pass uncounted). A refused event is not sent:
  * the stream ends there with an `error` event carrying WSO2's error body, and so does an event
- * larger than the message limit. A check that must wait for a shared counter lets the event through
- * and ends the stream when it refuses (as bandwidth quotas are admitted-then-counted).
+ * larger than the message limit. While a check waits for a shared counter, the events behind it
+ * are held and the backend paused (write answers false; 'drain' is emitted when they may come).
  */
 export class EventStream implements EventWriter {
   readonly messages = { in: 0, out: 0 };
@@ -40,6 +40,10 @@ export class EventStream implements EventWriter {
   private pendingBytes = 0;
   private lineStart = true;
   private afterCR = false;
+  /** a check that had to wait, the chunks that came behind it, and whether the answer ended meanwhile */
+  private waiting = false;
+  private held: Buffer[] = [];
+  private endHeld = false;
 
   constructor(
     private readonly ctx: Context,
@@ -51,24 +55,75 @@ export class EventStream implements EventWriter {
 
   write(chunk: Buffer): boolean {
     if (this.ended) return true;
+    if (this.waiting) {
+      this.held.push(chunk);
+      return false;
+    }
     this.events ??= /^text\/event-stream/i.test(String(this.res.getHeader('content-type') ?? ''));
-    if (!this.events) return this.res.write(chunk);
+    return this.events ? this.scan(chunk) : this.res.write(chunk);
+  }
+
+  end(): void {
+    if (this.waiting) this.endHeld = true;
+    else if (!this.ended) {
+      this.ended = true;
+      this.res.end(Buffer.concat(this.pending));
+    }
+  }
+
+  private scan(chunk: Buffer): boolean {
     const complete: Buffer[] = [];
     let from = 0;
     for (let i = 0; i < chunk.length; i++) {
       if (!this.endsEvent(chunk[i]!)) continue;
       const event = this.take(chunk.subarray(from, i + 1));
       from = i + 1;
-      const refusal = commentsOnly(event) ? undefined : this.check(event);
-      if (refusal) return this.end(complete, refusal);
+      if (commentsOnly(event)) {
+        complete.push(event);
+        continue;
+      }
+      const verdict = this.gate.check({ direction: 'out', data: event, binary: false });
+      if (verdict instanceof Promise) {
+        this.flush(complete);
+        this.wait(verdict, event, chunk.subarray(from));
+        return false;
+      }
+      if (verdict) return this.refuse(complete, verdict);
+      this.messages.out++;
       complete.push(event);
     }
     if (from < chunk.length) {
       this.pending.push(chunk.subarray(from));
       this.pendingBytes += chunk.length - from;
       if (this.pendingBytes > this.maxEventBytes)
-        return this.end(complete, errorResponse('BAD_REQUEST', 'An event is larger than the gateway relays'));
+        return this.refuse(
+          complete,
+          errorResponse('BAD_REQUEST', 'An event is larger than the gateway relays'),
+        );
     }
+    return this.flush(complete);
+  }
+
+  /** Holds the rest until the check of `event` is over, then goes on (or ends the stream). */
+  private wait(verdict: Promise<Outcome>, event: Buffer, rest: Buffer): void {
+    this.waiting = true;
+    if (rest.length > 0) this.held.unshift(rest);
+    verdict.then(
+      (o) => {
+        this.waiting = false;
+        if (o) return void this.refuse([], o);
+        this.messages.out++;
+        this.res.write(event);
+        while (!this.waiting && !this.ended && this.held.length > 0) this.scan(this.held.shift()!);
+        if (this.waiting || this.ended) return;
+        if (this.endHeld) this.end();
+        else this.res.emit('drain');
+      },
+      () => this.res.destroy(),
+    );
+  }
+
+  private flush(complete: Buffer[]): boolean {
     if (complete.length === 0) return true;
     return this.res.write(complete.length === 1 ? complete[0]! : Buffer.concat(complete));
   }
@@ -101,20 +156,8 @@ export class EventStream implements EventWriter {
     return event;
   }
 
-  /** The message phase for one event: its refusal, when known at once. */
-  private check(data: Buffer): Outcome {
-    const verdict = this.gate.check({ direction: 'out', data, binary: false });
-    if (!(verdict instanceof Promise)) {
-      if (!verdict) this.messages.out++;
-      return verdict;
-    }
-    this.messages.out++;
-    verdict.then((o) => o && this.end([], o)).catch(() => this.res.destroy());
-    return undefined;
-  }
-
   /** Sends the events admitted before, then an `error` event, and ends the answer. */
-  private end(complete: Buffer[], o: NonNullable<Outcome>): boolean {
+  private refuse(complete: Buffer[], o: NonNullable<Outcome>): boolean {
     if (this.ended) return true;
     this.ended = true;
     // the gateway's error bodies are one-line JSON in WSO2's shape
