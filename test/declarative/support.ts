@@ -5,7 +5,7 @@
  * built `apim` CLI), call the gateway on a rule's host, and count what an apply may have changed.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ export interface DeclarativeStack {
   applyYaml(yaml: string, options?: ApplyOptions): Promise<Answer>;
   /** the built `apim` CLI as the admin, against this control plane */
   apim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** writes a manifest file in `dir`, answering its path */
+  /** writes a manifest file in `dir` (its folders made), answering its path */
   writeManifest(name: string, yaml: string): Promise<string>;
   /** a request through the gateway with the Host header of a rule */
   call(
@@ -235,6 +235,7 @@ export async function startDeclarativeStack(): Promise<DeclarativeStack> {
     },
     async writeManifest(name, yaml) {
       const file = path.join(dir, name);
+      await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, yaml);
       return file;
     },
