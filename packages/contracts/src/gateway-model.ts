@@ -270,6 +270,9 @@ export interface GatewayPolicy extends GatewayLimit {
   rateLimitCount: number | null;
   rateLimitTimeUnit: 'sec' | 'min' | null;
   stopOnQuotaReach: boolean;
+  /** subscription tiers: the deepest GraphQL query and the greatest complexity admitted (absent or null: no limit) */
+  graphqlMaxDepth?: number | null;
+  graphqlMaxComplexity?: number | null;
   conditionalGroups: Array<GatewayLimit & { id: string; conditions: GatewayCondition[] }>;
 }
 

@@ -12,6 +12,7 @@ import { requestMutation } from './request-mutation/handler.js';
 import { scopes } from './scopes/handler.js';
 import { subscription } from './subscription/handler.js';
 import { throttling } from './throttling/handler.js';
+import { graphql } from './graphql/handler.js';
 
 /** Forgets a module's types; compile.ts validates each config against the module's schema. */
 function erase<C, S extends HandlerServices>(m: HandlerModule<C, S>): HandlerModule<unknown> {
@@ -35,6 +36,7 @@ export const handlerModules: ReadonlyArray<HandlerModule<unknown>> = [
   erase(subscription),
   erase(denyPolicies),
   erase(throttling),
+  erase(graphql),
   erase(schemaValidation),
   erase(transformation),
   erase(responseCache),
