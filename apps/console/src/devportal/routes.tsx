@@ -5,6 +5,7 @@ import { RequireScope } from '../shared/session-pages';
 import { ApplicationPage } from './ApplicationPage';
 import { ApplicationsPage } from './ApplicationsPage';
 import { AsyncApiPage } from './AsyncApiPage';
+import { GraphqlApiPage } from './GraphqlApiPage';
 import { CatalogPage } from './CatalogPage';
 import { DevApiPage } from './DevApiPage';
 import { SignUpPage } from './SignUpPage';
@@ -24,6 +25,7 @@ export default function DevportalRoutes() {
           <Route index element={<Navigate to="apis" replace />} />
           <Route path="apis" element={<CatalogPage />} />
           <Route path="apis/:apiId/asyncapi" element={<AsyncApiPage />} />
+          <Route path="apis/:apiId/graphql" element={<GraphqlApiPage />} />
           <Route path="apis/:apiId/*" element={<DevApiPage />} />
           <Route path="sign-up" element={<SignUpPage />} />
           <Route

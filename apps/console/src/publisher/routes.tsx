@@ -4,6 +4,7 @@ import { ApiListPage } from './ApiListPage';
 import { CreateApiPage } from './CreateApiPage';
 import { ImportApiPage } from './ImportApiPage';
 import { ImportAsyncApiPage } from './ImportAsyncApiPage';
+import { ImportGraphqlPage } from './ImportGraphqlPage';
 import { ApiPage } from './ApiPage';
 import { SharedScopesPage } from './SharedScopesPage';
 
@@ -18,6 +19,7 @@ export default function PublisherRoutes() {
         <NavLink to="/publisher/apis/create">Create API</NavLink>
         <NavLink to="/publisher/apis/import">Import OpenAPI</NavLink>
         <NavLink to="/publisher/apis/import-asyncapi">Import AsyncAPI</NavLink>
+        <NavLink to="/publisher/apis/import-graphql">Create GraphQL API</NavLink>
         <NavLink to="/publisher/scopes">Shared scopes</NavLink>
       </nav>
       <div>
@@ -27,6 +29,7 @@ export default function PublisherRoutes() {
           <Route path="apis/create" element={<CreateApiPage />} />
           <Route path="apis/import" element={<ImportApiPage />} />
           <Route path="apis/import-asyncapi" element={<ImportAsyncApiPage />} />
+          <Route path="apis/import-graphql" element={<ImportGraphqlPage />} />
           <Route path="apis/:apiId/*" element={<ApiPage />} />
           <Route path="scopes" element={<SharedScopesPage />} />
         </Routes>
