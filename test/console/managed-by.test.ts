@@ -70,7 +70,16 @@ describe('the API overview of an APIRule-made API', { timeout: 60_000 }, () => {
     const managedBy = page.locator('dt', { hasText: 'Managed by' }).locator('xpath=following-sibling::dd[1]');
     await managedBy.waitFor();
     expect(await managedBy.locator('code').textContent()).toBe('default/httpbin');
-    expect(await managedBy.locator('.badge').textContent()).toBe('Error');
+    const badge = managedBy.locator('.badge');
+    expect(await badge.textContent()).toBe('Error');
+    // red, as a failed deployment is
+    const color = await badge.evaluate(
+      // runs in the page; the test's own type-check has no DOM library
+      (el) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el)
+          .color,
+    );
+    expect(color).toBe('rgb(138, 28, 18)');
     expect(await managedBy.textContent()).toContain(object!.description);
     await page.screenshot({ path: path.join(ARTIFACTS, 'managed-by-error.png'), fullPage: true });
     expect(stack.consoleErrors).toEqual([]);
