@@ -20,6 +20,7 @@ import {
 } from '../shared/ui';
 import { OperationDoc, operationsOf } from './openapi-view';
 import { TryIt } from './TryIt';
+import { ApiDocuments } from './ApiDocuments';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { labelOf, SECURITY_SCHEME_LABELS, SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
 import { useNotify } from '../shared/notify';
@@ -182,6 +183,7 @@ function Overview({ api }: { api: Complete<Devportal.API> }) {
           <dd>{(api.securityScheme ?? []).map((s) => labelOf(SECURITY_SCHEME_LABELS, s)).join(', ')}</dd>
         </dl>
       </div>
+      <ApiDocuments apiId={api.id} />
       {hasScope(session, Scopes.subscribe) ? (
         <SubscribeForm api={api} />
       ) : (

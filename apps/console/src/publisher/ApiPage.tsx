@@ -1,9 +1,12 @@
-/** One API in the publisher: a header and a tab per group of settings. */
-import { Navigate, Route, Routes, useParams } from 'react-router';
-import { useRest } from '../shared/hooks';
-import { Page, QueryView, StatusBadge, TabLinks } from '../shared/ui';
+/** One API in the publisher: a header (with Delete) and a tab per group of settings. */
+import { Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
+import { request } from '../shared/api';
+import { useRest, useRestMutation } from '../shared/hooks';
+import { useNotify } from '../shared/notify';
+import { ErrorBox, Page, QueryView, StatusBadge, TabLinks, useConfirm } from '../shared/ui';
 import { DefinitionTab } from './DefinitionTab';
 import { DeploymentsTab } from './DeploymentsTab';
+import { DocumentsTab } from './DocumentsTab';
 import { LifecycleTab } from './LifecycleTab';
 import { ResourcesTab } from './ResourcesTab';
 import { ScopesTab } from './ScopesTab';
@@ -24,7 +27,49 @@ const TABS = [
   { to: 'deployments', label: 'Revisions & deployments' },
   { to: 'versions', label: 'Versions' },
   { to: 'definition', label: 'Definition' },
+  { to: 'documents', label: 'Documents' },
 ];
+
+/**
+ * Deletes the API once the publisher confirms. The control plane refuses while applications are
+ * subscribed, saying how many; that answer is shown beside the button.
+ */
+function DeleteApi({ api }: { api: Complete<Publisher.API> }) {
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const confirm = useConfirm();
+  const remove = useRestMutation(() => request('publisher', `/apis/${api.id}`, { method: 'DELETE' }), {
+    stale: [['publisher', '/apis']],
+    onSuccess: () => {
+      notify({ message: `${api.name} ${api.version} deleted.` });
+      void navigate('/publisher/apis');
+    },
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className="danger small"
+        disabled={remove.isPending}
+        onClick={() =>
+          confirm.ask(
+            {
+              title: `Delete ${api.name} ${api.version}?`,
+              effect:
+                'Every gateway stops serving it at once, and it leaves the developer portal with its revisions and documents. This cannot be undone.',
+              confirm: 'Delete API',
+            },
+            () => remove.mutate(),
+          )
+        }
+      >
+        Delete API
+      </button>
+      {confirm.dialog}
+      <ErrorBox error={remove.error} />
+    </>
+  );
+}
 
 export function ApiPage() {
   const { apiId = '' } = useParams();
@@ -37,7 +82,8 @@ export function ApiPage() {
           actions={
             <span>
               <code>{api.context}</code>{' '}
-              <StatusBadge status={api.lifeCycleStatus} labels={LIFECYCLE_STATE_LABELS} />
+              <StatusBadge status={api.lifeCycleStatus} labels={LIFECYCLE_STATE_LABELS} />{' '}
+              <DeleteApi api={api} />
             </span>
           }
         >
@@ -58,6 +104,7 @@ export function ApiPage() {
             <Route path="deployments" element={<DeploymentsTab api={api} />} />
             <Route path="versions" element={<VersionsTab api={api} />} />
             <Route path="definition" element={<DefinitionTab api={api} />} />
+            <Route path="documents" element={<DocumentsTab api={api} />} />
           </Routes>
         </Page>
       )}

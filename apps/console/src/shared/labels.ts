@@ -133,6 +133,30 @@ export const DENY_CONDITION_TYPE_LABELS: Labels<Admin.BlockingCondition['conditi
   IPRANGE: 'IP range',
 };
 
+/** What an API document is about. */
+export const DOCUMENT_TYPE_LABELS: Labels<Publisher.Document['type']> = {
+  HOWTO: 'How-to',
+  SAMPLES: 'Samples',
+  PUBLIC_FORUM: 'Public forum',
+  SUPPORT_FORUM: 'Support forum',
+  API_MESSAGE_FORMAT: 'Message format',
+  OTHER: 'Other',
+};
+
+/** Where an API document's content is. */
+export const DOCUMENT_SOURCE_LABELS: Labels<Publisher.Document['sourceType']> = {
+  MARKDOWN: 'Markdown',
+  INLINE: 'Plain text',
+  URL: 'Link',
+  FILE: 'File',
+};
+
+/** Who sees an API document. */
+export const DOCUMENT_VISIBILITY_LABELS: Labels<NonNullable<Publisher.Document['visibility']>> = {
+  API_LEVEL: 'Everyone who can see the API',
+  OWNER_ONLY: 'Publishers only',
+};
+
 /** "SOME_VALUE" -> "Some value": for a value no table knows (a newer server), rather than nothing. */
 export function humanise(value: string): string {
   const words = value.replace(/[_-]+/g, ' ').trim().toLowerCase();
