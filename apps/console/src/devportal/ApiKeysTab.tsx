@@ -1,20 +1,62 @@
-/** API keys: signed keys of the application, shown once, optionally bound to IPs or referrers. */
+/**
+ * API keys: signed keys of the application, shown once, optionally bound to IPs or referrers; the
+ * issued ones listed by what is kept of them (never the key) and revoked one by one.
+ */
 import { useState } from 'react';
-import { request } from '../shared/api';
-import { useRestMutation } from '../shared/hooks';
+import { request, type ListOf } from '../shared/api';
+import { useRest } from '../shared/hooks';
 import { errorAt, useCheckedWrite } from '../shared/schema';
-import { ErrorBox, FormPanel, Notice, SelectField, TextField, useConfirm } from '../shared/ui';
+import { DeleteButton, formatDate, FormPanel, ListTable, SelectField, TextField } from '../shared/ui';
 import { SecretOnce } from './KeysTab';
 import { rememberCredential } from './token-memory';
 import type { Complete, Devportal } from '@apim/rest-contract';
-import { KEY_TYPE_LABELS, optionsOf } from '../shared/labels';
+import { KEY_TYPE_LABELS, labelOf, optionsOf } from '../shared/labels';
+
+function IssuedKeys({ app, keyType }: { app: Complete<Devportal.Application>; keyType: KeyType }) {
+  const path = `/applications/${app.applicationId}/api-keys/${keyType}`;
+  const keys = useRest<ListOf<Devportal.APIKeyInfo>>('devportal', path);
+  const type = labelOf(KEY_TYPE_LABELS, keyType).toLowerCase();
+  return (
+    <section className="panel" aria-labelledby="issued-api-keys">
+      <h2 id="issued-api-keys">Issued {type} API keys</h2>
+      <ListTable
+        query={keys}
+        what="API keys"
+        label={`Issued ${type} API keys`}
+        empty={`No ${type} API keys in use.`}
+        rowKey={(k) => k.keyUUID}
+        columns={[
+          { header: 'Key', cell: (k) => (k.lastCharacters ? <code>…{k.lastCharacters}</code> : k.keyName) },
+          { header: 'Issued', cell: (k) => formatDate(k.createdTime) },
+          { header: 'Expires', cell: (k) => (k.expiresAt ? formatDate(k.expiresAt) : 'Never') },
+          {
+            header: 'Limited to',
+            cell: (k) => [k.permittedIP, k.permittedReferer].filter(Boolean).join('; ') || 'Any caller',
+          },
+        ]}
+        actions={(k) => (
+          <DeleteButton
+            api="devportal"
+            path={`${path}/${k.keyUUID}`}
+            stale={[['devportal', path]]}
+            label={`Revoke the key ending ${k.lastCharacters ?? k.keyName}`}
+            text="Revoke"
+            question={`Revoke the ${type} API key ${k.lastCharacters ? `ending ${k.lastCharacters}` : k.keyName}?`}
+            effect="Every gateway refuses calls made with it from now on. This cannot be undone."
+          />
+        )}
+      />
+    </section>
+  );
+}
+
+type KeyType = 'PRODUCTION' | 'SANDBOX';
 
 export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
-  const [keyType, setKeyType] = useState<'PRODUCTION' | 'SANDBOX'>('PRODUCTION');
+  const [keyType, setKeyType] = useState<KeyType>('PRODUCTION');
   const [validity, setValidity] = useState('-1');
   const [ips, setIps] = useState('');
   const [referers, setReferers] = useState('');
-  const [revokeKey, setRevokeKey] = useState('');
   const write = useCheckedWrite(
     'devportal',
     'applicationsApplicationIdApiKeysKeyTypeGeneratePost',
@@ -27,7 +69,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
         },
       ),
     {
-      stale: [],
+      stale: [['devportal', `/applications/${app.applicationId}/api-keys`]],
       onSuccess: (k) =>
         rememberCredential({
           applicationId: app.applicationId,
@@ -40,15 +82,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
         }),
     },
   );
-  const revoke = useRestMutation(
-    () =>
-      request('devportal', `/applications/${app.applicationId}/api-keys/${keyType}/revoke`, {
-        json: { apikey: revokeKey.trim() },
-      }),
-    { stale: [], onSuccess: () => setRevokeKey('') },
-  );
   const issued = write.mutation.data;
-  const confirm = useConfirm();
   return (
     <>
       <FormPanel
@@ -75,7 +109,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
             label="Key type"
             value={keyType}
             options={optionsOf(KEY_TYPE_LABELS)}
-            onChange={(v) => setKeyType(v as 'PRODUCTION' | 'SANDBOX')}
+            onChange={(v) => setKeyType(v as KeyType)}
           />
           <TextField
             label="Validity (seconds, -1: no expiry)"
@@ -101,30 +135,7 @@ export function ApiKeysTab({ app }: { app: Complete<Devportal.Application> }) {
         </div>
       </FormPanel>
       {issued && <SecretOnce label="API key" value={issued.apikey} />}
-      <form
-        className="panel"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (revokeKey.trim())
-            confirm.ask(
-              {
-                title: `Revoke this ${keyType.toLowerCase()} API key?`,
-                effect: 'Calls made with it are refused from now on. This cannot be undone.',
-                confirm: 'Revoke',
-              },
-              () => revoke.mutate(),
-            );
-        }}
-      >
-        <h2>Revoke an API key</h2>
-        <TextField label="API key to revoke" value={revokeKey} onChange={setRevokeKey} />
-        <ErrorBox error={revoke.error} />
-        {revoke.isSuccess && <Notice>The API key was revoked.</Notice>}
-        <button type="submit" className="danger" disabled={revoke.isPending || !revokeKey.trim()}>
-          Revoke
-        </button>
-        {confirm.dialog}
-      </form>
+      <IssuedKeys app={app} keyType={keyType} />
     </>
   );
 }

@@ -1,15 +1,26 @@
-/** One application: overview, OAuth keys per key type, API keys and subscriptions. */
+/** One application: overview (and edit), OAuth keys per key type, API keys and subscriptions. */
 import { Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
 import { request } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { ErrorBox, Page, QueryView, StatusBadge, TabLinks, useConfirm } from '../shared/ui';
 import { ApiKeysTab } from './ApiKeysTab';
+import { EditApplication, EditOAuthClients } from './ApplicationEdit';
 import { KeysTab } from './KeysTab';
 import { SubscriptionsTab } from './SubscriptionsTab';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { APPLICATION_STATUS_LABELS } from '../shared/labels';
 
 function Overview({ app }: { app: Complete<Devportal.Application> }) {
+  return (
+    <>
+      <Summary app={app} />
+      <EditApplication key={app.updatedTime} app={app} />
+      <EditOAuthClients app={app} />
+    </>
+  );
+}
+
+function Summary({ app }: { app: Complete<Devportal.Application> }) {
   const navigate = useNavigate();
   const confirm = useConfirm();
   const remove = useRestMutation(

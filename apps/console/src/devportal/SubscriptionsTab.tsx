@@ -1,9 +1,13 @@
-/** The application's subscriptions: their tier and state, unsubscribe, and subscribe to more APIs. */
+/**
+ * The application's subscriptions: their tier and state, a tier change (held for approval when the
+ * admin asks for it), unsubscribe, and subscribe to more APIs.
+ */
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { DeleteButton, ErrorBox, ListTable, Notice, SelectField, StatusBadge } from '../shared/ui';
+import { TierChange } from './TierChange';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
 import { useNotify } from '../shared/notify';
@@ -99,7 +103,7 @@ export function SubscriptionsTab({ app }: { app: Complete<Devportal.Application>
               <>
                 {s.throttlingPolicy}
                 {s.requestedThrottlingPolicy && s.requestedThrottlingPolicy !== s.throttlingPolicy && (
-                  <span className="muted"> ({s.requestedThrottlingPolicy} requested)</span>
+                  <span className="muted"> ({s.requestedThrottlingPolicy} requested: pending approval)</span>
                 )}
               </>
             ),
@@ -110,15 +114,18 @@ export function SubscriptionsTab({ app }: { app: Complete<Devportal.Application>
           },
         ]}
         actions={(s) => (
-          <DeleteButton
-            api="devportal"
-            path={`/subscriptions/${s.subscriptionId}`}
-            stale={[['devportal', '/subscriptions']]}
-            label={`Unsubscribe from ${s.apiInfo?.name ?? s.apiId}`}
-            text="Unsubscribe"
-            question={`Unsubscribe ${app.name} from ${s.apiInfo ? `${s.apiInfo.name} ${s.apiInfo.version}` : s.apiId}?`}
-            effect="The application’s calls to this API are refused from now on; subscribe again to get them through."
-          />
+          <>
+            <TierChange app={app} subscription={s} />
+            <DeleteButton
+              api="devportal"
+              path={`/subscriptions/${s.subscriptionId}`}
+              stale={[['devportal', '/subscriptions']]}
+              label={`Unsubscribe from ${s.apiInfo?.name ?? s.apiId}`}
+              text="Unsubscribe"
+              question={`Unsubscribe ${app.name} from ${s.apiInfo ? `${s.apiInfo.name} ${s.apiInfo.version}` : s.apiId}?`}
+              effect="The application’s calls to this API are refused from now on; subscribe again to get them through."
+            />
+          </>
         )}
       />
       {subs.data && <AddSubscription app={app} taken={new Set(subs.data.list.map((s) => s.apiId))} />}
