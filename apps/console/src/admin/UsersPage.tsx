@@ -1,10 +1,25 @@
-/** Users and their roles: add a user, change roles, enable or disable, delete. */
+/**
+ * Users and their roles: searched on the server (username, display name or email) a page at a
+ * time; add a user, change roles, enable or disable, delete.
+ */
 import { useState } from 'react';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
 import { useCheckedWrite } from '../shared/schema';
-import { CheckboxGroup, DeleteButton, ErrorBox, FormPanel, ListTable, Page, TextField } from '../shared/ui';
+import {
+  CheckboxGroup,
+  DeleteButton,
+  ErrorBox,
+  FormPanel,
+  ListTable,
+  Page,
+  PAGE_SIZE,
+  Pager,
+  SearchForm,
+  TextField,
+} from '../shared/ui';
 import type { Admin, Answered } from '@apim/rest-contract';
+import { UserDetails } from './UserDetails';
 
 const STALE = [['admin', '/users']] as const;
 
@@ -117,29 +132,36 @@ function AddUser({ roles }: { roles: string[] }) {
 }
 
 export function UsersPage() {
+  const [search, setSearch] = useState('');
+  const [offset, setOffset] = useState(0);
   const users = useRest<ListOf<Answered<Admin.User, 'id' | 'roles' | 'enabled'>>>('admin', '/users', {
-    limit: 100,
+    query: search,
+    limit: PAGE_SIZE,
+    offset,
   });
   const rolesQuery = useRest<ListOf<Admin.Role>>('admin', '/roles');
   const roles = (rolesQuery.data?.list ?? []).map((r) => r.name);
   return (
     <Page title="Users and roles">
+      <SearchForm
+        label="Find users"
+        initial={search}
+        placeholder="Part of a username, display name or email"
+        onSearch={(text) => {
+          setSearch(text);
+          setOffset(0);
+        }}
+      />
       <ListTable
         query={users}
         what="users"
-        empty="No users."
+        label="Users"
+        empty={search ? `No user matches “${search}”.` : 'No users.'}
         rowKey={(u) => u.id}
         columns={[
           {
             header: 'User',
-            cell: (u) => (
-              <>
-                <strong>{u.username}</strong>
-                {u.displayName && <div>{u.displayName}</div>}
-                {u.email && <div className="muted">{u.email}</div>}
-                {!u.enabled && <div className="badge badge-blocked">disabled</div>}
-              </>
-            ),
+            cell: (u) => <UserDetails key={`${u.displayName}|${u.email}`} user={u} />,
           },
           { header: 'Roles', cell: (u) => <RolesEditor key={u.roles.join()} user={u} roles={roles} /> },
         ]}
@@ -154,6 +176,7 @@ export function UsersPage() {
           />
         )}
       />
+      <Pager offset={offset} total={users.data?.pagination?.total ?? 0} onGo={setOffset} />
       <ErrorBox error={rolesQuery.error} />
       <AddUser roles={roles} />
     </Page>
