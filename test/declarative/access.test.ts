@@ -6,15 +6,8 @@
  * `/anything/{**}` noAuth rule wins over a later jwt rule on `/anything/secret`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessToken,
-  applicationKey,
-  echo,
-  listen,
-  startDeclarativeStack,
-  type ClientKey,
-  type DeclarativeStack,
-} from './support.js';
+import { accessToken, echo, generateKeys, listen, type ClientKey } from './http.js';
+import { startDeclarativeStack, type DeclarativeStack } from './support.js';
 
 let stack: DeclarativeStack;
 let backend: Awaited<ReturnType<typeof listen>>;
@@ -111,7 +104,11 @@ beforeAll(async () => {
     headersToPassBack: ['x-user'],
   });
   expect(registered.status, registered.text).toBe(201);
-  key = await applicationKey(stack, 'kyma-caller');
+  const app = await stack.rest('POST', '/api/am/devportal/v3/applications', {
+    name: 'kyma-caller',
+    throttlingPolicy: 'Unlimited',
+  });
+  key = await generateKeys(stack, String(app.json.applicationId));
   const applied = await stack.applyYaml(apiRules(), { file: 'httpbin.yaml' });
   expect(applied.status, applied.text).toBe(200);
   expect(applied.json.objects).toEqual([

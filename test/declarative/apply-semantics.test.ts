@@ -9,7 +9,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@apim/testing';
-import { echo, listen, startDeclarativeStack, type DeclarativeStack } from './support.js';
+import { echo, listen } from './http.js';
+import { startDeclarativeStack, type DeclarativeStack } from './support.js';
 
 let stack: DeclarativeStack;
 let backend: Awaited<ReturnType<typeof listen>>;

@@ -5,7 +5,8 @@
  * same reason in the publisher's deployments; the APIRule applied beside it is Ready and served.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echo, listen, MANIFESTS, startDeclarativeStack, type DeclarativeStack } from './support.js';
+import { echo, listen } from './http.js';
+import { MANIFESTS, startDeclarativeStack, type DeclarativeStack } from './support.js';
 
 let stack: DeclarativeStack;
 let backend: Awaited<ReturnType<typeof listen>>;

@@ -7,7 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echo, listen, startDeclarativeStack, type DeclarativeStack } from './support.js';
+import { echo, listen } from './http.js';
+import { startDeclarativeStack, type DeclarativeStack } from './support.js';
 
 let stack: DeclarativeStack;
 let backend: Awaited<ReturnType<typeof listen>>;
