@@ -14,11 +14,13 @@ const tag = 'Manifests';
 const access = [Scopes.admin];
 const text = { type: 'string', minLength: 1, maxLength: 255 };
 
+/** A bad request body (not a ManifestRequest) has no problems list; refused manifests have one. */
 const REFUSED = {
-  description: 'The manifests were refused: nothing was changed',
+  description:
+    'The request or its manifests were refused (problems: one per manifest problem): nothing was changed',
   schema: {
     type: 'object',
-    required: ['code', 'message', 'problems'],
+    required: ['code', 'message'],
     properties: {
       code: { type: 'integer' },
       message: { type: 'string' },
