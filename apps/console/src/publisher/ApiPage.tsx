@@ -1,7 +1,8 @@
 /** One API in the publisher: a header (with Delete) and a tab per group of settings. */
 import { Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
 import { request } from '../shared/api';
-import { useRest, useRestMutation } from '../shared/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRest } from '../shared/hooks';
 import { useNotify } from '../shared/notify';
 import { ErrorBox, Page, QueryView, StatusBadge, TabLinks, useConfirm } from '../shared/ui';
 import { DefinitionTab } from './DefinitionTab';
@@ -38,11 +39,15 @@ function DeleteApi({ api }: { api: Complete<Publisher.API> }) {
   const navigate = useNavigate();
   const notify = useNotify();
   const confirm = useConfirm();
-  const remove = useRestMutation(() => request('publisher', `/apis/${api.id}`, { method: 'DELETE' }), {
-    stale: [['publisher', '/apis']],
-    onSuccess: () => {
+  const client = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => request('publisher', `/apis/${api.id}`, { method: 'DELETE' }),
+    onSuccess: async () => {
+      // the API's own reads are dropped, not fetched again (they would answer 404); the list is
+      await navigate('/publisher/apis');
+      client.removeQueries({ predicate: (q) => String(q.queryKey[1]).startsWith(`/apis/${api.id}`) });
+      await client.invalidateQueries({ queryKey: ['publisher', '/apis'] });
       notify({ message: `${api.name} ${api.version} deleted.` });
-      void navigate('/publisher/apis');
     },
   });
   return (
