@@ -116,6 +116,26 @@ describe('order, methods and hosts', () => {
     expect(answer(r, 'PUT', '/other')).toBe('405 GET');
   });
 
+  it("a rule sharing a method with an earlier one serves none of the earlier rule's paths (Kyma)", () => {
+    // Kyma's own example: jwt POST on /anything/{*}/one, then noAuth GET and POST on /anything/{**}
+    const r = routerWith(
+      api(
+        'kyma',
+        [op('POST', '/anything/{*}/one'), op('GET', '/anything/{**}'), op('POST', '/anything/{**}')],
+        ['shop.example.com'],
+      ),
+    );
+    expect(answer(r, 'POST', '/anything/more/one')).toBe('kyma POST /anything/{*}/one');
+    expect(answer(r, 'GET', '/anything/more/one')).toBe('405 POST');
+    expect(answer(r, 'GET', '/anything/more')).toBe('kyma GET /anything/{**}');
+    expect(answer(r, 'POST', '/anything/more')).toBe('kyma POST /anything/{**}');
+    // a later rule with no method in common still serves the earlier rule's paths
+    const disjoint = routerWith(
+      api('apart', [op('POST', '/anything/{*}/one'), op('GET', '/anything/{**}')], ['shop.example.com']),
+    );
+    expect(answer(disjoint, 'GET', '/anything/more/one')).toBe('apart GET /anything/{**}');
+  });
+
   it('answers only on its hosts (any case), at the root path; other hosts route by context', () => {
     const r = routerWith(
       api('exposed', [op('GET', '/headers')], ['Shop.Example.COM', 'shop.internal']),

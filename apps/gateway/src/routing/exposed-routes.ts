@@ -7,6 +7,10 @@ interface RuleRoute<A> {
   path: RulePath;
   operation: GatewayOperation;
   route: ResourceRoute<A>;
+  /** the methods of its Kyma rule (the operations in a row on one path), one bit each */
+  ruleMethods: number;
+  /** the first operation of its Kyma rule */
+  startsRule: boolean;
 }
 
 interface ExposedApi<A> {
@@ -18,6 +22,27 @@ interface ExposedApi<A> {
 const NOT_FOUND = { kind: 'not-found' } as const;
 
 const answers = (verb: string, method: string) => verb === method || (method === 'HEAD' && verb === 'GET');
+
+const bits = new Map<string, number>();
+const bitOf = (verb: string) => {
+  let bit = bits.get(verb);
+  if (bit === undefined) bits.set(verb, (bit = 1 << bits.size));
+  return bit;
+};
+
+/** Each operation's rule methods: a Kyma rule became one operation per method, in a row on its path. */
+function ruleMethodsOf(operations: readonly GatewayOperation[]): number[] {
+  const masks: number[] = [];
+  for (let start = 0; start < operations.length;) {
+    let end = start;
+    let mask = 0;
+    while (end < operations.length && operations[end]!.target === operations[start]!.target)
+      mask |= bitOf(operations[end++]!.verb);
+    for (let i = start; i < end; i++) masks.push(mask);
+    start = end;
+  }
+  return masks;
+}
 
 /**
  * The APIs exposed Kyma-style: served on their hosts only, at the root path, their operations
@@ -32,7 +57,8 @@ export class ExposedRoutes<A extends { api: GatewayApi }> {
 
   /** Installs an API with `hosts`; throws DeploymentError (installing nothing) on a path Kyma refuses. */
   deploy(id: string, compiled: A): void {
-    const rules = compiled.api.operations.map((operation): RuleRoute<A> => {
+    const masks = ruleMethodsOf(compiled.api.operations);
+    const rules = compiled.api.operations.map((operation, i): RuleRoute<A> => {
       const path = compileRulePath(operation.target);
       const route: ResourceRoute<A> = {
         api: compiled,
@@ -41,7 +67,8 @@ export class ExposedRoutes<A extends { api: GatewayApi }> {
         paramNames: [...path.paramNames],
         prefixLength: 0,
       };
-      return { path, operation, route };
+      const startsRule = i === 0 || compiled.api.operations[i - 1]!.target !== operation.target;
+      return { path, operation, route, ruleMethods: masks[i]!, startsRule };
     });
     const exposed: ExposedApi<A> = { id, rules };
     const hosts = [...new Set((compiled.api.hosts ?? []).map((h) => h.toLowerCase()))];
@@ -66,23 +93,35 @@ export class ExposedRoutes<A extends { api: GatewayApi }> {
   /**
    * The first rule of the host's APIs whose path and method match; 405 when some path matched but
    * no method did (the Allow header lists theirs); 404 when none did; null when the host has none.
+   * As Kyma has it, a rule sharing a method with an earlier rule of its API does not serve that
+   * earlier rule's paths at all: POST-only jwt on /a/{*}/one before GET+POST noAuth on /a/{**}
+   * leaves GET /a/x/one unserved, never open.
    */
   match(host: string, method: string, segments: readonly string[]): RouteMatch<A> | null {
     const apis = this.byHost.get(host);
     if (!apis) return null;
     const values: string[] = [];
     let pathOnly: RuleRoute<A>[] | null = null;
-    for (const { rules } of apis)
+    for (const { rules } of apis) {
+      /** methods of the earlier rules whose path matched: later rules sharing one are excluded */
+      let excluded = 0;
+      let matchedRule = 0;
       for (const rule of rules) {
+        if (rule.startsRule) {
+          excluded |= matchedRule;
+          matchedRule = 0;
+        }
         values.length = 0;
-        if (!matchRulePath(rule.path, segments, values)) continue;
+        if ((rule.ruleMethods & excluded) !== 0 || !matchRulePath(rule.path, segments, values)) continue;
         if (answers(rule.operation.verb, method)) {
           const params: Record<string, string> = {};
           for (let i = 0; i < values.length; i++) params[rule.route.paramNames[i]!] = values[i]!;
           return { kind: 'found', route: rule.route, operation: rule.operation, params };
         }
         (pathOnly ??= []).push(rule);
+        matchedRule = rule.ruleMethods;
       }
+    }
     return pathOnly ? { kind: 'method-not-allowed', route: allowing(pathOnly) } : NOT_FOUND;
   }
 }
