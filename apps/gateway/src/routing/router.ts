@@ -1,5 +1,6 @@
 import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { ExposedRoutes } from './exposed-routes.js';
+import { graphqlEndpoint } from './graphql-endpoint.js';
 import { SegmentTrie, parsePattern, type PatternSegment } from './segment-trie.js';
 
 /** One URI template of one API with its operations by verb. */
@@ -67,7 +68,8 @@ export class Router<A extends { api: GatewayApi }> {
       this.byHost.set(host, trie);
     }
     const byTemplate = new Map<string, GatewayOperation[]>();
-    for (const op of api.operations) byTemplate.set(op.target, [...(byTemplate.get(op.target) ?? []), op]);
+    const operations = api.type === 'GRAPHQL' ? graphqlEndpoint(api) : api.operations;
+    for (const op of operations) byTemplate.set(op.target, [...(byTemplate.get(op.target) ?? []), op]);
     const list: Installed<A>[] = [];
     const prefixes = [contextPattern(api, true)];
     if (api.isDefaultVersion) prefixes.push(contextPattern(api, false));
