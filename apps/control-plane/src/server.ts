@@ -15,6 +15,7 @@ import { startAnalyticsWorker } from './jobs/analytics.js';
 import { startWorkflowQueue } from './workflows/queue.js';
 import { startAnalyticsRetention } from './jobs/analytics-retention.js';
 import { startGatewayEventRetention } from './jobs/gateway-event-retention.js';
+import { startWebsubHub } from './websub/index.js';
 import { createKeyManagerClient } from './applications/key-manager-client.js';
 import { publisherApi } from './audiences/publisher.js';
 import { adminApi } from './audiences/admin.js';
@@ -142,6 +143,15 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     documents[def.basePath] = document;
     app.use(def.basePath, router);
   }
+  const websub = startWebsubHub({
+    prisma,
+    connection: redis,
+    prefix: config.redisPrefix,
+    log,
+    config,
+    authenticate,
+  });
+  app.use('/websub', websub.router);
   app.get('/console-config.json', (_req, res) => {
     res.setHeader('cache-control', 'no-cache');
     res.json(consoleConfig(config));
@@ -174,6 +184,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await analytics.close();
       await retention.close();
       await eventRetention.close();
+      await websub.close();
       redis.disconnect();
       await prisma.$disconnect();
     },

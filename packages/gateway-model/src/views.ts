@@ -206,6 +206,8 @@ export function gatewayPolicy(policy: PolicyRow): GatewayPolicy {
     rateLimitCount: policy.rateLimitCount,
     rateLimitTimeUnit: policy.rateLimitTimeUnit as GatewayPolicy['rateLimitTimeUnit'],
     stopOnQuotaReach: policy.stopOnQuotaReach,
+    graphqlMaxDepth: policy.graphqlMaxDepth,
+    graphqlMaxComplexity: policy.graphqlMaxComplexity,
     conditionalGroups: [...policy.conditionalGroups]
       .sort((a, b) => a.position - b.position)
       .map((g) => ({ id: g.id, ...limitOf(g), conditions: g.conditions as unknown as GatewayCondition[] })),

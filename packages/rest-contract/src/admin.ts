@@ -1,7 +1,7 @@
 /** JSON Schemas of the admin API: throttling and deny policies, environments, key managers, users and roles, workflows and settings. */
 import { KEY_MANAGER_TYPES } from '@apim/contracts';
 import { KEY_MANAGER_ALGORITHMS, KEY_MANAGER_DEFAULTS } from './defaults.js';
-import { ref, type JsonSchema } from './json-schema.js';
+import { listOf, ref, type JsonSchema } from './json-schema.js';
 
 const password: JsonSchema = { type: 'string', minLength: 8, maxLength: 256 };
 export const username: JsonSchema = {
@@ -36,6 +36,8 @@ export const userSchemas: Record<string, JsonSchema> = {
       builtIn: { type: 'boolean', readOnly: true },
     },
   },
+  UserList: listOf(ref('User')),
+  RoleList: listOf(ref('Role')),
 };
 
 /** The time units of a throttling limit. */
@@ -121,6 +123,16 @@ export const policySchemas: Record<string, JsonSchema> = {
       rateLimitCount: { type: ['integer', 'null'], minimum: 1 },
       rateLimitTimeUnit: { enum: ['sec', 'min', null] },
       stopOnQuotaReach: { type: 'boolean' },
+      graphQLMaxDepth: {
+        type: ['integer', 'null'],
+        minimum: 1,
+        description: 'subscription tiers: the deepest GraphQL query admitted (null: no limit)',
+      },
+      graphQLMaxComplexity: {
+        type: ['integer', 'null'],
+        minimum: 1,
+        description: 'subscription tiers: the greatest GraphQL query complexity admitted (null: no limit)',
+      },
       billingPlan: { enum: ['FREE', 'COMMERCIAL'] },
       customAttributes: {
         type: 'array',

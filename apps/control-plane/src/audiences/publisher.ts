@@ -6,6 +6,7 @@ import * as analytics from '../analytics/index.js';
 import * as apis from '../apis/index.js';
 import * as keyManagers from '../key-managers/index.js';
 import * as subscriptions from '../subscriptions/index.js';
+import * as websub from '../websub/index.js';
 
 export function publisherApi(ctx: AppContext): RestApiDefinition {
   return {
@@ -20,6 +21,7 @@ export function publisherApi(ctx: AppContext): RestApiDefinition {
       ...subscriptions.publisherOperations(ctx),
       ...keyManagers.publisherOperations(ctx),
       ...analytics.publisherOperations(ctx),
+      ...websub.publisherOperations(ctx),
     ],
   };
 }

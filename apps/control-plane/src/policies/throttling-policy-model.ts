@@ -185,6 +185,8 @@ export function policyDto(p: PolicyRow) {
           rateLimitCount: p.rateLimitCount,
           rateLimitTimeUnit: p.rateLimitTimeUnit,
           stopOnQuotaReach: p.stopOnQuotaReach,
+          graphQLMaxDepth: p.graphqlMaxDepth,
+          graphQLMaxComplexity: p.graphqlMaxComplexity,
           billingPlan: p.billingPlan,
           customAttributes: (p.customAttributes as unknown[] | null) ?? [],
         }
@@ -229,6 +231,8 @@ export function policyFields(type: PolicyType, dto: Admin.ThrottlePolicy) {
     rateLimitTimeUnit:
       type === 'SUBSCRIPTION' && dto.rateLimitCount ? (dto.rateLimitTimeUnit ?? 'sec') : null,
     stopOnQuotaReach: dto.stopOnQuotaReach ?? true,
+    graphqlMaxDepth: type === 'SUBSCRIPTION' ? (dto.graphQLMaxDepth ?? null) : null,
+    graphqlMaxComplexity: type === 'SUBSCRIPTION' ? (dto.graphQLMaxComplexity ?? null) : null,
     billingPlan: dto.billingPlan ?? 'FREE',
     customAttributes: (dto.customAttributes ?? []) as Prisma.InputJsonValue,
   };

@@ -53,6 +53,14 @@ export interface ThrottlePolicy {
   rateLimitCount?: number | null;
   rateLimitTimeUnit?: 'sec' | 'min' | null;
   stopOnQuotaReach?: boolean;
+  /**
+   * subscription tiers: the deepest GraphQL query admitted (null: no limit)
+   */
+  graphQLMaxDepth?: number | null;
+  /**
+   * subscription tiers: the greatest GraphQL query complexity admitted (null: no limit)
+   */
+  graphQLMaxComplexity?: number | null;
   billingPlan?: 'FREE' | 'COMMERCIAL';
   customAttributes?: {
     name: string;
@@ -164,6 +172,28 @@ export interface Role {
   name: string;
   description?: string;
   builtIn?: boolean;
+}
+export interface UserList {
+  count: number;
+  list: User[];
+  pagination?: {
+    offset?: number;
+    limit?: number;
+    total?: number;
+    next?: string;
+    previous?: string;
+  };
+}
+export interface RoleList {
+  count: number;
+  list: Role[];
+  pagination?: {
+    offset?: number;
+    limit?: number;
+    total?: number;
+    next?: string;
+    previous?: string;
+  };
 }
 export interface WorkflowInfo {
   workflowType?: 'AM_APPLICATION_CREATION' | 'AM_SUBSCRIPTION_CREATION' | 'AM_SUBSCRIPTION_UPDATE';
