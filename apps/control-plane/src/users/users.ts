@@ -78,7 +78,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
       tag: 'Users',
       access,
       query: { properties: { ...pagingQuery, query: { type: 'string', maxLength: 64 } } },
-      responses: { 200: { description: 'Users', schema: { type: 'object' } } },
+      responses: { 200: { description: 'Users', schema: ref('UserList') } },
       async handle({ query }) {
         const where = query.query ? userSearch(query.query) : {};
         const [total, rows] = await Promise.all([
@@ -187,7 +187,7 @@ export function userOperations({ prisma }: AppContext): OperationSpec<never, nev
       summary: 'List roles',
       tag: 'Roles',
       access,
-      responses: { 200: { description: 'Roles', schema: { type: 'object' } } },
+      responses: { 200: { description: 'Roles', schema: ref('RoleList') } },
       async handle() {
         const rows = await prisma.role.findMany({ orderBy: { name: 'asc' } });
         return {
