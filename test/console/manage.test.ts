@@ -3,7 +3,7 @@
  * writes a Markdown document that the developer portal shows rendered and sanitised, deletes an
  * API after a confirmation naming the effect (and is told why a subscribed one cannot go); a
  * developer edits an application, asks for another tier, which waits for an admin's approval, and
- * revokes an API key from the list; the admin finds a user by email. Screenshots go to
+ * revokes an API key from the list; the admin finds a user by email and edits a policy. Screenshots go to
  * test-artifacts/console/manage-*.png.
  */
 import path from 'node:path';
@@ -192,6 +192,18 @@ describe.sequential('every object manageable in the console', { timeout: 60_000 
     // the header row and dev1's
     expect(await users.getByRole('row').count()).toBe(2);
     await screenshot('admin-users-search');
+  });
+
+  it('the admin edits a subscription policy in place', async () => {
+    await page.goto(`${stack.consoleUrl}/admin/policies/subscription`);
+    await page.getByRole('button', { name: 'Edit Gold' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Edit Gold' }) });
+    expect(await form.getByLabel('Policy name').getAttribute('readonly')).not.toBeNull();
+    await form.getByLabel('Requests', { exact: true }).fill('6000');
+    await form.getByRole('button', { name: 'Save policy' }).click();
+    await shown(page.getByText('Policy Gold saved'));
+    await shown(page.getByRole('cell', { name: '6000 requests per minute' }));
+    await screenshot('admin-policy-edit');
   });
 
   it('shows no errors in the browser console but the refused delete', () => {
