@@ -123,6 +123,16 @@ export const policySchemas: Record<string, JsonSchema> = {
       rateLimitCount: { type: ['integer', 'null'], minimum: 1 },
       rateLimitTimeUnit: { enum: ['sec', 'min', null] },
       stopOnQuotaReach: { type: 'boolean' },
+      graphQLMaxDepth: {
+        type: ['integer', 'null'],
+        minimum: 1,
+        description: 'subscription tiers: the deepest GraphQL query admitted (null: no limit)',
+      },
+      graphQLMaxComplexity: {
+        type: ['integer', 'null'],
+        minimum: 1,
+        description: 'subscription tiers: the greatest GraphQL query complexity admitted (null: no limit)',
+      },
       billingPlan: { enum: ['FREE', 'COMMERCIAL'] },
       customAttributes: {
         type: 'array',

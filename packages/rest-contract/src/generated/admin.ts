@@ -53,6 +53,14 @@ export interface ThrottlePolicy {
   rateLimitCount?: number | null;
   rateLimitTimeUnit?: 'sec' | 'min' | null;
   stopOnQuotaReach?: boolean;
+  /**
+   * subscription tiers: the deepest GraphQL query admitted (null: no limit)
+   */
+  graphQLMaxDepth?: number | null;
+  /**
+   * subscription tiers: the greatest GraphQL query complexity admitted (null: no limit)
+   */
+  graphQLMaxComplexity?: number | null;
   billingPlan?: 'FREE' | 'COMMERCIAL';
   customAttributes?: {
     name: string;
