@@ -1,6 +1,7 @@
 /** The publisher's operations on an API's OpenAPI definition: import, validate, read and replace it. */
 import { publisherComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
+import { conflict } from '../http/errors.js';
 import { view, create, apiIdParam } from './access.js';
 import { componentValidator, operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { documentResponse, exportOpenApi } from './openapi/operations.js';
@@ -16,6 +17,19 @@ import {
   sourceOf,
   type ImportFields,
 } from './import.js';
+
+/**
+ * Only a REST API has an OpenAPI document: the export of another would list none of its channels or
+ * fields, so its caller is sent to the document that describes it.
+ */
+function restApi(api: ApiRow): ApiRow {
+  if (api.type === 'HTTP') return api;
+  const own =
+    api.type === 'GRAPHQL'
+      ? `its GraphQL schema: GET /apis/${api.id}/graphql-schema`
+      : `its AsyncAPI document: GET /apis/${api.id}/asyncapi`;
+  throw conflict(`The API is of type ${api.type} and has no OpenAPI document; read ${own}`);
+}
 
 export function definitionOperations(ctx: AppContext): OperationSpec<never, never>[] {
   const { prisma, config } = ctx;
@@ -91,7 +105,8 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
       method: 'get',
       path: '/apis/{apiId}/swagger',
       operationId: 'getAPISwagger',
-      summary: "The API's OpenAPI document, with its settings as x-wso2 extensions",
+      summary:
+        "A REST API's OpenAPI document, with its settings as x-wso2 extensions (409 for GraphQL and async APIs)",
       tag: 'APIs',
       access: view,
       params: apiIdParam,
@@ -104,7 +119,7 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
         },
       },
       async handle({ params, query }) {
-        const doc = await exportWithScopes(await loadApi(prisma, params.apiId!));
+        const doc = await exportWithScopes(restApi(await loadApi(prisma, params.apiId!)));
         return documentResponse(doc, query.format);
       },
     }),
