@@ -3,6 +3,7 @@ import type { ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { Page, SearchForm, Pager, PAGE_SIZE, QueryView } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
+import { ApiTypeBadge } from './api-types';
 
 /** The published APIs, searchable, filtered by tag. */
 export function CatalogPage() {
@@ -67,7 +68,8 @@ export function CatalogPage() {
                   <h2>
                     <Link to={`/devportal/apis/${a.id}`}>
                       {a.name} {a.version}
-                    </Link>
+                    </Link>{' '}
+                    <ApiTypeBadge api={a} />
                   </h2>
                   <p className="muted">
                     <code>{a.context}</code> by {a.provider}

@@ -1,4 +1,7 @@
-/** One API in the developer portal: overview and subscription, its documentation, try-it. */
+/**
+ * One API in the developer portal: overview and subscription, its documentation, try-it (a GraphQL or
+ * async API's are on its own page, linked from here).
+ */
 import { useState } from 'react';
 import { Link, Navigate, Route, Routes, useParams } from 'react-router';
 import { Scopes } from '@apim/contracts';
@@ -21,6 +24,7 @@ import {
 import { OperationDoc, operationsOf } from './openapi-view';
 import { TryIt } from './TryIt';
 import { ApiDocuments } from './ApiDocuments';
+import { ApiTypeBadge, definitionPage } from './api-types';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { labelOf, SECURITY_SCHEME_LABELS, SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
 import { useNotify } from '../shared/notify';
@@ -211,44 +215,57 @@ function Documentation({ doc }: { doc: Doc }) {
   );
 }
 
+/** A REST API's OpenAPI document, read once for both of its tabs: the documentation or the try-it. */
+function RestDefinition({ api, view }: { api: Complete<Devportal.API>; view: 'documentation' | 'try-it' }) {
+  const doc = useRest<Doc>('devportal', `/apis/${api.id}/swagger`);
+  return (
+    <QueryView query={doc} what="the definition">
+      {(d) => (view === 'documentation' ? <Documentation doc={d} /> : <TryIt api={api} doc={d} />)}
+    </QueryView>
+  );
+}
+
 export function DevApiPage() {
   const { apiId = '' } = useParams();
   const api = useRest<Complete<Devportal.API>>('devportal', `/apis/${apiId}`);
-  const doc = useRest<Doc>('devportal', `/apis/${apiId}/swagger`);
   return (
     <QueryView query={api} what="the API">
-      {(a) => (
-        <Page title={`${a.name} ${a.version}`} actions={<code>{a.context}</code>}>
-          <TabLinks
-            label="API"
-            tabs={[
-              { to: `/devportal/apis/${a.id}/overview`, label: 'Overview' },
-              { to: `/devportal/apis/${a.id}/documentation`, label: 'Documentation' },
-              { to: `/devportal/apis/${a.id}/try-it`, label: 'Try it' },
-            ]}
-          />
-          <Routes>
-            <Route index element={<Navigate to="overview" replace />} />
-            <Route path="overview" element={<Overview api={a} />} />
-            <Route
-              path="documentation"
-              element={
-                <QueryView query={doc} what="the definition">
-                  {(d) => <Documentation doc={d} />}
-                </QueryView>
-              }
+      {(a) => {
+        // GraphQL and async APIs are described on a page of their own, not by an OpenAPI document.
+        const own = definitionPage(a);
+        const definitionTab = (view: 'documentation' | 'try-it') =>
+          own ? <Navigate to={own.to} replace /> : <RestDefinition api={a} view={view} />;
+        return (
+          <Page
+            title={`${a.name} ${a.version}`}
+            actions={
+              <>
+                <ApiTypeBadge api={a} />
+                <code>{a.context}</code>
+              </>
+            }
+          >
+            <TabLinks
+              label="API"
+              tabs={[
+                { to: `/devportal/apis/${a.id}/overview`, label: 'Overview' },
+                ...(own
+                  ? [own]
+                  : [
+                      { to: `/devportal/apis/${a.id}/documentation`, label: 'Documentation' },
+                      { to: `/devportal/apis/${a.id}/try-it`, label: 'Try it' },
+                    ]),
+              ]}
             />
-            <Route
-              path="try-it"
-              element={
-                <QueryView query={doc} what="the definition">
-                  {(d) => <TryIt api={a} doc={d} />}
-                </QueryView>
-              }
-            />
-          </Routes>
-        </Page>
-      )}
+            <Routes>
+              <Route index element={<Navigate to="overview" replace />} />
+              <Route path="overview" element={<Overview api={a} />} />
+              <Route path="documentation" element={definitionTab('documentation')} />
+              <Route path="try-it" element={definitionTab('try-it')} />
+            </Routes>
+          </Page>
+        );
+      }}
     </QueryView>
   );
 }
