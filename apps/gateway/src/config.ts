@@ -41,6 +41,10 @@ export function loadConfig(env: Env = process.env) {
     keyManagerUrl: r
       .url('APIM_KEY_MANAGER_URL', 'http://127.0.0.1:9444', ['http', 'https'])
       .replace(/\/+$/, ''),
+    /** WebSub APIs' hub requests are forwarded to the control plane's hub, under /websub/{apiId} */
+    controlPlaneUrl: r
+      .url('APIM_CONTROL_PLANE_URL', 'http://127.0.0.1:9443', ['http', 'https'])
+      .replace(/\/+$/, ''),
     tokenAudience: r.string('APIM_TOKEN_AUDIENCE', 'apim-gateway'),
     /** proxies whose forwarded header names the client (APIM_TRUST_PROXY, APIM_TRUST_PROXY_HEADER) */
     trustedProxies: readTrustedProxies(env),

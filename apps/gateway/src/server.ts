@@ -19,7 +19,9 @@ import { EventLogFollower } from './store/sync.js';
 import { clientAddressOf } from './transport/client-address.js';
 import { createServers } from './transport/servers.js';
 import { eventStreamStage } from './websocket/event-stream.js';
+import { OpenStreams } from './websocket/open-streams.js';
 import { WebSocketRelay } from './websocket/relay.js';
+import { hubForwarding } from './websub/hub-forward.js';
 
 export type { GatewayConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -122,8 +124,10 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     backendTimeoutMs: config.backend.timeoutMs,
     vhosts: () => state.vhosts,
   };
+  const streams = new OpenStreams();
   const webSockets = new WebSocketRelay({
     ...config.streams,
+    streams,
     connectTimeoutMs: config.backend.connectTimeoutMs,
     logger,
     registry: metrics.registry,
@@ -134,7 +138,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       deployer,
       () => handlers,
       changes,
-      () => webSockets.recheckSoon(),
+      () => streams.recheckSoon(),
     ),
   );
   const shared = { config, state, changes, logger, redis, registry: metrics.registry };
@@ -152,6 +156,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const purgeTimer = setInterval(() => state.purgeExpired(), 60_000);
   purgeTimer.unref();
 
+  const websubHub = hubForwarding(config.controlPlaneUrl);
   const requestMetrics = new RequestMetrics(metrics.registry);
   const analytics = config.analytics.enabled ? new AnalyticsReporter(config, metrics.registry, logger) : null;
   const reporters: Reporter[] = analytics ? [requestMetrics, analytics] : [requestMetrics];
@@ -161,7 +166,11 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     reports: new ReportStage(reporters, logger),
     clientIpOf: clientAddressOf(config.trustedProxies),
     maxBodyBytes: config.limits.maxBodyBytes,
-    stages: { WS: webSockets.stage, SSE: eventStreamStage(config.streams.maxMessageBytes) },
+    stages: {
+      WS: webSockets.stage,
+      SSE: eventStreamStage(config.streams.maxMessageBytes, streams),
+      WEBSUB: websubHub.stage,
+    },
     // Without its snapshot a gateway cannot route; without the database it serves from memory (and
     // resyncs when it returns), without Redis on per-node rate-limit counters: "degraded".
     health: healthEndpoints(
@@ -215,6 +224,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       await installed.close();
       redis.disconnect();
       await pools.close();
+      await websubHub.close();
       await prisma.$disconnect();
     },
   };

@@ -68,7 +68,9 @@ export class Entry {
     }
     // no object spread here: V8 builds spread literals on a slow path, measurable per request
     const ctx = new Context(arrival, found, this.o.maxBodyBytes);
-    if (ctx.api.type === 'WS' || ctx.api.type === 'SSE') takeBrowserCredentials(ctx);
+    const type = ctx.api.type;
+    if (type === 'WS' || type === 'SSE' || (type === 'GRAPHQL' && isWebSocketHandshake(req)))
+      takeBrowserCredentials(ctx);
     return ctx;
   }
 
@@ -122,12 +124,15 @@ export class Entry {
   }
 
   /**
-   * A WebSocket handshake opens a channel of a WS API: its SUBSCRIBE operation, else its PUBLISH one. Other resources take no
-   * upgrade: 405 with the methods they take.
+   * A WebSocket handshake opens a channel of a WS API: its SUBSCRIBE operation, else its PUBLISH one,
+   * or a GraphQL API's endpoint. Other resources take no upgrade: 405 with the methods they take.
    */
   private channel(req: IncomingMessage, host: string, segments: readonly string[]): RouteMatch<CompiledApi> {
     const subscribe = this.o.router.match(host, 'SUBSCRIBE', segments);
     const match = subscribe.kind === 'found' ? subscribe : this.o.router.match(host, 'PUBLISH', segments);
+    // a GraphQL API's subscriptions (graphql-ws) open on its endpoint, which takes GET
+    if (match.kind === 'method-not-allowed' && match.route.api.api.type === 'GRAPHQL')
+      return this.o.router.match(host, 'GET', segments);
     if (match.kind === 'found' && match.route.api.api.type !== 'WS')
       return { kind: 'method-not-allowed', route: match.route };
     return match;

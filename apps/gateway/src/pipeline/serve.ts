@@ -3,6 +3,7 @@ import type { ApiType } from '@apim/contracts';
 import type { Logger } from '@apim/service';
 import { BodyError } from '../builders/body.js';
 import { isClosing } from '../transport/closing.js';
+import { isWebSocketHandshake } from '../transport/upgrade.js';
 import { runChain, type BackendStage } from './chain.js';
 import type { Context } from './context.js';
 import { Entry, type EntryOptions } from './entry.js';
@@ -32,11 +33,16 @@ function failureAnswer(e: unknown): GatewayResponse {
 export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const entry = new Entry(o);
   const { reports, logger } = o;
+  // a GraphQL API's WebSocket handshake (subscriptions) is relayed as a WS API's
+  const stageOf = (ctx: Context) =>
+    ctx.api.type === 'GRAPHQL' && isWebSocketHandshake(ctx.req)
+      ? o.stages.WS
+      : o.stages[ctx.api.type ?? 'HTTP'];
 
   async function serve(ctx: Context, res: ServerResponse): Promise<void> {
     let ending;
     try {
-      ending = await runChain(ctx, res, o.stages[ctx.api.type ?? 'HTTP']);
+      ending = await runChain(ctx, res, stageOf(ctx));
     } catch (e) {
       if (!(e instanceof BodyError))
         logger.error({ err: e, requestId: ctx.requestId }, 'request failed in the gateway');

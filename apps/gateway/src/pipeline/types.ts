@@ -140,9 +140,10 @@ export interface Handler {
   /**
    * Each message of a long-lived exchange once its request phase admitted it: a WebSocket message
    * either way, or a Server-Sent Event on its way to the client (message quotas). An outcome ends
-   * the connection (its `error` names why: a WebSocket close code, or the end of the event stream).
+   * the connection (its `error` names why: a WebSocket close code, or the end of the event stream);
+   * a reply is sent back to the message's sender instead of relaying it.
    */
-  onMessage?(ctx: RequestContext, message: StreamMessage): Outcome | Promise<Outcome>;
+  onMessage?(ctx: RequestContext, message: StreamMessage): MessageVerdict | Promise<MessageVerdict>;
   /**
    * An open connection checked again after access changed on this node (a token revoked, a
    * subscription or application removed or blocked): an outcome ends it.
@@ -151,6 +152,13 @@ export interface Handler {
   /** the log phase: the exchange is over (bandwidth charges, cache stores, counters) */
   onDone?(ctx: RequestContext, report: ExchangeReport): void;
 }
+
+/**
+ * What the message phase makes of one message: relayed (undefined), the connection ended (an
+ * outcome), or a reply: the message is not relayed, the reply goes back to its sender and the
+ * connection stays open (a GraphQL subscribe refused with a graphql-ws `error` for its id).
+ */
+export type MessageVerdict = Outcome | { reply: string };
 
 /** One message of a WebSocket connection, or one event of a Server-Sent Events stream. */
 export interface StreamMessage {

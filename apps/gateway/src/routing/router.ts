@@ -1,5 +1,6 @@
 import type { GatewayApi, GatewayOperation } from '@apim/contracts';
 import { ExposedRoutes } from './exposed-routes.js';
+import { websubHubEndpoint } from '../websub/hub-endpoint.js';
 import { graphqlEndpoint } from './graphql-endpoint.js';
 import { SegmentTrie, parsePattern, type PatternSegment } from './segment-trie.js';
 
@@ -68,7 +69,12 @@ export class Router<A extends { api: GatewayApi }> {
       this.byHost.set(host, trie);
     }
     const byTemplate = new Map<string, GatewayOperation[]>();
-    const operations = api.type === 'GRAPHQL' ? graphqlEndpoint(api) : api.operations;
+    const operations =
+      api.type === 'GRAPHQL'
+        ? graphqlEndpoint(api)
+        : api.type === 'WEBSUB'
+          ? websubHubEndpoint(api)
+          : api.operations;
     for (const op of operations) byTemplate.set(op.target, [...(byTemplate.get(op.target) ?? []), op]);
     const list: Installed<A>[] = [];
     const prefixes = [contextPattern(api, true)];

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '@apim/service';
 import type { Context } from '../pipeline/context.js';
-import type { Outcome, StreamMessage } from '../pipeline/types.js';
+import type { MessageVerdict, Outcome, StreamMessage } from '../pipeline/types.js';
 import { BAD_GATEWAY, closeReasonOf, IDLE, relayable, type CloseReason } from './close-codes.js';
 import type { MessageGate } from './message-gate.js';
 
@@ -15,7 +15,7 @@ const TOO_BIG: CloseReason = { code: 1009, reason: 'Message too big' };
 /**
  * One proxied WebSocket connection: the client's socket and the backend's, messages relayed both
  * ways through the message phase (each one counted against the caller's quotas; a refusal closes
- * both sides with WSO2's code and reason), an idle timeout (any message or ping either way keeps
+ * both sides with WSO2's code and reason; a reply goes back to the sender in place of the message), an idle timeout (any message or ping either way keeps
  * it open), and either side's close passed on to the other. `done` resolves once both are closed.
  */
 export class Connection {
@@ -113,9 +113,10 @@ export class Connection {
     this.queued[direction] = tail;
   }
 
-  private deliver(outcome: Outcome, message: StreamMessage, to: WebSocket, from: WebSocket): void {
+  private deliver(verdict: MessageVerdict, message: StreamMessage, to: WebSocket, from: WebSocket): void {
     if (this.ended) return;
-    if (outcome) return this.refused(outcome);
+    if (verdict && 'reply' in verdict) return void from.send(verdict.reply);
+    if (verdict) return this.refused(verdict);
     this.messages[message.direction]++;
     if (message.direction === 'in') this.ctx.requestBytes += message.data.length;
     else this.ctx.responseBytes += message.data.length;

@@ -92,4 +92,22 @@ describe('Server-Sent Events APIs', () => {
     expect(refused.statusCode).toBe(401);
     await refused.body.dump();
   });
+
+  it('ends an open stream with an error event once its token is revoked (rechecked as WebSocket connections are)', async () => {
+    const token = await tokenFor();
+    const res = await request(`${s.gw.url}/clock/1.0.0/ticks?count=100000&every=20`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const events = res.body[Symbol.asyncIterator]();
+    expect(String((await events.next()).value)).toBe('id: 0\ndata: tick 0\n\n');
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string };
+    await s.fx.revokeToken(jti, new Date(Date.now() + 3_600_000));
+    let rest = '';
+    for (let r = await events.next(); !r.done; r = await events.next()) rest += String(r.value);
+    const error = /event: error\ndata: (.*)\n\n$/.exec(rest);
+    expect(JSON.parse(error![1]!)).toMatchObject({ code: '900904' });
+    // the backend's exchange ended with the client's
+    for (let i = 0; clock.open > 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(clock.open).toBe(0);
+  });
 });

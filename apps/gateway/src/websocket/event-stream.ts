@@ -3,8 +3,9 @@ import { forward } from '../backend/proxy.js';
 import type { BackendStage } from '../pipeline/chain.js';
 import type { Context, EventWriter } from '../pipeline/context.js';
 import { errorResponse } from '../pipeline/respond.js';
-import type { Outcome } from '../pipeline/types.js';
+import type { MessageVerdict, Outcome } from '../pipeline/types.js';
 import { MessageGate } from './message-gate.js';
+import type { OpenStreams, Recheckable } from './open-streams.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -28,8 +29,11 @@ function commentsOnly(block: Buffer): boolean {
  * the stream ends there with an `error` event carrying WSO2's error body, and so does an event
  * larger than the message limit. While a check waits for a shared counter, the events behind it
  * are held and the backend paused (write answers false; 'drain' is emitted when they may come).
+ * A reply from the message phase drops the event (the backend, its sender, cannot be answered).
+ * Rechecked when access changes, as WebSocket connections are: a refusal ends the stream with the
+ * same `error` event (and the backend exchange, as the answer closes).
  */
-export class EventStream implements EventWriter {
+export class EventStream implements EventWriter, Recheckable {
   readonly messages = { in: 0, out: 0 };
   private readonly gate: MessageGate;
   /** an answer that is no event stream (an error from the backend) goes through as it is */
@@ -63,6 +67,15 @@ export class EventStream implements EventWriter {
     return this.events ? this.scan(chunk) : this.res.write(chunk);
   }
 
+  /** Checked again after access changed: a handler that refuses the caller now ends the stream. */
+  recheck(): void {
+    const o = this.gate.recheck();
+    if (!o || this.ended) return;
+    // before the backend answered there is no stream to end with an event: the request is cut
+    if (this.events !== true) return void this.res.destroy();
+    this.refuse([], o);
+  }
+
   end(): void {
     if (this.waiting) this.endHeld = true;
     else if (!this.ended) {
@@ -88,6 +101,7 @@ export class EventStream implements EventWriter {
         this.wait(verdict, event, chunk.subarray(from));
         return false;
       }
+      if (verdict && 'reply' in verdict) continue;
       if (verdict) return this.refuse(complete, verdict);
       this.messages.out++;
       complete.push(event);
@@ -105,15 +119,17 @@ export class EventStream implements EventWriter {
   }
 
   /** Holds the rest until the check of `event` is over, then goes on (or ends the stream). */
-  private wait(verdict: Promise<Outcome>, event: Buffer, rest: Buffer): void {
+  private wait(verdict: Promise<MessageVerdict>, event: Buffer, rest: Buffer): void {
     this.waiting = true;
     if (rest.length > 0) this.held.unshift(rest);
     verdict.then(
       (o) => {
         this.waiting = false;
-        if (o) return void this.refuse([], o);
-        this.messages.out++;
-        this.res.write(event);
+        if (o && !('reply' in o)) return void this.refuse([], o);
+        if (!o) {
+          this.messages.out++;
+          this.res.write(event);
+        }
         while (!this.waiting && !this.ended && this.held.length > 0) this.scan(this.held.shift()!);
         if (this.waiting || this.ended) return;
         if (this.endHeld) this.end();
@@ -167,11 +183,16 @@ export class EventStream implements EventWriter {
 }
 
 /** The backend stage of Server-Sent Events APIs: the HTTP exchange, its answer written through an EventStream. */
-export function eventStreamStage(maxEventBytes: number): BackendStage {
+export function eventStreamStage(maxEventBytes: number, open: OpenStreams): BackendStage {
   return async (ctx, res) => {
     const stream = new EventStream(ctx, res, maxEventBytes);
     ctx.events = stream;
-    const result = await forward(ctx, res);
-    return result.kind === 'answered' ? { ...result, messages: stream.messages } : result;
+    open.add(stream);
+    try {
+      const result = await forward(ctx, res);
+      return result.kind === 'answered' ? { ...result, messages: stream.messages } : result;
+    } finally {
+      open.delete(stream);
+    }
   };
 }

@@ -1,9 +1,9 @@
 import type { Context } from '../pipeline/context.js';
-import type { Handler, Outcome, StreamMessage } from '../pipeline/types.js';
+import type { Handler, MessageVerdict, Outcome, StreamMessage } from '../pipeline/types.js';
 
 /**
  * The message phase of one connection or event stream: the `onMessage` of the chain's handlers
- * that have one, in chain order, until one refuses. Most checks answer at once (a counter with a
+ * that have one, in chain order, until one refuses or replies. Most checks answer at once (a counter with a
  * reservation left), so a promise is made only when some handler must wait (a Redis round trip).
  */
 export class MessageGate {
@@ -13,7 +13,7 @@ export class MessageGate {
     this.handlers = ctx.compiled.handlers.filter((h) => h.onMessage);
   }
 
-  check(message: StreamMessage): Outcome | Promise<Outcome> {
+  check(message: StreamMessage): MessageVerdict | Promise<MessageVerdict> {
     for (let i = 0; i < this.handlers.length; i++) {
       const o = this.handlers[i]!.onMessage!(this.ctx, message);
       if (o instanceof Promise) return this.finish(o, i + 1, message);
@@ -23,7 +23,11 @@ export class MessageGate {
   }
 
   /** The rest of the handlers, after one that had to wait. */
-  private async finish(pending: Promise<Outcome>, next: number, message: StreamMessage): Promise<Outcome> {
+  private async finish(
+    pending: Promise<MessageVerdict>,
+    next: number,
+    message: StreamMessage,
+  ): Promise<MessageVerdict> {
     const first = await pending;
     if (first) return first;
     for (let i = next; i < this.handlers.length; i++) {

@@ -14,6 +14,7 @@ import { offeredProtocols } from './browser-credentials.js';
 import { GOING_AWAY } from './close-codes.js';
 import { Connection } from './connection.js';
 import { MessageGate } from './message-gate.js';
+import type { OpenStreams } from './open-streams.js';
 
 export interface RelayOptions {
   idleTimeoutMs: number;
@@ -22,6 +23,8 @@ export interface RelayOptions {
   connectTimeoutMs: number;
   logger: Logger;
   registry: Registry;
+  /** where connections are listed for rechecks, beside the node's event streams */
+  streams: OpenStreams;
 }
 
 /** RFC 6455 §4.1: a 16-byte nonce in base64, and version 13 (8 is what drafts sent; `ws` takes both). */
@@ -41,7 +44,6 @@ export class WebSocketRelay {
   private readonly server: WebSocketServer;
   /** the subprotocol to answer each pending handshake with */
   private readonly chosen = new WeakMap<IncomingMessage, string | false>();
-  private recheckQueued = false;
 
   constructor(private readonly o: RelayOptions) {
     this.server = new WebSocketServer({
@@ -109,8 +111,10 @@ export class WebSocketRelay {
       this.o.logger,
     );
     this.open.add(connection);
+    this.o.streams.add(connection);
     await connection.done;
     this.open.delete(connection);
+    this.o.streams.delete(connection);
     return {
       kind: 'answered',
       status: 101,
@@ -119,16 +123,6 @@ export class WebSocketRelay {
       messages: connection.messages,
     };
   };
-
-  /** The node's access state changed: every open connection is checked again, once for a burst of changes. */
-  recheckSoon(): void {
-    if (this.recheckQueued) return;
-    this.recheckQueued = true;
-    setImmediate(() => {
-      this.recheckQueued = false;
-      for (const c of this.open) c.recheck();
-    });
-  }
 
   /** The node stops: every open connection is closed (1001), and awaited. */
   async close(): Promise<void> {

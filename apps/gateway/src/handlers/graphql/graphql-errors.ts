@@ -58,3 +58,12 @@ function errorsResponse(
     ...(error ? { error } : {}),
   };
 }
+
+/**
+ * A graphql-ws `error` message for subscription `id`, carrying the errors of a refusal this module
+ * made (so its body is GraphQL's `{"errors": [...]}`): the subscription is refused, the socket open.
+ */
+export function subscribeError(id: string, refusal: GatewayResponse): string {
+  const { errors } = JSON.parse(String(refusal.body)) as { errors: GraphqlErrorEntry[] };
+  return JSON.stringify({ id, type: 'error', payload: errors });
+}

@@ -2,13 +2,15 @@ import { buildSchema, type DocumentNode, type GraphQLSchema } from './graphql-js
 import type { GatewayApi } from '@apim/contracts';
 import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { DeploymentError } from '../../pipeline/deployment-error.js';
-import type { Outcome, RequestContext } from '../../pipeline/types.js';
+import type { GatewayResponse, Outcome, RequestContext } from '../../pipeline/types.js';
+import { isWebSocketHandshake } from '../../transport/upgrade.js';
 import { policyKey } from '../../store/state.js';
 import { selectOperation, type SelectedOperation } from './analysis.js';
 import { complexityOf } from './complexity.js';
 import { DocumentCache, queryHash } from './document-cache.js';
 import { graphqlErrorResponse, invalidDocument, persistedQueryNotFound } from './graphql-errors.js';
 import { readGraphqlRequest, type GraphqlRequest } from './request.js';
+import { onSubscribeMessage } from './subscribe-message.js';
 import { schema, type GraphqlConfig } from './schema.js';
 import { graphqlServices, type GraphqlServices } from './services.js';
 import { callerTier, retryHeaders, take } from './tier-limits.js';
@@ -52,11 +54,16 @@ export const graphql: HandlerModule<GraphqlConfig, GraphqlServices> = {
       throw new DeploymentError(`graphql: the API's schema does not build: ${(e as Error).message}`);
     }
     const api = { config, services, schema: built, documents: new DocumentCache(built, DOCUMENTS_PER_API) };
-    return { name: 'graphql', needsBody: true, onRequest: (ctx) => onGraphqlRequest(ctx, api) };
+    return {
+      name: 'graphql',
+      needsBody: true,
+      onRequest: (ctx) => onGraphqlRequest(ctx, api),
+      onMessage: (ctx, message) => onSubscribeMessage(ctx, message, api),
+    };
   },
 };
 
-interface GraphqlApi {
+export interface GraphqlApi {
   config: GraphqlConfig;
   services: GraphqlServices;
   schema: GraphQLSchema;
@@ -64,20 +71,38 @@ interface GraphqlApi {
 }
 
 async function onGraphqlRequest(ctx: RequestContext, api: GraphqlApi): Promise<Outcome> {
+  // a subscriptions socket's handshake: each subscribe message is checked as it comes (onMessage)
+  if (isWebSocketHandshake(ctx.req)) return undefined;
   const request = await readGraphqlRequest(ctx);
   if (typeof request === 'string') return graphqlErrorResponse('GRAPHQL_INVALID_QUERY', request);
-  const doc = documentOf(request, api.documents);
-  if (!('analysis' in doc)) return doc;
-  if (!doc.analysis.valid) return invalidDocument(doc.analysis.errors);
-  const operation = selectOperation(doc.analysis.operations, request.operationName);
-  if (typeof operation === 'string') return graphqlErrorResponse('GRAPHQL_INVALID_QUERY', operation);
-  const refused = checkOperation(ctx, operation, api.config);
-  if (refused) return refused;
-  const limited = await checkTier(ctx, request, doc.analysis.document, operation, api);
-  if (limited) return limited;
+  const admitted = await admitOperation(ctx, request, api, false);
+  if ('refused' in admitted) return admitted.refused;
   // a GET naming only a persisted query's hash reaches the backend with the query itself
-  if (request.query === undefined && ctx.method === 'GET') ctx.backendQuery.query = doc.query;
+  if (request.query === undefined && ctx.method === 'GET') ctx.backendQuery.query = admitted.query;
   return undefined;
+}
+
+/**
+ * The checks of one GraphQL operation, sent over HTTP or in a graphql-ws subscribe message: its
+ * document valid against the schema, the operation it names allowed there, each field's scopes,
+ * the caller's tier. Answers the document's text, or the refusal.
+ */
+export async function admitOperation(
+  ctx: RequestContext,
+  request: GraphqlRequest,
+  api: GraphqlApi,
+  overSocket: boolean,
+): Promise<{ refused: GatewayResponse } | { query: string }> {
+  const doc = documentOf(request, api.documents);
+  if (!('analysis' in doc)) return { refused: doc };
+  if (!doc.analysis.valid) return { refused: invalidDocument(doc.analysis.errors) };
+  const operation = selectOperation(doc.analysis.operations, request.operationName);
+  if (typeof operation === 'string')
+    return { refused: graphqlErrorResponse('GRAPHQL_INVALID_QUERY', operation) };
+  const refused =
+    checkOperation(ctx, operation, api.config, overSocket) ??
+    (await checkTier(ctx, request, doc.analysis.document, operation, api));
+  return refused ? { refused } : { query: doc.query };
 }
 
 /** The request's document: from its text, or its persisted hash; an answer when there is none. */
@@ -94,12 +119,19 @@ function documentOf(request: GraphqlRequest, documents: DocumentCache) {
   return documents.get(query, hash);
 }
 
-/** What the API allows of the operation whoever calls: its kind, introspection, each field's scopes. */
-function checkOperation(ctx: RequestContext, operation: SelectedOperation, config: GraphqlConfig): Outcome {
-  if (operation.verb === 'SUBSCRIPTION')
+/** What the API allows of the operation whoever calls: its kind (and transport), introspection, each field's scopes. */
+function checkOperation(
+  ctx: RequestContext,
+  operation: SelectedOperation,
+  config: GraphqlConfig,
+  overSocket: boolean,
+): Outcome {
+  if (overSocket !== (operation.verb === 'SUBSCRIPTION'))
     return graphqlErrorResponse(
       'GRAPHQL_INVALID_QUERY',
-      'Subscriptions are served over WebSocket (graphql-ws), not over HTTP',
+      overSocket
+        ? 'Only subscriptions are served over WebSocket: send queries and mutations over HTTP'
+        : 'Subscriptions are served over WebSocket (graphql-ws), not over HTTP',
     );
   if (operation.verb === 'MUTATION' && ctx.method !== 'POST')
     return graphqlErrorResponse('GRAPHQL_INVALID_QUERY', 'A mutation is sent with POST');

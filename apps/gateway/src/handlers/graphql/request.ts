@@ -30,7 +30,7 @@ export async function readGraphqlRequest(ctx: RequestContext): Promise<GraphqlRe
         return `The '${name}' parameter is not JSON`;
       }
     }
-    return checked(fields);
+    return graphqlRequestOf(fields);
   }
   const body = await ctx.body();
   if (
@@ -40,10 +40,11 @@ export async function readGraphqlRequest(ctx: RequestContext): Promise<GraphqlRe
     Array.isArray(body.value)
   )
     return 'A GraphQL request is a JSON object {"query", "variables", "operationName"} sent as application/json';
-  return checked(body.value as Fields);
+  return graphqlRequestOf(body.value as Fields);
 }
 
-function checked(f: Fields): GraphqlRequest | string {
+/** The fields of a request (or of a graphql-ws subscribe's payload), checked. */
+export function graphqlRequestOf(f: Fields): GraphqlRequest | string {
   if (f.query !== undefined && typeof f.query !== 'string') return "'query' must be a string";
   if (f.operationName !== undefined && f.operationName !== null && typeof f.operationName !== 'string')
     return "'operationName' must be a string";
