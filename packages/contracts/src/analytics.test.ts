@@ -32,6 +32,8 @@ const base: AnalyticsRecord = {
   errorType: null,
   userAgent: 'probe/1',
   userIp: '127.0.0.1',
+  messagesIn: null,
+  messagesOut: null,
 };
 const records: AnalyticsRecord[] = [
   base,
@@ -54,6 +56,9 @@ const records: AnalyticsRecord[] = [
     errorType: 'SUBSCRIPTION_THROTTLED',
     userAgent: 'other "agent" ü',
   },
+  // a WebSocket connection and an event stream (no messages from the client), as they ended
+  { ...base, eventId: 'e-4', correlationId: 'c-4', messagesIn: 12, messagesOut: 30 },
+  { ...base, eventId: 'e-5', correlationId: 'c-5', messagesIn: 0, messagesOut: 0 },
 ];
 
 const columnsOf = (rs: AnalyticsRecord[]) =>
@@ -62,8 +67,20 @@ const columnsOf = (rs: AnalyticsRecord[]) =>
 describe('analytics batches', () => {
   it('give back every field of every record, nulls included', () => {
     const batch = analyticsBatch(records);
-    expect(batch.count).toBe(3);
+    expect(batch.count).toBe(5);
     expect(decodeAnalyticsBatch(JSON.parse(JSON.stringify(batch)))).toEqual(columnsOf(records));
+  });
+
+  it('send message counts for connections and streams alone', () => {
+    expect(analyticsBatch(records).streams).toEqual({
+      at: [3, 4],
+      messagesIn: [12, 0],
+      messagesOut: [30, 0],
+    });
+    // plain requests carry no counts at all, as before the counts existed
+    const plain = analyticsBatch(records.slice(0, 3));
+    expect(plain).not.toHaveProperty('streams');
+    expect(decodeAnalyticsBatch(plain).messagesOut).toEqual([null, null, null]);
   });
 
   it('send an event id equal to the correlation id once', () => {
@@ -76,7 +93,7 @@ describe('analytics batches', () => {
   it('send a repeated value once', () => {
     const batch = analyticsBatch(records);
     expect(batch.strings.filter((s) => s === 'Orders')).toHaveLength(1);
-    expect(batch.columns.apiName).toEqual([0, 0, 0].map(() => batch.strings.indexOf('Orders')));
+    expect(batch.columns.apiName).toEqual(records.map(() => batch.strings.indexOf('Orders')));
     expect(batch.columns.applicationId[1]).toBe(-1);
   });
 
@@ -91,5 +108,17 @@ describe('analytics batches', () => {
     badTime.columns.requestTimestamp[0] = 'yesterday';
     expect(() => decodeAnalyticsBatch(badTime)).toThrow(/epoch milliseconds/);
     expect(() => decodeAnalyticsBatch({ count: 1 } as never)).toThrow(/format 2/);
+    const unordered = analyticsBatch(records);
+    unordered.streams!.at = [4, 3];
+    expect(() => decodeAnalyticsBatch(unordered)).toThrow(/ascending indexes/);
+    const outside = analyticsBatch(records);
+    outside.streams!.at = [3, 5];
+    expect(() => decodeAnalyticsBatch(outside)).toThrow(/ascending indexes/);
+    const negative = analyticsBatch(records);
+    negative.streams!.messagesIn[0] = -1;
+    expect(() => decodeAnalyticsBatch(negative)).toThrow(/whole numbers/);
+    const short = analyticsBatch(records);
+    short.streams!.messagesOut.pop();
+    expect(() => decodeAnalyticsBatch(short)).toThrow(/both counts/);
   });
 });

@@ -1,7 +1,10 @@
 /** Upper bounds (ms) of the latency buckets kept in per-minute rollups; the last bucket is open. */
 export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
 
-/** One request through a gateway, with WSO2's analytics fields. */
+/**
+ * One request through a gateway, with WSO2's analytics fields. A WebSocket connection or an event
+ * stream is one record too, made when it ends, with its message counts.
+ */
 export interface AnalyticsRecord {
   /** UUID given by the gateway; storing the same event again adds nothing */
   eventId: string;
@@ -28,12 +31,16 @@ export interface AnalyticsRecord {
   errorType: string | null;
   userAgent: string | null;
   userIp: string | null;
+  /** messages from the client (WebSocket), or null for an exchange that is no connection or stream */
+  messagesIn: number | null;
+  /** messages (WebSocket) or events (Server-Sent Events) to the client; null as messagesIn */
+  messagesOut: number | null;
 }
 
 /** BullMQ queue that gateways ship analytics batches to. */
 export const ANALYTICS_QUEUE = 'apim-analytics';
 
-/** Every field of a record, in the order batches carry them. */
+/** Every field of a record: the order of a batch's columns, then the message counts (sent apart). */
 export const ANALYTICS_FIELDS = [
   'eventId',
   'requestTimestamp',
@@ -59,6 +66,8 @@ export const ANALYTICS_FIELDS = [
   'errorType',
   'userAgent',
   'userIp',
+  'messagesIn',
+  'messagesOut',
 ] as const satisfies ReadonlyArray<keyof AnalyticsRecord>;
 
 // a field added to AnalyticsRecord but not to ANALYTICS_FIELDS fails to compile here
@@ -81,8 +90,17 @@ const PLAIN_FIELDS = new Set<keyof AnalyticsRecord>([
   'responseLatency',
 ]);
 
+/** Fields only WebSocket connections and event streams have: sent for those records alone. */
+const STREAM_FIELDS = ['messagesIn', 'messagesOut'] as const;
+type StreamField = (typeof STREAM_FIELDS)[number];
+/** Fields every record sends, one column each. */
+type ColumnField = Exclude<(typeof ANALYTICS_FIELDS)[number], StreamField>;
+const COLUMN_FIELDS = ANALYTICS_FIELDS.filter(
+  (f): f is ColumnField => !(STREAM_FIELDS as readonly string[]).includes(f),
+);
+
 /** The rest repeat across a batch (API, application, caller, client): sent once, then by index. */
-const DICTIONARY_FIELDS = new Set(ANALYTICS_FIELDS.filter((f) => !PLAIN_FIELDS.has(f)));
+const DICTIONARY_FIELDS = new Set(COLUMN_FIELDS.filter((f) => !PLAIN_FIELDS.has(f)));
 
 /**
  * Job payload of the analytics queue: one batch of records from one gateway node, column by column
@@ -96,7 +114,20 @@ export interface AnalyticsBatch {
   format: 2;
   count: number;
   strings: string[];
-  columns: Record<(typeof ANALYTICS_FIELDS)[number], Array<string | number | null>>;
+  columns: Record<ColumnField, Array<string | number | null>>;
+  /**
+   * The message counts of the records that are WebSocket connections or event streams, few among
+   * requests: their positions in the batch (ascending) and their counts. Absent when no record has
+   * any, so a batch of plain requests costs what it did before counts existed (and a batch from a
+   * gateway older than them reads as one).
+   */
+  streams?: StreamCounts;
+}
+
+interface StreamCounts {
+  at: number[];
+  messagesIn: Array<number | null>;
+  messagesOut: Array<number | null>;
 }
 
 /** Builds one batch record by record; `take()` hands it over and starts the next. */
@@ -106,11 +137,12 @@ export class AnalyticsBatchBuilder {
   private lastValue: Array<string | undefined> = [];
   private lastIndex: number[] = [];
   private columns = AnalyticsBatchBuilder.emptyColumns();
+  private streams: StreamCounts | null = null;
   private n = 0;
 
   private static emptyColumns(): AnalyticsBatch['columns'] {
     const columns = {} as AnalyticsBatch['columns'];
-    for (const f of ANALYTICS_FIELDS) columns[f] = [];
+    for (const f of COLUMN_FIELDS) columns[f] = [];
     return columns;
   }
 
@@ -146,11 +178,21 @@ export class AnalyticsBatchBuilder {
     c.errorType.push(this.code(12, e.errorType));
     c.userAgent.push(this.code(13, e.userAgent));
     c.userIp.push(this.code(14, e.userIp));
+    if (e.messagesIn !== null || e.messagesOut !== null) this.addStream(e);
     this.n++;
+  }
+
+  private addStream(e: AnalyticsEvent): void {
+    const s = (this.streams ??= { at: [], messagesIn: [], messagesOut: [] });
+    s.at.push(this.n);
+    s.messagesIn.push(e.messagesIn);
+    s.messagesOut.push(e.messagesOut);
   }
 
   take(): AnalyticsBatch {
     const batch: AnalyticsBatch = { format: 2, count: this.n, strings: this.strings, columns: this.columns };
+    if (this.streams) batch.streams = this.streams;
+    this.streams = null;
     this.strings = [];
     this.index = new Map();
     this.lastValue = [];
@@ -200,7 +242,7 @@ export function decodeAnalyticsBatch(batch: AnalyticsBatch): AnalyticsColumns {
   if (batch?.format !== 2 || !Number.isInteger(batch.count) || !Array.isArray(batch.strings))
     throw new MalformedAnalyticsBatch('not a format 2 batch');
   const out = {} as Record<keyof AnalyticsRecord, unknown[]>;
-  for (const f of ANALYTICS_FIELDS) {
+  for (const f of COLUMN_FIELDS) {
     const column = batch.columns?.[f];
     if (!Array.isArray(column) || column.length !== batch.count)
       throw new MalformedAnalyticsBatch('every column must hold one value per record');
@@ -220,5 +262,34 @@ export function decodeAnalyticsBatch(batch: AnalyticsBatch): AnalyticsColumns {
     else out[f] = column;
   }
   out.eventId = out.eventId.map((id, i) => id ?? out.correlationId[i]);
+  Object.assign(out, decodeStreams(batch));
   return out as AnalyticsColumns;
+}
+
+/** The message count columns: null but for the records the batch's `streams` names. */
+function decodeStreams(batch: AnalyticsBatch): Pick<AnalyticsColumns, StreamField> {
+  const messagesIn = new Array<number | null>(batch.count).fill(null);
+  const messagesOut = new Array<number | null>(batch.count).fill(null);
+  const s = batch.streams;
+  if (s == null) return { messagesIn, messagesOut };
+  if (
+    !Array.isArray(s.at) ||
+    !Array.isArray(s.messagesIn) ||
+    !Array.isArray(s.messagesOut) ||
+    s.messagesIn.length !== s.at.length ||
+    s.messagesOut.length !== s.at.length
+  )
+    throw new MalformedAnalyticsBatch('streams must hold a position and both counts per connection');
+  s.at.forEach((i, k) => {
+    if (!Number.isInteger(i) || i < 0 || i >= batch.count || (k > 0 && i <= s.at[k - 1]!))
+      throw new MalformedAnalyticsBatch('streams positions must be ascending indexes of records');
+    messagesIn[i] = messageCount(s.messagesIn[k]);
+    messagesOut[i] = messageCount(s.messagesOut[k]);
+  });
+  return { messagesIn, messagesOut };
+}
+
+function messageCount(n: unknown): number | null {
+  if (n === null || (Number.isSafeInteger(n) && (n as number) >= 0)) return n as number | null;
+  throw new MalformedAnalyticsBatch('message counts must be whole numbers from 0');
 }

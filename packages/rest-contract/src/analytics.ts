@@ -13,6 +13,21 @@ const totals = {
   throttled: { ...int, minimum: 0, description: 'answers 429 (throttling error codes 900800-900807)' },
 };
 const totalsRequired = ['requests', 'errors', 'throttled'];
+/** WebSocket and Server-Sent Events APIs' traffic: 0 for other APIs */
+const streams = {
+  connections: {
+    ...int,
+    minimum: 0,
+    description: 'WebSocket connections and event streams, counted as they ended',
+  },
+  messagesIn: { ...int, minimum: 0, description: "messages from clients over the API's connections" },
+  messagesOut: {
+    ...int,
+    minimum: 0,
+    description: 'messages (WebSocket) and events (Server-Sent Events) to clients',
+  },
+};
+const streamsRequired = ['connections', 'messagesIn', 'messagesOut'];
 const latency = { ...nullable('number'), description: 'milliseconds; null when there was no request' };
 
 export const analyticsSchemas: Record<string, JsonSchema> = {
@@ -52,6 +67,15 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
       errorType: nullable('string'),
       userAgent: nullable('string'),
       userIp: nullable('string'),
+      messagesIn: {
+        ...nullable('integer'),
+        description: 'a WebSocket connection: messages from the client; null for a plain request',
+      },
+      messagesOut: {
+        ...nullable('integer'),
+        description:
+          'a WebSocket connection or event stream: messages or events to the client; null for a plain request',
+      },
     },
   },
   AnalyticsSummary: {
@@ -81,12 +105,13 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
         description: `the ${TOP} busiest APIs (requests that matched no API count in the totals only)`,
         items: {
           type: 'object',
-          required: ['apiId', 'apiName', 'apiVersion', ...totalsRequired],
+          required: ['apiId', 'apiName', 'apiVersion', ...totalsRequired, ...streamsRequired],
           properties: {
             apiId: str,
             apiName: nullable('string'),
             apiVersion: nullable('string'),
             ...totals,
+            ...streams,
           },
         },
       },

@@ -31,6 +31,8 @@ export function analyticsRecord(r: Partial<AnalyticsRecord> = {}): AnalyticsReco
     errorType: null,
     userAgent: 'probe/1',
     userIp: '127.0.0.1',
+    messagesIn: null,
+    messagesOut: null,
     ...r,
   };
 }

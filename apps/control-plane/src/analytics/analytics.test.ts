@@ -46,15 +46,16 @@ beforeAll(async () => {
   publisher = await createUser(bed.prisma, 'pub-analytics', ['publisher']);
   shopper = await createUser(bed.prisma, 'shopper', ['subscriber']);
   other = await createUser(bed.prisma, 'other', ['subscriber']);
-  const api = async (as: Caller, name: string) =>
+  const api = async (as: Caller, name: string, type = 'HTTP') =>
     (
       await call<{ id: string }>('POST', `${P}/apis`, {
         as,
-        json: { name, context: `/${name.toLowerCase()}`, version: '2.0' },
+        json: { name, context: `/${name.toLowerCase()}`, version: '2.0', type },
       })
     ).body.id;
   ids.orders = await api(publisher, 'Orders');
   ids.billing = await api(ADMIN, 'Billing');
+  ids.chat = await api(ADMIN, 'Chat', 'WS');
   const app = async (as: Caller, name: string) =>
     (
       await call<{ applicationId: string }>('POST', `${D}/applications`, {
@@ -69,6 +70,7 @@ beforeAll(async () => {
   const billing = { apiId: ids.billing, apiName: 'Billing', apiVersion: '2.0', apiContext: '/billing' };
   const shop = { applicationId: ids.shop, applicationName: 'Shop', keyType: 'PRODUCTION' };
   const otherApp = { applicationId: ids.other, applicationName: 'Other', keyType: 'SANDBOX' };
+  const chat = { apiId: ids.chat, apiName: 'Chat', apiVersion: '2.0', apiContext: '/chat', ...otherApp };
   const records: AnalyticsRecord[] = [
     ...[3, 4, 4, 6, 8, 30, 40, 150].map((ms) =>
       record({ ...orders, ...shop, requestTimestamp: ago(1), responseLatency: ms }),
@@ -105,6 +107,10 @@ beforeAll(async () => {
     }),
     // outside the last hour
     record({ ...orders, ...shop, requestTimestamp: ago(90), responseLatency: 9 }),
+    // two WebSocket connections, as they ended, and a handshake refused
+    record({ ...chat, requestTimestamp: ago(90), proxyResponseCode: 101, messagesIn: 4, messagesOut: 10 }),
+    record({ ...chat, requestTimestamp: ago(90), proxyResponseCode: 101, messagesIn: 0, messagesOut: 25 }),
+    record({ ...chat, requestTimestamp: ago(90), proxyResponseCode: 401, errorCode: '900902' }),
   ];
 
   const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -140,9 +146,26 @@ describe('analytics summary', () => {
     expect(s.timeline.reduce((n, p) => n + p.requests, 0)).toBe(17);
     // 17 latencies: 1 1 1 | 3 4 4 | 6 8 | 12 x5 | 30 40 | 150 | 700, in buckets of 1, 5, 10, 20, 50, 200, 1000 ms
     expect(s.latency).toEqual({ p50: 11, p90: 130, p95: 530, p99: 666, max: 700 });
+    const plain = { connections: 0, messagesIn: 0, messagesOut: 0 };
     expect(s.byApi).toEqual([
-      { apiId: ids.orders, apiName: 'Orders', apiVersion: '2.0', requests: 10, errors: 1, throttled: 1 },
-      { apiId: ids.billing, apiName: 'Billing', apiVersion: '2.0', requests: 6, errors: 1, throttled: 0 },
+      {
+        apiId: ids.orders,
+        apiName: 'Orders',
+        apiVersion: '2.0',
+        requests: 10,
+        errors: 1,
+        throttled: 1,
+        ...plain,
+      },
+      {
+        apiId: ids.billing,
+        apiName: 'Billing',
+        apiVersion: '2.0',
+        requests: 6,
+        errors: 1,
+        throttled: 0,
+        ...plain,
+      },
     ]);
     expect(s.byApplication).toEqual([
       { applicationId: ids.shop, applicationName: 'Shop', requests: 10, errors: 1, throttled: 1 },
@@ -165,17 +188,28 @@ describe('analytics summary', () => {
 
   it('widens the window, coarsens the timeline and limits the latest requests on request', async () => {
     const twoHours = (await summary(A, ADMIN, 'minutes=120&recent=3')).body;
-    expect(twoHours.totals.requests).toBe(18);
+    expect(twoHours.totals.requests).toBe(21);
     expect(twoHours.recent).toHaveLength(3);
+    // a WebSocket API's connections and their messages each way; its refused handshake is no connection
+    expect(twoHours.byApi.find((a) => a.apiId === ids.chat)).toMatchObject({
+      requests: 3,
+      connections: 2,
+      messagesIn: 4,
+      messagesOut: 35,
+    });
+    const connection = (await summary(A, ADMIN, 'minutes=120&recent=100')).body.recent.find(
+      (r) => r.apiId === ids.chat && r.messagesOut === 10,
+    );
+    expect(connection).toMatchObject({ proxyResponseCode: 101, messagesIn: 4 });
     const day = (await summary(A, ADMIN, 'minutes=1440')).body;
-    expect([day.step, day.timeline.length, day.totals.requests]).toEqual([60, 24, 18]);
+    expect([day.step, day.timeline.length, day.totals.requests]).toEqual([60, 24, 21]);
     const week = (await summary(A, ADMIN, 'minutes=10080&recent=0')).body;
     expect(week.step).toBe(180);
     expect(week.timeline).toHaveLength(56);
-    expect(week.totals.requests).toBe(18);
+    expect(week.totals.requests).toBe(21);
     expect(week.recent).toEqual([]);
     // a week is read from the hourly rollups: the same traffic as the minutes of the last two hours
-    expect(week.timeline.reduce((n, p) => n + p.requests, 0)).toBe(18);
+    expect(week.timeline.reduce((n, p) => n + p.requests, 0)).toBe(21);
     expect(week.latency).toEqual(twoHours.latency);
     expect(week.byApi).toEqual(twoHours.byApi);
     expect(week.byApplication).toEqual(twoHours.byApplication);

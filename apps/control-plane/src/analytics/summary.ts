@@ -4,10 +4,11 @@
  * counts, the timeline and latency percentiles, and the raw events (analytics_event) for the most
  * recent requests.
  */
-import { LATENCY_BUCKETS_MS, type AnalyticsRecord } from '@apim/contracts';
+import { LATENCY_BUCKETS_MS } from '@apim/contracts';
 import { ANALYTICS_TOP, type Admin } from '@apim/rest-contract';
-import type { Prisma, PrismaClient } from '@apim/db';
+import type { PrismaClient } from '@apim/db';
 import { percentilesOf } from './percentiles.js';
+import { recordOf } from './records.js';
 
 export interface SummaryRequest {
   /** how far back from now */
@@ -81,10 +82,15 @@ const timelineSql = (r: Rollup) => `
   ${inRange(r)}
   GROUP BY 1`;
 
-/** The busiest APIs, named from the API table or, for a deleted API, from its last recorded request. */
+/**
+ * The busiest APIs, named from the API table or, for a deleted API, from its last recorded request,
+ * with their WebSocket connections and event streams and the messages those carried.
+ */
 const byApiSql = (r: Rollup) => `
   SELECT g.*, COALESCE(a.name, e.api_name) AS name, COALESCE(a.version, e.api_version) AS version
-  FROM (SELECT api_id AS id, ${sums} ${inRange(r)} AND api_id <> ''
+  FROM (SELECT api_id AS id, ${sums}, sum(connection_count)::float8 AS connections,
+               sum(messages_in)::float8 AS messages_in, sum(messages_out)::float8 AS messages_out
+        ${inRange(r)} AND api_id <> ''
         GROUP BY api_id ORDER BY requests DESC, api_id LIMIT ${TOP}) g
   LEFT JOIN api a ON a.id::text = g.id
   LEFT JOIN LATERAL (
@@ -128,35 +134,13 @@ function totalsOf(r: CountRow): Admin.AnalyticsSummary['totals'] {
   };
 }
 
-type EventRow = Prisma.AnalyticsEventGetPayload<object>;
-
-function recordOf(e: EventRow): AnalyticsRecord {
-  return {
-    eventId: e.eventId,
-    requestTimestamp: e.requestTimestamp.toISOString(),
-    correlationId: e.correlationId,
-    gatewayId: e.gatewayId ?? '',
-    apiId: e.apiId,
-    apiName: e.apiName,
-    apiVersion: e.apiVersion,
-    apiContext: e.apiContext,
-    apiResourceTemplate: e.apiResourceTemplate,
-    apiMethod: e.apiMethod,
-    applicationId: e.applicationId,
-    applicationName: e.applicationName,
-    keyType: e.keyType,
-    userName: e.userName,
-    proxyResponseCode: e.proxyResponseCode,
-    targetResponseCode: e.targetResponseCode,
-    backendLatency: e.backendLatency,
-    requestMediationLatency: e.requestMediationLatency,
-    responseMediationLatency: e.responseMediationLatency,
-    responseLatency: e.responseLatency,
-    errorCode: e.errorCode,
-    errorType: e.errorType,
-    userAgent: e.userAgent,
-    userIp: e.userIp,
-  };
+interface ApiRow {
+  id: string;
+  name: string | null;
+  version: string | null;
+  connections: number;
+  messages_in: number;
+  messages_out: number;
 }
 
 export async function analyticsSummary(
@@ -176,10 +160,7 @@ export async function analyticsSummary(
     prisma.$queryRawUnsafe<
       Array<CountRow & { point: number; max: number | null; buckets: Array<number | null> }>
     >(sql.timeline, ...params, step),
-    prisma.$queryRawUnsafe<Array<CountRow & { id: string; name: string | null; version: string | null }>>(
-      sql.byApi,
-      ...params,
-    ),
+    prisma.$queryRawUnsafe<Array<CountRow & ApiRow>>(sql.byApi, ...params),
     prisma.$queryRawUnsafe<Array<CountRow & { id: string; name: string | null }>>(
       sql.byApplication,
       ...params,
@@ -224,7 +205,15 @@ export async function analyticsSummary(
     ),
     timeline: points,
     latency: percentilesOf(counts, maxSeen),
-    byApi: byApi.map((r) => ({ apiId: r.id, apiName: r.name, apiVersion: r.version, ...totalsOf(r) })),
+    byApi: byApi.map((r) => ({
+      apiId: r.id,
+      apiName: r.name,
+      apiVersion: r.version,
+      ...totalsOf(r),
+      connections: Number(r.connections),
+      messagesIn: Number(r.messages_in),
+      messagesOut: Number(r.messages_out),
+    })),
     byApplication: byApplication.map((r) => ({
       applicationId: r.id,
       applicationName: r.name,

@@ -119,6 +119,47 @@ describe('storing analytics batches', () => {
     ]);
   });
 
+  it('stores the message counts of connections and streams, and sums them with the connections in both rollups', async () => {
+    const chat = (r: Partial<AnalyticsRecord>) =>
+      record({ apiId: 'api-ws', apiResourceTemplate: '/*', ...r });
+    const batch = [
+      chat({ messagesIn: 3, messagesOut: 5 }),
+      chat({ proxyResponseCode: 401, errorCode: '900902' }),
+      chat({ messagesIn: 0, messagesOut: 40 }),
+      chat({ requestTimestamp: '2026-11-22T04:11:30.000Z', messagesIn: 7, messagesOut: 1 }),
+    ];
+    await storeAnalyticsBatch(prisma, analyticsBatch(batch));
+    // stored again: counted once
+    await storeAnalyticsBatch(prisma, analyticsBatch(batch));
+
+    const events = await prisma.analyticsEvent.findMany({
+      where: { apiId: 'api-ws' },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => [e.messagesIn, e.messagesOut])).toEqual([
+      [3, 5],
+      [null, null],
+      [0, 40],
+      [7, 1],
+    ]);
+    const counts = (m: {
+      requestCount: number;
+      connectionCount: number;
+      messagesIn: bigint;
+      messagesOut: bigint;
+    }) => [m.requestCount, m.connectionCount, m.messagesIn, m.messagesOut];
+    expect((await rollupsOf('api-ws')).map(counts)).toEqual([
+      [3, 2, 3n, 45n],
+      [1, 1, 7n, 1n],
+    ]);
+    expect((await prisma.analyticsHour.findMany({ where: { apiId: 'api-ws' } })).map(counts)).toEqual([
+      [4, 3, 10n, 46n],
+    ]);
+    // plain requests add no connections and no messages
+    const [plain] = await rollupsOf('api-b');
+    expect(counts(plain!)).toEqual([3, 0, 0n, 0n]);
+  });
+
   it('stores nothing of a batch with a bad record, and rejects it so that it is retried', async () => {
     const batch = [record({ apiId: 'api-c' }), record({ apiId: 'api-c', eventId: 'not-a-uuid' })];
     await expect(storeAnalyticsBatch(prisma, analyticsBatch(batch))).rejects.toThrow();

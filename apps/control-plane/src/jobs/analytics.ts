@@ -1,6 +1,7 @@
 /**
  * Stores the analytics the gateways ship: each batch from the BullMQ analytics queue becomes raw
- * analytics_event rows and analytics_minute rollups. It runs with the control plane's other jobs,
+ * analytics_event rows and analytics_minute rollups (requests, errors, latencies, and the
+ * connections and messages of WebSocket and event-stream APIs). It runs with the control plane's other jobs,
  * never on gateway machines, and any number of control planes may run it (BullMQ hands each batch
  * to one of them; a failed batch is retried with back-off).
  */
@@ -42,6 +43,8 @@ const COLUMNS: Array<[keyof AnalyticsRecord, string, string]> = [
   ['errorType', 'error_type', 'text'],
   ['userAgent', 'user_agent', 'text'],
   ['userIp', 'user_ip', 'text'],
+  ['messagesIn', 'messages_in', 'int'],
+  ['messagesOut', 'messages_out', 'int'],
 ];
 
 /**
@@ -56,7 +59,8 @@ const BUCKET = `width_bucket(response_latency - 1, '{${LATENCY_BUCKETS_MS.join('
  */
 const addToRollup = (table: string, unit: 'minute' | 'hour') => `
 INSERT INTO ${table} (${unit}, api_id, application_id, request_count, error_count, throttled_count,
-                      latency_sum_ms, latency_max_ms, latency_buckets)
+                      latency_sum_ms, latency_max_ms, latency_buckets,
+                      connection_count, messages_in, messages_out)
 SELECT date_trunc('${unit}', request_timestamp), api_id, application_id,
        count(*),
        count(*) FILTER (WHERE proxy_response_code >= 400),
@@ -66,7 +70,10 @@ SELECT date_trunc('${unit}', request_timestamp), api_id, application_id,
        ARRAY[${Array.from(
          { length: LATENCY_BUCKETS_MS.length + 1 },
          (_, i) => `count(*) FILTER (WHERE bucket = ${i})::int`,
-       ).join(', ')}]
+       ).join(', ')}],
+       count(*) FILTER (WHERE messages_in IS NOT NULL OR messages_out IS NOT NULL),
+       coalesce(sum(messages_in), 0),
+       coalesce(sum(messages_out), 0)
 FROM bucketed
 GROUP BY 1, 2, 3
 ON CONFLICT (${unit}, api_id, application_id) DO UPDATE SET
@@ -78,7 +85,10 @@ ON CONFLICT (${unit}, api_id, application_id) DO UPDATE SET
   latency_buckets = ARRAY(
     SELECT COALESCE(a, 0) + COALESCE(b, 0)
     FROM unnest(${table}.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS t(a, b, i)
-    ORDER BY i)`;
+    ORDER BY i),
+  connection_count = ${table}.connection_count + EXCLUDED.connection_count,
+  messages_in = ${table}.messages_in + EXCLUDED.messages_in,
+  messages_out = ${table}.messages_out + EXCLUDED.messages_out`;
 
 /**
  * One statement per batch, so it is one transaction: the events are inserted from arrays (one
@@ -91,12 +101,14 @@ WITH inserted AS (
   INSERT INTO analytics_event (${COLUMNS.map((c) => c[1]).join(', ')})
   SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${c[2]}[]`).join(', ')})
   ON CONFLICT (event_id) DO NOTHING
-  RETURNING request_timestamp, api_id, application_id, proxy_response_code, error_code, response_latency
+  RETURNING request_timestamp, api_id, application_id, proxy_response_code, error_code, response_latency,
+            messages_in, messages_out
 ), bucketed AS (
   SELECT request_timestamp,
          coalesce(api_id, '') AS api_id,
          coalesce(application_id, '') AS application_id,
-         proxy_response_code, error_code, response_latency, ${BUCKET} AS bucket
+         proxy_response_code, error_code, response_latency, ${BUCKET} AS bucket,
+         messages_in, messages_out
   FROM inserted
 ), by_minute AS (${addToRollup('analytics_minute', 'minute')}
 )${addToRollup('analytics_hour', 'hour')}`;

@@ -350,6 +350,14 @@ export interface AnalyticsRecord {
   errorType?: string | null;
   userAgent?: string | null;
   userIp?: string | null;
+  /**
+   * a WebSocket connection: messages from the client; null for a plain request
+   */
+  messagesIn?: number | null;
+  /**
+   * a WebSocket connection or event stream: messages or events to the client; null for a plain request
+   */
+  messagesOut?: number | null;
 }
 export interface AnalyticsSummary {
   /**
@@ -425,6 +433,18 @@ export interface AnalyticsSummary {
      * answers 429 (throttling error codes 900800-900807)
      */
     throttled: number;
+    /**
+     * WebSocket connections and event streams, counted as they ended
+     */
+    connections: number;
+    /**
+     * messages from clients over the API's connections
+     */
+    messagesIn: number;
+    /**
+     * messages (WebSocket) and events (Server-Sent Events) to clients
+     */
+    messagesOut: number;
   }[];
   /**
    * the 25 busiest applications; applicationId '' gathers requests without one

@@ -75,6 +75,8 @@ export class AnalyticsReporter implements Reporter {
       errorType: r.error,
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
       userIp: r.clientIp,
+      messagesIn: r.messages?.in ?? null,
+      messagesOut: r.messages?.out ?? null,
     });
   }
 
