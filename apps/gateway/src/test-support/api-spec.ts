@@ -35,6 +35,8 @@ export interface ApiSpec {
   /** WSO2's response caching: seconds a successful GET answer is kept (unset: off) */
   cacheTimeout?: number;
   definition?: unknown;
+  /** a GRAPHQL API's schema (SDL); its operations are root fields (QUERY status, SUBSCRIPTION ticks...) */
+  graphqlSchema?: string;
   mediationPolicies?: unknown;
   vhost?: string;
   environment?: string;
@@ -79,6 +81,7 @@ export function apiData(spec: ApiSpec, providerId: string): Prisma.ApiUncheckedC
     cacheTimeout: spec.cacheTimeout ?? API_DEFAULTS.cacheTimeout,
     mediationPolicies: json(spec.mediationPolicies),
     definition: json(spec.definition),
+    graphqlSchema: spec.graphqlSchema ?? null,
     operations: {
       create: operations.map((o, position) => ({
         verb: o.verb,
