@@ -71,6 +71,9 @@ describe('analytics and metrics', () => {
       userAgent: 'probe/1',
       userIp: '127.0.0.1',
       errorCode: null,
+      // a plain request: no message counts
+      messagesIn: null,
+      messagesOut: null,
     });
     expect(events[0]!.backendLatency).not.toBeNull();
     // request and response mediation are measured (whole milliseconds, so 0 for a passthrough)
