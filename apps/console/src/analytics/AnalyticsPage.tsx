@@ -8,6 +8,7 @@ import { hasScope, PUBLISHER_SCOPES, useSession, type Session } from '../shared/
 import { useRest } from '../shared/hooks';
 import { Checkbox, formatDate, Page, QueryView, SelectField } from '../shared/ui';
 import { BarChart, LineChart } from './charts';
+import { messageCounts, StreamTraffic } from './StreamTraffic';
 
 /** The summary is the same resource in each REST API (here read through the one the section names). */
 type AnalyticsSummary = Admin.AnalyticsSummary;
@@ -103,6 +104,7 @@ export default function AnalyticsPage() {
                 parts: parts(a),
               }))}
             />
+            <StreamTraffic apis={s.byApi} />
             <section className="panel" aria-labelledby="recent-title">
               <h2 id="recent-title">Most recent requests</h2>
               {s.recent.length === 0 ? (
@@ -134,6 +136,7 @@ export default function AnalyticsPage() {
                           <code>
                             {r.apiMethod} {r.apiResourceTemplate ?? ''}
                           </code>
+                          {messageCounts(r) && <span className="muted"> · messages {messageCounts(r)}</span>}
                         </td>
                         <td>{r.applicationName ?? ''}</td>
                         <td>
