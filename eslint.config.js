@@ -42,6 +42,27 @@ const boundaries = [
     files: ['packages/**'],
     rules: restrict(importOf(APPS), 'A package never imports an app.'),
   },
+  {
+    // the end-to-end tests start the apps as their users do: through their '/testing' entry points
+    files: ['test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: importOf(APPS, 'testing'),
+              message: "Tests start an app through its '/testing' entry point only.",
+            },
+            {
+              regex: '^(\\.\\./)+apps/',
+              message: "Reach an app through its '/testing' entry point, not its files.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 /**

@@ -6,21 +6,18 @@
  * message over the WebSocket try-it, both through the gateway. Screenshots in test-artifacts/console/.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 // The gateway's own test backends: a graphql-js server over its GitHub-like schema, a `ws` echo.
 import {
+  GITHUB_GRAPHQL_SCHEMA_FILE,
+  startEchoBackend,
   startGraphqlBackend,
+  type EchoBackend,
   type GraphqlBackend,
-} from '../../apps/gateway/src/handlers/graphql/test-backend.js';
-import { startEchoBackend, type EchoBackend } from '../../apps/gateway/src/websocket/test-backends.js';
+} from '@apim/gateway/testing';
 import { signIn, signOut } from './session.js';
 import { ARTIFACTS, startStack, type Stack } from './stack.js';
-
-const GITHUB_SDL = fileURLToPath(
-  new URL('../../apps/gateway/src/handlers/graphql/fixtures/github.graphql', import.meta.url),
-);
 
 /** An AsyncAPI 2.6 document of one channel both ways, served by the echo backend. */
 const echoAsyncApi = (backend: string) => `asyncapi: 2.6.0
@@ -94,7 +91,7 @@ describe.sequential('console journey: GraphQL and WebSocket APIs', { timeout: 60
     await signIn(page, stack.consoleUrl, 'publisher1', 'publisher1-password');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publisher' }).click();
     await page.getByRole('link', { name: 'Create GraphQL API' }).click();
-    await page.getByLabel('GraphQL schema file (SDL)').setInputFiles(GITHUB_SDL);
+    await page.getByLabel('GraphQL schema file (SDL)').setInputFiles(GITHUB_GRAPHQL_SCHEMA_FILE);
     await page.getByRole('button', { name: 'Check schema' }).click();
     await shown(page.getByText(/A valid schema with \d+ operations: query viewer/));
     await page.getByLabel('Name', { exact: true }).fill('GitHub Lite');

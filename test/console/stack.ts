@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createApp, loadConfig, type ControlPlane } from '@apim/control-plane';
+import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
 import { startGateway, type StartedGateway } from '@apim/gateway/testing';
 import { startKeyManager, type StartedKeyManager } from '@apim/key-manager/testing';
 import { createPrismaClient, type PrismaClient } from '@apim/db';
@@ -27,6 +27,8 @@ import {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = path.join(root, 'test-artifacts/console');
 export const PETSTORE = path.join(root, '../shared/corpora/openapi/swagger-petstore3-openapi.yaml');
+
+const CONSOLE_BUILD = path.join(root, 'apps/console/build');
 
 /** `vite build` of the console, so the control plane serves what users get. */
 export function buildConsole(): void {
@@ -77,7 +79,7 @@ function startPetBackend(): Promise<{ url: string; calls: () => number; close():
 export interface Stack {
   consoleUrl: string;
   km: StartedKeyManager;
-  cp: ControlPlane;
+  cp: RunningControlPlane['app'];
   gateway: StartedGateway;
   backend: Awaited<ReturnType<typeof startPetBackend>>;
   prisma: PrismaClient;
@@ -130,24 +132,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       internalSecret: km.internalSecret,
     });
     closers.push(() => gateway.close());
-    const cp = await createApp(
-      loadConfig({
-        DATABASE_URL: db.url,
-        REDIS_URL: redisUrl,
-        APIM_REDIS_PREFIX: redisPrefix,
-        APIM_KEY_MANAGER_URL: km.url,
-        // served to the console at /console-config.json
-        APIM_GATEWAY_URL: gateway.url,
-        APIM_INTERNAL_SECRET: km.internalSecret,
-        APIM_CONTROL_PLANE_PORT: String(cpPort),
-        LOG_LEVEL: 'warn',
-      }),
-    );
-    closers.push(() => cp.close());
-    await new Promise<void>((resolve, reject) => {
-      cp.server.once('error', reject);
-      cp.server.listen(cpPort, '127.0.0.1', () => resolve());
+    const { app: cp, close: closeCp } = await startControlPlane({
+      databaseUrl: db.url,
+      redisUrl,
+      redisPrefix,
+      keyManagerUrl: km.url,
+      internalSecret: km.internalSecret,
+      port: cpPort,
+      consoleDir: CONSOLE_BUILD,
+      // served to the console at /console-config.json
+      env: { APIM_GATEWAY_URL: gateway.url },
     });
+    closers.push(closeCp);
     // The seeded environment points at the gateway this test started.
     const gw = new URL(gateway.url);
     await prisma.gatewayEnvironment.update({

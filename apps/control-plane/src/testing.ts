@@ -13,6 +13,8 @@ export interface StartControlPlaneOptions {
   importUrlAllowlist?: string[];
   /** the built console to serve (default: none) */
   consoleDir?: string;
+  /** the port to listen on (default: a free one) */
+  port?: number;
   logLevel?: string;
   /** any other APIM_* setting of config.ts */
   env?: Record<string, string>;
@@ -33,7 +35,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     APIM_INTERNAL_SECRET: options.internalSecret,
     APIM_TOKEN_AUDIENCE: options.tokenAudience,
     APIM_IMPORT_URL_ALLOWLIST: options.importUrlAllowlist?.join(','),
-    APIM_CONTROL_PLANE_PORT: '0',
+    APIM_CONTROL_PLANE_PORT: String(options.port ?? 0),
     // a folder that does not exist serves no console
     APIM_CONSOLE_DIR: options.consoleDir ?? '/nonexistent-console',
     LOG_LEVEL: options.logLevel ?? 'warn',
@@ -42,7 +44,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
   const app = await createApp(config);
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
-    app.server.listen(0, '127.0.0.1', () => resolve());
+    app.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };

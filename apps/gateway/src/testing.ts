@@ -117,3 +117,11 @@ export function startGatewayProcess(o: StartGatewayOptions): Promise<GatewayProc
     child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}: ${err.trim()}`)));
   });
 }
+
+/** The gateway's test backends, for other packages' end-to-end tests: a `ws` echo, a graphql-js server. */
+export { startEchoBackend, type EchoBackend } from './websocket/test-backends.js';
+export { startGraphqlBackend, type GraphqlBackend } from './handlers/graphql/test-backend.js';
+/** the GitHub-like GraphQL schema (SDL file) the graphql backend serves */
+export const GITHUB_GRAPHQL_SCHEMA_FILE = fileURLToPath(
+  new URL('../src/handlers/graphql/fixtures/github.graphql', import.meta.url),
+);
