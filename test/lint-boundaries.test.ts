@@ -58,6 +58,14 @@ describe('app boundaries lint rule', () => {
       expect(await boundaryErrors('apps/gateway/src/x.test.ts', from), from).toHaveLength(1);
   });
 
+  it("holds the end-to-end tests under test/ to the apps' '/testing' entry points", async () => {
+    for (const file of ['test/console/x.test.ts', 'test/declarative/support.ts']) {
+      expect(await boundaryErrors(file, '@apim/gateway/testing'), file).toEqual([]);
+      for (const from of ['@apim/control-plane', '../../apps/gateway/src/websocket/test-backends.js'])
+        expect(await boundaryErrors(file, from), `${from} in ${file}`).toHaveLength(1);
+    }
+  });
+
   it('refuses any app in a package, packages/stack included (it starts the apps as processes)', async () => {
     for (const [file, from] of [
       ['packages/db/src/x.ts', '@apim/gateway'],
