@@ -11,6 +11,7 @@ import { ISSUES_SDL, startSubscriptionBackend, type SubscriptionBackend } from '
 
 let s: Stack;
 let backend: SubscriptionBackend;
+let apiId: string;
 const tokens: Record<'plain' | 'auditor', string> = { plain: '', auditor: '' };
 
 const ISSUES = 'subscription { issueOpened(repository: "octo/hello", count: 3) { number title } }';
@@ -85,6 +86,7 @@ beforeAll(async () => {
   });
   const app = await s.fx.createApplication();
   await s.fx.subscribe(app.id, api.id, 'Unlimited');
+  apiId = api.id;
   const key = await s.newKey(app.id);
   await s.synced();
   tokens.plain = await s.token(key);
@@ -155,18 +157,38 @@ describe('GraphQL subscriptions over WebSocket', () => {
     await opened.client.dispose();
   });
 
+  it('closes the socket once its subscription is removed (4002), as a WS API connection', async () => {
+    const app = await s.fx.createApplication();
+    await s.fx.subscribe(app.id, apiId, 'Unlimited');
+    const token = await s.token(await s.newKey(app.id));
+    await s.synced();
+    let onClosed: (event: unknown) => void = () => {};
+    const closed = new Promise<unknown>((r) => (onClosed = r));
+    await new Promise<void>((r) => {
+      open(`?access_token=${token}`, {
+        on: { connected: () => r(), closed: (e) => onClosed(e) },
+        // the close is expected: graphql-ws would print it
+        onNonLazyError: () => {},
+      });
+    });
+    await s.fx.unsubscribe(app.id, apiId);
+    expect(await closed).toMatchObject({ code: 4002, reason: 'User NOT authorized to access the resource' });
+  });
+
   it('answers a handshake without credentials 401 (900902) before the backend', async () => {
     const handshakes = backend.handshakes.length;
     const ws = new WebSocket(`${s.gw.url.replace(/^http/, 'ws')}/issues/1.0.0`, 'graphql-transport-ws');
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      ws.once('unexpected-response', (_req, res) => {
+      ws.once('unexpected-response', (req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
       });
       ws.once('open', () => reject(new Error('the handshake was accepted')));
     });
-    ws.terminate();
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toMatchObject({ code: '900902' });
     expect(backend.handshakes.length).toBe(handshakes);
