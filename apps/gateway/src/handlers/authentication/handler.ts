@@ -9,6 +9,7 @@ import type { HandlerModule } from '../../pipeline/handler-module.js';
 import { RequestLocal } from '../../pipeline/request-local.js';
 import { errorResponse } from '../../pipeline/respond.js';
 import type { Credential, Outcome, RequestContext } from '../../pipeline/types.js';
+import { isWebSocketHandshake } from '../../transport/upgrade.js';
 import { schema, type AuthenticationConfig } from './schema.js';
 import { authenticationServices, type AuthenticationServices } from './services.js';
 
@@ -271,7 +272,8 @@ async function authenticateApplication(
       result.headers,
     );
   ctx.credential = toCredential(kind, result.token, services);
-  if (ctx.api.type === 'WS' || ctx.api.type === 'SSE') heldToken.set(ctx, result.token);
+  // long-lived exchanges keep their token, for onRecheck to refuse once it is revoked
+  if (ctx.api.type === 'SSE' || isWebSocketHandshake(ctx.req)) heldToken.set(ctx, result.token);
   return undefined;
 }
 

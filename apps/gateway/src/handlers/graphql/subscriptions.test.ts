@@ -3,6 +3,7 @@
  * and server (graphql-js's executor), the real key manager. Each subscribe is checked at the
  * gateway; a refused one is answered with a graphql-ws `error` for its id and the socket stays open.
  */
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { WebSocket } from 'ws';
@@ -157,7 +158,8 @@ describe('GraphQL subscriptions over WebSocket', () => {
     await opened.client.dispose();
   });
 
-  it('closes the socket once its subscription is removed (4002), as a WS API connection', async () => {
+  /** A fresh subscribed application's token, and a socket opened with it that resolves its close. */
+  async function openedSocket(): Promise<{ appId: string; token: string; closed: Promise<unknown> }> {
     const app = await s.fx.createApplication();
     await s.fx.subscribe(app.id, apiId, 'Unlimited');
     const token = await s.token(await s.newKey(app.id));
@@ -171,8 +173,20 @@ describe('GraphQL subscriptions over WebSocket', () => {
         onNonLazyError: () => {},
       });
     });
-    await s.fx.unsubscribe(app.id, apiId);
+    return { appId: app.id, token, closed };
+  }
+
+  it('closes the socket once its subscription is removed (4002), as a WS API connection', async () => {
+    const { appId, closed } = await openedSocket();
+    await s.fx.unsubscribe(appId, apiId);
     expect(await closed).toMatchObject({ code: 4002, reason: 'User NOT authorized to access the resource' });
+  });
+
+  it('closes the socket once its token is revoked (4001)', async () => {
+    const { token, closed } = await openedSocket();
+    const { jti } = decodeJwt(token) as { jti: string };
+    await s.fx.revokeToken(jti, new Date(Date.now() + 3_600_000));
+    expect(await closed).toMatchObject({ code: 4001 });
   });
 
   it('answers a handshake without credentials 401 (900902) before the backend', async () => {
