@@ -4,6 +4,14 @@ import { appendGatewayEvent, type PrismaClient, type TransactionClient } from '@
 import { decryptSecret, encryptSecret } from '@apim/service';
 import type { SigningAlg } from '../config.js';
 
+/** A generated key as a signing_key row holds it, before it is given its activation time. */
+interface NewKey {
+  kid: string;
+  alg: SigningAlg;
+  publicJwk: JWK & { kid: string };
+  privateJwkEncrypted: string;
+}
+
 export interface PublishedKey {
   kid: string;
   alg: string;
@@ -67,20 +75,27 @@ export class SigningKeyStore {
 
   /** Creates a key that signs at once when none can sign (first start, or every key expired). */
   async ensureSigningKey(): Promise<void> {
+    if (await this.canSign(this.prisma, new Date())) return;
+    // made before the transaction: generating an RSA key can take seconds on a busy machine
+    const key = await this.newKey();
     await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK_ID}::bigint)`;
       const now = new Date();
-      const usable = await tx.signingKey.count({
-        where: {
-          alg: this.options.alg,
-          activatesAt: { lte: now },
-          OR: [{ retiredAt: null }, { retiredAt: { gt: now } }],
-        },
-      });
-      if (usable > 0) return;
-      await this.insertKey(tx, now);
+      if (await this.canSign(tx, now)) return;
+      await this.insertKey(tx, key, now);
       await this.announce(tx, now);
     });
+  }
+
+  private async canSign(db: TransactionClient | PrismaClient, now: Date): Promise<boolean> {
+    const usable = await db.signingKey.count({
+      where: {
+        alg: this.options.alg,
+        activatesAt: { lte: now },
+        OR: [{ retiredAt: null }, { retiredAt: { gt: now } }],
+      },
+    });
+    return usable > 0;
   }
 
   /**
@@ -110,12 +125,13 @@ export class SigningKeyStore {
     options: { leadSeconds?: number },
     skip: (tx: TransactionClient, now: Date) => boolean | Promise<boolean>,
   ): Promise<string | undefined> {
+    const key = await this.newKey();
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK_ID}::bigint)`;
       const now = new Date();
       if (await skip(tx, now)) return undefined;
       const activatesAt = new Date(now.getTime() + (options.leadSeconds ?? this.options.leadSeconds) * 1000);
-      const kid = await this.insertKey(tx, activatesAt);
+      const kid = await this.insertKey(tx, key, activatesAt);
       const expiresAt = await this.lastUseOfKeysRetiredAt(tx, activatesAt);
       await tx.signingKey.updateMany({
         where: { kid: { not: kid }, OR: [{ retiredAt: null }, { retiredAt: { gt: activatesAt } }] },
@@ -136,22 +152,24 @@ export class SigningKeyStore {
     });
   }
 
-  private async insertKey(tx: TransactionClient, activatesAt: Date): Promise<string> {
+  /** A new key pair, as stored: the private key sealed. */
+  private async newKey(): Promise<NewKey> {
     const { alg } = this.options;
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
     const kid = randomUUID();
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-    await tx.signingKey.create({
-      data: {
-        kid,
-        alg,
-        publicJwk,
-        privateJwkEncrypted: encryptSecret(this.options.encryptionKey, JSON.stringify(privateJwk)),
-        activatesAt,
-      },
-    });
-    return kid;
+    return {
+      kid,
+      alg,
+      publicJwk,
+      privateJwkEncrypted: encryptSecret(this.options.encryptionKey, JSON.stringify(privateJwk)),
+    };
+  }
+
+  private async insertKey(tx: TransactionClient, key: NewKey, activatesAt: Date): Promise<string> {
+    await tx.signingKey.create({ data: { ...key, activatesAt } });
+    return key.kid;
   }
 
   /**
