@@ -13,7 +13,8 @@ import { readGraphqlRequest, type GraphqlRequest } from './request.js';
 import { onSubscribeMessage } from './subscribe-message.js';
 import { schema, type GraphqlConfig } from './schema.js';
 import { graphqlServices, type GraphqlServices } from './services.js';
-import { callerTier, retryHeaders, take } from './tier-limits.js';
+import { refusalHeaders } from '../throttling/counters.js';
+import { callerTier, take } from './tier-limits.js';
 
 /** documents kept per API and worker, parsed and validated */
 const DOCUMENTS_PER_API = 1000;
@@ -191,7 +192,7 @@ async function checkTier(
         'SUBSCRIPTION_THROTTLED',
         `The query's complexity (${complexity}) exceeds what is left of the tier's quota`,
         { complexity },
-        retryHeaders(refused),
+        refusalHeaders(refused),
       );
   }
   for (const field of operation.fields) {
@@ -204,7 +205,7 @@ async function checkTier(
         'RESOURCE_THROTTLED',
         `The field '${field}' has used up its tier ${policy.name}`,
         { field },
-        retryHeaders(refused),
+        refusalHeaders(refused),
       );
   }
   return undefined;

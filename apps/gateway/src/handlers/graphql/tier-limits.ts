@@ -6,6 +6,7 @@
 import type { GatewayLimit, GatewayPolicy } from '@apim/contracts';
 import type { Credential } from '../../pipeline/types.js';
 import { policyKey, subscriptionKey, type GatewayState } from '../../store/state.js';
+import { quotaCounter } from '../throttling/counters.js';
 import type { Verdict } from '../throttling/shared-counter.js';
 import type { Throttler } from '../throttling/throttler.js';
 
@@ -17,18 +18,20 @@ export interface CallerTier {
 
 /** The subscription tier throttling this caller (a client certificate's tier for `mutualssl`), if any. */
 export function callerTier(state: GatewayState, apiId: string, cred: Credential | null): CallerTier | null {
-  if (!cred) return null;
-  const cert = cred.clientCertificate;
-  const tier = cert
-    ? cert.tier
-    : cred.applicationId
-      ? state.subscriptions.get(subscriptionKey(cred.applicationId, apiId))?.throttlingPolicy
-      : undefined;
-  const policy = tier ? state.policies.get(policyKey('SUBSCRIPTION', tier)) : undefined;
-  if (!policy) return null;
-  // the throttling handler's counter names: both count on the same shared counter
-  const quotaKey = cert ? `sub:cert:${cert.fingerprint}:${apiId}` : `sub:${cred.applicationId}:${apiId}`;
-  return { policy, quotaKey };
+  const cert = cred?.clientCertificate;
+  const appId = cred?.applicationId;
+  // the throttling handler's quota counter: both count on it
+  const caller = cert
+    ? { tier: cert.tier, quotaKey: quotaCounter.certificate(cert.fingerprint, apiId) }
+    : appId
+      ? {
+          tier: state.subscriptions.get(subscriptionKey(appId, apiId))?.throttlingPolicy,
+          quotaKey: quotaCounter.application(appId, apiId),
+        }
+      : null;
+  if (!caller?.tier) return null;
+  const policy = state.policies.get(policyKey('SUBSCRIPTION', caller.tier));
+  return policy ? { policy, quotaKey: caller.quotaKey } : null;
 }
 
 /**
@@ -50,15 +53,4 @@ export async function take(
     if (!v.allowed) return v;
   }
   return null;
-}
-
-/** the RateLimit headers of a refusal */
-export function retryHeaders(v: Verdict): Record<string, string> {
-  const reset = String(Math.max(1, Math.ceil(v.resetMs / 1000)));
-  return {
-    'retry-after': reset,
-    'ratelimit-limit': String(v.limit),
-    'ratelimit-remaining': '0',
-    'ratelimit-reset': reset,
-  };
 }

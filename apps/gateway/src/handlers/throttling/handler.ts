@@ -7,6 +7,7 @@ import type { Outcome, RequestContext } from '../../pipeline/types.js';
 import { policyKey, subscriptionKey } from '../../store/state.js';
 import { conditionsHold } from '../../shared/conditions.js';
 import type { BandwidthMeter } from './bandwidth-meter.js';
+import { quotaCounter, refusalHeaders } from './counters.js';
 import type { Verdict } from './shared-counter.js';
 import { schema, type ThrottlingConfig } from './schema.js';
 import { throttlingServices, type ThrottlingServices } from './services.js';
@@ -15,12 +16,7 @@ import { throttlingServices, type ThrottlingServices } from './services.js';
 const meterOf = new RequestLocal<BandwidthMeter>();
 
 function throttled(name: GatewayErrorName, v: Verdict): Outcome {
-  return errorResponse(name, undefined, {
-    'retry-after': String(Math.max(1, Math.ceil(v.resetMs / 1000))),
-    'ratelimit-limit': String(v.limit),
-    'ratelimit-remaining': '0',
-    'ratelimit-reset': String(Math.max(1, Math.ceil(v.resetMs / 1000))),
-  });
+  return errorResponse(name, undefined, refusalHeaders(v));
 }
 
 /** The advanced policy's limit for this request: its first matching conditional group, else its default. */
@@ -57,12 +53,12 @@ export const throttling: HandlerModule<ThrottlingConfig, ThrottlingServices> = {
       application: new PerIdMemo((id) => ({
         subscription: subscriptionKey(id, config.apiId),
         burst: `burst:${id}:${config.apiId}`,
-        quota: `sub:${id}:${config.apiId}`,
+        quota: quotaCounter.application(id, config.apiId),
         application: `app:${id}`,
       })),
       certificate: new PerIdMemo((fingerprint) => ({
         burst: `burst:cert:${fingerprint}:${config.apiId}`,
-        quota: `sub:cert:${fingerprint}:${config.apiId}`,
+        quota: quotaCounter.certificate(fingerprint, config.apiId),
       })),
       subscriptionPolicy: new PerIdMemo((name) => policyKey('SUBSCRIPTION', name)),
       applicationPolicy: new PerIdMemo((name) => policyKey('APPLICATION', name)),
