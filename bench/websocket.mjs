@@ -49,7 +49,10 @@ new WebSocketServer({ port: Number(process.env.PORT), host: '127.0.0.1', perMess
     backend.on('open', () => { for (const [d, binary] of queued.splice(0)) backend.send(d, { binary }); });
     client.on('message', (d, binary) => backend.readyState === 1 ? backend.send(d, { binary }) : queued.push([d, binary]));
     backend.on('message', (d, binary) => client.send(d, { binary }));
-    client.on('close', () => backend.close());
+    // a client gone before the backend socket opened (the readiness probe) ends it with an error event
+    backend.on('error', () => client.terminate());
+    client.on('error', () => backend.terminate());
+    client.on('close', () => backend.terminate());
     backend.on('close', () => client.close());
   });`;
 
