@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
-import { ErrorBox, Page, SelectField, TextArea } from '../shared/ui';
+import { Page, SelectField } from '../shared/ui';
 import { EMPTY_BASICS, NewApiForm, type ApiBasics } from './basics';
+import { DefinitionCheckForm } from './DefinitionCheckForm';
 import type { Complete, Publisher } from '@apim/rest-contract';
 
 type AsyncType = 'WS' | 'SSE' | 'WEBSUB';
@@ -77,53 +78,32 @@ export function ImportAsyncApiPage() {
 
   return (
     <Page title="Import an AsyncAPI definition">
-      <form
-        className="panel"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <DefinitionCheckForm
+        id="asyncapi-file"
+        fileLabel="AsyncAPI file (JSON or YAML)"
+        accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+        pasteLabel="Or paste the definition"
+        noun="definition"
+        file={file}
+        text={text}
+        onFile={(f) => {
+          setFile(f);
           reset();
-          validate.mutate();
         }}
-      >
-        <div className="field">
-          <label htmlFor="asyncapi-file">AsyncAPI file (JSON or YAML)</label>
-          <input
-            id="asyncapi-file"
-            type="file"
-            accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              reset();
-            }}
-          />
-        </div>
-        {!file && (
-          <TextArea
-            label="Or paste the definition"
-            rows={10}
-            monospace
-            value={text}
-            onChange={(v) => {
-              setText(v);
-              reset();
-            }}
-          />
-        )}
-        {problems.length > 0 && (
-          <div className="error-box" role="alert">
-            <strong>The definition cannot be imported.</strong>
-            <ul>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-        <ErrorBox error={validate.error} />
-        <button type="submit" className="secondary" disabled={(!file && !text.trim()) || validate.isPending}>
-          {validate.isPending ? 'Checking…' : 'Check definition'}
-        </button>
-      </form>
+        onText={(v) => {
+          setText(v);
+          reset();
+        }}
+        problems={problems}
+        check={{
+          mutate: () => {
+            reset();
+            validate.mutate();
+          },
+          isPending: validate.isPending,
+          error: validate.error,
+        }}
+      />
 
       {validated && (
         <NewApiForm

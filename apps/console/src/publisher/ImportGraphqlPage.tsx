@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
-import { ErrorBox, Page, TextArea } from '../shared/ui';
+import { Page } from '../shared/ui';
 import { EMPTY_BASICS, NewApiForm, type ApiBasics } from './basics';
+import { DefinitionCheckForm } from './DefinitionCheckForm';
 import type { Complete, Publisher } from '@apim/rest-contract';
 
 interface Validation {
@@ -62,53 +63,32 @@ export function ImportGraphqlPage() {
 
   return (
     <Page title="Create a GraphQL API">
-      <form
-        className="panel"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <DefinitionCheckForm
+        id="graphql-file"
+        fileLabel="GraphQL schema file (SDL)"
+        accept=".graphql,.graphqls,.gql,text/plain"
+        pasteLabel="Or paste the schema"
+        noun="schema"
+        file={file}
+        text={text}
+        onFile={(f) => {
+          setFile(f);
           reset();
-          validate.mutate();
         }}
-      >
-        <div className="field">
-          <label htmlFor="graphql-file">GraphQL schema file (SDL)</label>
-          <input
-            id="graphql-file"
-            type="file"
-            accept=".graphql,.graphqls,.gql,text/plain"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              reset();
-            }}
-          />
-        </div>
-        {!file && (
-          <TextArea
-            label="Or paste the schema"
-            rows={10}
-            monospace
-            value={text}
-            onChange={(v) => {
-              setText(v);
-              reset();
-            }}
-          />
-        )}
-        {problems.length > 0 && (
-          <div className="error-box" role="alert">
-            <strong>The schema cannot be imported.</strong>
-            <ul>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-        <ErrorBox error={validate.error} />
-        <button type="submit" className="secondary" disabled={(!file && !text.trim()) || validate.isPending}>
-          {validate.isPending ? 'Checking…' : 'Check schema'}
-        </button>
-      </form>
+        onText={(v) => {
+          setText(v);
+          reset();
+        }}
+        problems={problems}
+        check={{
+          mutate: () => {
+            reset();
+            validate.mutate();
+          },
+          isPending: validate.isPending,
+          error: validate.error,
+        }}
+      />
 
       {validated && (
         <NewApiForm
