@@ -6,14 +6,8 @@
 // Run: `npm run bench -- apply` (or, after `npx tsc -b`, `node bench/apply.mjs`). DATABASE_URL
 // (any database of the server) and REDIS_URL are used when set; otherwise an embedded Postgres.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { createPrismaClient, migrate, seed } from '@apim/db';
-import { startEmbeddedPostgres } from '@apim/db/embedded';
 import { startControlPlane } from '@apim/control-plane/testing';
-import { freePort, withDatabase } from './lib/net.mjs';
+import { benchDatabase } from './lib/database.mjs';
 
 const OPERATION_COUNT = Number(process.env.BENCH_APPLY_OPERATIONS ?? 500);
 const RUNS = 5;
@@ -58,22 +52,8 @@ async function post(url, body) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  let embedded;
-  let embeddedDir;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    embeddedDir = await mkdtemp(path.join(tmpdir(), 'apim-bench-pg-'));
-    embedded = await startEmbeddedPostgres({ dir: embeddedDir, port: await freePort(), persistent: false });
-    serverUrl = embedded.url;
-  }
-  const dbName = `apim_bench_apply_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const databaseUrl = withDatabase(serverUrl, dbName);
-  await migrate(databaseUrl);
-  const prisma = createPrismaClient(databaseUrl, { poolSize: 2 });
-  await seed(prisma, { adminPassword: ADMIN_PASSWORD });
+  const db = await benchDatabase('apply', { adminPassword: ADMIN_PASSWORD });
+  const { databaseUrl } = db;
   const cp = await startControlPlane({
     databaseUrl,
     keyManagerUrl: 'http://127.0.0.1:9',
@@ -105,11 +85,7 @@ async function main() {
       );
   } finally {
     await cp.close();
-    await prisma.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    if (embedded) await embedded.stop();
-    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+    await db.drop();
   }
 }
 

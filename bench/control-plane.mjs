@@ -7,14 +7,8 @@
 // embedded Postgres is started. BENCH_APIS (default 10000), BENCH_OPERATIONS (default 850),
 // BENCH_ANALYTICS_EVENTS (default 1000000).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { createPrismaClient, migrate, seed } from '@apim/db';
-import { startEmbeddedPostgres } from '@apim/db/embedded';
 import { startControlPlane } from '@apim/control-plane/testing';
-import { freePort, withDatabase } from './lib/net.mjs';
+import { benchDatabase } from './lib/database.mjs';
 
 const API_COUNT = Number(process.env.BENCH_APIS ?? 10_000);
 const OPERATION_COUNT = Number(process.env.BENCH_OPERATIONS ?? 850);
@@ -95,22 +89,8 @@ async function getJson(url, headers = {}) {
 }
 
 async function main() {
-  let embedded;
-  let embeddedDir;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    embeddedDir = await mkdtemp(path.join(tmpdir(), 'apim-bench-pg-'));
-    embedded = await startEmbeddedPostgres({ dir: embeddedDir, port: await freePort(), persistent: false });
-    serverUrl = embedded.url;
-  }
-  const dbName = `apim_bench_cp_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const databaseUrl = withDatabase(serverUrl, dbName);
-  await migrate(databaseUrl);
-  const prisma = createPrismaClient(databaseUrl, { poolSize: 4 });
-  await seed(prisma, { adminPassword: ADMIN_PASSWORD });
+  const db = await benchDatabase('cp', { adminPassword: ADMIN_PASSWORD, poolSize: 4 });
+  const { databaseUrl, prisma } = db;
   const cp = await startControlPlane({
     databaseUrl,
     keyManagerUrl: 'http://127.0.0.1:9',
@@ -263,11 +243,7 @@ async function main() {
       await measure(label, `${cp.url}${url}`, { authorization: auth });
   } finally {
     await cp.close();
-    await prisma.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    if (embedded) await embedded.stop();
-    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+    await db.drop();
   }
 }
 

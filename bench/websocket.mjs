@@ -11,15 +11,11 @@
 // Postgres is started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { createPrismaClient, migrate, seed } from '@apim/db';
-import { startEmbeddedPostgres } from '@apim/db/embedded';
-import { freePort, withDatabase } from './lib/net.mjs';
+import { benchDatabase } from './lib/database.mjs';
+import { freePort } from './lib/net.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -115,26 +111,11 @@ async function load(url) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  let embedded;
-  let embeddedDir;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    embeddedDir = await mkdtemp(path.join(tmpdir(), 'apim-bench-pg-'));
-    embedded = await startEmbeddedPostgres({ dir: embeddedDir, port: await freePort(), persistent: false });
-    serverUrl = embedded.url;
-  }
-  const dbName = `apim_bench_ws_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const databaseUrl = withDatabase(serverUrl, dbName);
+  const db = await benchDatabase('ws', { adminPassword: randomBytes(12).toString('base64url') });
+  const { databaseUrl } = db;
   const prefix = `apim-bench-${randomBytes(3).toString('hex')}`;
   let fx;
   try {
-    await migrate(databaseUrl);
-    const prisma = createPrismaClient(databaseUrl, { poolSize: 2 });
-    await seed(prisma, { adminPassword: randomBytes(12).toString('base64url') });
-    await prisma.$disconnect();
     const [echoPort, barePort, gwPort, metricsPort] = await Promise.all([
       freePort(),
       freePort(),
@@ -191,10 +172,7 @@ async function main() {
       children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
     );
     await fx?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
-    if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
+    await db.drop();
   }
 }
 

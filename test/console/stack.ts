@@ -3,7 +3,6 @@
  * manager, the control plane serving the production build of the console, a gateway, a backend,
  * and headless Chromium.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,22 +22,13 @@ import {
   testRedisUrl,
   type TestDatabase,
 } from '@apim/testing';
+import { buildConsoleOnce } from './console-build.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = path.join(root, 'test-artifacts/console');
 export const PETSTORE = path.join(root, '../shared/corpora/openapi/swagger-petstore3-openapi.yaml');
 
 const CONSOLE_BUILD = path.join(root, 'apps/console/build');
-
-/** `vite build` of the console, so the control plane serves what users get. */
-export function buildConsole(): void {
-  const vite = path.join(root, 'apps/console/node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: path.join(root, 'apps/console'),
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 /** A small Petstore backend (a real HTTP server): GET /pet/{id}, GET /pet/findByStatus, POST /pet. */
 function startPetBackend(): Promise<{ url: string; calls: () => number; close(): Promise<void> }> {
@@ -99,7 +89,8 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  buildConsole();
+  // the production build, so the control plane serves what users get
+  buildConsoleOnce(root);
   const db: TestDatabase = await createTestDatabase();
   const redisPrefix = testRedisPrefix();
   const redisUrl = testRedisUrl();

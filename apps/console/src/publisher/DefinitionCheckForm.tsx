@@ -10,9 +10,10 @@ interface Props {
   noun: string;
   file: File | null;
   text: string;
-  /** a new file or text: the caller forgets the last check */
-  onFile(file: File | null): void;
-  onText(text: string): void;
+  setFile(file: File | null): void;
+  setText(text: string): void;
+  /** called before each check and on each new file or text: the caller forgets the last check */
+  onChange(): void;
   /** the server's findings, one sentence each */
   problems: string[];
   check: { mutate(): void; isPending: boolean; error: unknown };
@@ -28,6 +29,7 @@ export function DefinitionCheckForm(p: Props) {
       className="panel"
       onSubmit={(e) => {
         e.preventDefault();
+        p.onChange();
         p.check.mutate();
       }}
     >
@@ -37,10 +39,24 @@ export function DefinitionCheckForm(p: Props) {
           id={p.id}
           type="file"
           accept={p.accept}
-          onChange={(e) => p.onFile(e.target.files?.[0] ?? null)}
+          onChange={(e) => {
+            p.setFile(e.target.files?.[0] ?? null);
+            p.onChange();
+          }}
         />
       </div>
-      {!p.file && <TextArea label={p.pasteLabel} rows={10} monospace value={p.text} onChange={p.onText} />}
+      {!p.file && (
+        <TextArea
+          label={p.pasteLabel}
+          rows={10}
+          monospace
+          value={p.text}
+          onChange={(v) => {
+            p.setText(v);
+            p.onChange();
+          }}
+        />
+      )}
       {p.problems.length > 0 && (
         <div className="error-box" role="alert">
           <strong>The {p.noun} cannot be imported.</strong>

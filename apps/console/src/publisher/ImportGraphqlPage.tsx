@@ -71,23 +71,11 @@ export function ImportGraphqlPage() {
         noun="schema"
         file={file}
         text={text}
-        onFile={(f) => {
-          setFile(f);
-          reset();
-        }}
-        onText={(v) => {
-          setText(v);
-          reset();
-        }}
+        setFile={setFile}
+        setText={setText}
+        onChange={reset}
         problems={problems}
-        check={{
-          mutate: () => {
-            reset();
-            validate.mutate();
-          },
-          isPending: validate.isPending,
-          error: validate.error,
-        }}
+        check={validate}
       />
 
       {validated && (
