@@ -14,7 +14,10 @@ import {
   importFieldsSchema,
   contentsOf,
   parseImport,
+  replacementMultipart,
+  replacementSource,
   sourceOf,
+  type ReplacementFields,
   type ImportFields,
 } from './import.js';
 
@@ -123,7 +126,7 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
         return documentResponse(doc, query.format);
       },
     }),
-    operation<ImportFields & { apiDefinition?: string }>({
+    operation<ReplacementFields>({
       method: 'put',
       path: '/apis/{apiId}/swagger',
       operationId: 'updateAPISwagger',
@@ -131,17 +134,10 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
       tag: 'APIs',
       access: create,
       params: apiIdParam,
-      multipart: {
-        fields: {
-          ...importFieldsSchema,
-          properties: { ...importFieldsSchema.properties, apiDefinition: { type: 'string', minLength: 1 } },
-        },
-        fileFields: IMPORT_FILE_FIELDS,
-      },
+      multipart: replacementMultipart,
       responses: { 200: { description: 'The new document', schema: { type: 'object' } } },
       async handle({ params, body, files }) {
-        const fields = { ...body, inlineAPIDefinition: body.apiDefinition ?? body.inlineAPIDefinition };
-        const parsed = await parseImport(sourceOf(fields, files), config.importUrlAllowlist);
+        const parsed = await parseImport(replacementSource(body, files), config.importUrlAllowlist);
         const api = await replaceDefinition(prisma, params.apiId!, parsed.document, contentsOf(parsed));
         return { status: 200, body: await exportWithScopes(api) };
       },

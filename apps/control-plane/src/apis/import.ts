@@ -34,6 +34,22 @@ export const importFieldsSchema = {
 
 export const IMPORT_FILE_FIELDS = ['file', 'files'];
 
+/** The form of a PUT that replaces an API's definition: the import's fields, or WSO2's apiDefinition text. */
+export type ReplacementFields = ImportFields & { apiDefinition?: string };
+
+export const replacementMultipart = {
+  fields: {
+    ...importFieldsSchema,
+    properties: { ...importFieldsSchema.properties, apiDefinition: { type: 'string', minLength: 1 } },
+  },
+  fileFields: IMPORT_FILE_FIELDS,
+};
+
+/** The replacement's fields as the import reads them: apiDefinition is the inline definition. */
+export function replacementSource(body: ReplacementFields, files: Express.Multer.File[]): OpenApiSource {
+  return sourceOf({ ...body, inlineAPIDefinition: body.apiDefinition ?? body.inlineAPIDefinition }, files);
+}
+
 export function sourceOf(fields: ImportFields, files: Express.Multer.File[]): OpenApiSource {
   const given = [files.length > 0, !!fields.url, !!fields.inlineAPIDefinition].filter(Boolean).length;
   if (given !== 1)

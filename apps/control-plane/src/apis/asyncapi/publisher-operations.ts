@@ -9,7 +9,10 @@ import {
   additionalPropertiesOf,
   IMPORT_FILE_FIELDS,
   importFieldsSchema,
+  replacementMultipart,
+  replacementSource,
   sourceOf,
+  type ReplacementFields,
   type ImportFields,
 } from '../import.js';
 import { documentResponse } from '../openapi/operations.js';
@@ -149,7 +152,7 @@ export function asyncApiPublisherOperations(ctx: AppContext): OperationSpec<neve
         return documentResponse(asyncApiOf(api), query.format);
       },
     }),
-    operation<ImportFields & { apiDefinition?: string }>({
+    operation<ReplacementFields>({
       method: 'put',
       path: '/apis/{apiId}/asyncapi',
       operationId: 'updateAPIAsyncAPIDefinition',
@@ -157,18 +160,11 @@ export function asyncApiPublisherOperations(ctx: AppContext): OperationSpec<neve
       tag: 'APIs',
       access: create,
       params: apiIdParam,
-      multipart: {
-        fields: {
-          ...importFieldsSchema,
-          properties: { ...importFieldsSchema.properties, apiDefinition: { type: 'string', minLength: 1 } },
-        },
-        fileFields: IMPORT_FILE_FIELDS,
-      },
+      multipart: replacementMultipart,
       responses: { 200: { description: 'The new document', schema: { type: 'object' } } },
       async handle({ params, body, files }) {
         const type = asyncTypeOfApi((await loadApi(prisma, params.apiId!)).type);
-        const fields = { ...body, inlineAPIDefinition: body.apiDefinition ?? body.inlineAPIDefinition };
-        const parsed = await parseAsyncApiImport(sourceOf(fields, files), config.importUrlAllowlist);
+        const parsed = await parseAsyncApiImport(replacementSource(body, files), config.importUrlAllowlist);
         const operations = asyncOperationsOf(parsed, type);
         const api = await replaceDefinition(prisma, params.apiId!, parsed.document, {
           operations,
