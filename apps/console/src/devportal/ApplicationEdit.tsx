@@ -10,10 +10,10 @@ import type { Complete, Devportal } from '@apim/rest-contract';
 import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
 import { errorAt, useCheckedWrite } from '../shared/schema';
-import { CheckboxGroup, FormPanel, QueryView, SelectField, TextArea, TextField } from '../shared/ui';
+import { CheckboxGroup, FormPanel, QueryView, TextField } from '../shared/ui';
 import { GRANT_TYPE_LABELS, KEY_TYPE_LABELS, labelOf, optionsOf, type GrantType } from '../shared/labels';
 import { useNotify } from '../shared/notify';
-import { useApplicationTiers } from './ApplicationsPage';
+import { ApplicationFields, useApplicationTiers } from './ApplicationsPage';
 
 export function EditApplication({ app }: { app: Complete<Devportal.Application> }) {
   const tiers = useApplicationTiers();
@@ -51,28 +51,15 @@ export function EditApplication({ app }: { app: Complete<Devportal.Application> 
         })
       }
     >
-      <div className="row">
-        <TextField
-          label="Application name"
-          required
-          value={name}
-          error={save.errors?.name}
-          onChange={setName}
-        />
-        <SelectField
-          label="Application rate limit"
-          value={tier}
-          options={tierNames.includes(tier) ? tierNames : [tier, ...tierNames]}
-          error={save.errors?.throttlingPolicy}
-          onChange={setTier}
-        />
-      </div>
-      <TextArea
-        label="Description"
-        rows={2}
-        value={description}
-        error={save.errors?.description}
-        onChange={setDescription}
+      <ApplicationFields
+        name={name}
+        setName={setName}
+        tier={tier}
+        setTier={setTier}
+        tierOptions={tierNames.includes(tier) ? tierNames : [tier, ...tierNames]}
+        description={description}
+        setDescription={setDescription}
+        errors={save.errors}
       />
     </FormPanel>
   );

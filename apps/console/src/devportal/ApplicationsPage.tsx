@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { request, type ListOf } from '../shared/api';
 import { useRest } from '../shared/hooks';
-import { useCheckedWrite } from '../shared/schema';
+import { useCheckedWrite, type FieldErrors } from '../shared/schema';
 import { FormPanel, ListTable, Page, SelectField, StatusBadge, TextArea, TextField } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { APPLICATION_STATUS_LABELS } from '../shared/labels';
@@ -11,6 +11,49 @@ export function useApplicationTiers() {
   return useRest<ListOf<{ name: string; description?: string }>>(
     'devportal',
     '/throttling-policies/application',
+  );
+}
+
+interface ApplicationFieldsProps {
+  name: string;
+  setName(v: string): void;
+  tier: string;
+  setTier(v: string): void;
+  tierOptions: string[];
+  description: string;
+  setDescription(v: string): void;
+  /** by field: name, throttlingPolicy, description */
+  errors: Partial<FieldErrors> | null | undefined;
+}
+
+/** An application's name, rate limit and description, as its creation and its edit ask for them. */
+export function ApplicationFields(p: ApplicationFieldsProps) {
+  return (
+    <>
+      <div className="row">
+        <TextField
+          label="Application name"
+          required
+          value={p.name}
+          error={p.errors?.name}
+          onChange={p.setName}
+        />
+        <SelectField
+          label="Application rate limit"
+          value={p.tier}
+          options={p.tierOptions}
+          error={p.errors?.throttlingPolicy}
+          onChange={p.setTier}
+        />
+      </div>
+      <TextArea
+        label="Description"
+        rows={2}
+        value={p.description}
+        error={p.errors?.description}
+        onChange={p.setDescription}
+      />
+    </>
   );
 }
 
@@ -48,22 +91,18 @@ function CreateApplication() {
         })
       }
     >
-      <div className="row">
-        <TextField label="Application name" required value={name} error={errors?.name} onChange={setName} />
-        <SelectField
-          label="Application rate limit"
-          value={chosenTier}
-          options={tierNames}
-          error={errors?.throttlingPolicy ?? (tiers.isError ? tiers.error.message : undefined)}
-          onChange={setTier}
-        />
-      </div>
-      <TextArea
-        label="Description"
-        rows={2}
-        value={description}
-        error={errors?.description}
-        onChange={setDescription}
+      <ApplicationFields
+        name={name}
+        setName={setName}
+        tier={chosenTier}
+        setTier={setTier}
+        tierOptions={tierNames}
+        description={description}
+        setDescription={setDescription}
+        errors={{
+          ...errors,
+          throttlingPolicy: errors?.throttlingPolicy ?? (tiers.isError ? tiers.error.message : undefined),
+        }}
       />
     </FormPanel>
   );
