@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { selfSignedCertificate, TEST_ADMIN_PASSWORD } from '@apim/testing';
 import { ARTIFACTS, PETSTORE, startStack, type Stack } from './stack.js';
+import { signOut as signOutOf } from './session.js';
 
 let stack: Stack;
 let page: Page;
@@ -84,14 +85,7 @@ async function signIn(username: string, password: string): Promise<void> {
 }
 
 async function signOut(): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  // The key manager may ask to confirm the sign-out.
-  const confirm = page.getByRole('button', { name: /yes|sign out|log ?out/i });
-  await page.waitForLoadState('networkidle');
-  if (new URL(page.url()).origin !== stack.consoleUrl && (await confirm.count()))
-    await confirm.first().click();
-  await page.waitForURL((u) => u.origin === stack.consoleUrl);
-  await shown(page.getByRole('button', { name: 'Sign in' }).first());
+  await signOutOf(page, stack.consoleUrl);
 }
 
 beforeAll(async () => {

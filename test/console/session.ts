@@ -20,6 +20,9 @@ export async function signIn(page: Page, consoleUrl: string, username: string, p
 /** Signs out, answering the key manager when it asks to confirm. */
 export async function signOut(page: Page, consoleUrl: string) {
   await page.getByRole('button', { name: 'Sign out' }).click();
+  // the console sends the browser to the key manager's end-session page: wait until it is there, or
+  // the console's own page would be taken for the way back
+  await page.waitForURL((u) => u.origin !== consoleUrl);
   const confirm = page.getByRole('button', { name: /yes|sign out|log ?out/i });
   await page.waitForLoadState('networkidle');
   if (new URL(page.url()).origin !== consoleUrl && (await confirm.count())) await confirm.first().click();
