@@ -18,9 +18,9 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { freePort, withDatabase } from './lib/net.mjs';
+import { BACKEND, BARE_PROXY, children, cpuMsOf, root, start, waitFor } from './lib/processes.mjs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -30,7 +30,6 @@ import pg from 'pg';
 import { createPrismaClient, migrate, seed } from '@apim/db';
 import { startEmbeddedPostgres } from '@apim/db/embedded';
 
-const root = path.resolve(import.meta.dirname, '..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -41,7 +40,6 @@ const { ControlPlaneFixture } = await import(
 const { deployExposedApi } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/routing/exposure-fixture.js')).href
 );
-const children = [];
 // ioredis as the gateway depends on it (it is not a dependency of the repository root)
 const gatewayRequire = createRequire(path.join(root, 'apps/gateway/package.json'));
 const { Redis } = await import(pathToFileURL(gatewayRequire.resolve('ioredis')).href);
@@ -59,56 +57,6 @@ async function cleanupRedis(prefix) {
   redis.disconnect();
 }
 
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url, child) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url);
-      await r.arrayBuffer();
-      if (r.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-const BACKEND = `
-import http from 'node:http';
-const body = JSON.stringify({ data: 'x'.repeat(1000) }).slice(0, 1024);
-http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
-}).listen(Number(process.env.PORT), '127.0.0.1');`;
-
-const BARE_PROXY = `
-import http from 'node:http';
-import { Pool } from 'undici';
-const pool = new Pool(process.env.TARGET, { connections: 128, keepAliveTimeout: 30000 });
-const hop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade']);
-http.createServer(async (req, res) => {
-  try {
-    const headers = {};
-    for (const k in req.headers) if (!hop.has(k)) headers[k] = req.headers[k];
-    const r = await pool.request({ path: req.url, method: req.method, headers, body: req.method === 'GET' ? null : req });
-    const out = {};
-    for (const k in r.headers) if (!hop.has(k)) out[k] = r.headers[k];
-    res.writeHead(r.statusCode, out);
-    r.body.pipe(res);
-  } catch { res.writeHead(502).end(); }
-}).listen(Number(process.env.PORT), '127.0.0.1');`;
-
 const KYMA_HOST = 'shop.bench.example.com';
 
 /** A GET with any headers, Host included (fetch will not send a Host of one's own). */
@@ -122,26 +70,6 @@ function get(url, headers) {
       })
       .on('error', reject);
   });
-}
-
-const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** CPU time (user + system, ms) used so far by a process and its children processes (cluster workers). */
-function cpuMsOf(pid) {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(entry) !== pid && Number(fields[1]) !== pid) continue; // fields[1] is the parent pid
-    total += (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
-  }
-  return total;
 }
 
 /**
