@@ -6,8 +6,18 @@ import {
   readOutboundUrlAllowlist,
   readTrustedProxies,
 } from '@apim/service';
+import { readDefaultCors } from './handlers/cors/defaults.js';
 
 type Env = Record<string, string | undefined>;
+
+/** A share from 0 to 1 (a decimal number). */
+function sampleRate(env: Env, name: string, fallback: number): number {
+  const v = env[name]?.trim();
+  if (!v) return fallback;
+  const n = /^(0|1|0?\.\d+|1\.0*)$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new ConfigError(name, `must be a number from 0 to 1, got ${JSON.stringify(v)}`);
+  return n;
+}
 
 /** Every gateway setting, read once from the environment (README lists them). */
 export function loadConfig(env: Env = process.env) {
@@ -51,6 +61,8 @@ export function loadConfig(env: Env = process.env) {
     /** hosts a rule's JWKS and an external authorizer may be on (APIM_OUTBOUND_URL_ALLOWLIST; empty: any) */
     outboundUrlAllowlist: readOutboundUrlAllowlist(env),
     internalSecret,
+    /** CORS of every API without its own (APIM_CORS_*; null: turned off) */
+    cors: readDefaultCors(env),
     limits: {
       maxHeaderBytes: r.int('APIM_GATEWAY_MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
       maxBodyBytes: r.int('APIM_GATEWAY_MAX_BODY_BYTES', 10 * 1024 * 1024, 0, 2 ** 40),
@@ -73,11 +85,15 @@ export function loadConfig(env: Env = process.env) {
     },
     analytics: {
       enabled: r.bool('APIM_GATEWAY_ANALYTICS', true),
-      /** small batches keep each hand-over short (about 5 µs per record of serialising), so requests around it wait little */
+      /** share of successful requests kept as raw events (errors and throttled ones are all kept) */
+      sampleRate: sampleRate(env, 'APIM_ANALYTICS_SAMPLE_RATE', 0.01),
+      /** raw events that make a batch go out before the flush interval (about 5 µs each to serialise) */
       batchSize: r.int('APIM_GATEWAY_ANALYTICS_BATCH', 100, 1, 100_000),
       flushMs: r.int('APIM_GATEWAY_ANALYTICS_FLUSH_MS', 1000, 10, 600_000),
-      /** events kept in memory while Redis is away (about 0.9 KB each in batches); the oldest go beyond it */
+      /** raw events kept in memory while Redis is away (about 0.9 KB each in batches); new ones are dropped beyond it */
       bufferRecords: r.int('APIM_GATEWAY_ANALYTICS_BUFFER', 20_000, 0, 10_000_000),
+      /** per-minute rollup rows kept while Redis is away (about 0.5 KB each); requests needing a new row are dropped beyond it */
+      maxRows: r.int('APIM_GATEWAY_ANALYTICS_MAX_ROWS', 200_000, 1, 10_000_000),
     },
     /** backend JWT (X-JWT-Assertion) signing key, PKCS#8 PEM file; unset: no backend JWT */
     backendJwt: (() => {
