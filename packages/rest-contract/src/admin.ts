@@ -332,6 +332,33 @@ export const workflowSchemas: Record<string, JsonSchema> = {
   },
 };
 
+/** The audit trail: one entry per row an admin, publisher or developer changed. */
+export const auditSchemas: Record<string, JsonSchema> = {
+  AuditLogEntry: {
+    type: 'object',
+    required: ['id', 'time', 'action', 'entityType', 'operation'],
+    properties: {
+      id: { type: 'string', description: 'increasing with time' },
+      time: { type: 'string', format: 'date-time' },
+      actorId: { type: ['string', 'null'], description: "the user's id" },
+      actor: { type: ['string', 'null'], description: "the user's name" },
+      action: { type: 'string', description: 'the REST operation that made the change (its operationId)' },
+      entityType: {
+        type: 'string',
+        description: 'the table of the changed row, e.g. api, throttling_policy',
+      },
+      entityId: { type: ['string', 'null'] },
+      operation: { enum: ['INSERT', 'UPDATE', 'DELETE'] },
+      method: { type: ['string', 'null'] },
+      path: { type: ['string', 'null'] },
+      sourceIp: { type: ['string', 'null'], description: 'the caller, behind trusted proxies the client' },
+      before: { type: ['object', 'null'], description: 'the row before the change (secrets as "[hidden]")' },
+      after: { type: ['object', 'null'], description: 'the row after the change (secrets as "[hidden]")' },
+    },
+  },
+  AuditLogList: listOf(ref('AuditLogEntry')),
+};
+
 /** Every admin schema, in the order the admin document lists them. */
 export const adminSchemaSets: Record<string, JsonSchema> = {
   ...policySchemas,
@@ -340,4 +367,5 @@ export const adminSchemaSets: Record<string, JsonSchema> = {
   ...keyManagerSchemas,
   ...userSchemas,
   ...workflowSchemas,
+  ...auditSchemas,
 };

@@ -216,6 +216,60 @@ export interface Settings {
     SUBSCRIPTION_UPDATE?: boolean;
   };
 }
+export interface AuditLogEntry {
+  /**
+   * increasing with time
+   */
+  id: string;
+  time: string;
+  /**
+   * the user's id
+   */
+  actorId?: string | null;
+  /**
+   * the user's name
+   */
+  actor?: string | null;
+  /**
+   * the REST operation that made the change (its operationId)
+   */
+  action: string;
+  /**
+   * the table of the changed row, e.g. api, throttling_policy
+   */
+  entityType: string;
+  entityId?: string | null;
+  operation: 'INSERT' | 'UPDATE' | 'DELETE';
+  method?: string | null;
+  path?: string | null;
+  /**
+   * the caller, behind trusted proxies the client
+   */
+  sourceIp?: string | null;
+  /**
+   * the row before the change (secrets as "[hidden]")
+   */
+  before?: {
+    [k: string]: unknown | undefined;
+  } | null;
+  /**
+   * the row after the change (secrets as "[hidden]")
+   */
+  after?: {
+    [k: string]: unknown | undefined;
+  } | null;
+}
+export interface AuditLogList {
+  count: number;
+  list: AuditLogEntry[];
+  pagination?: {
+    offset?: number;
+    limit?: number;
+    total?: number;
+    next?: string;
+    previous?: string;
+  };
+}
 export interface ExternalAuthorizer {
   id?: string;
   name: string;
