@@ -326,7 +326,36 @@ export const publisherSchemas: Record<string, JsonSchema> = {
   },
   OpenAPIDefinitionValidationResponse: {
     type: 'object',
-    properties: { isValid: { type: 'boolean' }, info: { type: 'object' }, errors: { type: 'array' } },
+    properties: {
+      isValid: { type: 'boolean' },
+      info: { type: 'object' },
+      errors: { type: 'array' },
+      lint: { type: 'array', items: ref('LintResult'), description: "Spectral's findings (oas ruleset)" },
+    },
+  },
+  LintResult: {
+    type: 'object',
+    required: ['severity', 'rule', 'message', 'path', 'line', 'column'],
+    description: 'A finding of the OpenAPI linter (Spectral, oas ruleset); never blocks an import',
+    properties: {
+      severity: { enum: ['error', 'warn', 'info', 'hint'] },
+      rule: str,
+      message: str,
+      path: { ...strings, description: 'where in the document, as JSON path segments' },
+      line: { type: 'integer', minimum: 1 },
+      column: { type: 'integer', minimum: 1 },
+    },
+  },
+  ImportedAPI: {
+    description: "The API an import created, with the linter's findings on its document",
+    allOf: [
+      ref('API'),
+      {
+        type: 'object',
+        required: ['lint'],
+        properties: { lint: { type: 'array', items: ref('LintResult') } },
+      },
+    ],
   },
 };
 

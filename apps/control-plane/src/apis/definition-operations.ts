@@ -5,6 +5,7 @@ import { conflict } from '../http/errors.js';
 import { view, create, apiIdParam } from './access.js';
 import { componentValidator, operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { documentResponse, exportOpenApi } from './openapi/operations.js';
+import { lintedText, lintOpenApi } from './openapi/lint.js';
 import { scopesOf, type ApiRow } from './api-model.js';
 import { createApi, loadApi, replaceDefinition } from './apis.js';
 import {
@@ -34,6 +35,9 @@ function restApi(api: ApiRow): ApiRow {
   throw conflict(`The API is of type ${api.type} and has no OpenAPI document; read ${own}`);
 }
 
+/** No text to lint (a URL that could not be read): no findings. */
+const lintOf = async (text: string | undefined) => (text === undefined ? [] : lintOpenApi(text));
+
 export function definitionOperations(ctx: AppContext): OperationSpec<never, never>[] {
   const { prisma, config } = ctx;
   const validateApi = componentValidator(publisherComponents, 'API');
@@ -57,16 +61,23 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
       tag: 'APIs',
       access: create,
       multipart: { fields: importFieldsSchema, fileFields: IMPORT_FILE_FIELDS },
-      responses: { 201: { description: 'Created', schema: ref('API') } },
+      responses: { 201: { description: 'Created', schema: ref('ImportedAPI') } },
       async handle(req) {
-        const parsed = await parseImport(sourceOf(req.body, req.files), config.importUrlAllowlist);
+        const source = sourceOf(req.body, req.files);
+        const parsed = await parseImport(source, config.importUrlAllowlist);
         const input = importedApiInput(parsed, additionalPropertiesOf(req.body.additionalProperties));
         validateApi(input, 'additionalProperties');
+        // Linted before anything is written: its findings are reported, never a reason to refuse.
+        const lint = await lintOf(lintedText(source, parsed.document));
         const api = await createApi(prisma, callerOf(req), input, {
           definition: parsed.document,
           ...contentsOf(parsed),
         });
-        return { status: 201, body: api, headers: { location: `/api/am/publisher/v4/apis/${api.id}` } };
+        return {
+          status: 201,
+          body: { ...api, lint },
+          headers: { location: `/api/am/publisher/v4/apis/${api.id}` },
+        };
       },
     }),
     operation<ImportFields>({
@@ -79,8 +90,9 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
       multipart: { fields: importFieldsSchema, fileFields: IMPORT_FILE_FIELDS },
       responses: { 200: { description: 'The verdict', schema: ref('OpenAPIDefinitionValidationResponse') } },
       async handle({ body, files }) {
+        const source = sourceOf(body, files);
         try {
-          const parsed = await parseImport(sourceOf(body, files), config.importUrlAllowlist);
+          const parsed = await parseImport(source, config.importUrlAllowlist);
           const info = (parsed.document.info ?? {}) as Record<string, unknown>;
           return {
             status: 200,
@@ -93,13 +105,20 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
                 openAPIVersion: parsed.specVersion,
               },
               errors: [],
+              lint: await lintOf(lintedText(source, parsed.document)),
             },
           };
         } catch (e) {
           const description = (e as Error).message;
+          // The linter places what it can (a YAML syntax error, a schema violation) at its line:
+          // the definition editor marks those where they are.
           return {
             status: 200,
-            body: { isValid: false, errors: [{ code: 400, message: 'Invalid definition', description }] },
+            body: {
+              isValid: false,
+              errors: [{ code: 400, message: 'Invalid definition', description }],
+              lint: await lintOf(lintedText(source)),
+            },
           };
         }
       },

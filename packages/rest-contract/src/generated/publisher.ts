@@ -3,6 +3,13 @@
  * (src/components.ts): do not edit. Change a schema, then run `npm run contract`.
  */
 
+/**
+ * The API an import created, with the linter's findings on its document
+ */
+export type ImportedAPI = API & {
+  lint: LintResult[];
+};
+
 export interface EndpointConfig {
   endpoint_type: 'http' | 'load_balance' | 'failover';
   production_endpoints?:
@@ -334,6 +341,24 @@ export interface OpenAPIDefinitionValidationResponse {
     [k: string]: unknown | undefined;
   };
   errors?: unknown[];
+  /**
+   * Spectral's findings (oas ruleset)
+   */
+  lint?: LintResult[];
+}
+/**
+ * A finding of the OpenAPI linter (Spectral, oas ruleset); never blocks an import
+ */
+export interface LintResult {
+  severity: 'error' | 'warn' | 'info' | 'hint';
+  rule: string;
+  message: string;
+  /**
+   * where in the document, as JSON path segments
+   */
+  path: string[];
+  line: number;
+  column: number;
 }
 export interface Document {
   documentId?: string;
