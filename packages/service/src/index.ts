@@ -7,3 +7,4 @@ export * from './main.js';
 export * from './sealed-secrets.js';
 export * from './trusted-proxy.js';
 export * from './outbound-url.js';
+export * from './https.js';

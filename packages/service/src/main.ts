@@ -1,4 +1,4 @@
-import { ConfigError, redactUrl } from './config.js';
+import { ConfigError, envReader, redactUrl } from './config.js';
 
 export interface Closable {
   close(): Promise<void>;
@@ -20,13 +20,23 @@ export function describeStartupError(e: unknown): string {
   return String(e);
 }
 
+/** APIM_SHUTDOWN_TIMEOUT_MS: how long a stopping app may take to finish its in-flight requests. */
+export function readShutdownTimeout(env: Record<string, string | undefined>): number {
+  return envReader(env).int('APIM_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000);
+}
+
 /**
  * Runs an app's main: starts it, stops it cleanly on SIGINT/SIGTERM, and turns a start-up failure
- * into one line on stderr and exit code 1 (no stack trace).
+ * into one line on stderr and exit code 1 (no stack trace). Stopping is the app's close(): it
+ * stops accepting, lets in-flight requests finish and closes idle keep-alive connections (so a
+ * rolling upgrade behind a load balancer drops nothing); after APIM_SHUTDOWN_TIMEOUT_MS the
+ * process exits anyway, code 1, so a stuck request cannot hold an upgrade for ever.
  */
 export async function runMain(name: string, start: () => Promise<Closable>): Promise<void> {
   let app: Closable;
+  let timeoutMs: number;
   try {
+    timeoutMs = readShutdownTimeout(process.env);
     app = await start();
   } catch (e) {
     process.stderr.write(`${name}: ${describeStartupError(e)}\n`);
@@ -37,9 +47,9 @@ export async function runMain(name: string, start: () => Promise<Closable>): Pro
     if (stopping) return;
     stopping = true;
     const force = setTimeout(() => {
-      process.stderr.write(`${name}: did not stop within 10 s after ${signal}, exiting\n`);
+      process.stderr.write(`${name}: did not stop within ${timeoutMs} ms after ${signal}, exiting\n`);
       process.exit(1);
-    }, 10_000);
+    }, timeoutMs);
     force.unref();
     app.close().then(
       () => process.exit(0),
