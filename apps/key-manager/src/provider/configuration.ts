@@ -12,11 +12,12 @@ import { deriveKey } from '../helpers/derive-key.js';
 import { mayIntrospect } from './introspection-policy.js';
 import { isOidcScope, OIDC_SCOPES } from './oidc-scopes.js';
 import { signingKeyAt } from '../models/signing-keys.js';
-import { errorPage, logoutPage, logoutSuccessPage } from '../actions/interactions/views.js';
+import { errorPage, logoutPage, logoutSuccessPage, signingOutPage } from '../actions/interactions/views.js';
 import { INTERACTION_PATH, Routes } from './routes.js';
 import type { BruteForceGuard } from '../helpers/brute-force-guard.js';
 import { clientChecked, TooManyAttempts } from '../helpers/brute-force-middleware.js';
 import { callerAddress } from '../helpers/caller-address.js';
+import type { OneTimeCredentials } from './owner-tokens.js';
 import {
   accessTokenTtlFor,
   clientApplication,
@@ -28,6 +29,8 @@ import {
 export interface ProviderDeps extends ResourceServerDeps {
   prisma: PrismaClient;
   guard: BruteForceGuard;
+  /** credentials of owner-token requests made in process (owner-tokens.ts) */
+  oneTime: OneTimeCredentials;
 }
 
 /** The client's redirect origins may call the token, userinfo and other CORS endpoints. */
@@ -118,13 +121,18 @@ export function buildProvider(deps: ProviderDeps): Provider {
       registration: { enabled: true, initialAccessToken: true },
       rpInitiatedLogout: {
         enabled: true,
+        // An application that proves which user it signs out (an ID token of the signed-in user,
+        // checked by oidc-provider) signs them out in one step; anything else is asked first, as
+        // RP-Initiated Logout requires.
         logoutSource: (ctx, form) => {
+          const hint = ctx.oidc.entities.IdTokenHint as { payload?: { sub?: unknown } } | undefined;
+          const accountId = ctx.oidc.session?.accountId;
           ctx.type = 'html';
-          ctx.body = logoutPage(form);
+          ctx.body = accountId && hint?.payload?.sub === accountId ? signingOutPage(form) : logoutPage(form);
         },
         postLogoutSuccessSource: (ctx) => {
           ctx.type = 'html';
-          ctx.body = logoutSuccessPage();
+          ctx.body = logoutSuccessPage(config.consoleUrl);
         },
       },
       resourceIndicators: {
@@ -183,7 +191,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     clientBasedCORS: corsAllowed,
     renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = errorPage(out);
+      ctx.body = errorPage(out, config.consoleUrl);
     },
   };
 
@@ -194,7 +202,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
   // Client secrets are stored as hashes (the adapter hands the hash to oidc-provider as
   // client_secret), so the presented secret is hashed before the constant-time comparison.
   // A client that keeps failing is refused for a while, even with the right secret.
+  // An owner-token request made in process presents a one-time credential instead.
   provider.Client.prototype.compareClientSecret = async function compareHashed(this: Client, actual: string) {
+    if (deps.oneTime.accept(this.clientId, actual)) return true;
     const ctx = Provider.ctx;
     if (ctx && !clientChecked(ctx, this.clientId)) {
       const address = callerAddress(config.trustedProxies, ctx.req);

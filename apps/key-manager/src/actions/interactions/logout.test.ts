@@ -22,10 +22,15 @@ describe('logout', () => {
     return { url: url.href, verifier };
   }
 
-  /** The confirmation page's form (oidc-provider's, with its anti-forgery field), submitted. */
-  async function confirmLogout(browser: ScriptedBrowser, logoutUrl: string) {
+  /**
+   * The sign-out page's form (oidc-provider's, with its anti-forgery field), submitted: by the user
+   * when it asks, by itself (a script) when the application sent the user's ID token.
+   */
+  async function confirmLogout(browser: ScriptedBrowser, logoutUrl: string, asks: boolean) {
     const page = await browser.follow(logoutUrl);
     expect(page.status).toBe(200);
+    expect(page.html.includes('Do you want to sign out?')).toBe(asks);
+    expect(page.html.includes("document.getElementById('op.logoutForm').submit()")).toBe(!asks);
     const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(page.html)?.[1];
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.html)?.[1];
     expect(action && xsrf).toBeTruthy();
@@ -42,7 +47,7 @@ describe('logout', () => {
     const again = await browser.follow((await consoleAuthorization(config)).url);
     expect(again.callback?.searchParams.get('code')).toBeTruthy();
 
-    const done = await confirmLogout(browser, `${f.km.url}/oauth2/logout`);
+    const done = await confirmLogout(browser, `${f.km.url}/oauth2/logout`, true);
     expect(done.status).toBe(200);
     expect(done.html).toContain('You have been signed out.');
 
@@ -51,7 +56,7 @@ describe('logout', () => {
     expect(after.html).toContain('<h1>Sign in</h1>');
   });
 
-  it('returns to the registered post-logout URI with the state, given an ID token hint', async () => {
+  it('signs out without asking and returns to the registered post-logout URI with the state, given an ID token hint', async () => {
     const config = await discover(f.km, 'apim-console');
     const browser = new ScriptedBrowser(CONSOLE);
     const { url, verifier } = await consoleAuthorization(config);
@@ -65,7 +70,7 @@ describe('logout', () => {
       post_logout_redirect_uri: `${CONSOLE}/console`,
       state: 'bye',
     });
-    const done = await confirmLogout(browser, logoutUrl.href);
+    const done = await confirmLogout(browser, logoutUrl.href, false);
     expect(done.callback?.origin + done.callback!.pathname).toBe(`${CONSOLE}/console`);
     expect(done.callback?.searchParams.get('state')).toBe('bye');
     // an unregistered return address is refused, not followed
