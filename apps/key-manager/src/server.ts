@@ -9,7 +9,14 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, healthEndpoints, requestIdOf, type Logger } from '@apim/service';
+import {
+  connectTo,
+  createLogger,
+  healthEndpoints,
+  requestIdOf,
+  strictTransportSecurity,
+  type Logger,
+} from '@apim/service';
 import { BruteForceGuard } from './helpers/brute-force-guard.js';
 import { bruteForceMiddleware } from './helpers/brute-force-middleware.js';
 import { dropUntrustedForwarding } from './helpers/caller-address.js';
@@ -24,6 +31,7 @@ import { Lookups } from './adapters/lookups.js';
 import { registerPasswordGrant } from './actions/password-grant.js';
 import { buildProvider } from './provider/configuration.js';
 import { ProviderHolder } from './provider/provider-holder.js';
+import { OneTimeCredentials } from './provider/owner-tokens.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from './provider/routes.js';
 import { SigningKeyStore } from './models/signing-keys.js';
 import { structuredTokenEndpoints } from './actions/jwt-introspection-revocation.js';
@@ -98,10 +106,11 @@ export async function createApp(
     maxFailures: config.bruteForceMaxFailures,
     lockSeconds: config.bruteForceWindowSeconds,
   });
+  const oneTime = new OneTimeCredentials();
   const holder: ProviderHolder = new ProviderHolder(
     keyStore,
     (keys) => {
-      const deps = { config, prisma, lookups, keys, guard, logins };
+      const deps = { config, prisma, lookups, keys, guard, logins, oneTime };
       const provider = buildProvider(deps);
       registerPasswordGrant(provider, deps);
       provider.use(bruteForceMiddleware(guard, config.trustedProxies));
@@ -145,6 +154,8 @@ export async function createApp(
     logger,
     logins,
     proxies: config.trustedProxies,
+    ownerToken: (clientId, request) =>
+      oneTime.issue((req, res) => holder.handle(req, res), clientId, request),
   });
   app.use(api.routes()).use(api.allowedMethods());
   const pages = interactionRoutes({
@@ -164,9 +175,11 @@ export async function createApp(
     { database: async () => void (await prisma.$queryRaw`SELECT 1`) },
     { redis: async () => void (await redis.ping()) },
   );
+  const hsts = strictTransportSecurity(config.trustedProxies, config.hstsMaxAge);
   const requestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (health(req, res)) return;
     dropUntrustedForwarding(config.trustedProxies, req);
+    hsts(req, res);
     const path = (req.url ?? '/').split('?')[0]!;
     const id = requestIdOf(req);
     res.setHeader('X-Request-ID', id);

@@ -15,6 +15,8 @@ import type { ProviderHolder } from '../provider/provider-holder.js';
 import { revokeTokenId } from '../models/revocations.js';
 import { signingKeyAt, type SigningKeyStore } from '../models/signing-keys.js';
 import type { UserLogin } from '../models/user-login.js';
+import { BUILT_IN_CLIENTS } from '../models/builtin-clients.js';
+import type { OwnerTokenRequest, TokenEndpointAnswer } from '../provider/owner-tokens.js';
 
 /** Stored expiry of a revoked token that never expires (an API key without validity period). */
 const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -29,6 +31,26 @@ export interface InternalApiDeps {
   logger: Logger;
   logins: UserLogin;
   proxies: TrustedProxies;
+  /** a client_credentials token of the client without its secret (provider/owner-tokens.ts) */
+  ownerToken: (clientId: string, request: OwnerTokenRequest) => Promise<TokenEndpointAnswer>;
+}
+
+/** The body of an owner-token request: scopes (names without spaces) and a validity period. */
+function parseOwnerTokenRequest(body: unknown): OwnerTokenRequest {
+  const b = (body ?? {}) as { scopes?: unknown; validityPeriod?: unknown };
+  const scopes = b.scopes ?? [];
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length > 100 ||
+    !scopes.every((s) => typeof s === 'string' && /^[^\s]{1,256}$/.test(s))
+  )
+    throw ApiError.badRequest('scopes must be an array of at most 100 scope names without spaces');
+  const v = b.validityPeriod;
+  if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || (v < 1 && v !== -1)))
+    throw ApiError.badRequest(
+      "validityPeriod must be a whole number of seconds above 0, or -1 for the client's",
+    );
+  return { scopes: scopes as string[], validityPeriod: v };
 }
 
 /** A non-empty string of at most `max` characters without NUL, or a 400. */
@@ -102,6 +124,29 @@ export function internalApi(deps: InternalApiDeps): Router {
   router.post('/clients/:clientId/revoke-tokens', async (ctx) => {
     await clients.revokeTokens(ctx.params.clientId!);
     ctx.status = 204;
+  });
+
+  /**
+   * A token of the client for its application's owner, who has no secret to give (the control
+   * plane checked who they are and that they own the application). Answers like the token
+   * endpoint; its refusals (a grant the client lacks, a bad scope) as 400.
+   */
+  router.post('/clients/:clientId/tokens', async (ctx) => {
+    const request = parseOwnerTokenRequest(ctx.request.body);
+    const clientId = ctx.params.clientId!;
+    if (BUILT_IN_CLIENTS.has(clientId))
+      throw ApiError.conflict(`${clientId} is a built-in client: it belongs to no application`);
+    await clients.get(clientId); // 404 for a client that does not exist
+    const answer = await deps.ownerToken(clientId, request);
+    if (answer.status === 200) {
+      ctx.body = answer.body;
+      return;
+    }
+    const description = answer.body.error_description ?? answer.body.error;
+    const text = typeof description === 'string' ? description : 'the token endpoint refused the request';
+    if (answer.status === 429) throw new ApiError(429, 'Too Many Requests', text);
+    if (answer.status >= 500) throw new Error(`the token endpoint answered ${answer.status}: ${text}`);
+    throw ApiError.badRequest(text);
   });
 
   router.post('/api-keys', async (ctx) => {
