@@ -208,9 +208,14 @@ export const devportalSchemas: Record<string, JsonSchema> = {
   },
   ApplicationTokenGenerateRequest: {
     type: 'object',
-    required: ['consumerSecret'],
     properties: {
-      consumerSecret: { type: 'string', minLength: 1, maxLength: 512 },
+      consumerSecret: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 512,
+        description:
+          "the key's consumer secret; absent: a token for the application's signed-in owner from the resident key manager, with scopes of the APIs the application is subscribed to (WSO2's devportal generates tokens so)",
+      },
       validityPeriod: {
         type: 'integer',
         maximum: Number.MAX_SAFE_INTEGER,

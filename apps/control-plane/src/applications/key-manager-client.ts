@@ -98,6 +98,12 @@ export function createKeyManagerClient(baseUrl: string, internalSecret: string) 
     }) => call<IssuedApiKey>('POST', '/internal/v1/api-keys', input),
     revokeToken: (jti: string, expiresAt: string) =>
       call<void>('POST', '/internal/v1/tokens/revoke', { jti, expiresAt }),
+    /**
+     * client_credentials for the client without its secret, for its application's owner: only
+     * once the caller is known to own the application (the key manager trusts this channel).
+     */
+    ownerToken: (clientId: string, options: { scopes: string[]; validityPeriod?: number }) =>
+      call<TokenResponse>('POST', `/internal/v1/clients/${encodeURIComponent(clientId)}/tokens`, options),
 
     /**
      * client_credentials at the token endpoint, with the credentials the caller gave us. The token

@@ -215,7 +215,10 @@ export interface ApplicationKeyUpdate {
   };
 }
 export interface ApplicationTokenGenerateRequest {
-  consumerSecret: string;
+  /**
+   * the key's consumer secret; absent: a token for the application's signed-in owner from the resident key manager, with scopes of the APIs the application is subscribed to (WSO2's devportal generates tokens so)
+   */
+  consumerSecret?: string;
   /**
    * seconds the token is valid, above 0; -1 or absent: the key's validity time (additionalProperties.application_access_token_expiry_time). A longer period than the key's validity time gets the key's validity time: as in WSO2, the smaller of the two. The answer's validityTime says which.
    */
@@ -483,5 +486,14 @@ export interface AnalyticsSummary {
      */
     throttled: number;
   }[];
+  /**
+   * the latest requests kept as raw events: every error and throttled request, successful ones sampled (sampling.successRate)
+   */
   recent: AnalyticsRecord[];
+  sampling: {
+    /**
+     * share of successful requests the gateways keep as raw events (APIM_ANALYTICS_SAMPLE_RATE; counts and percentiles are exact whatever it is); null before any traffic
+     */
+    successRate: number | null;
+  };
 }
