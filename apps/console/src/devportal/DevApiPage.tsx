@@ -1,8 +1,8 @@
 /**
- * One API in the developer portal: overview and subscription, its documentation, try-it (a GraphQL or
- * async API's are on its own page, linked from here).
+ * One API in the developer portal: overview and subscription, its reference and try-it (Swagger UI,
+ * loaded lazily; a GraphQL or async API's are on its own page, linked from here).
  */
-import { useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, Navigate, Route, Routes, useParams } from 'react-router';
 import { Scopes } from '@apim/contracts';
 import { hasScope, useSession } from '../shared/auth';
@@ -13,6 +13,7 @@ import { SignInButton } from '../shared/session-pages';
 import { useBodyCheck, type FieldErrors } from '../shared/schema';
 import {
   ErrorBox,
+  Loading,
   Notice,
   OtherErrors,
   Page,
@@ -21,13 +22,16 @@ import {
   StatusBadge,
   TabLinks,
 } from '../shared/ui';
-import { OperationDoc, operationsOf } from './openapi-view';
-import { TryIt } from './TryIt';
+import { presentDefinition, scopesByOperation } from './openapi-view';
+import { credentialKey, TryItCredential, useTryItCredentials } from './TryItCredential';
 import { ApiDocuments } from './ApiDocuments';
 import { ApiTypeBadge, definitionPage } from './api-types';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { labelOf, SECURITY_SCHEME_LABELS, SUBSCRIPTION_STATUS_LABELS } from '../shared/labels';
 import { useNotify } from '../shared/notify';
+
+// Swagger UI is large: loaded when a REST API's reference or try-it is opened, not with the console.
+const ApiReference = lazy(() => import('./ApiReference'));
 
 type Doc = Record<string, unknown>;
 
@@ -200,28 +204,59 @@ function Overview({ api }: { api: Complete<Devportal.API> }) {
   );
 }
 
-function Documentation({ doc }: { doc: Doc }) {
-  const ops = operationsOf(doc);
-  const info = (doc.info ?? {}) as { title?: string; description?: string };
+/** A REST API's OpenAPI document, read once and shown by Swagger UI as its reference and try-it. */
+function RestDefinition({ api, view }: { api: Complete<Devportal.API>; view: 'documentation' | 'try-it' }) {
+  const config = useConfig();
+  const doc = useRest<Doc>('devportal', `/apis/${api.id}/swagger`);
+  const serverUrl = gatewayBaseUrl(api, config.gatewayUrl);
+  const shown = useMemo(
+    () =>
+      doc.data &&
+      presentDefinition(doc.data, {
+        serverUrl,
+        authorizationHeader: api.authorizationHeader || 'Authorization',
+        apiKeyHeader: (api.securityScheme ?? []).includes('api_key')
+          ? api.apiKeyHeader || 'apikey'
+          : undefined,
+        scopes: scopesByOperation(api),
+      }),
+    [doc.data, serverUrl, api],
+  );
   return (
-    <div>
-      {info.description && <p>{info.description}</p>}
-      {ops.length === 0 ? (
-        <p className="empty">The definition lists no operations.</p>
-      ) : (
-        ops.map((op) => <OperationDoc key={`${op.verb} ${op.path}`} doc={doc} op={op} />)
-      )}
-    </div>
+    <QueryView query={doc} what="the definition">
+      {() =>
+        view === 'try-it' ? (
+          <TryIt api={api} shown={shown!} />
+        ) : (
+          <Suspense fallback={<Loading what="Loading the API reference" />}>
+            <ApiReference doc={shown!} credential={null} tryIt={false} />
+          </Suspense>
+        )
+      }
+    </QueryView>
   );
 }
 
-/** A REST API's OpenAPI document, read once for both of its tabs: the documentation or the try-it. */
-function RestDefinition({ api, view }: { api: Complete<Devportal.API>; view: 'documentation' | 'try-it' }) {
-  const doc = useRest<Doc>('devportal', `/apis/${api.id}/swagger`);
+/** Try-it: the reference with "Try it out", sending the credential chosen or generated above it. */
+function TryIt({ api, shown }: { api: Complete<Devportal.API>; shown: Doc }) {
+  const session = useSession();
+  const credentials = useTryItCredentials(api);
+  const [credKey, setCredKey] = useState('');
+  const chosen = credentials.usable.find((c) => credentialKey(c) === credKey) ?? credentials.usable[0];
   return (
-    <QueryView query={doc} what="the definition">
-      {(d) => (view === 'documentation' ? <Documentation doc={d} /> : <TryIt api={api} doc={d} />)}
-    </QueryView>
+    <>
+      {session ? (
+        <TryItCredential api={api} credentials={credentials} chosen={chosen} onChoose={setCredKey} />
+      ) : (
+        <div className="panel">
+          <p>Sign in to call this API with a token of your application.</p>
+          <SignInButton />
+        </div>
+      )}
+      <Suspense fallback={<Loading what="Loading try-it" />}>
+        <ApiReference doc={shown} credential={chosen ?? null} tryIt />
+      </Suspense>
+    </>
   );
 }
 

@@ -91,13 +91,14 @@ function TokenForm({
         pending="Generating…"
         onSubmit={() => {
           const body = {
-            consumerSecret: shownSecret,
+            // the resident key manager issues the owner's token without the secret
+            ...(shownSecret ? { consumerSecret: shownSecret } : {}),
             validityPeriod: resident ? Number(validity) : -1,
             scopes: scopes.split(/[\s,]+/).filter(Boolean),
           };
           const more: FieldErrors = {};
-          if (!shownSecret)
-            more.consumerSecret = 'is required: paste the secret you copied, or regenerate it';
+          if (!shownSecret && !resident)
+            more.consumerSecret = 'is required: paste the secret you copied at this key manager';
           if (!Number.isInteger(body.validityPeriod) || body.validityPeriod < 1)
             more.validityPeriod = 'must be a whole number of seconds';
           write.submit(body, more);
@@ -111,6 +112,11 @@ function TokenForm({
         <TextField
           label="Consumer secret"
           type="password"
+          hint={
+            resident
+              ? 'Optional: without it, the token is issued to you as the application’s owner'
+              : undefined
+          }
           value={shownSecret}
           error={errorAt(write.errors, 'consumerSecret')}
           onChange={setConsumerSecret}
