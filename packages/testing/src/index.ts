@@ -7,3 +7,4 @@ export * from './certificates.js';
 export * from './analytics.js';
 export { eventually } from './eventually.js';
 export * from './external-idp.js';
+export * from './otlp-receiver.js';
