@@ -69,6 +69,8 @@ export interface GatewayProcess {
   url: string;
   metricsUrl: string;
   pid: number;
+  /** the process's exit code once it has exited (null when a signal ended it) */
+  exited: Promise<number | null>;
   /** SIGTERM and wait for exit */
   close(): Promise<void>;
 }
@@ -85,7 +87,7 @@ export function startGatewayProcess(o: StartGatewayOptions): Promise<GatewayProc
     env: { ...process.env, APIM_GATEWAY_WORKERS: '1', ...envOf(o), LOG_LEVEL: o.env?.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -107,6 +109,7 @@ export function startGatewayProcess(o: StartGatewayOptions): Promise<GatewayProc
             url: `http://127.0.0.1:${msg.port}`,
             metricsUrl: `http://127.0.0.1:${msg.metricsPort}`,
             pid: child.pid!,
+            exited,
             close: async () => {
               if (child.exitCode === null) child.kill('SIGTERM');
               await exited;
