@@ -1,4 +1,4 @@
-import { commonConfig, ConfigError, envReader, readTrustedProxies } from '@apim/service';
+import { commonConfig, ConfigError, envReader, readHstsMaxAge, readTrustedProxies } from '@apim/service';
 
 export const SIGNING_ALGS = ['RS256', 'ES256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -64,6 +64,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lookupCacheEntries: r.int('APIM_KEY_MANAGER_CACHE_ENTRIES', 10_000, 0, 10_000_000),
     /** the proxies whose forwarded header tells the caller's address (APIM_TRUST_PROXY) */
     trustedProxies: readTrustedProxies(env),
+    /** Strict-Transport-Security max-age on HTTPS responses, direct or through a trusted proxy (0: none) */
+    hstsMaxAge: readHstsMaxAge(env),
   };
 }
 

@@ -9,7 +9,7 @@ import { basicAuth, useKeyManager, type Json } from '../test-helpers/index.js';
 
 const PROXY = '127.0.0.2';
 const f = useKeyManager({
-  env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3', APIM_TRUST_PROXY: PROXY },
+  env: { APIM_BRUTE_FORCE_MAX_FAILURES: '3', APIM_TRUST_PROXY: PROXY, APIM_HSTS_MAX_AGE: '600' },
 });
 
 /** A request from `from` (a local address of this machine), with these headers. */
@@ -19,13 +19,15 @@ function send(
   path: string,
   headers: Record<string, string>,
   body?: string,
-): Promise<{ status: number; body: Json }> {
+): Promise<{ status: number; body: Json; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${f.km.url}${path}`, { method, headers, localAddress: from }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, headers: res.headers }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -83,5 +85,16 @@ describe('trusted proxies', () => {
     expect(direct.body.token_endpoint).toBe(`${f.km.url}/oauth2/token`);
     const proxied = await send(PROXY, 'GET', path, forwarded);
     expect(proxied.body.token_endpoint).toBe('https://id.example.test/oauth2/token');
+  });
+
+  it('sends Strict-Transport-Security only on what a trusted proxy received over HTTPS', async () => {
+    const path = '/.well-known/openid-configuration';
+    const https = { 'x-forwarded-proto': 'https' };
+    expect((await send(PROXY, 'GET', path, https)).headers['strict-transport-security']).toBe('max-age=600');
+    expect((await send(PROXY, 'GET', path, {})).headers['strict-transport-security']).toBeUndefined();
+    // a caller saying https itself is not believed (its connection is plain HTTP)
+    expect(
+      (await send('127.0.0.1', 'GET', path, https)).headers['strict-transport-security'],
+    ).toBeUndefined();
   });
 });
