@@ -1,5 +1,6 @@
-/** Admin: rate-limit and deny policies, users and roles, gateway environments, key managers, workflows. */
+/** Admin: rate-limit and deny policies, users and roles, gateway environments, key managers, workflows, audit log. */
 import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { AuditLogPage } from './AuditLogPage';
 import { DenyPoliciesPage } from './DenyPoliciesPage';
 import { EnvironmentsPage } from './EnvironmentsPage';
 import { KeyManagersPage } from './KeyManagersPage';
@@ -23,6 +24,7 @@ export default function AdminRoutes() {
         <NavLink to="/admin/key-managers">Key managers</NavLink>
         <NavLink to="/admin/workflows">Workflow approvals</NavLink>
         <NavLink to="/admin/settings">Sign-up and approvals</NavLink>
+        <NavLink to="/admin/audit-log">Audit log</NavLink>
       </nav>
       <div>
         <Routes>
@@ -34,6 +36,7 @@ export default function AdminRoutes() {
           <Route path="key-managers" element={<KeyManagersPage />} />
           <Route path="workflows" element={<WorkflowsPage />} />
           <Route path="settings" element={<SettingsPage />} />
+          <Route path="audit-log" element={<AuditLogPage />} />
         </Routes>
       </div>
     </div>

@@ -3,6 +3,7 @@ import { adminComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
 import type { RestApiDefinition } from '../http/rest-api.js';
 import * as analytics from '../analytics/index.js';
+import * as audit from '../audit/index.js';
 import * as declarative from '../declarative/index.js';
 import * as authorizers from '../authorizers/index.js';
 import * as environments from '../environments/index.js';
@@ -16,7 +17,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
     title: 'Admin API',
     version: 'v4',
     description:
-      'Throttling and deny policies, gateway environments, trusted token issuers, users and roles, workflows, settings and traffic analytics (WSO2 API Manager admin v4 subset).',
+      'Throttling and deny policies, gateway environments, trusted token issuers, users and roles, workflows, settings, traffic analytics and the audit log (WSO2 API Manager admin v4 subset).',
     basePath: '/api/am/admin/v4',
     schemas: adminComponents,
     operations: [
@@ -28,6 +29,7 @@ export function adminApi(ctx: AppContext): RestApiDefinition {
       ...workflows.adminOperations(ctx),
       ...analytics.adminOperations(ctx),
       ...declarative.adminOperations(ctx),
+      ...audit.adminOperations(ctx),
     ],
   };
 }
