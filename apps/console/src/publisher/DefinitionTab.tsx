@@ -1,18 +1,24 @@
-/** The API's OpenAPI document as the gateway and developer portal see it. */
+/** The API's OpenAPI document as the gateway and developer portal see it, and its editor. */
+import { lazy, Suspense } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { request } from '../shared/api';
-import { useRest } from '../shared/hooks';
-import { CopyButton, QueryView } from '../shared/ui';
+import { CopyButton, Loading, QueryView } from '../shared/ui';
 import type { Complete, Publisher } from '@apim/rest-contract';
 
+// CodeMirror and its languages load only when a definition is opened.
+const DefinitionEditor = lazy(() => import('./definition-editor/DefinitionEditor'));
+
 export function DefinitionTab({ api }: { api: Complete<Publisher.API> }) {
-  const doc = useRest<Record<string, unknown>>('publisher', `/apis/${api.id}/swagger`);
-  // A plain link would not carry the bearer token: fetch, then hand the browser a blob.
-  const download = async () => {
-    const yaml = await request<string>('publisher', `/apis/${api.id}/swagger`, {
-      query: { format: 'yaml' },
-      asText: true,
-    });
-    const url = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' }));
+  const path = `/apis/${api.id}/swagger`;
+  const query = { format: 'yaml' };
+  // Keyed as useRest keys its reads, so a write that makes the API stale fetches it again.
+  const yaml = useQuery({
+    queryKey: ['publisher', path, query],
+    queryFn: ({ signal }) => request<string>('publisher', path, { query, asText: true, signal }),
+  });
+  // A plain link would not carry the bearer token: hand the browser a blob of the text.
+  const download = (text: string) => {
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
     const a = Object.assign(document.createElement('a'), {
       href: url,
       download: `${api.name}-${api.version}.yaml`,
@@ -22,23 +28,21 @@ export function DefinitionTab({ api }: { api: Complete<Publisher.API> }) {
   };
   return (
     <div className="panel">
-      <QueryView query={doc} what="the definition">
-        {(d) => {
-          const text = JSON.stringify(d, null, 2);
-          return (
-            <>
-              <div className="row">
-                <CopyButton text={text} label="Copy the OpenAPI definition" />
-                <button type="button" className="secondary small" onClick={() => void download()}>
-                  Download YAML
-                </button>
-              </div>
-              <pre tabIndex={0} aria-label="OpenAPI definition">
-                {text}
-              </pre>
-            </>
-          );
-        }}
+      <QueryView query={yaml} what="the definition">
+        {(text) => (
+          <>
+            <div className="row">
+              <CopyButton text={text} label="Copy the OpenAPI definition" />
+              <button type="button" className="secondary small" onClick={() => download(text)}>
+                Download YAML
+              </button>
+            </div>
+            <Suspense fallback={<Loading what="Loading the editor" />}>
+              {/* a new saved text (after a save) starts a new editing session */}
+              <DefinitionEditor key={text} api={api} saved={text} />
+            </Suspense>
+          </>
+        )}
       </QueryView>
     </div>
   );

@@ -4,6 +4,7 @@ import { useRestMutation } from '../shared/hooks';
 import { ErrorBox, Page, TextArea, TextField } from '../shared/ui';
 import { EMPTY_BASICS, NewApiForm, type ApiBasics } from './basics';
 import { previewOf, type Preview } from './preview';
+import { LintFindings } from './LintFindings';
 import type { Complete, Publisher } from '@apim/rest-contract';
 
 type SourceKind = 'file' | 'paste' | 'url';
@@ -12,6 +13,8 @@ interface Validation {
   isValid: boolean;
   info?: { name?: string; version?: string; description?: string; openAPIVersion?: string; context?: string };
   errors?: { message?: string; description?: string }[];
+  /** the linter's findings: shown, never a reason to refuse */
+  lint?: Publisher.LintResult[];
 }
 
 function sourceForm(kind: SourceKind, file: File | null, text: string, url: string): FormData {
@@ -201,6 +204,7 @@ export function ImportApiPage() {
               </tbody>
             </table>
           )}
+          <LintFindings id="import-lint-title" findings={validated.validation.lint ?? []} />
           <h2>API details</h2>
         </NewApiForm>
       )}
