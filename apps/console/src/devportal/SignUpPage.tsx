@@ -26,7 +26,8 @@ export function SignUpPage() {
           subscribe.
         </Notice>
         <p>
-          <SignInButton />
+          {/* after signing in, the catalogue (not this page, which would offer to sign up again) */}
+          <SignInButton returnTo="/devportal/apis" />
         </p>
       </Page>
     );

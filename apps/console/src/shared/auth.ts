@@ -223,9 +223,12 @@ export async function completeLogin(config: ConsoleConfig, search: string): Prom
   const params = new URLSearchParams(search);
   const raw = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
-  const error = params.get('error');
-  if (error) throw new LoginError(params.get('error_description') ?? `The sign-in failed: ${error}`);
   const pending = raw ? (JSON.parse(raw) as PendingLogin) : null;
+  const error = params.get('error');
+  // Cancel on the key manager's sign-in page: back where the user was, with nothing to report
+  if (error === 'access_denied' && pending && params.get('state') === pending.state)
+    return localPath(pending.returnTo);
+  if (error) throw new LoginError(params.get('error_description') ?? `The sign-in failed: ${error}`);
   const code = params.get('code');
   if (!pending || !code || params.get('state') !== pending.state)
     throw new LoginError(
@@ -239,7 +242,12 @@ export async function completeLogin(config: ConsoleConfig, search: string): Prom
       code_verifier: pending.verifier,
     }),
   );
-  return pending.returnTo.startsWith('/') && !pending.returnTo.startsWith('//') ? pending.returnTo : '/';
+  return localPath(pending.returnTo);
+}
+
+/** A path inside the console (never another site's address), else the start page. */
+function localPath(returnTo: string): string {
+  return returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
 }
 
 /** A new access token from the refresh token, when the key manager issued one. */

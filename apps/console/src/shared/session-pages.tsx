@@ -1,26 +1,27 @@
 /** The pages around signing in: the OAuth callback, "please sign in", and the sign-in button. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
+import { Button } from '@mantine/core';
 import { beginLogin, completeLogin, hasScope, useSession } from './auth';
 import { useConfig } from './config-context';
 import { ErrorBox, Loading, Page } from './ui';
 
-export function SignInButton({ className }: { className?: string }) {
+/** Signs in and comes back to this page, or to `returnTo` (e.g. the catalogue after signing up). */
+export function SignInButton({ size, returnTo }: { size?: 'compact-sm'; returnTo?: string }) {
   const config = useConfig();
   const location = useLocation();
   const [error, setError] = useState<unknown>(null);
   return (
     <>
-      <button
-        type="button"
-        className={className}
+      <Button
+        size={size}
         onClick={() => {
           setError(null);
-          beginLogin(config, location.pathname + location.search).catch(setError);
+          beginLogin(config, returnTo ?? location.pathname + location.search).catch(setError);
         }}
       >
         Sign in
-      </button>
+      </Button>
       <ErrorBox error={error} />
     </>
   );
