@@ -1,6 +1,7 @@
 /** The console's frame: header with navigation by role, routes of each part, sign-in and out. */
 import { lazy, Suspense, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { Button } from '@mantine/core';
 import { Scopes } from '@apim/contracts';
 import {
   hasScope,
@@ -41,9 +42,9 @@ function UserMenu({ session }: { session: Session }) {
   return (
     <div className="user-menu">
       <span aria-label="Signed in as">{session.username}</span>
-      <button type="button" className="secondary small" onClick={() => logout(config).catch(setError)}>
+      <Button variant="white" size="compact-sm" onClick={() => logout(config).catch(setError)}>
         Sign out
-      </button>
+      </Button>
       <ErrorBox error={error} />
     </div>
   );
@@ -88,7 +89,7 @@ export function App() {
         ) : (
           <div className="user-menu">
             <NavLink to="/devportal/sign-up">Sign up</NavLink>
-            <SignInButton className="small" />
+            <SignInButton size="compact-sm" />
           </div>
         )}
       </header>

@@ -2,12 +2,16 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MantineProvider } from '@mantine/core';
 import { App } from './App';
 import { ApiError, setApiConfig } from './shared/api';
 import { loadConsoleConfig } from './shared/config';
 import { ErrorBox, Page } from './shared/ui';
 import { ConfigContext } from './shared/config-context';
 import { NotificationsProvider } from './shared/notify';
+import { theme } from './shared/theme';
+// Mantine's styles first: the console's own (styles.css) come after and refine them.
+import './shared/mantine-styles';
 import './shared/styles.css';
 
 const queryClient = new QueryClient({
@@ -30,24 +34,28 @@ try {
   setApiConfig(config);
   root.render(
     <StrictMode>
-      <ConfigContext.Provider value={config}>
-        <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            <NotificationsProvider>
-              <App />
-            </NotificationsProvider>
-          </BrowserRouter>
-        </QueryClientProvider>
-      </ConfigContext.Provider>
+      <MantineProvider theme={theme} forceColorScheme="light">
+        <ConfigContext.Provider value={config}>
+          <QueryClientProvider client={queryClient}>
+            <BrowserRouter>
+              <NotificationsProvider>
+                <App />
+              </NotificationsProvider>
+            </BrowserRouter>
+          </QueryClientProvider>
+        </ConfigContext.Provider>
+      </MantineProvider>
     </StrictMode>,
   );
 } catch (error) {
   // Without its configuration the console cannot sign anyone in: say why, plainly.
   root.render(
-    <main id="main">
-      <Page title="The console cannot start">
-        <ErrorBox error={error} />
-      </Page>
-    </main>,
+    <MantineProvider theme={theme} forceColorScheme="light">
+      <main id="main">
+        <Page title="The console cannot start">
+          <ErrorBox error={error} />
+        </Page>
+      </main>
+    </MantineProvider>,
   );
 }

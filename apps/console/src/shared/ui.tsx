@@ -1,6 +1,26 @@
-/** The console's building blocks: labelled fields, the three states of server data, tables, tabs. */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+/**
+ * The console's building blocks on Mantine: labelled fields, the three states of server data,
+ * tables, tabs, confirmations. Pages use these rather than Mantine directly, so a field, a table or a
+ * question looks and behaves the same everywhere (labels, hints, errors announced, focus handled).
+ */
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
+import {
+  Alert,
+  Button,
+  Checkbox as MantineCheckbox,
+  Fieldset,
+  Group,
+  Loader,
+  Modal,
+  NativeSelect,
+  Paper,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { messageOf, request, type ListOf, type RestApi } from './api';
 import { useRestMutation, type Stale } from './hooks';
@@ -13,10 +33,16 @@ export function Page(props: { title: string; actions?: ReactNode; children: Reac
   usePageTitle(props.title);
   return (
     <section className="page" aria-labelledby="page-title">
-      <header className="page-header">
-        <h1 id="page-title">{props.title}</h1>
-        {props.actions && <div className="page-actions">{props.actions}</div>}
-      </header>
+      <Group className="page-header" justify="space-between" wrap="wrap" gap="sm" mb="md">
+        <Title order={1} id="page-title" size="h2">
+          {props.title}
+        </Title>
+        {props.actions && (
+          <Group className="page-actions" gap="xs">
+            {props.actions}
+          </Group>
+        )}
+      </Group>
       {props.children}
     </section>
   );
@@ -24,35 +50,44 @@ export function Page(props: { title: string; actions?: ReactNode; children: Reac
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
-    <p className="loading" role="status" aria-live="polite">
-      {what}…
-    </p>
+    <Group className="loading" role="status" aria-live="polite" gap="xs" py="sm">
+      <Loader size="xs" aria-hidden="true" />
+      <Text c="dimmed" size="sm">
+        {what}…
+      </Text>
+    </Group>
   );
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
   return (
-    <div className="error-box" role="alert">
-      <span>{messageOf(error)}</span>
-      {onRetry && (
-        <button type="button" className="link" onClick={onRetry}>
-          Try again
-        </button>
-      )}
-    </div>
+    <Alert className="error-box" color="red" variant="light" my="xs" p="sm">
+      <Group gap="xs" wrap="wrap">
+        <span>{messageOf(error)}</span>
+        {onRetry && (
+          <Button variant="subtle" color="red" size="compact-sm" onClick={onRetry}>
+            Try again
+          </Button>
+        )}
+      </Group>
+    </Alert>
   );
 }
 
 export function Empty({ children }: { children: ReactNode }) {
-  return <p className="empty">{children}</p>;
+  return (
+    <Text className="empty" c="dimmed" py="sm">
+      {children}
+    </Text>
+  );
 }
 
 export function Notice({ children }: { children: ReactNode }) {
   return (
-    <p className="notice" role="status">
+    <Alert className="notice" role="status" color="green" variant="light" my="xs" p="sm">
       {children}
-    </p>
+    </Alert>
   );
 }
 
@@ -79,6 +114,7 @@ export interface Column<T> {
 /**
  * A list the REST API returns in WSO2's envelope, as a table: loading, error and empty states, one
  * row per item, and an optional last column of buttons (its header is for screen readers only).
+ * Narrower than its columns (768 px), the table scrolls sideways in its own box, not the page.
  */
 export function ListTable<T>(props: {
   query: UseQueryResult<ListOf<T>>;
@@ -94,32 +130,34 @@ export function ListTable<T>(props: {
   return (
     <QueryView query={props.query} what={props.what} isEmpty={(d) => d.list.length === 0} empty={props.empty}>
       {(data) => (
-        <table aria-label={props.label}>
-          <thead>
-            <tr>
-              {columns.map((c) => (
-                <th key={c.header} scope="col">
-                  {c.header}
-                </th>
-              ))}
-              {props.actions && (
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {data.list.map((row) => (
-              <tr key={props.rowKey(row)}>
+        <Table.ScrollContainer minWidth={560} type="native">
+          <Table aria-label={props.label} highlightOnHover verticalSpacing="xs" bg="white">
+            <Table.Thead>
+              <Table.Tr>
                 {columns.map((c) => (
-                  <td key={c.header}>{c.cell(row)}</td>
+                  <Table.Th key={c.header} scope="col">
+                    {c.header}
+                  </Table.Th>
                 ))}
-                {props.actions && <td>{props.actions(row)}</td>}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                {props.actions && (
+                  <Table.Th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </Table.Th>
+                )}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.list.map((row) => (
+                <Table.Tr key={props.rowKey(row)}>
+                  {columns.map((c) => (
+                    <Table.Td key={c.header}>{c.cell(row)}</Table.Td>
+                  ))}
+                  {props.actions && <Table.Td>{props.actions(row)}</Table.Td>}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
     </QueryView>
   );
@@ -137,55 +175,38 @@ export interface Confirmation {
   danger?: boolean;
 }
 
+/** Mantine's modal is a `dialog`; a question that interrupts is an `alertdialog` (WAI-ARIA). */
+function asAlertDialog(element: HTMLElement | null) {
+  element?.setAttribute('role', 'alertdialog');
+}
+
 /**
- * A modal confirmation (a real `<dialog>` opened with showModal): focus starts on the safe button,
- * Escape and Cancel cancel, and focus goes back where it was once it closes.
+ * A modal confirmation on Mantine's Modal: focus starts on the safe button (data-autofocus) and is
+ * kept inside, Escape and Cancel cancel, and focus goes back where it was once it closes.
  */
 export function ConfirmDialog(props: Confirmation & { onConfirm: () => void; onCancel: () => void }) {
-  const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    cancel.current?.focus();
-    return () => {
-      if (d?.open) d.close();
-      before?.focus();
-    };
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm-dialog"
-      role="alertdialog"
-      aria-modal="true"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-effect`}
-      onCancel={(e) => {
-        // Escape: the parent closes it (it stops rendering it)
-        e.preventDefault();
-        props.onCancel();
-      }}
-    >
-      <h2 id={`${id}-title`}>{props.title}</h2>
-      <div id={`${id}-effect`} className="confirm-effect">
-        {props.effect}
-      </div>
-      <div className="button-row">
-        <button ref={cancel} type="button" className="secondary" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className={props.danger === false ? undefined : 'danger'}
-          onClick={props.onConfirm}
-        >
-          {props.confirm}
-        </button>
-      </div>
-    </dialog>
+    <Modal.Root opened onClose={props.onCancel} centered returnFocus className="confirm-dialog">
+      <Modal.Overlay />
+      <Modal.Content ref={asAlertDialog}>
+        <Modal.Header>
+          <Modal.Title fw={700} fz="lg">
+            {props.title}
+          </Modal.Title>
+        </Modal.Header>
+        <Modal.Body>
+          <div className="confirm-effect">{props.effect}</div>
+          <Group justify="flex-end" gap="xs" mt="md">
+            <Button variant="default" data-autofocus onClick={props.onCancel}>
+              Cancel
+            </Button>
+            <Button color={props.danger === false ? undefined : 'red'} onClick={props.onConfirm}>
+              {props.confirm}
+            </Button>
+          </Group>
+        </Modal.Body>
+      </Modal.Content>
+    </Modal.Root>
   );
 }
 
@@ -231,9 +252,9 @@ export function DeleteButton(props: {
   const confirm = useConfirm();
   return (
     <>
-      <button
-        type="button"
-        className="secondary small"
+      <Button
+        variant="default"
+        size="compact-sm"
         aria-label={props.label}
         disabled={remove.isPending}
         onClick={() =>
@@ -248,7 +269,7 @@ export function DeleteButton(props: {
         }
       >
         {props.text ?? 'Delete'}
-      </button>
+      </Button>
       {confirm.dialog}
       <ErrorBox error={remove.error} />
     </>
@@ -276,26 +297,34 @@ export function FormPanel(props: {
 }) {
   const { mutation } = props.write;
   return (
-    <form
+    <Paper
+      component="form"
       className="panel"
+      withBorder
+      p="md"
+      mb="md"
       noValidate
-      onSubmit={(e) => {
+      onSubmit={(e: FormEvent) => {
         e.preventDefault();
         void props.onSubmit();
       }}
     >
-      {props.title && <h2>{props.title}</h2>}
+      {props.title && (
+        <Title order={2} size="h4" mb="sm">
+          {props.title}
+        </Title>
+      )}
       {props.children}
       <OtherErrors errors={props.write.errors} shown={props.shown} />
       <ErrorBox error={mutation.error} />
       {props.done && mutation.isSuccess && <Notice>{props.done}</Notice>}
-      <div className="button-row">
-        <button type="submit" disabled={mutation.isPending}>
+      <Group className="button-row" gap="xs" mt="sm">
+        <Button type="submit" disabled={mutation.isPending}>
           {mutation.isPending && props.pending ? props.pending : props.submit}
-        </button>
+        </Button>
         {props.secondary}
-      </div>
-    </form>
+      </Group>
+    </Paper>
   );
 }
 
@@ -306,30 +335,26 @@ export function SearchForm(props: {
   placeholder: string;
   onSearch: (text: string) => void;
 }) {
-  const id = useId();
   const [text, setText] = useState(props.initial);
   return (
     <form
       role="search"
-      className="row"
       onSubmit={(e) => {
         e.preventDefault();
         props.onSearch(text.trim());
       }}
     >
-      <div className="field">
-        <label htmlFor={id}>{props.label}</label>
-        <input
-          id={id}
+      <Group align="flex-end" gap="sm" mb="md" wrap="nowrap">
+        <TextInput
           type="search"
+          label={props.label}
           value={text}
           placeholder={props.placeholder}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => setText(e.currentTarget.value)}
+          style={{ flex: 1 }}
         />
-      </div>
-      <div className="field">
-        <button type="submit">Search</button>
-      </div>
+        <Button type="submit">Search</Button>
+      </Group>
     </form>
   );
 }
@@ -341,35 +366,23 @@ interface FieldProps {
   required?: boolean;
 }
 
-function FieldShell(props: FieldProps & { id: string; children: ReactNode }) {
-  return (
-    <div className={`field${props.error ? ' has-error' : ''}`}>
-      <span className="label-row">
-        <label htmlFor={props.id}>{props.label}</label>
-        {/* outside the label, so the field's accessible name is the label alone ("required" is announced) */}
-        {props.required && (
-          <span aria-hidden="true" className="required-mark">
-            *
-          </span>
-        )}
-      </span>
-      {props.children}
-      {props.hint && (
-        <small id={`${props.id}-hint`} className="hint">
-          {props.hint}
-        </small>
-      )}
-      {props.error && (
-        <small id={`${props.id}-error`} className="field-error" role="alert">
-          {props.error}
-        </small>
-      )}
-    </div>
-  );
-}
-
-function describedBy(id: string, p: FieldProps): string | undefined {
-  return [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+/**
+ * What every field shares: label, hint and error (announced: role=alert), the asterisk of a required
+ * field outside its accessible name (Mantine marks it aria-hidden), `has-error` on the wrapper.
+ */
+function wrapperProps(p: FieldProps) {
+  return {
+    label: p.label,
+    description: p.hint,
+    error: p.error,
+    required: p.required,
+    className: `field${p.error ? ' has-error' : ''}`,
+    errorProps: { role: 'alert', className: 'field-error' },
+    descriptionProps: { className: 'hint' },
+    inputWrapperOrder: ['label', 'input', 'description', 'error'] as (
+      'label' | 'input' | 'description' | 'error'
+    )[],
+  };
 }
 
 export function TextField(
@@ -386,25 +399,20 @@ export function TextField(
     readOnly?: boolean;
   },
 ) {
-  const id = useId();
   return (
-    <FieldShell {...props} id={id}>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value}
-        placeholder={props.placeholder}
-        required={props.required}
-        min={props.min}
-        readOnly={props.readOnly}
-        autoComplete={props.autoComplete ?? 'off'}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy(id, props)}
-        onChange={(e) => props.onChange(e.target.value)}
-        onBlur={props.onBlur}
-      />
-    </FieldShell>
+    <TextInput
+      {...wrapperProps(props)}
+      name={props.name}
+      type={props.type ?? 'text'}
+      value={props.value}
+      placeholder={props.placeholder}
+      min={props.min}
+      readOnly={props.readOnly}
+      variant={props.readOnly ? 'filled' : 'default'}
+      autoComplete={props.autoComplete ?? 'off'}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+      onBlur={props.onBlur}
+    />
   );
 }
 
@@ -417,23 +425,19 @@ export function TextArea(
     monospace?: boolean;
   },
 ) {
-  const id = useId();
   return (
-    <FieldShell {...props} id={id}>
-      <textarea
-        id={id}
-        name={props.name}
-        rows={props.rows ?? 4}
-        value={props.value}
-        className={props.monospace ? 'mono' : undefined}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy(id, props)}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-    </FieldShell>
+    <Textarea
+      {...wrapperProps(props)}
+      name={props.name}
+      rows={props.rows ?? 4}
+      value={props.value}
+      ff={props.monospace ? 'monospace' : undefined}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+    />
   );
 }
 
+/** A native select (Mantine's NativeSelect): the platform's own list, keyboard and screen-reader behaviour. */
 export function SelectField(
   props: FieldProps & {
     value: string;
@@ -442,48 +446,33 @@ export function SelectField(
     name?: string;
   },
 ) {
-  const id = useId();
   return (
-    <FieldShell {...props} id={id}>
-      <select
-        id={id}
-        name={props.name}
-        value={props.value}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy(id, props)}
-        onChange={(e) => props.onChange(e.target.value)}
-      >
-        {props.options.map((o) => {
-          const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
-          return (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          );
-        })}
-      </select>
-    </FieldShell>
+    <NativeSelect
+      {...wrapperProps(props)}
+      name={props.name}
+      value={props.value}
+      data={props.options.map((o) => (typeof o === 'string' ? { value: o, label: o } : o))}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+    />
   );
 }
 
+/** A checkbox with its label right beside it. */
 export function Checkbox(props: {
   label: string;
   checked: boolean;
   onChange: (v: boolean) => void;
   name?: string;
 }) {
-  const id = useId();
   return (
-    <div className="checkbox">
-      <input
-        id={id}
-        type="checkbox"
-        name={props.name}
-        checked={props.checked}
-        onChange={(e) => props.onChange(e.target.checked)}
-      />
-      <label htmlFor={id}>{props.label}</label>
-    </div>
+    <MantineCheckbox
+      className="checkbox"
+      my={4}
+      label={props.label}
+      name={props.name}
+      checked={props.checked}
+      onChange={(e) => props.onChange(e.currentTarget.checked)}
+    />
   );
 }
 
@@ -496,28 +485,38 @@ export function CheckboxGroup(props: {
   error?: string;
 }) {
   return (
-    <fieldset className={`checkbox-group${props.error ? ' has-error' : ''}`}>
-      <legend>{props.label}</legend>
-      {props.options.length === 0 && <span className="hint">None available</span>}
-      {props.options.map((o) => {
-        const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
-        return (
-          <Checkbox
-            key={value}
-            label={label}
-            checked={props.values.includes(value)}
-            onChange={(on) =>
-              props.onChange(on ? [...props.values, value] : props.values.filter((v) => v !== value))
-            }
-          />
-        );
-      })}
-      {props.error && (
-        <small className="field-error" role="alert">
-          {props.error}
-        </small>
+    <Fieldset
+      className={`checkbox-group${props.error ? ' has-error' : ''}`}
+      legend={props.label}
+      p="sm"
+      mb="sm"
+    >
+      {props.options.length === 0 && (
+        <Text className="hint" c="dimmed" size="sm">
+          None available
+        </Text>
       )}
-    </fieldset>
+      <Group gap="md" wrap="wrap">
+        {props.options.map((o) => {
+          const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+          return (
+            <Checkbox
+              key={value}
+              label={label}
+              checked={props.values.includes(value)}
+              onChange={(on) =>
+                props.onChange(on ? [...props.values, value] : props.values.filter((v) => v !== value))
+              }
+            />
+          );
+        })}
+      </Group>
+      {props.error && (
+        <Text className="field-error" role="alert" c="red.8" size="sm">
+          {props.error}
+        </Text>
+      )}
+    </Fieldset>
   );
 }
 
@@ -528,20 +527,22 @@ export function OtherErrors({ errors, shown }: { errors: FieldErrors | null; sho
   );
   if (!rest.length) return null;
   return (
-    <ul className="error-box" role="alert">
-      {rest.map(([f, m]) => (
-        <li key={f}>{m}</li>
-      ))}
-    </ul>
+    <Alert className="error-box" color="red" variant="light" my="xs" p="sm">
+      <ul style={{ margin: 0, paddingLeft: 18 }}>
+        {rest.map(([f, m]) => (
+          <li key={f}>{m}</li>
+        ))}
+      </ul>
+    </Alert>
   );
 }
 
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
   return (
-    <button
-      type="button"
-      className="secondary small"
+    <Button
+      variant="default"
+      size="compact-sm"
       aria-label={label}
       onClick={() => {
         navigator.clipboard.writeText(text).then(
@@ -551,11 +552,14 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       }}
     >
       {copied === 'done' ? 'Copied' : copied === 'failed' ? 'Copy failed: select the text' : 'Copy'}
-    </button>
+    </Button>
   );
 }
 
-/** Links styled as tabs, for the sub-pages of one resource. */
+/**
+ * Links styled as tabs, for the sub-pages of one resource. They stay on one row: more than fit
+ * scroll sideways (styles.css `.tabs`) instead of wrapping to a second row.
+ */
 export function TabLinks({
   label,
   tabs,
@@ -583,6 +587,7 @@ export function StatusBadge<T extends string>({
   /** the words for each value; without it the value is shown as it is (already words) */
   labels?: Labels<T>;
 }) {
+  // colours in styles.css (.badge-<status>), chosen for contrast on their background
   return (
     <span className={`badge badge-${status.toLowerCase().replace(/[^a-z]+/g, '-')}`}>
       {labels ? labelOf(labels, status) : status}
@@ -617,26 +622,26 @@ export function Pager({
 }) {
   if (total <= PAGE_SIZE) return null;
   return (
-    <nav className="row" aria-label="Pages">
-      <button
-        type="button"
-        className="secondary small"
+    <Group component="nav" aria-label="Pages" gap="sm" my="sm">
+      <Button
+        variant="default"
+        size="compact-sm"
         disabled={offset === 0}
         onClick={() => onGo(Math.max(0, offset - PAGE_SIZE))}
       >
         Previous
-      </button>
-      <span className="muted">
+      </Button>
+      <Text c="dimmed" size="sm">
         {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} of {total}
-      </span>
-      <button
-        type="button"
-        className="secondary small"
+      </Text>
+      <Button
+        variant="default"
+        size="compact-sm"
         disabled={offset + PAGE_SIZE >= total}
         onClick={() => onGo(offset + PAGE_SIZE)}
       >
         Next
-      </button>
-    </nav>
+      </Button>
+    </Group>
   );
 }
