@@ -1,110 +1,154 @@
-/** Small accessible SVG charts: each has a title and a text alternative listing its numbers. */
-const COLORS = ['#1f5fbf', '#b42318', '#9a6700', '#1a7f37', '#6f42c1'];
+/**
+ * The analytics charts, drawn by ECharts (tooltips, zoom, legend toggles). A click on a point or a
+ * bar asks for the requests of that slice (drill-down). Each chart is an image to assistive
+ * technology, named by its numbers; the same drill-down is offered by the tables beside them.
+ */
+import ReactEChartsCore from 'echarts-for-react/lib/core';
+import type { Admin } from '@apim/rest-contract';
+import { echarts, type ChartOption } from './echarts';
 
-export interface Series {
-  name: string;
-  values: number[];
+/** OK, errors, throttled: the console's success, danger and warning colours. */
+export const PART_COLORS = { OK: '#1a7f37', Errors: '#b42318', Throttled: '#9a6700' } as const;
+export type Part = keyof typeof PART_COLORS;
+const REQUESTS_COLOR = '#1f5fbf';
+
+type TimelinePoint = Admin.AnalyticsSummary['timeline'][number];
+
+interface ClickEvent {
+  dataIndex: number;
+  seriesName?: string;
 }
 
-export function LineChart({ title, labels, series }: { title: string; labels: string[]; series: Series[] }) {
-  const w = 640;
-  const h = 200;
-  const pad = 30;
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const x = (i: number) => pad + (labels.length <= 1 ? 0 : (i * (w - 2 * pad)) / (labels.length - 1));
-  const y = (v: number) => h - pad - (v / max) * (h - 2 * pad);
-  const summary = series.map((s) => `${s.name}: ${s.values.reduce((a, b) => a + b, 0)} in total`).join('; ');
+function Chart(props: {
+  option: ChartOption;
+  label: string;
+  height: number;
+  onClick: (e: ClickEvent) => void;
+}) {
+  return (
+    <div role="img" aria-label={props.label}>
+      <ReactEChartsCore
+        echarts={echarts}
+        option={props.option}
+        notMerge
+        opts={{ renderer: 'svg' }}
+        style={{ height: props.height, width: '100%' }}
+        onEvents={{ click: props.onClick }}
+      />
+    </div>
+  );
+}
+
+/** A point's time as the axis shows it: the hour, with the day when the period spans days. */
+export function timeLabel(iso: string, withDay: boolean): string {
+  const d = new Date(iso);
+  return withDay
+    ? d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+const total = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** Requests, errors and throttled answers per point of the period; zoomable. */
+export function TimelineChart(props: {
+  timeline: TimelinePoint[];
+  withDay: boolean;
+  onPick: (point: TimelinePoint, series: string) => void;
+}) {
+  const { timeline } = props;
+  const series = [
+    { name: 'Requests', color: REQUESTS_COLOR, values: timeline.map((t) => t.requests) },
+    { name: 'Errors', color: PART_COLORS.Errors, values: timeline.map((t) => t.errors) },
+    { name: 'Throttled', color: PART_COLORS.Throttled, values: timeline.map((t) => t.throttled) },
+  ];
+  const option: ChartOption = {
+    grid: { left: 48, right: 16, top: 36, bottom: 64 },
+    legend: { top: 0 },
+    tooltip: { trigger: 'axis' },
+    xAxis: {
+      type: 'category',
+      boundaryGap: false,
+      data: timeline.map((t) => timeLabel(t.time, props.withDay)),
+    },
+    yAxis: { type: 'value', minInterval: 1 },
+    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
+    series: series.map((s) => ({
+      name: s.name,
+      type: 'line',
+      data: s.values,
+      color: s.color,
+      showSymbol: timeline.length <= 60,
+      symbolSize: 6,
+      triggerLineEvent: true,
+    })),
+  };
+  const summary = series.map((s) => `${s.name}: ${total(s.values)} in total`).join('; ');
   return (
     <figure className="panel">
       <figcaption>
-        <strong>{title}</strong>
-        <span className="legend" aria-hidden="true">
-          {series.map((s, i) => (
-            <span key={s.name} style={{ ['--c' as string]: COLORS[i % COLORS.length] }}>
-              {s.name}
-            </span>
-          ))}
-        </span>
+        <strong>Requests over time</strong>{' '}
+        <span className="muted">(scroll or drag the slider to zoom; click a point for its requests)</span>
       </figcaption>
-      <svg className="chart" viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}. ${summary}`}>
-        <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="#ccc" />
-        <text x={4} y={pad}>
-          {max}
-        </text>
-        <text x={4} y={h - pad}>
-          0
-        </text>
-        {labels.length > 0 && (
-          <>
-            <text x={pad} y={h - 8}>
-              {labels[0]}
-            </text>
-            <text x={w - pad} y={h - 8} textAnchor="end">
-              {labels[labels.length - 1]}
-            </text>
-          </>
-        )}
-        {series.map((s, i) => (
-          <polyline
-            key={s.name}
-            fill="none"
-            stroke={COLORS[i % COLORS.length]}
-            strokeWidth={2}
-            points={s.values.map((v, j) => `${x(j)},${y(v)}`).join(' ')}
-          />
-        ))}
-      </svg>
+      <Chart
+        option={option}
+        label={`Requests over time. ${summary}`}
+        height={280}
+        onClick={(e) => {
+          const point = timeline[e.dataIndex];
+          if (point) props.onPick(point, e.seriesName ?? 'Requests');
+        }}
+      />
     </figure>
   );
 }
 
-export interface BarRow {
+export interface BreakdownRow {
+  id: string;
   label: string;
-  parts: { name: string; value: number }[];
+  parts: Record<Part, number>;
 }
 
-/** Horizontal stacked bars, one per row (an API, an application). */
-export function BarChart({ title, rows }: { title: string; rows: BarRow[] }) {
-  const max = Math.max(1, ...rows.map((r) => r.parts.reduce((a, p) => a + p.value, 0)));
-  const names = rows[0]?.parts.map((p) => p.name) ?? [];
+/** Stacked horizontal bars (OK, errors, throttled) per API or application. */
+export function BreakdownChart(props: {
+  title: string;
+  rows: BreakdownRow[];
+  onPick: (row: BreakdownRow) => void;
+}) {
+  const { rows } = props;
+  const names = Object.keys(PART_COLORS) as Part[];
+  const option: ChartOption = {
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', minInterval: 1 },
+    // the busiest first, at the top
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: rows.map((r) => r.label),
+      axisLabel: { width: 180, overflow: 'truncate' },
+    },
+    series: names.map((n) => ({
+      name: n,
+      type: 'bar',
+      stack: 'total',
+      color: PART_COLORS[n],
+      barMaxWidth: 24,
+      data: rows.map((r) => r.parts[n]),
+    })),
+  };
+  const summary = rows
+    .map((r) => `${r.label}: ${names.map((n) => `${r.parts[n]} ${n.toLowerCase()}`).join(', ')}`)
+    .join('; ');
   return (
-    <figure className="panel">
-      <figcaption>
-        <strong>{title}</strong>
-        <span className="legend" aria-hidden="true">
-          {names.map((n, i) => (
-            <span key={n} style={{ ['--c' as string]: COLORS[i % COLORS.length] }}>
-              {n}
-            </span>
-          ))}
-        </span>
-      </figcaption>
-      {rows.length === 0 ? (
-        <p className="empty">No traffic in this period.</p>
-      ) : (
-        <table>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.label}>
-                <th scope="row" style={{ width: '30%' }}>
-                  {r.label}
-                </th>
-                <td>
-                  <div style={{ display: 'flex', height: 14 }} aria-hidden="true">
-                    {r.parts.map((p, i) => (
-                      <div
-                        key={p.name}
-                        style={{ width: `${(p.value / max) * 100}%`, background: COLORS[i % COLORS.length] }}
-                      />
-                    ))}
-                  </div>
-                  <span className="muted">{r.parts.map((p) => `${p.name}: ${p.value}`).join(', ')}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </figure>
+    <Chart
+      option={option}
+      label={`${props.title}. ${summary || 'No traffic.'}`}
+      height={Math.max(120, 56 + rows.length * 32)}
+      onClick={(e) => {
+        const row = rows[e.dataIndex];
+        if (row) props.onPick(row);
+      }}
+    />
   );
 }
