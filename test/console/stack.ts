@@ -121,6 +121,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redisPrefix,
       keyManagerUrl: km.url,
       internalSecret: km.internalSecret,
+      // the console's origin is the one the gateway's default CORS allows (devportal try-it)
+      env: { APIM_CONSOLE_URL: consoleUrl },
     });
     closers.push(() => gateway.close());
     const { app: cp, close: closeCp } = await startControlPlane({
@@ -139,7 +141,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const gw = new URL(gateway.url);
     await prisma.gatewayEnvironment.update({
       where: { name: 'Default' },
-      data: { vhosts: [{ host: gw.hostname, httpContext: '', httpPort: Number(gw.port), httpsPort: 8243 }] },
+      // HTTP only, as the gateway listens: no HTTPS URL is advertised
+      data: { vhosts: [{ host: gw.hostname, httpContext: '', httpPort: Number(gw.port) }] },
     });
     const backend = await startPetBackend();
     closers.push(() => backend.close());

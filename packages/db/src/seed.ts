@@ -13,6 +13,8 @@ export interface SeedOptions {
   /** host:port pairs gateways listen on, for the default environment's vhost */
   gatewayHost?: string;
   gatewayHttpPort?: number;
+  /** the gateways' HTTPS port when they have a TLS listener; unset: no HTTPS URL is advertised */
+  gatewayHttpsPort?: number;
 }
 
 export interface SeedResult {
@@ -77,6 +79,15 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
       policiesCreated++;
     }
 
+    // Only the listeners the gateways have: the developer portal shows these URLs to callers.
+    const vhosts = [
+      {
+        host: options.gatewayHost ?? 'localhost',
+        httpContext: '',
+        httpPort: options.gatewayHttpPort ?? 8280,
+        ...(options.gatewayHttpsPort !== undefined ? { httpsPort: options.gatewayHttpsPort } : {}),
+      },
+    ];
     await tx.gatewayEnvironment.upsert({
       where: { name: DEFAULT_ENVIRONMENT },
       create: {
@@ -84,17 +95,12 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         displayName: 'Default',
         description: 'The gateways started with this installation',
         type: 'hybrid',
-        vhosts: [
-          {
-            host: options.gatewayHost ?? 'localhost',
-            httpContext: '',
-            httpPort: options.gatewayHttpPort ?? 8280,
-            httpsPort: 8243,
-          },
-        ],
+        vhosts,
         isReadOnly: true,
       },
-      update: {},
+      // read-only: it follows the installation's settings when they are given (a start), so a
+      // port changed since, or TLS turned off, is not advertised any more
+      update: options.gatewayHttpPort !== undefined ? { vhosts } : {},
     });
 
     for (const [key, value] of Object.entries(DefaultSettings)) {

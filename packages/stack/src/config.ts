@@ -33,6 +33,10 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
     ]),
     gatewayUrl: r.url('APIM_GATEWAY_URL', `http://${publicHost}:${ports.gateway}`, ['http', 'https']),
     sampleApi: r.bool('APIM_SAMPLE_API', true),
+    /** the gateway's HTTPS port, only when it has a certificate (APIM_GATEWAY_TLS_CERT): else no HTTPS listener */
+    gatewayHttpsPort: r.optionalString('APIM_GATEWAY_TLS_CERT')
+      ? r.port('APIM_GATEWAY_HTTPS_PORT', 8243)
+      : undefined,
   };
 }
 export type StackConfig = ReturnType<typeof loadStackConfig>;

@@ -63,7 +63,11 @@ async function main(): Promise<void> {
   const migrated = await migrate(dbUrl);
   if (migrated.applied.length) say(`Applied ${migrated.applied.length} migration(s).`);
   const prisma = createPrismaClient(dbUrl, { poolSize: 2 });
-  await seed(prisma, { adminPassword: admin.password, gatewayHttpPort: config.ports.gateway });
+  await seed(prisma, {
+    adminPassword: admin.password,
+    gatewayHttpPort: config.ports.gateway,
+    gatewayHttpsPort: config.gatewayHttpsPort,
+  });
   await prisma.$disconnect();
 
   const redis: RedisHandle = await ensureRedis(config.redisUrl, config.dataDir);

@@ -71,12 +71,24 @@ describe('publish, sign up, subscribe and get a token', () => {
       `${DEV}/apis?query=${encodeURIComponent('context:/petstore')}`,
     );
     expect(catalog.body.list.map((a) => a.id)).toEqual([apiId]);
-    const doc = await call<{ servers: Array<{ url: string }> }>('GET', `${DEV}/apis/${apiId}/swagger`);
-    expect(doc.body.servers.map((s) => s.url)).toContain('http://localhost:8280/petstore/1.0.0');
+    const doc = await call<{
+      servers: Array<{ url: string }>;
+      paths: Record<string, Record<string, { requestBody?: { content: object } }>>;
+    }>('GET', `${DEV}/apis/${apiId}/swagger`);
+    // the seeded environment's gateways listen on HTTP only: no HTTPS URL where nothing answers
+    expect(doc.body.servers.map((s) => s.url)).toEqual(['http://localhost:8280/petstore/1.0.0']);
+    // JSON first where an operation takes JSON and XML (stored as jsonb, the shorter key came first)
+    expect(Object.keys(doc.body.paths['/pet']!.put!.requestBody!.content)[0]).toBe('application/json');
     expect(JSON.stringify(doc.body)).not.toContain('x-wso2-production-endpoints');
     // which key managers' tokens it takes, so a developer knows where to get keys
-    const detail = await call<{ keyManagers: string[] }>('GET', `${DEV}/apis/${apiId}`);
+    const detail = await call<{
+      keyManagers: string[];
+      endpointURLs: Array<{ URLs: { http: string; https: string | null } }>;
+    }>('GET', `${DEV}/apis/${apiId}`);
     expect(detail.body.keyManagers).toEqual(['all']);
+    expect(detail.body.endpointURLs.map((e) => e.URLs)).toEqual([
+      { http: 'http://localhost:8280/petstore/1.0.0', https: null },
+    ]);
 
     const dev = { username: 'dana', password: 'dana-password-1' };
     const signUp = await call<{ roles: string[] }>('POST', `${DEV}/me/sign-up`, {

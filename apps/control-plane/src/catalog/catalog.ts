@@ -4,6 +4,7 @@ import { API_DEFAULTS, type Complete, type Devportal } from '@apim/rest-contract
 import type { Principal } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { documentResponse, exportOpenApi } from '../apis/openapi/operations.js';
+import { jsonMediaFirst } from '../apis/openapi/media-order.js';
 import { API_INCLUDE, type ApiRow } from '../apis/api-model.js';
 import { visibleApis } from '../applications/access.js';
 
@@ -44,7 +45,8 @@ export async function endpointUrls(prisma: PrismaClient, api: ApiRow) {
       environmentType: d.environment.type,
       URLs: {
         http: `http://${vhost.host}:${vhost.httpPort ?? 80}${path}`,
-        https: `https://${vhost.host}:${vhost.httpsPort ?? 443}${path}`,
+        // a vhost without an HTTPS port has no HTTPS listener: no URL where nothing answers
+        https: vhost.httpsPort ? `https://${vhost.host}:${vhost.httpsPort}${path}` : null,
       },
       defaultVersionURLs: api.isDefaultVersion
         ? { http: `http://${vhost.host}:${vhost.httpPort ?? 80}${vhost.httpContext ?? ''}${api.context}` }
@@ -117,7 +119,7 @@ export async function catalogApi(prisma: PrismaClient, api: ApiRow): Promise<Com
  * (endpoints, internal settings) is shown.
  */
 export async function consumerDocument(prisma: PrismaClient, api: ApiRow, format: 'json' | 'yaml') {
-  const doc = exportOpenApi(api);
+  const doc = jsonMediaFirst(exportOpenApi(api));
   for (const key of Object.keys(doc))
     if (key.startsWith('x-wso2-') && key !== 'x-wso2-basePath') delete doc[key];
   const urls = await endpointUrls(prisma, api);
@@ -126,10 +128,12 @@ export async function consumerDocument(prisma: PrismaClient, api: ApiRow, format
     if (first) {
       doc.host = first.host;
       doc.basePath = first.pathname;
-      doc.schemes = ['http', 'https'];
+      doc.schemes = urls[0]!.URLs.https ? ['http', 'https'] : ['http'];
     }
   } else {
-    doc.servers = urls.flatMap((u) => [{ url: u.URLs.https }, { url: u.URLs.http }]);
+    doc.servers = urls.flatMap((u) =>
+      [u.URLs.https, u.URLs.http].filter((url) => url !== null).map((url) => ({ url })),
+    );
   }
   return documentResponse(doc, format);
 }

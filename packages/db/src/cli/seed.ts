@@ -12,6 +12,10 @@ await runMain('seed', async () => {
     const result = await seed(prisma, {
       adminPassword: admin.password,
       gatewayHttpPort: r.port('APIM_GATEWAY_PORT', 8280),
+      // as the gateway: an HTTPS listener only with a certificate
+      gatewayHttpsPort: r.optionalString('APIM_GATEWAY_TLS_CERT')
+        ? r.port('APIM_GATEWAY_HTTPS_PORT', 8243)
+        : undefined,
     });
     console.log(
       `seeded: admin ${result.adminCreated ? 'created' : 'already present'}, ${result.policiesCreated} policies created`,

@@ -196,12 +196,10 @@ describe('AsyncAPI documents of an API', () => {
       `${DEV}/apis/${id}/asyncapi`,
     );
     expect(doc.status).toBe(200);
-    expect(Object.values(doc.body.servers)).toEqual(
-      expect.arrayContaining([
-        { url: expect.stringMatching(/^ws:\/\/localhost:\d+\/portal-chat\/1\.0\.0$/), protocol: 'ws' },
-        { url: expect.stringMatching(/^wss:\/\/localhost:\d+\/portal-chat\/1\.0\.0$/), protocol: 'wss' },
-      ]),
-    );
+    // the seeded environment's gateways listen on HTTP only: no wss:// server where nothing answers
+    expect(Object.values(doc.body.servers)).toEqual([
+      { url: expect.stringMatching(/^ws:\/\/localhost:\d+\/portal-chat\/1\.0\.0$/), protocol: 'ws' },
+    ]);
     expect(Object.keys(doc.body.channels)).toEqual(['/notifications', '/rooms/{roomId}']);
     expect(JSON.stringify(doc.body)).not.toContain('chat.example.com');
   });

@@ -53,7 +53,8 @@ export function asyncApiOf(api: ApiRow): Obj {
 /** Where the gateways serve the API, one entry per environment (catalog's endpointUrls). */
 export interface GatewayUrls {
   environmentName: string;
-  URLs: { http: string; https: string };
+  /** https: null when the gateways have no HTTPS listener */
+  URLs: { http: string; https: string | null };
 }
 
 /** The document with the gateways' URLs of the API as its servers (2.x url, 3.x host + pathname). */
@@ -62,6 +63,7 @@ export function withGatewayServers(doc: Obj, type: AsyncApiType, endpoints: Gate
   const servers: Obj = {};
   for (const e of endpoints)
     for (const [scheme, url] of Object.entries(e.URLs)) {
+      if (url === null) continue;
       const u = new URL(url);
       const protocol = gatewayProtocol(type, scheme === 'https');
       servers[`${e.environmentName}-${scheme}`] = v3

@@ -114,6 +114,26 @@ describe('parseOpenApi', () => {
     ).rejects.toThrow(/Shared/);
   });
 
+  it('places a YAML syntax error at its line and column, pasted as uploaded', async () => {
+    const text = [
+      'openapi: 3.0.3',
+      'info:',
+      '  title: Bad',
+      '  version: 1.0.0',
+      'paths: {}',
+      '   bad: [',
+      '',
+    ].join('\n');
+    const sources = [
+      { kind: 'inline', text },
+      { kind: 'files', main: 'api.yaml', files: new Map([['api.yaml', text]]) },
+    ] as const;
+    for (const source of sources)
+      await expect(parseOpenApi(source, { allowHosts: [] })).rejects.toThrow(
+        /Error parsing (definition|api)\.yaml: .* \(6:4\)/,
+      );
+  });
+
   it('never fetches a remote $ref whose host is not allow-listed', async () => {
     requests.length = 0;
     await expect(

@@ -88,7 +88,9 @@ export async function parseOpenApi(source: OpenApiSource, options: ParseOptions)
     if (!uploads.has(mainUrl))
       throw new OpenApiError(`The main file '${source.main}' is not among the uploaded files`);
   } else if (source.kind === 'inline') {
-    mainUrl = new URL('openapi', UPLOAD_BASE).href;
+    // named as a YAML file (JSON is YAML too): the parser picks its YAML reader by the extension,
+    // which reports a syntax error with its line and column as for an upload
+    mainUrl = new URL('definition.yaml', UPLOAD_BASE).href;
     uploads.set(mainUrl, source.text);
   } else {
     mainUrl = source.url;
