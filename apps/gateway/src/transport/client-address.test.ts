@@ -1,7 +1,8 @@
 /**
  * The client address behind trusted proxies, through a real gateway that trusts 127.0.0.2 only:
  * requests sent from 127.0.0.2 stand for a trusted proxy's, those from 127.0.0.1 for a caller
- * connecting directly. API-key IP restrictions and deny policies judge the address found.
+ * connecting directly. API-key IP restrictions, deny policies and IP throttling conditions judge
+ * the address found.
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +19,11 @@ let app: GatewayApplication;
 let restrictedKey: string;
 
 /** A GET sent from `localAddress` (any 127/8 address reaches the gateway on loopback). */
-function callFrom(localAddress: string, headers: Record<string, string>) {
+function callFrom(localAddress: string, headers: Record<string, string>, path = '/addressed/1.0.0/a') {
   const { port } = new URL(s.gw.url);
   return new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/addressed/1.0.0/a', localAddress, headers, agent: false },
+      { host: '127.0.0.1', port, path, localAddress, headers, agent: false },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
@@ -100,5 +101,42 @@ describe('client address from trusted proxies', () => {
     } finally {
       await s.fx.removeDenyPolicy(denied);
     }
+  });
+});
+
+describe('IP conditions of an advanced throttling policy', () => {
+  it('limit the client a trusted proxy names, never the address a caller writes itself', async () => {
+    await s.fx.upsertPolicy({
+      type: 'ADVANCED',
+      name: 'OnePerMinFromOneClient',
+      requestCount: null,
+      conditionalGroups: [
+        {
+          requestCount: 1,
+          conditions: [{ type: 'IPCONDITION', invertCondition: false, specificIp: '198.51.100.50' }],
+        },
+      ],
+    });
+    const limited = await s.fx.deployApi({
+      context: '/limited',
+      backendUrl: s.backend.url,
+      securitySchemes: ['api_key'],
+      apiKeyHeader: 'X-Key',
+      apiThrottlingPolicy: 'OnePerMinFromOneClient',
+    });
+    await s.fx.subscribe(app.id, limited.id);
+    await s.synced();
+    const key = await s.apiKey(app.id);
+    const call = (from: string, client: string) =>
+      callFrom(from, { 'x-key': key, 'x-forwarded-for': client }, '/limited/1.0.0/a');
+    // a direct caller naming the limited address is not that client: its header is not believed
+    for (let i = 0; i < 3; i++) expect((await call(DIRECT, '198.51.100.50')).status).toBe(200);
+    // another client behind the proxy is not limited
+    for (let i = 0; i < 3; i++) expect((await call(PROXY, '198.51.100.51')).status).toBe(200);
+    // the limited client behind the proxy: one request a minute
+    expect((await call(PROXY, '198.51.100.50')).status).toBe(200);
+    expect((await call(PROXY, '198.51.100.50')).status).toBe(429);
+    // the caller's own entry left of it does not move it out of the limit
+    expect((await call(PROXY, '203.0.113.1, 198.51.100.50')).status).toBe(429);
   });
 });
