@@ -5,7 +5,7 @@
  */
 import { DefaultPolicies, RoleScopes, Roles, type RoleName } from '@apim/contracts';
 import { hashPassword } from '@apim/service';
-import type { PrismaClient } from './client.js';
+import type { PrismaClient, TransactionClient } from './client.js';
 
 export interface SeedOptions {
   adminUsername?: string;
@@ -29,10 +29,17 @@ export const DefaultSettings: Record<string, unknown> = {
   workflows: { APPLICATION_CREATION: false, SUBSCRIPTION_CREATION: false, SUBSCRIPTION_UPDATE: false },
 };
 
+/**
+ * A few dozen statements run once per start, given a minute: Prisma's 5 s default failed the tests'
+ * global setup on a busy machine (several suites starting at once).
+ */
+const longTransaction = <T>(prisma: PrismaClient, fn: (tx: TransactionClient) => Promise<T>) =>
+  prisma.$transaction(fn, { timeout: 60_000, maxWait: 60_000 });
+
 export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<SeedResult> {
   const adminUsername = options.adminUsername ?? 'admin';
   const passwordHash = await hashPassword(options.adminPassword);
-  return prisma.$transaction(async (tx) => {
+  return longTransaction(prisma, async (tx) => {
     for (const name of Object.values(Roles)) {
       await tx.role.upsert({ where: { name }, create: { name, builtIn: true }, update: {} });
     }
