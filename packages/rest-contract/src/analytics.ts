@@ -80,7 +80,18 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
   },
   AnalyticsSummary: {
     type: 'object',
-    required: ['from', 'to', 'step', 'totals', 'timeline', 'latency', 'byApi', 'byApplication', 'recent'],
+    required: [
+      'from',
+      'to',
+      'step',
+      'totals',
+      'timeline',
+      'latency',
+      'byApi',
+      'byApplication',
+      'recent',
+      'sampling',
+    ],
     properties: {
       from: { type: 'string', format: 'date-time', description: 'start of the first timeline point' },
       to: { type: 'string', format: 'date-time' },
@@ -124,7 +135,23 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
           properties: { applicationId: str, applicationName: nullable('string'), ...totals },
         },
       },
-      recent: { type: 'array', items: ref('AnalyticsRecord') },
+      recent: {
+        type: 'array',
+        description:
+          'the latest requests kept as raw events: every error and throttled request, successful ones sampled (sampling.successRate)',
+        items: ref('AnalyticsRecord'),
+      },
+      sampling: {
+        type: 'object',
+        required: ['successRate'],
+        properties: {
+          successRate: {
+            ...nullable('number'),
+            description:
+              'share of successful requests the gateways keep as raw events (APIM_ANALYTICS_SAMPLE_RATE; counts and percentiles are exact whatever it is); null before any traffic',
+          },
+        },
+      },
     },
   },
 };

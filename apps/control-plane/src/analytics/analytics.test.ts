@@ -7,11 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_QUEUE, analyticsBatch, type AnalyticsRecord } from '@apim/contracts';
+import { ANALYTICS_QUEUE, analyticsBatch, quantileOf, type AnalyticsRecord } from '@apim/contracts';
 import { analyticsRecord as record, testRedisUrl } from '@apim/testing';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 import type { Admin } from '@apim/rest-contract';
-import { quantileOf } from './percentiles.js';
 
 const A = '/api/am/admin/v4';
 const P = '/api/am/publisher/v4';

@@ -24,6 +24,12 @@ const WHOSE = {
   devportal: 'your applications',
 } as const;
 
+/** The ids the caller may see (undefined: all), narrowed to one asked for. */
+function narrowed(allowed: string[] | undefined, asked: string | undefined): string[] | undefined {
+  if (asked === undefined) return allowed;
+  return !allowed || allowed.includes(asked) ? [asked] : [];
+}
+
 export function analyticsOperations(ctx: AppContext, audience: Audience): OperationSpec<never, never>[] {
   const { prisma } = ctx;
 
@@ -40,7 +46,10 @@ export function analyticsOperations(ctx: AppContext, audience: Audience): Operat
   }
 
   return [
-    operation<unknown, { minutes: number; recent: number }>({
+    operation<
+      unknown,
+      { minutes: number; recent: number; apiId?: string; applicationId?: string; statusClass?: string }
+    >({
       method: 'get',
       path: '/analytics/summary',
       operationId: 'getAnalyticsSummary',
@@ -51,12 +60,33 @@ export function analyticsOperations(ctx: AppContext, audience: Audience): Operat
         properties: {
           minutes: { ...int, minimum: 1, maximum: 43_200, default: 60, description: 'how far back from now' },
           recent: { ...int, minimum: 0, maximum: 100, default: 20, description: 'latest requests to list' },
+          apiId: { type: 'string', minLength: 1, description: 'only the traffic of this API' },
+          applicationId: {
+            type: 'string',
+            minLength: 1,
+            description: 'only the traffic of this application',
+          },
+          statusClass: {
+            type: 'string',
+            pattern: '^[1-5]xx(,[1-5]xx)*$',
+            description: 'only answers of these status classes, e.g. 4xx,5xx',
+          },
         },
       },
       responses: { 200: { description: 'The summary', schema: ref('AnalyticsSummary') } },
       async handle(req) {
+        const { minutes, recent, apiId, applicationId, statusClass } = req.query;
         const scope = await restriction(callerOf(req));
-        return { status: 200, body: await analyticsSummary(prisma, { ...req.query, ...scope }) };
+        return {
+          status: 200,
+          body: await analyticsSummary(prisma, {
+            minutes,
+            recent,
+            apiIds: narrowed(scope.apiIds, apiId),
+            applicationIds: narrowed(scope.applicationIds, applicationId),
+            statusClasses: statusClass?.split(',').map((c) => Number(c[0])),
+          }),
+        };
       },
     }),
   ] as OperationSpec<never, never>[];

@@ -1,13 +1,13 @@
 /**
  * The traffic summary the console's analytics page shows, read from what the analytics worker
- * (jobs/analytics.ts) stores: per-minute or hourly rollups (analytics_minute, analytics_hour) for
- * counts, the timeline and latency percentiles, and the raw events (analytics_event) for the most
- * recent requests.
+ * (jobs/analytics.ts) stores: per-minute or hourly rollups (analytics_minute, analytics_hour),
+ * merged from the gateways' own, for exact counts, the timeline and latency percentiles, and the
+ * raw events (analytics_event: every error and throttled request, a sample of the successes) for
+ * the most recent requests.
  */
-import { LATENCY_BUCKETS_MS } from '@apim/contracts';
+import { LATENCY_BUCKETS_MS, percentilesOf } from '@apim/contracts';
 import { ANALYTICS_TOP, type Admin } from '@apim/rest-contract';
 import type { PrismaClient } from '@apim/db';
-import { percentilesOf } from './percentiles.js';
 import { recordOf } from './records.js';
 
 export interface SummaryRequest {
@@ -19,6 +19,8 @@ export interface SummaryRequest {
   apiIds?: string[];
   /** only these applications (ids); undefined: all */
   applicationIds?: string[];
+  /** only answers of these status classes (2 for 2xx); undefined: all */
+  statusClasses?: number[];
 }
 
 /** Rows in the breakdowns by API and by application (the busiest first). */
@@ -57,26 +59,29 @@ type Rollup = 'minute' | 'hour';
 
 /**
  * The rows of a rollup in the range that the caller may see. Parameters: $1 from, $2 until,
- * $3 API ids or null, $4 application ids or null (null: no restriction).
+ * $3 API ids or null, $4 application ids or null, $5 status classes or null (null: no
+ * restriction). Only the per-minute rollup has status classes: a summary filtered by them reads it
+ * whatever the range.
  */
 const inRange = (r: Rollup) => `
   FROM analytics_${r}
   WHERE ${r} >= $1::timestamptz AND ${r} < $2::timestamptz
     AND ($3::text[] IS NULL OR api_id = ANY($3::text[]))
-    AND ($4::text[] IS NULL OR application_id = ANY($4::text[]))`;
+    AND ($4::text[] IS NULL OR application_id = ANY($4::text[]))
+    AND ${r === 'minute' ? '($5::int[] IS NULL OR status_class = ANY($5::int[]))' : '$5::int[] IS NULL'}`;
 
 const sums = `sum(request_count)::float8 AS requests, sum(error_count)::float8 AS errors,
   sum(throttled_count)::float8 AS throttled`;
 
 /**
- * One pass over the rollups of the range: per timeline point ($5: step in minutes), the counts and
+ * One pass over the rollups of the range: per timeline point ($6: step in minutes), the counts and
  * the latency histogram. Each bucket is summed as its own column, several times cheaper than
  * unnesting the arrays; points are numbered here and the empty ones filled in by the caller (a
  * join with generate_series made the planner expect enough rows to pay for JIT compilation on
  * every call).
  */
 const timelineSql = (r: Rollup) => `
-  SELECT floor(extract(epoch FROM ${r} - $1::timestamptz) / ($5::int * 60))::int AS point, ${sums},
+  SELECT floor(extract(epoch FROM ${r} - $1::timestamptz) / ($6::int * 60))::int AS point, ${sums},
          max(latency_max_ms) AS max,
          ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `sum(latency_buckets[${i + 1}])`).join(', ')}]::float8[] AS buckets
   ${inRange(r)}
@@ -154,9 +159,10 @@ export async function analyticsSummary(
   const appIds = request.applicationIds ?? null;
 
   // Points of whole hours read the hourly rollups: 60 times fewer rows.
-  const sql = SQL[step % 60 === 0 ? 'hour' : 'minute'];
-  const params = [from, until, apiIds, appIds] as const;
-  const [rows, byApi, byApplication, recent] = await Promise.all([
+  const classes = request.statusClasses ?? null;
+  const sql = SQL[step % 60 === 0 && classes === null ? 'hour' : 'minute'];
+  const params = [from, until, apiIds, appIds, classes] as const;
+  const [rows, byApi, byApplication, recent, lastBatch] = await Promise.all([
     prisma.$queryRawUnsafe<
       Array<CountRow & { point: number; max: number | null; buckets: Array<number | null> }>
     >(sql.timeline, ...params, step),
@@ -172,10 +178,14 @@ export async function analyticsSummary(
             requestTimestamp: { gte: from, lt: until },
             ...(apiIds ? { apiId: { in: apiIds } } : {}),
             ...(appIds ? { applicationId: { in: appIds } } : {}),
+            ...(classes
+              ? { OR: classes.map((c) => ({ proxyResponseCode: { gte: c * 100, lt: c * 100 + 100 } })) }
+              : {}),
           },
           orderBy: [{ requestTimestamp: 'desc' }, { id: 'desc' }],
           take: request.recent,
         }),
+    prisma.analyticsBatch.findFirst({ orderBy: { appliedAt: 'desc' }, select: { sampleRate: true } }),
   ]);
 
   const points = Array.from({ length: pointCount }, (_, i) => ({
@@ -220,5 +230,6 @@ export async function analyticsSummary(
       ...totalsOf(r),
     })),
     recent: recent.map(recordOf),
+    sampling: { successRate: lastBatch?.sampleRate ?? null },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Scheduled clean-up of the analytics tables the analytics worker fills: raw events
- * (analytics_event, one row per request) are kept for days, the rollups (analytics_minute and
+ * (analytics_event: errors, throttled and sampled requests) are kept for days, the rollups (analytics_minute and
  * analytics_hour, what the summary's counts and percentiles come from) for months. It runs every
- * hour and once at start (scheduled-job.ts).
+ * hour and once at start (scheduled-job.ts). The ids of merged gateway batches (analytics_batch)
+ * go after a week.
  */
 import type { ConnectionOptions } from 'bullmq';
 import type { PrismaClient } from '@apim/db';
@@ -11,6 +12,8 @@ import { startScheduledJob } from './scheduled-job.js';
 
 export const RETENTION_QUEUE = 'analytics-retention';
 const EVERY_MS = 3_600_000;
+/** days the ids of merged gateway batches are kept (a batch delivered again within them adds nothing) */
+const BATCH_ID_DAYS = 7;
 /** rows deleted per statement, so that no statement holds its locks for long */
 const BATCH = 10_000;
 
@@ -51,12 +54,14 @@ export async function pruneAnalytics(
       // the names are constants; the cut-off is a parameter
       rollups += await inBatches(() =>
         prisma.$executeRawUnsafe(
-          `DELETE FROM ${table} WHERE (${time}, api_id, application_id) IN (
-             SELECT ${time}, api_id, application_id FROM ${table} WHERE ${time} < $1::timestamptz LIMIT ${BATCH})`,
+          `DELETE FROM ${table} WHERE ctid IN (
+             SELECT ctid FROM ${table} WHERE ${time} < $1::timestamptz LIMIT ${BATCH})`,
           before(policy.rollupDays),
         ),
       );
     }
+  // a gateway re-sends a batch only soon after it was taken (its answer lost): ids kept for days
+  await prisma.$executeRaw`DELETE FROM analytics_batch WHERE applied_at < ${before(BATCH_ID_DAYS)}::timestamptz`;
   return { events, rollups };
 }
 

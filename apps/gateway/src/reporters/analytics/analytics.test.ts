@@ -10,7 +10,8 @@ let api: GatewayApi;
 let cp: RunningControlPlane;
 
 beforeAll(async () => {
-  s = await startStack();
+  // every request kept as a raw event: these tests read each one
+  s = await startStack({ gatewayEnv: { APIM_ANALYTICS_SAMPLE_RATE: '1' } });
   cp = await startControlPlane({
     databaseUrl: s.db.url,
     keyManagerUrl: s.km.url,

@@ -1,12 +1,19 @@
 /**
- * The analytics publisher against a real Redis that a TCP relay takes away and gives back: events
- * wait in memory while the queue is unavailable, up to the buffer's size (the oldest batches go
- * first, counted), and reach the queue in order once Redis is back.
+ * The analytics publisher against a real Redis that a TCP relay takes away and gives back: while
+ * the queue is unavailable requests keep being counted into rollup rows merged by their
+ * dimensions (memory grows with rows, not requests), raw events wait up to the buffer's size (new
+ * ones beyond it are dropped, counted), and everything counted reaches the queue once Redis is back.
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_QUEUE, decodeAnalyticsBatch, type AnalyticsBatch } from '@apim/contracts';
+import {
+  AGGREGATE_JOB,
+  ANALYTICS_QUEUE,
+  decodeAggregateBatch,
+  type AggregatedRequest,
+  type AnalyticsAggregateBatch,
+} from '@apim/contracts';
 import { createLogger } from '@apim/service';
 import { analyticsEvent, cleanupRedis, eventually, testRedisPrefix, testRedisUrl } from '@apim/testing';
 import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy.js';
@@ -16,17 +23,30 @@ const prefix = testRedisPrefix();
 let relay: TcpProxy;
 let connection: Redis;
 let publisher: AnalyticsPublisher;
-let queue: Queue<AnalyticsBatch>;
-let dropped = 0;
+let queue: Queue<AnalyticsAggregateBatch>;
+const dropped = { events: 0, requests: 0 };
+const MINUTE = Date.parse('2026-11-22T04:10:00.000Z');
 
-/** The n-th event; its id tells the order events were recorded in. */
-const event = (n: number) =>
-  analyticsEvent({ eventId: `e-${n}`, correlationId: `e-${n}`, requestTimestamp: new Date(n).toISOString() });
+/** A GET of /orders' /items/{id} ending `ms` into the minute, answered `status`. */
+const request = (ms: number, status = 200): AggregatedRequest => ({
+  requestTimeMs: MINUTE + ms,
+  apiId: 'api-1',
+  apiResourceTemplate: '/items/{id}',
+  apiMethod: 'GET',
+  applicationId: 'app-1',
+  keyType: 'PRODUCTION',
+  proxyResponseCode: status,
+  errorCode: null,
+  responseLatency: 3,
+  messagesIn: null,
+  messagesOut: null,
+});
 
-/** The correlation ids of every event on the queue, batch by batch in the order they were added. */
-async function queued(): Promise<string[]> {
+/** Every batch on the queue, decoded, in the order they were added. */
+async function queued() {
   const jobs = await queue.getJobs(['waiting'], 0, -1, true);
-  return jobs.flatMap((j) => decodeAnalyticsBatch(j.data).correlationId);
+  for (const j of jobs) expect(j.name).toBe(AGGREGATE_JOB);
+  return jobs.map((j) => ({ id: j.id, batchId: j.data.batchId, ...decodeAggregateBatch(j.data) }));
 }
 
 beforeAll(async () => {
@@ -35,14 +55,17 @@ beforeAll(async () => {
   connection = analyticsQueueConnection(`redis://127.0.0.1:${relay.port}`);
   publisher = new AnalyticsPublisher(connection, {
     prefix,
-    batchSize: 10,
+    gatewayId: 'gw-1',
+    sampleRate: 0.5,
+    batchSize: 1000,
     // flushed by the test, not by the clock
     flushMs: 600_000,
     bufferRecords: 50,
+    maxRows: 100,
     logger: createLogger('analytics-test', 'silent'),
-    onDropped: (n) => (dropped += n),
+    onDropped: (kind, n) => (dropped[kind] += n),
   });
-  queue = new Queue<AnalyticsBatch>(ANALYTICS_QUEUE, { connection: new Redis(testRedisUrl()), prefix });
+  queue = new Queue(ANALYTICS_QUEUE, { connection: new Redis(testRedisUrl()), prefix });
 });
 
 afterAll(async () => {
@@ -54,31 +77,49 @@ afterAll(async () => {
 });
 
 describe('analytics publisher', () => {
-  it('ships full batches while Redis is there', async () => {
-    for (let n = 0; n < 20; n++) publisher.record(event(n));
+  it('ships the rollup rows and the raw events kept as one batch per flush, under its batch id', async () => {
+    for (let i = 0; i < 20; i++) publisher.count(request(i));
+    publisher.count(request(21, 500));
+    publisher.keep(analyticsEvent({ correlationId: 'e-500', proxyResponseCode: 500 }));
     await publisher.flush();
-    expect(await queued()).toEqual(Array.from({ length: 20 }, (_, n) => `e-${n}`));
-    expect(publisher.buffered).toBe(0);
+    const [batch, ...more] = await queued();
+    expect(more).toEqual([]);
+    // BullMQ's job id is the batch id: a batch added twice is one job
+    expect(batch!.id).toBe(batch!.batchId);
+    expect(batch!.rows.map((r) => [r.statusClass, r.requests, r.errors, r.latencySumMs])).toEqual([
+      [2, 20, 0, 60],
+      [5, 1, 1, 3],
+    ]);
+    expect(batch!.events?.correlationId).toEqual(['e-500']);
+    expect(publisher.buffered).toEqual({ rows: 0, events: 0 });
   });
 
-  it('keeps events while Redis is away, drops the oldest beyond the buffer, sends the rest when it is back', async () => {
+  it('keeps counting while Redis is away, in rows merged by key, and ships them all when it is back', async () => {
     relay.cut();
     await eventually(() => expect(connection.status).not.toBe('ready'));
-    for (let n = 20; n < 100; n++) {
-      publisher.record(event(n));
-      await publisher.flush();
+    for (let n = 0; n < 1000; n++) {
+      // successes in two minutes, errors in the first: three rows whatever the number of requests
+      publisher.count(request((n % 2) * 60_000 + 5, n % 10 === 0 ? 503 : 200));
+      if (n % 10 === 0) publisher.keep(analyticsEvent({ correlationId: `e-${n}`, proxyResponseCode: 503 }));
+      if (n % 100 === 0) await publisher.flush();
     }
-    // 80 recorded, 50 kept: the oldest three batches of ten went, and were counted
-    expect(publisher.buffered).toBe(50);
-    expect(dropped).toBe(30);
-    expect(await queued()).toHaveLength(20);
+    // the batch that failed first (one row, one event) waits; then three rows and the raw events
+    // up to the buffer's 50 (the newest beyond it were dropped)
+    expect(publisher.buffered).toEqual({ rows: 4, events: 51 });
+    expect(dropped).toEqual({ events: 49, requests: 0 });
+    expect(await queued()).toHaveLength(1);
 
     relay.restore();
     await eventually(async () => {
       await publisher.flush();
-      expect(publisher.buffered).toBe(0);
+      expect(publisher.buffered).toEqual({ rows: 0, events: 0 });
     }, 15_000);
-    const ids = await queued();
-    expect(ids.slice(20)).toEqual(Array.from({ length: 50 }, (_, n) => `e-${n + 50}`));
+    const batches = (await queued()).slice(1);
+    const rows = batches.flatMap((b) => b.rows);
+    expect(rows.reduce((n, r) => n + r.requests, 0)).toBe(1000);
+    expect(rows.reduce((n, r) => n + r.errors, 0)).toBe(100);
+    expect(batches.flatMap((b) => b.events?.correlationId ?? [])).toEqual(
+      Array.from({ length: 51 }, (_, i) => `e-${i * 10}`),
+    );
   });
 });

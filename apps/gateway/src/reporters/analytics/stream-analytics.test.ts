@@ -46,7 +46,8 @@ const storedEvents = (api: GatewayApi, n: number) =>
   });
 
 beforeAll(async () => {
-  s = await startStack();
+  // every connection kept as a raw event: these tests read each one
+  s = await startStack({ gatewayEnv: { APIM_ANALYTICS_SAMPLE_RATE: '1' } });
   cp = await startControlPlane({
     databaseUrl: s.db.url,
     keyManagerUrl: s.km.url,

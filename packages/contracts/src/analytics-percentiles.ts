@@ -1,9 +1,10 @@
 /**
- * Latency percentiles from the per-minute histograms the gateways' analytics worker keeps
- * (analytics_minute.latency_buckets): any time range and any set of APIs or applications is a sum
- * of histograms, so no raw event has to be read.
+ * Latency percentiles from per-minute histograms (analytics_minute.latency_buckets, merged from
+ * the gateways' own): any time range and any set of APIs or applications is a sum of histograms,
+ * so no raw event has to be read. Shared, so that the gateways' tests check the dashboards
+ * against the same estimate.
  */
-import { LATENCY_BUCKETS_MS } from '@apim/contracts';
+import { LATENCY_BUCKETS_MS } from './analytics.js';
 
 export interface LatencyPercentiles {
   p50: number | null;
