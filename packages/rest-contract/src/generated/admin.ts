@@ -516,5 +516,14 @@ export interface AnalyticsSummary {
      */
     throttled: number;
   }[];
+  /**
+   * the latest requests kept as raw events: every error and throttled request, successful ones sampled (sampling.successRate)
+   */
   recent: AnalyticsRecord[];
+  sampling: {
+    /**
+     * share of successful requests the gateways keep as raw events (APIM_ANALYTICS_SAMPLE_RATE; counts and percentiles are exact whatever it is); null before any traffic
+     */
+    successRate: number | null;
+  };
 }
