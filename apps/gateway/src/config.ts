@@ -15,8 +15,13 @@ function sampleRate(env: Env, name: string, fallback: number): number {
   const v = env[name]?.trim();
   if (!v) return fallback;
   const n = /^(0|1|0?\.\d+|1\.0*)$/.test(v) ? Number(v) : NaN;
-  if (!(n >= 0 && n <= 1)) throw new ConfigError(name, `must be a number from 0 to 1, got ${JSON.stringify(v)}`);
+  if (!(n >= 0 && n <= 1))
+    throw new ConfigError(name, `must be a number from 0 to 1, got ${JSON.stringify(v)}`);
   return n;
+}
+
+function accessLogDestination(v: string): string | null {
+  return v.toLowerCase() === 'off' ? null : v.toLowerCase() === 'stdout' ? 'stdout' : v;
 }
 
 /** Every gateway setting, read once from the environment (README lists them). */
@@ -94,6 +99,13 @@ export function loadConfig(env: Env = process.env) {
       bufferRecords: r.int('APIM_GATEWAY_ANALYTICS_BUFFER', 20_000, 0, 10_000_000),
       /** per-minute rollup rows kept while Redis is away (about 0.5 KB each); requests needing a new row are dropped beyond it */
       maxRows: r.int('APIM_GATEWAY_ANALYTICS_MAX_ROWS', 200_000, 1, 10_000_000),
+    },
+    /** one JSON line per request (reporters/access-log); null destination: off */
+    accessLog: {
+      /** APIM_ACCESS_LOG: off, stdout, or the path of a file to append to */
+      destination: accessLogDestination(r.string('APIM_ACCESS_LOG', 'off')),
+      /** share of successful requests logged; errors always are */
+      sampleRate: sampleRate(env, 'APIM_ACCESS_LOG_SAMPLE_RATE', 1),
     },
     /** backend JWT (X-JWT-Assertion) signing key, PKCS#8 PEM file; unset: no backend JWT */
     backendJwt: (() => {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, healthEndpoints, type Logger } from '@apim/service';
+import { connectTo, createLogger, healthEndpoints, startTracing, type Logger } from '@apim/service';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
 import { handlerModules } from './handlers/index.js';
@@ -11,7 +11,10 @@ import { ReportStage } from './pipeline/report.js';
 import { createPipeline } from './pipeline/serve.js';
 import type { Reporter } from './pipeline/types.js';
 import { AnalyticsReporter } from './reporters/analytics/reporter.js';
+import { AccessLogReporter } from './reporters/access-log/reporter.js';
 import { RequestMetrics } from './reporters/metrics/reporter.js';
+import { RequestTracer } from './tracing/request-trace.js';
+import { TraceReporter } from './tracing/reporter.js';
 import { Router } from './routing/router.js';
 import { DeploymentReport } from './store/deployment-report.js';
 import { GatewayState, type StateListener } from './store/state.js';
@@ -160,9 +163,21 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const requestMetrics = new RequestMetrics(metrics.registry);
   const analytics = config.analytics.enabled ? new AnalyticsReporter(config, metrics.registry, logger) : null;
   const reporters: Reporter[] = analytics ? [requestMetrics, analytics] : [requestMetrics];
+  // tracing and the access log cost a request nothing when off: no tracer, no reporter
+  const tracing = startTracing(config.tracing, 'apim-gateway');
+  if (tracing) reporters.push(new TraceReporter());
+  const { accessLog: log } = config;
+  const accessLog = log.destination
+    ? new AccessLogReporter(
+        { destination: log.destination, sampleRate: log.sampleRate, gatewayId: config.gatewayId },
+        logger,
+      )
+    : null;
+  if (accessLog) reporters.push(accessLog);
   const pipeline = createPipeline({
     router,
     logger,
+    tracer: tracing ? new RequestTracer(tracing) : null,
     reports: new ReportStage(reporters, logger),
     clientIpOf: clientAddressOf(config.trustedProxies),
     maxBodyBytes: config.limits.maxBodyBytes,
@@ -198,6 +213,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
     state,
     router,
     metrics,
+    /** the analytics reporter (null when turned off): tests set its clock and flush it */
+    analytics,
     /** Prometheus text of this node */
     async metricsText(): Promise<string> {
       return metrics.registry.metrics();
@@ -221,6 +238,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       );
       await following.close();
       await analytics?.close();
+      await accessLog?.close();
+      await tracing?.shutdown();
       await installed.close();
       redis.disconnect();
       await pools.close();

@@ -14,7 +14,9 @@ import {
   createLogger,
   healthEndpoints,
   requestIdOf,
+  startTracing,
   strictTransportSecurity,
+  tracedListener,
   type Logger,
 } from '@apim/service';
 import { BruteForceGuard } from './helpers/brute-force-guard.js';
@@ -176,8 +178,10 @@ export async function createApp(
     { redis: async () => void (await redis.ping()) },
   );
   const hsts = strictTransportSecurity(config.trustedProxies, config.hstsMaxAge);
-  const requestListener = (req: IncomingMessage, res: ServerResponse) => {
-    if (health(req, res)) return;
+  // a server span per request when tracing is on (not for health probes): introspection called by
+  // a gateway joins the gateway's trace
+  const tracing = startTracing(config.tracing, 'apim-key-manager');
+  const traced = tracedListener(tracing, (req, res) => {
     dropUntrustedForwarding(config.trustedProxies, req);
     hsts(req, res);
     const path = (req.url ?? '/').split('?')[0]!;
@@ -189,6 +193,9 @@ export async function createApp(
     if (path.startsWith('/internal/') || path.startsWith(`${INTERACTION_PATH}/`) || path === SIGNUP_PATH)
       return appListener(req, res);
     holder.handle(req, res);
+  });
+  const requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (!health(req, res)) traced(req, res);
   };
   const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 20_000 }, requestListener);
 
@@ -203,6 +210,7 @@ export async function createApp(
       stopCleanup();
       await listener?.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tracing?.shutdown();
       redis.disconnect();
       await prisma.$disconnect();
     },

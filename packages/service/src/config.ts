@@ -98,6 +98,46 @@ export function redactUrl(url: string): string {
   }
 }
 
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/** The standard OTEL_* settings this product honours (README, "Tracing"). */
+export function readTracingConfig(env: Env = process.env) {
+  const r = envReader(env);
+  const disabled = r.bool('OTEL_SDK_DISABLED', false);
+  const signal = r.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = r.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
+  // as the specification says: the per-signal endpoint is used as is, the base one gets /v1/traces
+  const endpoint = signal
+    ? r.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', undefined, ['http', 'https'])
+    : base
+      ? `${r.url('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, ['http', 'https']).replace(/\/+$/, '')}/v1/traces`
+      : null;
+  const sampler = r.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  const argText = r.optionalString('OTEL_TRACES_SAMPLER_ARG');
+  const samplerArg = argText === undefined ? 1 : Number(argText);
+  if (!(samplerArg >= 0 && samplerArg <= 1))
+    throw new ConfigError(
+      'OTEL_TRACES_SAMPLER_ARG',
+      `must be a ratio from 0 to 1, got ${JSON.stringify(argText)}`,
+    );
+  return {
+    /** where spans are exported; null: tracing is off */
+    endpoint: disabled ? null : endpoint,
+    /** OTEL_SERVICE_NAME; null: the app's own name (apim-gateway, apim-key-manager, apim-control-plane) */
+    serviceName: r.optionalString('OTEL_SERVICE_NAME') ?? null,
+    sampler,
+    samplerArg,
+  };
+}
+export type TracingConfig = ReturnType<typeof readTracingConfig>;
+
 /** Settings every app shares. */
 export function commonConfig(env: Env = process.env) {
   const r = envReader(env);
@@ -108,6 +148,8 @@ export function commonConfig(env: Env = process.env) {
     redisPrefix: r.string('APIM_REDIS_PREFIX', 'apim'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     host: r.string('APIM_HOST', '127.0.0.1'),
+    /** OpenTelemetry tracing (tracing.ts): off unless an OTLP endpoint is set */
+    tracing: readTracingConfig(env),
   };
 }
 export type CommonConfig = ReturnType<typeof commonConfig>;

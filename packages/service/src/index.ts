@@ -8,3 +8,4 @@ export * from './sealed-secrets.js';
 export * from './trusted-proxy.js';
 export * from './outbound-url.js';
 export * from './https.js';
+export * from './tracing.js';

@@ -28,11 +28,12 @@ export async function runChain(
   backend: BackendStage = forward,
 ): Promise<Ending> {
   const handlers = ctx.compiled.handlers;
+  const trace = ctx.trace;
   let outcome: Outcome;
   while (ctx.ran < handlers.length) {
     const h = handlers[ctx.ran]!;
     // a handler whose onRequest throws is not counted as run: its response phases are skipped
-    const o = h.onRequest?.(ctx);
+    const o = trace && h.onRequest ? trace.phase(h.name, () => h.onRequest!(ctx)) : h.onRequest?.(ctx);
     outcome = o instanceof Promise ? await o : o;
     ctx.ran++;
     if (outcome) {
@@ -42,7 +43,7 @@ export async function runChain(
     }
   }
   ctx.requestMediationMs = performance.now() - ctx.startedAt;
-  const result = await backend(ctx, res);
+  const result = trace ? await trace.backend(ctx, () => backend(ctx, res)) : await backend(ctx, res);
   if (result.kind === 'answered')
     return {
       status: result.status,

@@ -6,6 +6,7 @@ import type { RouteMatch } from '../routing/router.js';
 import { inviteBody } from '../transport/expect-continue.js';
 import type { CompiledApi } from './compile.js';
 import type { Arrival } from './report.js';
+import type { RequestTrace } from '../tracing/request-trace.js';
 import type { RequestLocal } from './request-local.js';
 import type { Credential, ParsedBody, RequestContext } from './types.js';
 
@@ -29,6 +30,8 @@ export class Context implements RequestContext {
   readonly requestId: string;
   readonly startedAt: number;
   readonly clientIp: string;
+  /** the request's spans, null when tracing is off */
+  readonly trace: RequestTrace | null;
   readonly method: string;
   readonly target: RequestTarget;
   readonly api: GatewayApi;
@@ -65,6 +68,7 @@ export class Context implements RequestContext {
     this.requestId = arrival.requestId;
     this.startedAt = arrival.startedAt;
     this.clientIp = arrival.clientIp;
+    this.trace = arrival.trace;
     this.method = arrival.req.method ?? 'GET';
     this.target = target;
     this.compiled = match.route.api;

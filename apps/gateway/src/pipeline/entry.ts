@@ -3,6 +3,7 @@ import type { GatewayOperation } from '@apim/contracts';
 import { requestIdOf } from '@apim/service';
 import { parseTarget } from '../routing/path.js';
 import type { RouteMatch, Router } from '../routing/router.js';
+import type { RequestTracer } from '../tracing/request-trace.js';
 import { hasSeveralHosts } from '../transport/host-header.js';
 import { isWebSocketHandshake } from '../transport/upgrade.js';
 import { takeBrowserCredentials } from '../websocket/browser-credentials.js';
@@ -20,6 +21,8 @@ export interface EntryOptions {
   clientIpOf: (req: IncomingMessage) => string;
   maxBodyBytes: number;
   reports: ReportStage;
+  /** null when tracing is off: then no request makes a span, a context or a header */
+  tracer: RequestTracer | null;
 }
 
 interface Refused {
@@ -59,7 +62,14 @@ export class Entry {
     if ((url === '/healthz' || url.startsWith('/readyz')) && this.o.health(req, res)) return null;
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    const arrival: Arrival = { req, requestId, startedAt, clientIp: this.o.clientIpOf(req) };
+    const tracer = this.o.tracer;
+    const arrival: Arrival = {
+      req,
+      requestId,
+      startedAt,
+      clientIp: this.o.clientIpOf(req),
+      trace: tracer ? tracer.start(req) : null,
+    };
     const found = this.route(req, res, url);
     if ('refused' in found) {
       answer(null, res, found.refused, found.close);

@@ -108,6 +108,7 @@ beforeAll(async () => {
     router,
     logger,
     reports: new ReportStage([{ onDone: (r) => reports.push(r) }], logger),
+    tracer: null,
     health: () => false,
     clientIpOf: () => '127.0.0.1',
     maxBodyBytes: 1 << 20,

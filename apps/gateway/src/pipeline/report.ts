@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { GatewayErrorName } from '@apim/contracts';
 import type { Logger } from '@apim/service';
+import type { RequestTrace } from '../tracing/request-trace.js';
 import { Context } from './context.js';
 import type { ExchangeReport, GatewayResponse, Reporter } from './types.js';
 
@@ -10,6 +11,8 @@ export interface Arrival {
   requestId: string;
   startedAt: number;
   clientIp: string;
+  /** its spans, when tracing is on */
+  trace: RequestTrace | null;
 }
 
 /** How an exchange ended, as the stage that ended it knows. */
@@ -65,6 +68,7 @@ export class ReportStage {
       responseBytes: ctx?.responseBytes ?? 0,
       completed: ending.completed,
       messages: ending.messages ?? null,
+      trace: from.trace,
     };
     if (ctx) {
       const handlers = ctx.compiled.handlers;

@@ -7,6 +7,7 @@ import type {
   KeyType,
 } from '@apim/contracts';
 import type { RequestTarget } from '../routing/path.js';
+import type { RequestTrace } from '../tracing/request-trace.js';
 
 /** A response made by the gateway itself (an error, a preflight, a throttle). */
 export interface GatewayResponse {
@@ -101,6 +102,8 @@ export interface ExchangeReport {
   readonly completed: boolean;
   /** messages of a WebSocket connection or events of a stream that went through, each way; null for other exchanges */
   readonly messages: { readonly in: number; readonly out: number } | null;
+  /** the request's spans, when tracing is on (ended by the log phase's TraceReporter) */
+  readonly trace: RequestTrace | null;
 }
 
 export type ParsedBody =

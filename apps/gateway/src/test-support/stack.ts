@@ -56,10 +56,17 @@ async function json(method: string, url: string, headers: Record<string, string>
   return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
 }
 
-export async function startStack(options: { gatewayEnv?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { gatewayEnv?: Record<string, string>; keyManagerEnv?: Record<string, string> } = {},
+): Promise<Stack> {
   const db = await createTestDatabase();
   const prefix = testRedisPrefix();
-  const km = await startKeyManager({ databaseUrl: db.url, redisUrl: testRedisUrl(), redisPrefix: prefix });
+  const km = await startKeyManager({
+    databaseUrl: db.url,
+    redisUrl: testRedisUrl(),
+    redisPrefix: prefix,
+    env: options.keyManagerEnv,
+  });
   const backend = await startBackend();
   const fx = new ControlPlaneFixture(db.url);
   const gw = await startGateway({

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { GatewayErrorName } from '@apim/contracts';
+import { tracedCall } from '@apim/service';
 import { TokenCache } from '../../shared/token-cache.js';
 
 export type BasicVerification =
@@ -100,14 +101,23 @@ export class BasicAuthVerifier {
   }
 
   private async ask(username: string, password: string, clientIp: string): Promise<BasicVerification> {
-    const res = await request(`${this.keyManagerUrl}/internal/v1/users/verify`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.internalSecret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password, clientIp }),
-      headersTimeout: 5000,
-      bodyTimeout: 5000,
+    const url = `${this.keyManagerUrl}/internal/v1/users/verify`;
+    // in the trace of the request being authenticated, when tracing is on
+    const { res, body } = await tracedCall('credentials check', { 'url.full': url }, async (trace) => {
+      const res = await request(url, {
+        method: 'POST',
+        headers: {
+          ...trace,
+          authorization: `Bearer ${this.internalSecret}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ username, password, clientIp }),
+        headersTimeout: 5000,
+        bodyTimeout: 5000,
+      });
+      const body = (await res.body.json().catch(() => ({}))) as { username?: unknown; roles?: unknown };
+      return { res, body };
     });
-    const body = (await res.body.json().catch(() => ({}))) as { username?: unknown; roles?: unknown };
     if (res.statusCode === 401 || res.statusCode === 400)
       return { ok: false, error: 'INVALID_CREDENTIALS', description: 'Invalid username or password' };
     if (res.statusCode !== 200 || typeof body.username !== 'string')

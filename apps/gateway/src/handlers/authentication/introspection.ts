@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { request } from 'undici';
 import { namesAudience } from '@apim/contracts';
-import { clientSecretBasic } from '@apim/service';
+import { clientSecretBasic, tracedCall } from '@apim/service';
 import type { TokenBucket } from './introspection-limit.js';
 import { CLOCK_TOLERANCE_SEC, tokenAgeProblem, type TokenAgePolicy } from './token-age.js';
 import { TokenCache } from '../../shared/token-cache.js';
@@ -152,19 +152,25 @@ export class Introspector {
   private async call(token: string, key: string): Promise<Introspected> {
     let body: unknown;
     try {
-      const res = await request(this.endpoint.url, {
-        method: 'POST',
-        headers: {
-          authorization: this.authorization,
-          accept: 'application/json',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-        headersTimeout: this.o.timeoutMs ?? 5000,
-        bodyTimeout: this.o.timeoutMs ?? 5000,
+      // a span of the request being authenticated when tracing is on; its traceparent makes the
+      // key manager's span a child of it
+      body = await tracedCall('token introspection', { 'url.full': this.endpoint.url }, async (trace) => {
+        const res = await request(this.endpoint.url, {
+          method: 'POST',
+          headers: {
+            ...trace,
+            authorization: this.authorization,
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+          headersTimeout: this.o.timeoutMs ?? 5000,
+          bodyTimeout: this.o.timeoutMs ?? 5000,
+        });
+        const json: unknown = await res.body.json().catch(() => null);
+        if (res.statusCode !== 200) throw new Error(`introspection answered ${res.statusCode}`);
+        return json;
       });
-      body = await res.body.json().catch(() => null);
-      if (res.statusCode !== 200) throw new Error(`introspection answered ${res.statusCode}`);
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw new Error('introspection answered something other than a JSON object');
     } catch (e) {

@@ -1,0 +1,98 @@
+// a CommonJS module: its class is a property of the default export
+import sonicBoom, { type SonicBoom } from 'sonic-boom';
+import { GatewayErrors, sampledIn } from '@apim/contracts';
+import type { Logger } from '@apim/service';
+import type { ExchangeReport, Reporter } from '../../pipeline/types.js';
+
+export interface AccessLogOptions {
+  /** 'stdout', or the path of a file appended to (its folder made if missing) */
+  destination: string;
+  /** share of successful requests logged (0 to 1); errors are always logged */
+  sampleRate: number;
+  gatewayId: string;
+}
+
+const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
+
+/**
+ * The access log, a reporter of the log phase: one JSON line per request with the analytics
+ * event's fields and the trace id when tracing is on (as Kong's file-log and WSO2's access log).
+ * Errors (a status of 400 or more, or a gateway error) are always written; successes at
+ * APIM_ACCESS_LOG_SAMPLE_RATE, chosen by request id as analytics samples its events, so a request
+ * in one is in the other at the same rate. Lines go through sonic-boom, pino's asynchronous writer:
+ * appended to a buffer and written in batches, never a write call per request as console.log makes.
+ * Never written: headers (Authorization, API keys), the query string (it may carry an API key).
+ */
+export class AccessLogReporter implements Reporter {
+  private readonly out: SonicBoom;
+  /** stdout is the process's: flushed at close, never closed */
+  private readonly ownsDestination: boolean;
+
+  constructor(
+    private readonly o: AccessLogOptions,
+    logger: Logger,
+  ) {
+    this.ownsDestination = o.destination !== 'stdout';
+    this.out = this.ownsDestination
+      ? new sonicBoom.SonicBoom({
+          dest: o.destination,
+          mkdir: true,
+          append: true,
+          sync: false,
+          minLength: 4096,
+        })
+      : new sonicBoom.SonicBoom({ fd: 1, sync: false });
+    // a file that cannot be opened or written costs the access log, never the requests
+    this.out.on('error', (err: Error) =>
+      logger.error({ err, destination: o.destination }, 'the access log cannot be written'),
+    );
+  }
+
+  onDone(r: ExchangeReport): void {
+    if (r.status < 400 && r.error === null && !sampledIn(r.requestId, this.o.sampleRate)) return;
+    const { api, credential: cred, req } = r;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const line = {
+      log: 'access',
+      time: new Date(Date.now() - r.totalMs).toISOString(),
+      gatewayId: this.o.gatewayId,
+      correlationId: r.requestId,
+      traceId: r.trace?.traceId ?? null,
+      method: req.method ?? '',
+      path: q < 0 ? url : url.slice(0, q),
+      apiId: api?.id ?? null,
+      apiName: api?.name ?? null,
+      apiVersion: api?.version ?? null,
+      apiContext: api?.context ?? null,
+      apiResourceTemplate: r.template,
+      applicationId: cred?.applicationId ?? null,
+      applicationName: cred?.application?.name ?? null,
+      keyType: cred?.keyType ?? null,
+      userName: cred?.username ?? null,
+      proxyResponseCode: r.status,
+      targetResponseCode: r.targetStatus,
+      errorCode: r.error ? GatewayErrors[r.error].code : null,
+      errorType: r.error,
+      responseLatency: Math.round(r.totalMs),
+      backendLatency: round(r.backendLatencyMs),
+      requestMediationLatency: round(r.requestMediationMs),
+      responseMediationLatency: round(r.responseMediationMs),
+      userIp: r.clientIp,
+      userAgent: req.headers['user-agent'] ?? null,
+      messagesIn: r.messages?.in ?? null,
+      messagesOut: r.messages?.out ?? null,
+    };
+    this.out.write(`${JSON.stringify(line)}\n`);
+  }
+
+  /** Writes what is buffered; closes the file (not stdout). */
+  close(): Promise<void> {
+    const out = this.out;
+    return new Promise<void>((resolve) => {
+      if (!this.ownsDestination) return out.flush(() => resolve());
+      out.once('close', () => resolve());
+      out.end();
+    });
+  }
+}
