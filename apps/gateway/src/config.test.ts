@@ -36,9 +36,20 @@ describe('gateway configuration', () => {
     [{ APIM_TRUST_PROXY: 'true' }, 'APIM_TRUST_PROXY'],
     [{ APIM_TRUST_PROXY: '10.0.0.0/33' }, 'APIM_TRUST_PROXY'],
     [{ APIM_TRUST_PROXY_HEADER: 'x-real-ip' }, 'APIM_TRUST_PROXY_HEADER'],
+    [{ APIM_ACCESS_LOG_SAMPLE_RATE: '5' }, 'APIM_ACCESS_LOG_SAMPLE_RATE'],
   ])('refuses %o naming the variable', (env, variable) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(variable);
+  });
+
+  it('writes no access log unless APIM_ACCESS_LOG names stdout or a file', () => {
+    expect(loadConfig(base).accessLog).toEqual({ destination: null, sampleRate: 1 });
+    expect(loadConfig({ ...base, APIM_ACCESS_LOG: 'OFF' }).accessLog.destination).toBeNull();
+    expect(loadConfig({ ...base, APIM_ACCESS_LOG: 'stdout' }).accessLog.destination).toBe('stdout');
+    expect(
+      loadConfig({ ...base, APIM_ACCESS_LOG: '/var/log/apim/access.log', APIM_ACCESS_LOG_SAMPLE_RATE: '0.1' })
+        .accessLog,
+    ).toEqual({ destination: '/var/log/apim/access.log', sampleRate: 0.1 });
   });
 
   it('limits introspection, bounds token lifetimes and trusts no proxy unless told', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envReader, redactUrl } from './config.js';
+import { ConfigError, envReader, readTracingConfig, redactUrl } from './config.js';
 
 describe('envReader', () => {
   it('reads values and falls back to defaults', () => {
@@ -50,5 +50,44 @@ describe('envReader', () => {
 
   it('never shows a password from a URL', () => {
     expect(redactUrl('postgresql://u:hunter2@h:5432/db')).toBe('postgresql://u:***@h:5432/db');
+  });
+});
+
+describe('readTracingConfig', () => {
+  it('is off unless an OTLP endpoint is set, and then exports to its /v1/traces', () => {
+    expect(readTracingConfig({}).endpoint).toBeNull();
+    expect(readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toEqual({
+      endpoint: 'http://collector:4318/v1/traces',
+      serviceName: null,
+      sampler: 'parentbased_always_on',
+      samplerArg: 1,
+    });
+  });
+
+  it('takes the traces endpoint as is, the service name, the sampler, and OTEL_SDK_DISABLED', () => {
+    const c = readTracingConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/otlp/traces',
+      OTEL_SERVICE_NAME: 'edge-gw',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+    expect(c).toEqual({
+      endpoint: 'https://collector/otlp/traces',
+      serviceName: 'edge-gw',
+      sampler: 'parentbased_traceidratio',
+      samplerArg: 0.25,
+    });
+    expect(
+      readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).endpoint,
+    ).toBeNull();
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must use http or https'],
+    [{ OTEL_TRACES_SAMPLER: 'sometimes' }, 'OTEL_TRACES_SAMPLER must be one of always_on'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, got "2"'],
+  ])('refuses %j', (env, message) => {
+    expect(() => readTracingConfig(env)).toThrow(message);
   });
 });

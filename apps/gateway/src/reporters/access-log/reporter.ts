@@ -20,7 +20,8 @@ const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
  * Errors (a status of 400 or more, or a gateway error) are always written; successes at
  * APIM_ACCESS_LOG_SAMPLE_RATE, chosen by request id as analytics samples its events, so a request
  * in one is in the other at the same rate. Lines go through sonic-boom, pino's asynchronous writer:
- * appended to a buffer and written in batches, never a write call per request as console.log makes.
+ * appended to a buffer that one write call empties while the previous write is done (a batch under
+ * load, at once when idle), never a synchronous write per request as console.log makes.
  * Never written: headers (Authorization, API keys), the query string (it may carry an API key).
  */
 export class AccessLogReporter implements Reporter {
@@ -39,7 +40,6 @@ export class AccessLogReporter implements Reporter {
           mkdir: true,
           append: true,
           sync: false,
-          minLength: 4096,
         })
       : new sonicBoom.SonicBoom({ fd: 1, sync: false });
     // a file that cannot be opened or written costs the access log, never the requests
