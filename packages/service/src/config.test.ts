@@ -61,6 +61,7 @@ describe('readTracingConfig', () => {
       serviceName: null,
       sampler: 'parentbased_always_on',
       samplerArg: 1,
+      batch: { delayMs: 5000, maxQueueSize: 2048, maxBatchSize: 512 },
     });
   });
 
@@ -71,12 +72,15 @@ describe('readTracingConfig', () => {
       OTEL_SERVICE_NAME: 'edge-gw',
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_BSP_SCHEDULE_DELAY: '1000',
+      OTEL_BSP_MAX_QUEUE_SIZE: '65536',
     });
     expect(c).toEqual({
       endpoint: 'https://collector/otlp/traces',
       serviceName: 'edge-gw',
       sampler: 'parentbased_traceidratio',
       samplerArg: 0.25,
+      batch: { delayMs: 1000, maxQueueSize: 65536, maxBatchSize: 512 },
     });
     expect(
       readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).endpoint,

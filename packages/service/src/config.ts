@@ -134,6 +134,12 @@ export function readTracingConfig(env: Env = process.env) {
     serviceName: r.optionalString('OTEL_SERVICE_NAME') ?? null,
     sampler,
     samplerArg,
+    /** the batch span processor's (OTEL_BSP_*, the specification's defaults): spans beyond the queue are dropped */
+    batch: {
+      delayMs: r.int('OTEL_BSP_SCHEDULE_DELAY', 5000, 1),
+      maxQueueSize: r.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1),
+      maxBatchSize: r.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1),
+    },
   };
 }
 export type TracingConfig = ReturnType<typeof readTracingConfig>;

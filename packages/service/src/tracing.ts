@@ -69,7 +69,14 @@ export function startTracing(config: TracingConfig, serviceName: string): Tracin
     resource: resourceFromAttributes({ 'service.name': config.serviceName ?? serviceName }),
     sampler: samplerOf(config),
     // batched: a request never waits for an export, and a collector that is away costs dropped spans only
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: config.endpoint }) })],
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: config.endpoint }),
+        scheduledDelayMillis: config.batch.delayMs,
+        maxQueueSize: config.batch.maxQueueSize,
+        maxExportBatchSize: Math.min(config.batch.maxBatchSize, config.batch.maxQueueSize),
+      }),
+    ],
   });
   return { tracer: provider.getTracer(`@apim/${serviceName}`), shutdown: () => provider.shutdown() };
 }
