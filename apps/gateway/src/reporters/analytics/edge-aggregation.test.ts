@@ -18,8 +18,10 @@ import { startControlPlane, type RunningControlPlane } from '@apim/control-plane
 import {
   TEST_ADMIN_PASSWORD,
   eventually,
+  startOtlpReceiver,
   startRedisServer,
   testRedisUrl,
+  type OtlpReceiver,
   type OwnRedis,
 } from '@apim/testing';
 import { startStack, type Stack } from '../../test-support/stack.js';
@@ -33,6 +35,8 @@ const MINUTE = 60_000;
 const T0 = Math.floor(Date.now() / MINUTE) * MINUTE - 3 * MINUTE;
 
 let s: Stack;
+/** the control plane also exports to an OTLP endpoint (a collector's stand-in) */
+let otlp: OtlpReceiver;
 let cp: RunningControlPlane;
 const gateways: StartedGateway[] = [];
 let token: string;
@@ -105,12 +109,14 @@ async function deploy(name: string): Promise<GatewayApi> {
 beforeAll(async () => {
   s = await startStack({ gatewayEnv: { APIM_ANALYTICS_SAMPLE_RATE: '1', ...MANUAL_FLUSH } });
   gateways.push(s.gw);
+  otlp = await startOtlpReceiver();
   cp = await startControlPlane({
     databaseUrl: s.db.url,
     keyManagerUrl: s.km.url,
     internalSecret: s.km.internalSecret,
     redisUrl: testRedisUrl(),
     redisPrefix: s.redisPrefix,
+    env: { APIM_ANALYTICS_OTLP_ENDPOINT: otlp.url },
   });
   for (let i = 0; i < 2; i++) await startAnotherGateway({ APIM_ANALYTICS_SAMPLE_RATE: '1', ...MANUAL_FLUSH });
   const app = await s.fx.createApplication({ name: 'Counted' });
@@ -121,6 +127,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const gw of gateways.slice(1)) await gw.close();
   await cp?.close();
+  await otlp?.close();
   await s?.close();
 });
 
@@ -191,6 +198,26 @@ describe('analytics aggregated by the gateways', () => {
     // the hourly rollup holds the same counts
     const hours = await s.fx.prisma.analyticsHour.findMany({ where: { apiId: api.id } });
     expect(hours.reduce((n, h) => n + h.requestCount, 0)).toBe(sent.length);
+
+    // the OTLP endpoint received the same counts and histograms, and every raw event as a log record
+    await eventually(() => {
+      const points = (name: string) =>
+        otlp
+          .metrics()
+          .filter((m) => m.name === name)
+          .flatMap((m) => m.points)
+          .filter((p) => p.attributes['apim.api.id'] === api.id);
+      const requests = points('apim.requests');
+      expect(requests.reduce((n, p) => n + p.value!, 0)).toBe(sent.length);
+      const durations = points('apim.request.duration');
+      expect(durations.reduce((n, p) => n + p.count!, 0)).toBe(sent.length);
+      const buckets = durations.reduce(
+        (sum, p) => sum.map((n, i) => n + p.bucketCounts![i]!),
+        new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
+      );
+      expect(buckets).toEqual(histogram);
+      expect(otlp.logs().filter((l) => l.attributes['apim.apiId'] === api.id)).toHaveLength(sent.length);
+    }, 30_000);
   });
 
   it('keeps every error as a raw event and samples successes by their correlation id at the configured rate', async () => {
@@ -246,6 +273,8 @@ describe('analytics aggregated by the gateways', () => {
           internalSecret: s.km.internalSecret,
           redisUrl: own.url,
           redisPrefix: s.redisPrefix,
+          // its queues complain while Redis is away, as they should
+          logLevel: 'silent',
         });
       ownCp = await startOwnCp();
       await synced(gw);
@@ -267,18 +296,19 @@ describe('analytics aggregated by the gateways', () => {
       await analyticsOf(gw).flush();
       await eventually(async () => expect(await perMinute()).toEqual([3, 0]), 30_000);
 
-      // Redis goes (and comes back empty), and so does the control plane
-      await own.stop();
-      await burst(4);
-      analyticsOf(gw).clock = () => b + 10_000;
-      await burst(5);
-      await analyticsOf(gw).flush();
+      // every control plane goes, then Redis (killed: it comes back empty)
       await ownCp.close();
       ownCp = null;
       await burst(2);
+      await own.stop();
+      await burst(2);
+      analyticsOf(gw).clock = () => b + 10_000;
+      await burst(5);
+      await analyticsOf(gw).flush();
+      await burst(2);
       await analyticsOf(gw).flush();
       await own.start();
-      // the gateway ships what it kept once its connection is back
+      // the gateway ships what it kept once its connection is back; it waits there for a control plane
       await eventually(async () => {
         await analyticsOf(gw!).flush();
         expect(
@@ -296,5 +326,5 @@ describe('analytics aggregated by the gateways', () => {
       await ownCp?.close();
       await own.stop();
     }
-  });
+  }, 120_000);
 });
