@@ -74,6 +74,18 @@ describe('startOtlpReceiver', () => {
       expect(BigInt(child!.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(child!.startTimeUnixNano));
     }
     expect(receiver.requests().traces).toBeGreaterThanOrEqual(2);
+    expect(receiver.received().spans).toBe(receiver.spans().length);
+  });
+
+  it('counts without keeping when told not to keep', async () => {
+    const counting = await startOtlpReceiver({ keep: false });
+    try {
+      await exportSpans(new ProtoTraceExporter({ url: `${counting.url}/v1/traces` }), 'counted');
+      expect(counting.received().spans).toBe(2);
+      expect(counting.spans()).toEqual([]);
+    } finally {
+      await counting.close();
+    }
   });
 
   it('decodes metrics: a counter as a monotonic sum, a histogram with its buckets', async () => {

@@ -81,6 +81,8 @@ export interface OtlpReceiver {
   metrics(): ReceivedMetric[];
   /** Export requests received per signal, whatever they held. */
   requests(): { traces: number; metrics: number; logs: number };
+  /** Spans, log records and metrics received, kept or not. */
+  received(): { spans: number; logs: number; metrics: number };
   close(): Promise<void>;
 }
 
@@ -115,8 +117,17 @@ function decode(signal: Signal, body: Buffer): Message {
   return type.toObject(type.decode(body), { longs: String, enums: Number }) as Message;
 }
 
-/** Start a receiver on 127.0.0.1, port 0. */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/**
+ * Start a receiver on 127.0.0.1, port 0. `keep: false` decodes and counts what arrives without
+ * keeping it (a benchmark's collector, which would otherwise hold every span in memory).
+ */
+export async function startOtlpReceiver(options: { keep?: boolean } = {}): Promise<OtlpReceiver> {
+  const keep = options.keep ?? true;
+  const received = { spans: 0, logs: 0, metrics: 0 };
+  const take = <T>(items: T[], store: T[], kind: keyof typeof received) => {
+    received[kind] += items.length;
+    if (keep) store.push(...items);
+  };
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLogRecord[] = [];
   const metrics: ReceivedMetric[] = [];
@@ -137,9 +148,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
         const message = json ? (JSON.parse(body.toString('utf8')) as Message) : decode(signal, body);
         counts[signal] += 1;
-        if (signal === 'traces') spans.push(...flattenSpans(message));
-        else if (signal === 'logs') logs.push(...flattenLogs(message));
-        else metrics.push(...flattenMetrics(message));
+        if (signal === 'traces') take(flattenSpans(message), spans, 'spans');
+        else if (signal === 'logs') take(flattenLogs(message), logs, 'logs');
+        else take(flattenMetrics(message), metrics, 'metrics');
         // An empty Export*ServiceResponse: full success.
         res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
         res.end(json ? '{}' : undefined);
@@ -156,6 +167,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     logs: () => [...logs],
     metrics: () => [...metrics],
     requests: () => ({ ...counts }),
+    received: () => ({ ...received }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
