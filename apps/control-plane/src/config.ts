@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { DEFAULT_ENVIRONMENT, repoRoot } from '@apim/db';
 import { DEFAULT_SERVICE_URL_TEMPLATE } from '@apim/manifests';
-import { ConfigError, commonConfig, envReader, readOutboundUrlAllowlist } from '@apim/service';
+import {
+  ConfigError,
+  commonConfig,
+  envReader,
+  readHstsMaxAge,
+  readOutboundUrlAllowlist,
+  readTrustedProxies,
+} from '@apim/service';
 
 type Env = Record<string, string | undefined>;
 
@@ -78,11 +85,21 @@ export function loadConfig(env: Env = process.env) {
     analyticsEventRetentionDays: r.int('APIM_ANALYTICS_EVENT_RETENTION_DAYS', 7, 0, 3650),
     /** days per-minute analytics rollups are kept (0: for ever); the summary looks back 30 days at most */
     analyticsRollupRetentionDays: r.int('APIM_ANALYTICS_ROLLUP_RETENTION_DAYS', 90, 0, 3650),
+    /** OTLP/HTTP base URL analytics are also exported to (metrics and the raw events as logs); unset: none */
+    analyticsOtlpEndpoint: env.APIM_ANALYTICS_OTLP_ENDPOINT?.trim()
+      ? r.url('APIM_ANALYTICS_OTLP_ENDPOINT', undefined, ['http', 'https'])
+      : null,
     /**
      * days gateway events are kept in the event log (0: for ever); a gateway away for longer
      * reloads its snapshot instead of catching up from the log
      */
     gatewayEventRetentionDays: r.int('APIM_GATEWAY_EVENT_RETENTION_DAYS', 7, 0, 3650),
+    /** days audit log entries are kept (0: for ever) */
+    auditRetentionDays: r.int('APIM_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
+    /** proxies whose forwarded headers tell the caller's address and scheme (APIM_TRUST_PROXY) */
+    trustedProxies: readTrustedProxies(env),
+    /** Strict-Transport-Security max-age on HTTPS responses (0: none) */
+    hstsMaxAge: readHstsMaxAge(env),
     /** largest OpenAPI upload accepted, in bytes */
     maxImportBytes: r.int('APIM_IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024),
     apiRules: apiRuleConfig(r),

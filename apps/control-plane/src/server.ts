@@ -5,13 +5,19 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { Scopes } from '@apim/contracts';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, handleHealth, requestIdOf } from '@apim/service';
+import {
+  connectTo,
+  createLogger,
+  handleHealth,
+  requestIdOf,
+  strictTransportSecurity,
+} from '@apim/service';
 import type { ControlPlaneConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { createAuthenticator } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
-import { startAnalyticsWorker } from './jobs/analytics.js';
+import { analyticsSinks, startAnalyticsWorker } from './jobs/analytics.js';
 import { startWorkflowQueue } from './workflows/queue.js';
 import { startAnalyticsRetention } from './jobs/analytics-retention.js';
 import { startGatewayEventRetention } from './jobs/gateway-event-retention.js';
@@ -20,6 +26,7 @@ import { createKeyManagerClient } from './applications/key-manager-client.js';
 import { publisherApi } from './audiences/publisher.js';
 import { adminApi } from './audiences/admin.js';
 import { devportalApi } from './audiences/devportal.js';
+import { auditedPrisma, startAuditRetention } from './audit/index.js';
 
 export { loadConfig, type ControlPlaneConfig } from './config.js';
 
@@ -60,7 +67,12 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
   );
 
   const workflows = startWorkflowQueue({ prisma, connection: redis, prefix: config.redisPrefix, log });
-  const analytics = startAnalyticsWorker({ prisma, connection: redis, prefix: config.redisPrefix, log });
+  const analytics = startAnalyticsWorker({
+    sinks: analyticsSinks({ databaseUrl: config.databaseUrl, otlpEndpoint: config.analyticsOtlpEndpoint, log }),
+    connection: redis,
+    prefix: config.redisPrefix,
+    log,
+  });
   const retention = await startAnalyticsRetention({
     prisma,
     connection: redis,
@@ -78,8 +90,16 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     log,
     retentionDays: config.gatewayEventRetentionDays,
   });
-  const context: AppContext = {
+  const auditRetention = await startAuditRetention({
     prisma,
+    connection: redis,
+    prefix: config.redisPrefix,
+    log,
+    retentionDays: config.auditRetentionDays,
+  });
+  const context: AppContext = {
+    // request handlers' writes carry their caller to the audit triggers (audit/audited-prisma.ts)
+    prisma: auditedPrisma(prisma),
     config,
     log,
     keyManager: createKeyManagerClient(config.keyManagerUrl, config.internalSecret),
@@ -95,11 +115,18 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // express reads X-Forwarded-Proto/Host (req.protocol, req.hostname) only from these peers; the
+  // caller's address comes from the shared walk (clientAddress below), which also reads Forwarded
+  const proxies = config.trustedProxies;
+  app.set('trust proxy', (address: string) => proxies.trusts(address));
+  const clientAddress = (req: express.Request) =>
+    proxies.clientAddress(req.socket.remoteAddress, req.headers);
+  const hsts = strictTransportSecurity(proxies, config.hstsMaxAge);
   app.set('query parser', 'simple');
   app.use((req, res, next) => {
     const id = requestIdOf(req);
     res.setHeader('x-request-id', id);
+    hsts(req, res);
     const started = process.hrtime.bigint();
     res.on('finish', () =>
       log.debug(
@@ -121,22 +148,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
   for (const def of apis) {
     const { router, document } = restRouter(def, {
       authenticate,
-      audit: async (e) => {
-        // The audit trail must not fail a change that has already been made: log instead.
-        await prisma.auditLog
-          .create({
-            data: {
-              actorId: e.principal?.userId ?? null,
-              actorName: e.principal?.username ?? null,
-              action: e.operationId,
-              entityType: e.tag,
-              entityId: e.entityId ?? null,
-              details: { method: e.method, path: e.path, status: e.status },
-              sourceIp: e.ip ?? null,
-            },
-          })
-          .catch((err: unknown) => log.error({ err, action: e.operationId }, 'audit log write failed'));
-      },
+      clientAddress,
       maxUploadBytes: config.maxImportBytes,
       scopes: Object.values(Scopes),
     });
@@ -184,6 +196,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await analytics.close();
       await retention.close();
       await eventRetention.close();
+      await auditRetention.close();
       await websub.close();
       redis.disconnect();
       await prisma.$disconnect();

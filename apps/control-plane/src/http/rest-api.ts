@@ -13,6 +13,9 @@ import { ref, type JsonSchema } from '@apim/rest-contract';
 import type { Authenticate, Principal } from './auth.js';
 import { HttpError } from './errors.js';
 import { nulAt } from './nul.js';
+import { runAsChange } from '../audit/change-context.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -238,22 +241,10 @@ function toExpressPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** A change made through the API, for the audit log. */
-export interface AuditEntry {
-  principal: Principal | undefined;
-  operationId: string;
-  tag: string;
-  entityId: string | undefined;
-  method: string;
-  path: string;
-  status: number;
-  ip: string | undefined;
-}
-
 export interface MountOptions {
   authenticate: Authenticate;
-  /** called after every successful change (not for GET) */
-  audit?: (entry: AuditEntry) => Promise<void>;
+  /** the caller's address (the socket peer, or behind trusted proxies the hop they appended) */
+  clientAddress: (req: Request) => string;
   maxUploadBytes: number;
   scopes: readonly string[];
 }
@@ -339,33 +330,31 @@ export function restRouter(
       if (nul !== undefined) throw new HttpError(400, `The field '${nul}' contains a NUL character`);
       if (validateBody && !validateBody(body))
         throw new HttpError(400, describeErrors('Request body', validateBody.errors));
-      const result = await op.handle({
+      const ip = options.clientAddress(req);
+      const restRequest = {
         principal,
         params,
         query: query as never,
         body: body as never,
         files: (req.files as Express.Multer.File[] | undefined) ?? [],
-        ip: req.ip,
-      });
-      if (options.audit && op.method !== 'get' && result.status < 300) {
-        const created = result.body as Record<string, unknown> | undefined;
-        const createdId = ['id', 'applicationId', 'subscriptionId', 'policyId', 'conditionId', 'keyMappingId']
-          .map((k) => created?.[k])
-          .find((v) => typeof v === 'string');
-        await options.audit({
-          principal,
-          operationId: op.operationId,
-          tag: op.tag,
-          entityId:
-            Object.values(params)[0] ??
-            (createdId as string | undefined) ??
-            (query.apiId as string | undefined),
-          method: op.method.toUpperCase(),
-          path: req.originalUrl.split('?')[0] ?? '',
-          status: result.status,
-          ip: req.ip,
-        });
-      }
+        ip,
+      };
+      // Every change runs in its change context: the audit triggers attribute the rows it
+      // writes to this caller, in the change's own transaction (audit/change-context.ts).
+      const result =
+        op.method === 'get'
+          ? await op.handle(restRequest)
+          : await runAsChange(
+              {
+                ...(principal && UUID.test(principal.userId) ? { actorId: principal.userId } : {}),
+                ...(principal ? { actorName: principal.username } : {}),
+                action: op.operationId,
+                method: op.method.toUpperCase(),
+                path: req.originalUrl.split('?')[0] ?? '',
+                ip,
+              },
+              () => op.handle(restRequest),
+            );
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
       res.status(result.status);
       if (result.body === undefined) res.end();
