@@ -1,6 +1,6 @@
 import { defineConfig, defaultClientConditions } from 'vite';
 import react from '@vitejs/plugin-react';
-import { bundleSizes } from './bundle-sizes';
+import { bundleSizes } from './bundle-sizes.ts';
 
 // In development the Vite dev server stands in for the control plane's static hosting: the REST APIs
 // and the runtime configuration are proxied to the control plane.

@@ -1,14 +1,20 @@
 /** The developer portal: the API catalog, one API (docs, try-it, snippets, subscribe) and applications. */
+import { Suspense } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { Scopes } from '@apim/contracts';
+import { lazyPage } from '../shared/lazy-page';
 import { RequireScope } from '../shared/session-pages';
-import { ApplicationPage } from './ApplicationPage';
-import { ApplicationsPage } from './ApplicationsPage';
-import { AsyncApiPage } from './AsyncApiPage';
-import { GraphqlApiPage } from './GraphqlApiPage';
+import { Loading } from '../shared/ui';
 import { CatalogPage } from './CatalogPage';
-import { DevApiPage } from './DevApiPage';
-import { SignUpPage } from './SignUpPage';
+
+// The catalogue is the first page most visitors see: it comes with this module; the other pages
+// (forms, their schemas, editors) load when opened, keeping the first page small (bundle-sizes.ts).
+const ApplicationPage = lazyPage(() => import('./ApplicationPage'), 'ApplicationPage');
+const ApplicationsPage = lazyPage(() => import('./ApplicationsPage'), 'ApplicationsPage');
+const AsyncApiPage = lazyPage(() => import('./AsyncApiPage'), 'AsyncApiPage');
+const GraphqlApiPage = lazyPage(() => import('./GraphqlApiPage'), 'GraphqlApiPage');
+const DevApiPage = lazyPage(() => import('./DevApiPage'), 'DevApiPage');
+const SignUpPage = lazyPage(() => import('./SignUpPage'), 'SignUpPage');
 
 const APP_SCOPES = [Scopes.subscribe, Scopes.appManage];
 
@@ -20,7 +26,7 @@ export default function DevportalRoutes() {
         <NavLink to="/devportal/apis">APIs</NavLink>
         <NavLink to="/devportal/applications">Applications</NavLink>
       </nav>
-      <div>
+      <Suspense fallback={<Loading />}>
         <Routes>
           <Route index element={<Navigate to="apis" replace />} />
           <Route path="apis" element={<CatalogPage />} />
@@ -45,7 +51,7 @@ export default function DevportalRoutes() {
             }
           />
         </Routes>
-      </div>
+      </Suspense>
     </div>
   );
 }
