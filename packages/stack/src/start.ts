@@ -84,6 +84,7 @@ async function main(): Promise<void> {
   cleanups.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
   const backendUrl = `http://127.0.0.1:${config.ports.sampleBackend}`;
 
+  const logDir = path.join(config.dataDir, 'logs');
   const env: Record<string, string> = {
     DATABASE_URL: dbUrl,
     REDIS_URL: config.redisUrl,
@@ -97,8 +98,9 @@ async function main(): Promise<void> {
     APIM_KEY_MANAGER_PORT: String(config.ports.keyManager),
     APIM_CONTROL_PLANE_PORT: String(config.ports.controlPlane),
     APIM_GATEWAY_PORT: String(config.ports.gateway),
+    // the gateway's access log beside the apps' logs, as WSO2 keeps its http_access log
+    APIM_ACCESS_LOG: process.env.APIM_ACCESS_LOG ?? path.join(logDir, 'access.log'),
   };
-  const logDir = path.join(config.dataDir, 'logs');
   const script = (app: string) => path.join(repoRoot, 'apps', app, 'dist', 'main.js');
   const apps: Array<[string, string, string]> = [
     ['key-manager', script('key-manager'), config.keyManagerUrl],
