@@ -10,12 +10,14 @@ import {
   createLogger,
   handleHealth,
   requestIdOf,
+  startTracing,
   strictTransportSecurity,
+  tracedListener,
 } from '@apim/service';
 import type { ControlPlaneConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { createAuthenticator } from './http/auth.js';
-import { errorHandler, HttpError } from './http/errors.js';
+import { answerClientError, errorHandler, HttpError } from './http/errors.js';
 import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
 import { analyticsSinks, startAnalyticsWorker } from './jobs/analytics.js';
 import { startWorkflowQueue } from './workflows/queue.js';
@@ -68,7 +70,11 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
 
   const workflows = startWorkflowQueue({ prisma, connection: redis, prefix: config.redisPrefix, log });
   const analytics = startAnalyticsWorker({
-    sinks: analyticsSinks({ databaseUrl: config.databaseUrl, otlpEndpoint: config.analyticsOtlpEndpoint, log }),
+    sinks: analyticsSinks({
+      databaseUrl: config.databaseUrl,
+      otlpEndpoint: config.analyticsOtlpEndpoint,
+      log,
+    }),
     connection: redis,
     prefix: config.redisPrefix,
     log,
@@ -178,10 +184,14 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     database: pingDatabase,
     redis: async () => void (await redis.ping()),
   };
+  // a server span per request when tracing is on (not for health probes)
+  const tracing = startTracing(config.tracing, 'apim-control-plane');
+  const traced = tracedListener(tracing, (req, res) => app(req, res));
   const server = http.createServer((req, res) => {
     if (handleHealth(req, res, checks)) return;
-    app(req, res);
+    traced(req, res);
   });
+  server.on('clientError', answerClientError);
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
 
@@ -198,6 +208,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await eventRetention.close();
       await auditRetention.close();
       await websub.close();
+      await tracing?.shutdown();
       redis.disconnect();
       await prisma.$disconnect();
     },

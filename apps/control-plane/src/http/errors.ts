@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '@apim/service';
 
@@ -7,9 +9,11 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -41,6 +45,31 @@ export interface ErrorBody {
 
 export function errorBody(status: number, description: string): ErrorBody {
   return { code: status, message: TITLES[status] ?? 'Error', description, moreInfo: '', error: [] };
+}
+
+/**
+ * Requests Node refuses before the application sees them (headers or URL too large, malformed
+ * framing, too slow) answered in the same error body as every other, then the connection closed.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, description] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'The request line and headers are larger than the server accepts (16 KB): shorten the URL or headers',
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify(errorBody(status, description));
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** True for Prisma's "unique constraint failed". */
