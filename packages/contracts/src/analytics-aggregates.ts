@@ -90,14 +90,19 @@ class Cell implements AggregateCounts {
   constructor(readonly dimensions: AggregateDimensions) {}
 }
 
+/** Rows checked by comparing dimensions before the map lookup: the most recently used ones. */
+const RECENT = 8;
+
 /**
- * Rollup rows kept in memory, merged by their dimensions. Counting a request is a map lookup and a
- * few increments; consecutive requests with the same dimensions (the usual case under load) skip
- * even the lookup's key string, by comparing with the previous request's.
+ * Rollup rows kept in memory, merged by their dimensions. Counting a request is a lookup and a
+ * few increments. Under load a worker sees the same few dimensions again and again (a handful of
+ * APIs, resources, applications and statuses per minute), so the rows used last are checked
+ * first by comparing their fields (strings from the same API and credential objects compare by
+ * reference): only a request unlike all of them builds the map's key string.
  */
 export class AnalyticsAggregator {
   private cells = new Map<string, Cell>();
-  private last: Cell | undefined;
+  private recent: Cell[] = [];
 
   /** rows held */
   get size(): number {
@@ -113,19 +118,25 @@ export class AnalyticsAggregator {
     const applicationId = r.applicationId ?? '';
     const keyType = r.keyType ?? '';
     const errorCode = r.errorCode ?? '';
-    let cell: Cell | undefined = this.last ?? undefined;
-    const d = cell?.dimensions;
-    if (
-      d === undefined ||
-      d.minute !== minute ||
-      d.statusClass !== statusClass ||
-      d.apiId !== apiId ||
-      d.resourceTemplate !== resourceTemplate ||
-      d.method !== r.apiMethod ||
-      d.applicationId !== applicationId ||
-      d.keyType !== keyType ||
-      d.errorCode !== errorCode
-    ) {
+    const recent = this.recent;
+    let cell: Cell | undefined;
+    for (let i = 0; i < recent.length; i++) {
+      const d = recent[i]!.dimensions;
+      if (
+        d.minute === minute &&
+        d.statusClass === statusClass &&
+        d.apiId === apiId &&
+        d.resourceTemplate === resourceTemplate &&
+        d.method === r.apiMethod &&
+        d.applicationId === applicationId &&
+        d.keyType === keyType &&
+        d.errorCode === errorCode
+      ) {
+        cell = recent[i];
+        break;
+      }
+    }
+    if (cell === undefined) {
       const key = `${minute}\n${apiId}\n${resourceTemplate}\n${r.apiMethod}\n${applicationId}\n${keyType}\n${statusClass}\n${errorCode}`;
       cell = this.cells.get(key);
       if (cell === undefined) {
@@ -142,20 +153,22 @@ export class AnalyticsAggregator {
         });
         this.cells.set(key, cell);
       }
-      this.last = cell;
+      // the oldest of the recent rows makes room
+      if (recent.length === RECENT) recent.pop();
+      recent.unshift(cell);
     }
     const ms = r.responseLatency;
-    cell!.requests++;
-    if (r.proxyResponseCode >= 400) cell!.errors++;
-    if (isThrottled(r.proxyResponseCode, r.errorCode)) cell!.throttled++;
+    cell.requests++;
+    if (r.proxyResponseCode >= 400) cell.errors++;
+    if (isThrottled(r.proxyResponseCode, r.errorCode)) cell.throttled++;
     if (r.messagesIn !== null || r.messagesOut !== null) {
-      cell!.connections++;
-      cell!.messagesIn += r.messagesIn ?? 0;
-      cell!.messagesOut += r.messagesOut ?? 0;
+      cell.connections++;
+      cell.messagesIn += r.messagesIn ?? 0;
+      cell.messagesOut += r.messagesOut ?? 0;
     }
-    cell!.latencySumMs += ms;
-    if (ms > cell!.latencyMaxMs) cell!.latencyMaxMs = ms;
-    cell!.latencyBuckets[latencyBucket(ms)]!++;
+    cell.latencySumMs += ms;
+    if (ms > cell.latencyMaxMs) cell.latencyMaxMs = ms;
+    cell.latencyBuckets[latencyBucket(ms)]!++;
     return true;
   }
 
@@ -167,7 +180,7 @@ export class AnalyticsAggregator {
       rows.push({ ...dimensions, ...counts });
     }
     this.cells = new Map();
-    this.last = undefined;
+    this.recent = [];
     return rows;
   }
 }
