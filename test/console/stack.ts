@@ -31,7 +31,7 @@ export const PETSTORE = path.join(root, '../shared/corpora/openapi/swagger-petst
 const CONSOLE_BUILD = path.join(root, 'apps/console/build');
 
 /** A small Petstore backend (a real HTTP server): GET /pet/{id}, GET /pet/findByStatus, POST /pet. */
-function startPetBackend(): Promise<{ url: string; calls: () => number; close(): Promise<void> }> {
+export function startPetBackend(): Promise<{ url: string; calls: () => number; close(): Promise<void> }> {
   let calls = 0;
   const pets = new Map<number, { id: number; name: string; status: string }>([
     [1, { id: 1, name: 'doggie', status: 'available' }],
@@ -64,6 +64,23 @@ function startPetBackend(): Promise<{ url: string; calls: () => number; close():
       }),
     ),
   );
+}
+
+/** Headless Chromium as the browser tests run it (CHROMIUM_PATH, else the system's). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }
 
 export interface Stack {
@@ -147,19 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const backend = await startPetBackend();
     closers.push(() => backend.close());
 
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     closers.push(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
