@@ -2,11 +2,12 @@
  * The client address behind trusted proxies, through a real gateway that trusts 127.0.0.2 only:
  * requests sent from 127.0.0.2 stand for a trusted proxy's, those from 127.0.0.1 for a caller
  * connecting directly. API-key IP restrictions, deny policies and IP throttling conditions judge
- * the address found.
+ * the address found, and analytics record it.
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '@apim/testing';
+import { startControlPlane, type RunningControlPlane } from '@apim/control-plane/testing';
+import { eventually, testRedisUrl } from '@apim/testing';
 import type { GatewayApi, GatewayApplication } from '@apim/contracts';
 import { startStack, type Stack } from '../test-support/stack.js';
 
@@ -17,6 +18,8 @@ let s: Stack;
 let api: GatewayApi;
 let app: GatewayApplication;
 let restrictedKey: string;
+/** the real control plane: its analytics worker stores what the gateway ships */
+let cp: RunningControlPlane;
 
 /** A GET sent from `localAddress` (any 127/8 address reaches the gateway on loopback). */
 function callFrom(localAddress: string, headers: Record<string, string>, path = '/addressed/1.0.0/a') {
@@ -38,7 +41,15 @@ function callFrom(localAddress: string, headers: Record<string, string>, path = 
 }
 
 beforeAll(async () => {
-  s = await startStack({ gatewayEnv: { APIM_TRUST_PROXY: PROXY } });
+  // every request kept as a raw analytics event: the last test reads them
+  s = await startStack({ gatewayEnv: { APIM_TRUST_PROXY: PROXY, APIM_ANALYTICS_SAMPLE_RATE: '1' } });
+  cp = await startControlPlane({
+    databaseUrl: s.db.url,
+    keyManagerUrl: s.km.url,
+    internalSecret: s.km.internalSecret,
+    redisUrl: testRedisUrl(),
+    redisPrefix: s.redisPrefix,
+  });
   api = await s.fx.deployApi({
     context: '/addressed',
     backendUrl: s.backend.url,
@@ -52,6 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await cp?.close();
   await s?.close();
 });
 
@@ -138,5 +150,30 @@ describe('IP conditions of an advanced throttling policy', () => {
     expect((await call(PROXY, '198.51.100.50')).status).toBe(429);
     // the caller's own entry left of it does not move it out of the limit
     expect((await call(PROXY, '203.0.113.1, 198.51.100.50')).status).toBe(429);
+  });
+});
+
+describe('analytics', () => {
+  it("record the client a trusted proxy names as the event's user IP, never a header from anyone else", async () => {
+    const key = await s.apiKey(app.id);
+    const viaProxy = await callFrom(PROXY, {
+      'x-key': key,
+      'x-forwarded-for': '203.0.113.80',
+      'user-agent': 'seen-via-proxy',
+    });
+    const direct = await callFrom(DIRECT, {
+      'x-key': key,
+      'x-forwarded-for': '203.0.113.81',
+      'user-agent': 'seen-direct',
+    });
+    expect([viaProxy.status, direct.status]).toEqual([200, 200]);
+    const userIpOf = (userAgent: string) =>
+      eventually(async () => {
+        const row = await s.fx.prisma.analyticsEvent.findFirst({ where: { apiId: api.id, userAgent } });
+        expect(row).not.toBeNull();
+        return row!.userIp;
+      }, 30_000);
+    expect(await userIpOf('seen-via-proxy')).toBe('203.0.113.80');
+    expect(await userIpOf('seen-direct')).toBe(DIRECT);
   });
 });
