@@ -15,6 +15,7 @@ type Doc = Record<string, unknown>;
 interface SwaggerSystem {
   preauthorizeApiKey(scheme: string, value: string): void;
   authActions: { logout(schemes: string[]): void };
+  authSelectors: { authorized(): { size: number } };
 }
 
 export interface ReferenceCredential {
@@ -23,7 +24,8 @@ export interface ReferenceCredential {
 }
 
 function authorise(system: SwaggerSystem, shown: Doc, credential: ReferenceCredential | null): void {
-  system.authActions.logout([TOKEN_SCHEME, API_KEY_SCHEME]);
+  // Swagger UI's logout fails while nothing was ever authorised
+  if (system.authSelectors.authorized().size) system.authActions.logout([TOKEN_SCHEME, API_KEY_SCHEME]);
   if (!credential?.value) return;
   if (credential.kind === 'apikey') system.preauthorizeApiKey(API_KEY_SCHEME, credential.value);
   else system.preauthorizeApiKey(TOKEN_SCHEME, tokenValue(shown, credential.value));
