@@ -78,6 +78,12 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
       },
     },
   },
+  AnalyticsLatency: {
+    type: 'object',
+    description: 'response latency percentiles, estimated from the per-minute latency histograms',
+    required: ['p50', 'p90', 'p95', 'p99', 'max'],
+    properties: { p50: latency, p90: latency, p95: latency, p99: latency, max: latency },
+  },
   AnalyticsSummary: {
     type: 'object',
     required: [
@@ -89,6 +95,7 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
       'latency',
       'byApi',
       'byApplication',
+      'byResource',
       'recent',
       'sampling',
     ],
@@ -105,12 +112,7 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
           properties: { time: { type: 'string', format: 'date-time' }, ...totals },
         },
       },
-      latency: {
-        type: 'object',
-        description: 'response latency percentiles, estimated from the per-minute latency histograms',
-        required: ['p50', 'p90', 'p95', 'p99', 'max'],
-        properties: { p50: latency, p90: latency, p95: latency, p99: latency, max: latency },
-      },
+      latency: ref('AnalyticsLatency'),
       byApi: {
         type: 'array',
         description: `the ${TOP} busiest APIs (requests that matched no API count in the totals only)`,
@@ -133,6 +135,23 @@ export const analyticsSchemas: Record<string, JsonSchema> = {
           type: 'object',
           required: ['applicationId', 'applicationName', ...totalsRequired],
           properties: { applicationId: str, applicationName: nullable('string'), ...totals },
+        },
+      },
+      byResource: {
+        type: 'array',
+        description: `drill-down into one API (the summary narrowed to one, e.g. with apiId): its ${TOP} busiest resources, each with its latency percentiles; empty otherwise`,
+        items: {
+          type: 'object',
+          required: ['resourceTemplate', 'method', ...totalsRequired, 'latency'],
+          properties: {
+            resourceTemplate: {
+              ...str,
+              description: "the resource's URL template ('' for requests that matched none)",
+            },
+            method: str,
+            ...totals,
+            latency: ref('AnalyticsLatency'),
+          },
         },
       },
       recent: {

@@ -80,12 +80,24 @@ const sums = `sum(request_count)::float8 AS requests, sum(error_count)::float8 A
  * join with generate_series made the planner expect enough rows to pay for JIT compilation on
  * every call).
  */
+const histogram = `max(latency_max_ms) AS max,
+         ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `sum(latency_buckets[${i + 1}])`).join(', ')}]::float8[] AS buckets`;
 const timelineSql = (r: Rollup) => `
   SELECT floor(extract(epoch FROM ${r} - $1::timestamptz) / ($6::int * 60))::int AS point, ${sums},
-         max(latency_max_ms) AS max,
-         ARRAY[${Array.from({ length: BUCKETS }, (_, i) => `sum(latency_buckets[${i + 1}])`).join(', ')}]::float8[] AS buckets
+         ${histogram}
   ${inRange(r)}
   GROUP BY 1`;
+
+/**
+ * Drill-down into one API: its busiest resources with their latency histograms, from the
+ * per-minute rollup (the only one with resources) over the range.
+ */
+const BY_RESOURCE = `
+  SELECT resource_template, method, ${sums}, ${histogram}
+  ${inRange('minute')}
+  GROUP BY resource_template, method
+  ORDER BY requests DESC, resource_template, method
+  LIMIT ${TOP}`;
 
 /**
  * The busiest APIs, named from the API table or, for a deleted API, from its last recorded request,
@@ -139,6 +151,22 @@ function totalsOf(r: CountRow): Admin.AnalyticsSummary['totals'] {
   };
 }
 
+interface HistogramRow {
+  max: number | null;
+  buckets: Array<number | null>;
+}
+
+/** The latency percentiles of summed histograms. */
+function latencyOf(rows: readonly HistogramRow[]): Admin.AnalyticsSummary['latency'] {
+  const counts = new Array<number>(BUCKETS).fill(0);
+  let maxSeen = 0;
+  for (const row of rows) {
+    row.buckets.forEach((n, i) => (counts[i]! += Number(n ?? 0)));
+    maxSeen = Math.max(maxSeen, Number(row.max ?? 0));
+  }
+  return percentilesOf(counts, maxSeen);
+}
+
 interface ApiRow {
   id: string;
   name: string | null;
@@ -162,15 +190,18 @@ export async function analyticsSummary(
   const classes = request.statusClasses ?? null;
   const sql = SQL[step % 60 === 0 && classes === null ? 'hour' : 'minute'];
   const params = [from, until, apiIds, appIds, classes] as const;
-  const [rows, byApi, byApplication, recent, lastBatch] = await Promise.all([
-    prisma.$queryRawUnsafe<
-      Array<CountRow & { point: number; max: number | null; buckets: Array<number | null> }>
-    >(sql.timeline, ...params, step),
+  const [rows, byApi, byApplication, byResource, recent, lastBatch] = await Promise.all([
+    prisma.$queryRawUnsafe<Array<CountRow & HistogramRow & { point: number }>>(sql.timeline, ...params, step),
     prisma.$queryRawUnsafe<Array<CountRow & ApiRow>>(sql.byApi, ...params),
     prisma.$queryRawUnsafe<Array<CountRow & { id: string; name: string | null }>>(
       sql.byApplication,
       ...params,
     ),
+    apiIds?.length === 1
+      ? prisma.$queryRawUnsafe<
+          Array<CountRow & HistogramRow & { resource_template: string; method: string }>
+        >(BY_RESOURCE, ...params)
+      : [],
     request.recent === 0
       ? []
       : prisma.analyticsEvent.findMany({
@@ -194,13 +225,7 @@ export async function analyticsSummary(
     errors: 0,
     throttled: 0,
   }));
-  const counts = new Array<number>(BUCKETS).fill(0);
-  let maxSeen = 0;
-  for (const row of rows) {
-    Object.assign(points[row.point]!, totalsOf(row));
-    row.buckets.forEach((n, i) => (counts[i]! += Number(n ?? 0)));
-    maxSeen = Math.max(maxSeen, Number(row.max ?? 0));
-  }
+  for (const row of rows) Object.assign(points[row.point]!, totalsOf(row));
   return {
     from: from.toISOString(),
     to: now.toISOString(),
@@ -214,7 +239,7 @@ export async function analyticsSummary(
       { requests: 0, errors: 0, throttled: 0 },
     ),
     timeline: points,
-    latency: percentilesOf(counts, maxSeen),
+    latency: latencyOf(rows),
     byApi: byApi.map((r) => ({
       apiId: r.id,
       apiName: r.name,
@@ -228,6 +253,12 @@ export async function analyticsSummary(
       applicationId: r.id,
       applicationName: r.name,
       ...totalsOf(r),
+    })),
+    byResource: byResource.map((r) => ({
+      resourceTemplate: r.resource_template,
+      method: r.method,
+      ...totalsOf(r),
+      latency: latencyOf([r]),
     })),
     recent: recent.map(recordOf),
     sampling: { successRate: lastBatch?.sampleRate ?? null },

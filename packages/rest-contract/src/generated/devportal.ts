@@ -383,6 +383,31 @@ export interface AnalyticsRecord {
    */
   messagesOut?: number | null;
 }
+/**
+ * response latency percentiles, estimated from the per-minute latency histograms
+ */
+export interface AnalyticsLatency {
+  /**
+   * milliseconds; null when there was no request
+   */
+  p50: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  p90: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  p95: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  p99: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  max: number | null;
+}
 export interface AnalyticsSummary {
   /**
    * start of the first timeline point
@@ -416,31 +441,7 @@ export interface AnalyticsSummary {
      */
     throttled: number;
   }[];
-  /**
-   * response latency percentiles, estimated from the per-minute latency histograms
-   */
-  latency: {
-    /**
-     * milliseconds; null when there was no request
-     */
-    p50: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    p90: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    p95: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    p99: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    max: number | null;
-  };
+  latency: AnalyticsLatency;
   /**
    * the 25 busiest APIs (requests that matched no API count in the totals only)
    */
@@ -485,6 +486,26 @@ export interface AnalyticsSummary {
      * answers 429 (throttling error codes 900800-900807)
      */
     throttled: number;
+  }[];
+  /**
+   * drill-down into one API (the summary narrowed to one, e.g. with apiId): its 25 busiest resources, each with its latency percentiles; empty otherwise
+   */
+  byResource: {
+    /**
+     * the resource's URL template ('' for requests that matched none)
+     */
+    resourceTemplate: string;
+    method: string;
+    requests: number;
+    /**
+     * answers with status 400 or more, throttled ones apart
+     */
+    errors: number;
+    /**
+     * answers 429 (throttling error codes 900800-900807)
+     */
+    throttled: number;
+    latency: AnalyticsLatency;
   }[];
   /**
    * the latest requests kept as raw events: every error and throttled request, successful ones sampled (sampling.successRate)

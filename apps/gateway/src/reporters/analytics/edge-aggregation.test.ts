@@ -53,6 +53,14 @@ interface Summary {
     max: number | null;
   };
   byApi: Array<{ apiId: string; requests: number }>;
+  byResource: Array<{
+    resourceTemplate: string;
+    method: string;
+    requests: number;
+    errors: number;
+    throttled: number;
+    latency: Summary['latency'];
+  }>;
   recent: Array<{ correlationId: string; proxyResponseCode: number }>;
   sampling: { successRate: number | null };
 }
@@ -176,10 +184,24 @@ describe('analytics aggregated by the gateways', () => {
         time: new Date(T0 + m * MINUTE).toISOString(),
         ...totalsOf(sent.filter((r) => r.minute === m)),
       });
-    const histogram = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
-    for (const e of events) histogram[latencyBucket(e.responseLatency)]!++;
-    const max = Math.max(...events.map((e) => e.responseLatency));
-    expect(board.latency).toEqual(percentilesOf(histogram, max));
+    const latencyOf = (latencies: number[]) => {
+      const counts = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
+      for (const ms of latencies) counts[latencyBucket(ms)]!++;
+      return { counts, percentiles: percentilesOf(counts, Math.max(...latencies)) };
+    };
+    const { counts: histogram, percentiles } = latencyOf(events.map((e) => e.responseLatency));
+    expect(board.latency).toEqual(percentiles);
+    // the drill-down into the API: per resource, counts and percentiles as exact
+    expect(board.byResource).toHaveLength(3);
+    for (const r of board.byResource) {
+      const of = events.filter((e) => e.apiResourceTemplate === r.resourceTemplate);
+      expect(r).toEqual({
+        resourceTemplate: r.resourceTemplate,
+        method: 'GET',
+        ...totalsOf(of.map((e) => ({ status: e.proxyResponseCode }))),
+        latency: latencyOf(of.map((e) => e.responseLatency)).percentiles,
+      });
+    }
     expect(board.byApi).toEqual([expect.objectContaining({ apiId: api.id, requests: sent.length })]);
 
     // the filters the console uses: status classes, an application
