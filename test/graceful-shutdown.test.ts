@@ -9,12 +9,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@apim/db';
 import {
   cleanupRedis,
+  connectionRefused,
   createTestDatabase,
   eventually,
   freePort,
@@ -61,23 +62,12 @@ async function startApp(app: 'key-manager' | 'control-plane', env: Record<string
   await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`${app} exited ${child.exitCode}: ${stderr}`);
-      expect(await refused(port)).toBe(false);
+      expect(await connectionRefused(port)).toBe(false);
     },
     90_000,
     250,
   );
   return { child, exited, stderr: () => stderr };
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
-  });
 }
 
 /**
@@ -137,7 +127,7 @@ async function shutDownMidRequest(
   const idle = await idleConnection(port, '/healthz');
   await request.started;
   app.child.kill('SIGTERM');
-  await eventually(async () => expect(await refused(port)).toBe(true), 60_000, 100);
+  await eventually(async () => expect(await connectionRefused(port)).toBe(true), 60_000, 100);
   await idle.closed;
   request.finish();
   const answer = await request.answer;

@@ -5,10 +5,11 @@
  * and exits 0 by itself, well before its APIM_SHUTDOWN_TIMEOUT_MS.
  */
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import {
+  connectionRefused,
   createTestDatabase,
   eventually,
   testRedisPrefix,
@@ -40,18 +41,6 @@ async function startHoldingBackend() {
     close: () =>
       new Promise<void>((r) => server.close(() => r())).finally(() => server.closeAllConnections()),
   };
-}
-
-/** Whether a new TCP connection to the port is refused (the gateway no longer accepts). */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
-  });
 }
 
 let db: TestDatabase;
@@ -115,7 +104,7 @@ describe('graceful shutdown on SIGTERM', { timeout: 150_000 }, () => {
     process.kill(gateway.pid, 'SIGTERM');
 
     // the listener closes while the request is still held at the backend
-    await eventually(async () => expect(await refused(port)).toBe(true), 60_000);
+    await eventually(async () => expect(await connectionRefused(port)).toBe(true), 60_000);
     // the idle keep-alive connection is closed by the gateway, not left to time out
     await eventually(() => expect(idleClosed).toBe(true), 60_000);
 
