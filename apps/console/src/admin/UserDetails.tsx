@@ -37,7 +37,7 @@ export function UserDetails({ user }: { user: User }) {
           <button
             type="button"
             className="link"
-            aria-label={`Edit the details of ${user.username}`}
+            aria-label={`Edit details of ${user.username}`}
             onClick={() => setEditing(true)}
           >
             Edit details

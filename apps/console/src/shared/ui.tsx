@@ -496,7 +496,7 @@ export function CheckboxGroup(props: {
           None available
         </Text>
       )}
-      <Group gap="md" wrap="wrap">
+      <div className="checkbox-grid">
         {props.options.map((o) => {
           const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
           return (
@@ -510,7 +510,7 @@ export function CheckboxGroup(props: {
             />
           );
         })}
-      </Group>
+      </div>
       {props.error && (
         <Text className="field-error" role="alert" c="red.8" size="sm">
           {props.error}
