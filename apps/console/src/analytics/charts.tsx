@@ -3,7 +3,7 @@
  * bar asks for the requests of that slice (drill-down). Each chart is an image to assistive
  * technology, named by its numbers; the same drill-down is offered by the tables beside them.
  */
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+import { useEffect, useRef } from 'react';
 import type { Admin } from '@apim/rest-contract';
 import { echarts, type ChartOption } from './echarts';
 
@@ -19,23 +19,42 @@ interface ClickEvent {
   seriesName?: string;
 }
 
+/**
+ * One ECharts instance in a div (SVG renderer: crisp at any zoom, light for a few series), resized
+ * with its box and disposed with the component.
+ */
 function Chart(props: {
   option: ChartOption;
   label: string;
   height: number;
   onClick: (e: ClickEvent) => void;
 }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
+  // the latest handler, without binding the chart's click event again on every render
+  const onClick = useRef(props.onClick);
+  useEffect(() => {
+    onClick.current = props.onClick;
+  });
+  useEffect(() => {
+    const el = box.current!;
+    const c = echarts.init(el, undefined, { renderer: 'svg' });
+    c.on('click', (e) => onClick.current(e as unknown as ClickEvent));
+    const resized = new ResizeObserver(() => c.resize());
+    resized.observe(el);
+    chart.current = c;
+    return () => {
+      resized.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+  // merged into the chart as it is, so a zoom or a legend toggle survives the page's refreshes
+  useEffect(() => {
+    chart.current?.setOption(props.option);
+  }, [props.option]);
   return (
-    <div role="img" aria-label={props.label}>
-      <ReactEChartsCore
-        echarts={echarts}
-        option={props.option}
-        notMerge
-        opts={{ renderer: 'svg' }}
-        style={{ height: props.height, width: '100%' }}
-        onEvents={{ click: props.onClick }}
-      />
-    </div>
+    <div ref={box} role="img" aria-label={props.label} style={{ height: props.height, width: '100%' }} />
   );
 }
 
