@@ -347,15 +347,38 @@ export const publisherSchemas: Record<string, JsonSchema> = {
     },
   },
   ImportedAPI: {
-    description: "The API an import created, with the linter's findings on its document",
+    description:
+      "The API an import created, with the linter's findings on its document and what the import changed in it",
     allOf: [
       ref('API'),
       {
         type: 'object',
-        required: ['lint'],
-        properties: { lint: { type: 'array', items: ref('LintResult') } },
+        required: ['lint', 'warnings'],
+        properties: {
+          lint: { type: 'array', items: ref('LintResult') },
+          warnings: { type: 'array', items: ref('ImportWarning') },
+        },
       },
     ],
+  },
+  ImportWarning: {
+    type: 'object',
+    required: ['message', 'scope', 'renamedTo', 'ownerApi'],
+    description:
+      "A scope the document requires that another API owns: the new API's operations require a scope of its own under a new name",
+    properties: {
+      message: str,
+      scope: { ...str, description: "the document's scope name" },
+      renamedTo: {
+        ...str,
+        description: "the name of the new API's own scope, in its operations and document",
+      },
+      ownerApi: {
+        type: 'object',
+        required: ['id', 'name', 'version'],
+        properties: { id: str, name: str, version: str },
+      },
+    },
   },
 };
 

@@ -247,15 +247,18 @@ export async function writeScopes(
   for (const { scope, shared } of scopes) {
     const existing = await tx.scope.findUnique({
       where: { name: scope.name },
-      include: { api: { select: { name: true } } },
+      include: { api: { select: { name: true, version: true } } },
     });
     if (shared) {
       if (!existing || existing.apiId !== null) throw badRequest(`'${scope.name}' is not a shared scope`);
       continue;
     }
+    // the owner is named, so the publisher knows where to look (or to use it as a shared scope)
     if (existing && (existing.apiId === null || existing.api?.name !== api.name))
       throw badRequest(
-        `The scope name '${scope.name}' is already used ${existing.apiId ? 'by another API' : 'by a shared or system scope'}`,
+        existing.api
+          ? `The scope name '${scope.name}' is already used by another API: '${existing.api.name}' (${existing.api.version})`
+          : `The scope name '${scope.name}' is already used by a ${scope.name.startsWith('apim:') ? 'system' : 'shared'} scope`,
       );
     const data = {
       displayName: scope.displayName ?? scope.name,

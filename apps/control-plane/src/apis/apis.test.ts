@@ -348,7 +348,8 @@ describe('publisher API', () => {
     expect(doc.body['x-wso2-basePath']).toBe('/export/1.0.0');
     const paths = doc.body.paths as Record<string, Record<string, Record<string, unknown>>>;
     expect(paths['/health']!.get!['x-auth-type']).toBe('None');
-    expect(paths['/pets']!.post!['x-scopes']).toEqual(['write:pets']);
+    // write:pets, or this API's own copy of it when a Petstore imported before here owns it
+    expect(paths['/pets']!.post!['x-scopes']).toEqual([expect.stringMatching(/^(petsexport:)?write:pets$/)]);
     // importing the export as a new version recreates the API's settings
     await call('PUT', `${BASE}/apis/${api.id}`, {
       as: publisher,
@@ -515,7 +516,8 @@ describe('publisher API', () => {
       json: { ...body, name: 'Other', context: '/other' },
     });
     expect(thief.status).toBe(400);
-    expect(thief.body.description).toMatch(/already used by another API/);
+    // the owner named: the version that holds the scope since the first was deleted
+    expect(thief.body.description).toMatch(/already used by another API: 'Scoped' \(2\)/);
     const shared = await call<{ id: string }>('POST', `${BASE}/scopes`, {
       as: publisher,
       json: { name: 'common:read', bindings: ['subscriber'] },

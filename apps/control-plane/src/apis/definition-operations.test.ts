@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, importForm, PETSTORE_YAML, restClient, startTestBed, type TestBed } from '../test-support.js';
 
 const PUB = '/api/am/publisher/v4';
+const DEV = '/api/am/devportal/v3';
 const CHAT = readFileSync(new URL('./asyncapi/fixtures/chat-2.6.yaml', import.meta.url), 'utf8');
 
 let bed: TestBed;
@@ -61,5 +62,47 @@ describe('GET /apis/{apiId}/swagger', () => {
       );
     }
     expect((await call('GET', `${PUB}/apis/${id}/asyncapi`, { as: ADMIN })).status).toBe(200);
+  });
+});
+
+describe('a request for a document an API of another type does not have', () => {
+  it('answers 409 naming the document the API has, in the publisher and the developer portal alike', async () => {
+    const graphql = await imported('import-graphql-schema', 'schema.graphql', 'type Query { hi: String }', {
+      additionalProperties: JSON.stringify({ name: 'Hi', context: '/hi', version: '1.0.0' }),
+    });
+    const ws = await imported('import-asyncapi', 'chat.yaml', CHAT, {
+      additionalProperties: JSON.stringify({ name: 'Chat 409', context: '/chat-409', version: '1.0.0' }),
+    });
+    const rest = await imported('import-openapi', 'petstore.yaml', PETSTORE_YAML, {
+      additionalProperties: JSON.stringify({ name: 'Pets 409', context: '/pets-409', version: '1.0.0' }),
+    });
+    for (const id of [graphql, ws, rest])
+      expect(
+        (await call('POST', `${PUB}/apis/change-lifecycle?apiId=${id}&action=Publish`, { as: ADMIN })).status,
+      ).toBe(200);
+    const refusals: Array<[string, string, FormData | undefined, string]> = [
+      [
+        'PUT',
+        `${PUB}/apis/${graphql}/swagger`,
+        importForm({ apiDefinition: PETSTORE_YAML }),
+        'OpenAPI document',
+      ],
+      ['GET', `${DEV}/apis/${ws}/swagger`, undefined, 'OpenAPI document'],
+      ['GET', `${DEV}/apis/${rest}/asyncapi`, undefined, 'AsyncAPI document'],
+      ['GET', `${DEV}/apis/${rest}/graphql-schema`, undefined, 'GraphQL schema'],
+      ['GET', `${PUB}/apis/${ws}/graphql-schema`, undefined, 'GraphQL schema'],
+    ];
+    for (const [method, path, form, missing] of refusals) {
+      const res = await call<{ description: string }>(method, path, { as: ADMIN, form });
+      expect([res.status, res.body.description]).toEqual([
+        409,
+        expect.stringMatching(new RegExp(`^The API is of type [A-Z]+ and has no ${missing}; read its `)),
+      ]);
+    }
+    // the GraphQL API's operations are still its schema's fields
+    const api = await call<{ operations: Array<{ target: string }> }>('GET', `${PUB}/apis/${graphql}`, {
+      as: ADMIN,
+    });
+    expect(api.body.operations.map((o) => o.target)).toEqual(['hi']);
   });
 });

@@ -1,13 +1,14 @@
 /** The publisher's operations on an API's OpenAPI definition: import, validate, read and replace it. */
 import { publisherComponents } from '@apim/rest-contract';
 import type { AppContext } from '../context.js';
-import { conflict } from '../http/errors.js';
 import { view, create, apiIdParam } from './access.js';
+import { requireApiType } from './api-type.js';
 import { componentValidator, operation, ref, callerOf, type OperationSpec } from '../http/rest-api.js';
 import { documentResponse, exportOpenApi } from './openapi/operations.js';
 import { lintedText, lintOpenApi } from './openapi/lint.js';
 import { scopesOf, type ApiRow } from './api-model.js';
-import { createApi, loadApi, replaceDefinition } from './apis.js';
+import { loadApi } from './apis.js';
+import { createImportedApi, replaceImportedDefinition } from './import-scopes.js';
 import {
   additionalPropertiesOf,
   IMPORT_FILE_FIELDS,
@@ -27,12 +28,8 @@ import {
  * fields, so its caller is sent to the document that describes it.
  */
 function restApi(api: ApiRow): ApiRow {
-  if (api.type === 'HTTP') return api;
-  const own =
-    api.type === 'GRAPHQL'
-      ? `its GraphQL schema: GET /apis/${api.id}/graphql-schema`
-      : `its AsyncAPI document: GET /apis/${api.id}/asyncapi`;
-  throw conflict(`The API is of type ${api.type} and has no OpenAPI document; read ${own}`);
+  requireApiType(api, ['HTTP'], 'OpenAPI document');
+  return api;
 }
 
 /** No text to lint (a URL that could not be read): no findings. */
@@ -69,13 +66,14 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
         validateApi(input, 'additionalProperties');
         // Linted before anything is written: its findings are reported, never a reason to refuse.
         const lint = await lintOf(lintedText(source, parsed.document));
-        const api = await createApi(prisma, callerOf(req), input, {
+        // scopes another API owns are renamed for this one, each named in a warning
+        const { api, warnings } = await createImportedApi(prisma, callerOf(req), input, {
           definition: parsed.document,
           ...contentsOf(parsed),
         });
         return {
           status: 201,
-          body: { ...api, lint },
+          body: { ...api, lint, warnings },
           headers: { location: `/api/am/publisher/v4/apis/${api.id}` },
         };
       },
@@ -157,7 +155,10 @@ export function definitionOperations(ctx: AppContext): OperationSpec<never, neve
       responses: { 200: { description: 'The new document', schema: { type: 'object' } } },
       async handle({ params, body, files }) {
         const parsed = await parseImport(replacementSource(body, files), config.importUrlAllowlist);
-        const api = await replaceDefinition(prisma, params.apiId!, parsed.document, contentsOf(parsed));
+        const { api } = await replaceImportedDefinition(prisma, params.apiId!, {
+          definition: parsed.document,
+          ...contentsOf(parsed),
+        });
         return { status: 200, body: await exportWithScopes(api) };
       },
     }),

@@ -7,6 +7,7 @@ import { documentResponse, exportOpenApi } from '../apis/openapi/operations.js';
 import { jsonMediaFirst } from '../apis/openapi/media-order.js';
 import { API_INCLUDE, type ApiRow } from '../apis/api-model.js';
 import { visibleApis } from '../applications/access.js';
+import { requireApiType } from '../apis/api-type.js';
 
 export async function visibleApi(
   prisma: PrismaClient,
@@ -119,6 +120,7 @@ export async function catalogApi(prisma: PrismaClient, api: ApiRow): Promise<Com
  * (endpoints, internal settings) is shown.
  */
 export async function consumerDocument(prisma: PrismaClient, api: ApiRow, format: 'json' | 'yaml') {
+  requireApiType(api, ['HTTP'], 'OpenAPI document');
   const doc = jsonMediaFirst(exportOpenApi(api));
   for (const key of Object.keys(doc))
     if (key.startsWith('x-wso2-') && key !== 'x-wso2-basePath') delete doc[key];

@@ -4,10 +4,11 @@
  */
 
 /**
- * The API an import created, with the linter's findings on its document
+ * The API an import created, with the linter's findings on its document and what the import changed in it
  */
 export type ImportedAPI = API & {
   lint: LintResult[];
+  warnings: ImportWarning[];
 };
 
 export interface EndpointConfig {
@@ -360,6 +361,25 @@ export interface LintResult {
   line: number;
   column: number;
 }
+/**
+ * A scope the document requires that another API owns: the new API's operations require a scope of its own under a new name
+ */
+export interface ImportWarning {
+  message: string;
+  /**
+   * the document's scope name
+   */
+  scope: string;
+  /**
+   * the name of the new API's own scope, in its operations and document
+   */
+  renamedTo: string;
+  ownerApi: {
+    id: string;
+    name: string;
+    version: string;
+  };
+}
 export interface Document {
   documentId?: string;
   name: string;
@@ -464,6 +484,31 @@ export interface AnalyticsRecord {
    */
   messagesOut?: number | null;
 }
+/**
+ * response latency percentiles, estimated from the per-minute latency histograms
+ */
+export interface AnalyticsLatency {
+  /**
+   * milliseconds; null when there was no request
+   */
+  p50: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  p90: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  p95: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  p99: number | null;
+  /**
+   * milliseconds; null when there was no request
+   */
+  max: number | null;
+}
 export interface AnalyticsSummary {
   /**
    * start of the first timeline point
@@ -497,31 +542,7 @@ export interface AnalyticsSummary {
      */
     throttled: number;
   }[];
-  /**
-   * response latency percentiles, estimated from the per-minute latency histograms
-   */
-  latency: {
-    /**
-     * milliseconds; null when there was no request
-     */
-    p50: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    p90: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    p95: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    p99: number | null;
-    /**
-     * milliseconds; null when there was no request
-     */
-    max: number | null;
-  };
+  latency: AnalyticsLatency;
   /**
    * the 25 busiest APIs (requests that matched no API count in the totals only)
    */
@@ -567,5 +588,34 @@ export interface AnalyticsSummary {
      */
     throttled: number;
   }[];
+  /**
+   * drill-down into one API (the summary narrowed to one, e.g. with apiId): its 25 busiest resources, each with its latency percentiles; empty otherwise
+   */
+  byResource: {
+    /**
+     * the resource's URL template ('' for requests that matched none)
+     */
+    resourceTemplate: string;
+    method: string;
+    requests: number;
+    /**
+     * answers with status 400 or more, throttled ones apart
+     */
+    errors: number;
+    /**
+     * answers 429 (throttling error codes 900800-900807)
+     */
+    throttled: number;
+    latency: AnalyticsLatency;
+  }[];
+  /**
+   * the latest requests kept as raw events: every error and throttled request, successful ones sampled (sampling.successRate)
+   */
   recent: AnalyticsRecord[];
+  sampling: {
+    /**
+     * share of successful requests the gateways keep as raw events (APIM_ANALYTICS_SAMPLE_RATE; counts and percentiles are exact whatever it is); null before any traffic
+     */
+    successRate: number | null;
+  };
 }

@@ -210,7 +210,9 @@ describe('AsyncAPI documents of an API', () => {
       json: { name: 'Plain', context: '/plain', version: '1.0.0' },
     });
     const res = await call('GET', `${PUB}/apis/${rest.body.id}/asyncapi`, { as: ADMIN });
-    expect(res.status).toBe(400);
-    expect((res.body as { description: string }).description).toContain('type HTTP');
+    expect(res.status).toBe(409);
+    expect((res.body as { description: string }).description).toBe(
+      `The API is of type HTTP and has no AsyncAPI document; read its OpenAPI document: GET /apis/${rest.body.id}/swagger`,
+    );
   });
 });

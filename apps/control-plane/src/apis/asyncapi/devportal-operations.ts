@@ -28,7 +28,7 @@ export function asyncApiDevportalOperations(ctx: AppContext): OperationSpec<neve
       },
       async handle({ principal, params, query }) {
         const api = await visibleApi(prisma, principal, params.apiId!);
-        const type = asyncTypeOfApi(api.type);
+        const type = asyncTypeOfApi(api);
         const doc = withGatewayServers(asyncApiOf(api), type, await endpointUrls(prisma, api));
         return documentResponse(doc, query.format);
       },

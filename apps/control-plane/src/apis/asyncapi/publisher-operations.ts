@@ -1,9 +1,9 @@
 /** The publisher's operations on async APIs' AsyncAPI documents: import, validate, read and replace. */
 import { publisherComponents } from '@apim/rest-contract';
 import type { AppContext } from '../../context.js';
-import { badRequest } from '../../http/errors.js';
 import { callerOf, componentValidator, operation, ref, type OperationSpec } from '../../http/rest-api.js';
 import { apiIdParam, create, view } from '../access.js';
+import { requireApiType } from '../api-type.js';
 import { createApi, loadApi, replaceDefinition } from '../apis.js';
 import {
   additionalPropertiesOf,
@@ -148,7 +148,7 @@ export function asyncApiPublisherOperations(ctx: AppContext): OperationSpec<neve
       },
       async handle({ params, query }) {
         const api = await loadApi(prisma, params.apiId!);
-        asyncTypeOfApi(api.type);
+        asyncTypeOfApi(api);
         return documentResponse(asyncApiOf(api), query.format);
       },
     }),
@@ -163,7 +163,7 @@ export function asyncApiPublisherOperations(ctx: AppContext): OperationSpec<neve
       multipart: replacementMultipart,
       responses: { 200: { description: 'The new document', schema: { type: 'object' } } },
       async handle({ params, body, files }) {
-        const type = asyncTypeOfApi((await loadApi(prisma, params.apiId!)).type);
+        const type = asyncTypeOfApi(await loadApi(prisma, params.apiId!));
         const parsed = await parseAsyncApiImport(replacementSource(body, files), config.importUrlAllowlist);
         const operations = asyncOperationsOf(parsed, type);
         const api = await replaceDefinition(prisma, params.apiId!, parsed.document, {
@@ -176,11 +176,8 @@ export function asyncApiPublisherOperations(ctx: AppContext): OperationSpec<neve
   ] as OperationSpec<never, never>[];
 }
 
-/** The API's type when it is an async one; else a 400 (REST and GraphQL APIs have other documents). */
-export function asyncTypeOfApi(type: string): AsyncApiType {
-  if (!(ASYNC_API_TYPES as readonly string[]).includes(type))
-    throw badRequest(
-      `The API is of type ${type}: AsyncAPI documents describe ${ASYNC_API_TYPES.join(', ')} APIs (see /swagger or /graphql-schema)`,
-    );
-  return type as AsyncApiType;
+/** The API's type when it is an async one; else a 409 naming the document it has. */
+export function asyncTypeOfApi(api: { id: string; type: string }): AsyncApiType {
+  requireApiType(api, ASYNC_API_TYPES, 'AsyncAPI document');
+  return api.type;
 }

@@ -4,9 +4,9 @@ import type { AppContext } from '../../context.js';
 import { callerOf, componentValidator, operation, ref, type OperationSpec } from '../../http/rest-api.js';
 import { visibleApi } from '../../catalog/catalog.js';
 import { apiIdParam, create, view } from '../access.js';
+import { requireApiType } from '../api-type.js';
 import { createApi } from '../apis.js';
 import { additionalPropertiesOf } from '../import.js';
-import { HttpError } from '../../http/errors.js';
 import { parseSdl, rootFields, schemaOperations, SdlError } from './sdl.js';
 import {
   checkedSchema,
@@ -141,8 +141,7 @@ export function graphqlDevportalOperations(ctx: AppContext): OperationSpec<never
       responses: { 200: { description: 'The schema', schema: graphqlSchemaResource } },
       async handle({ principal, params }) {
         const api = await visibleApi(prisma, principal, params.apiId!);
-        if (api.type !== 'GRAPHQL')
-          throw new HttpError(404, `The API is of type ${api.type}: it has no GraphQL schema`);
+        requireApiType(api, ['GRAPHQL'], 'GraphQL schema');
         return { status: 200, body: schemaDto(api) };
       },
     }),

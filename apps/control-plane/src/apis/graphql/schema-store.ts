@@ -1,6 +1,7 @@
 /** Reading and replacing a GraphQL API's schema, and the request fields that carry one. */
 import type { PrismaClient } from '@apim/db';
-import { badRequest, conflict, HttpError } from '../../http/errors.js';
+import { badRequest, HttpError } from '../../http/errors.js';
+import { requireApiType } from '../api-type.js';
 import { checkReferences, lockApi, writeOperations, type ApiRow } from '../api-model.js';
 import { loadApi, stripRow } from '../apis.js';
 import { parseSdl, schemaOperations, SdlError } from './sdl.js';
@@ -46,7 +47,7 @@ export function checkedSchema(sdl: string) {
 /** A GraphQL API's row, or 404 for another API's id and 409 for an API of another type. */
 export async function graphqlApi(db: PrismaClient, apiId: string): Promise<ApiRow> {
   const api = await loadApi(db, apiId);
-  if (api.type !== 'GRAPHQL') throw conflict(`The API is of type ${api.type}: it has no GraphQL schema`);
+  requireApiType(api, ['GRAPHQL'], 'GraphQL schema');
   return api;
 }
 
@@ -62,8 +63,7 @@ export async function replaceSchema(prisma: PrismaClient, apiId: string, sdl: st
   return prisma.$transaction(async (tx) => {
     await lockApi(tx, apiId);
     const current = await loadApi(tx, apiId);
-    if (current.type !== 'GRAPHQL')
-      throw conflict(`The API is of type ${current.type}: it has no GraphQL schema`);
+    requireApiType(current, ['GRAPHQL'], 'GraphQL schema');
     if (current.lifecycleStatus === 'RETIRED') throw new HttpError(409, 'A retired API cannot be changed');
     const operations = schemaOperations(schema, current.operations.map(stripRow));
     await checkReferences(tx, current, operations);
