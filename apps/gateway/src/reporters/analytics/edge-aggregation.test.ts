@@ -74,15 +74,32 @@ async function summary(query: string): Promise<Summary> {
   return JSON.parse(text) as Summary;
 }
 
-async function startAnotherGateway(env: Record<string, string>) {
-  const gw = await startGateway({
+/** The real control plane on this stack's database, with its analytics worker on `redisUrl`. */
+function controlPlane(redisUrl: string, o: { env?: Record<string, string>; logLevel?: string }) {
+  return startControlPlane({
     databaseUrl: s.db.url,
-    redisUrl: testRedisUrl(),
+    keyManagerUrl: s.km.url,
+    internalSecret: s.km.internalSecret,
+    redisUrl,
+    redisPrefix: s.redisPrefix,
+    ...o,
+  });
+}
+
+/** Another gateway of this stack (its analytics on `redisUrl`), closed by the test. */
+function gateway(env: Record<string, string>, redisUrl = testRedisUrl()) {
+  return startGateway({
+    databaseUrl: s.db.url,
+    redisUrl,
     redisPrefix: s.redisPrefix,
     keyManagerUrl: s.km.url,
     internalSecret: s.km.internalSecret,
     env,
   });
+}
+
+async function startAnotherGateway(env: Record<string, string>) {
+  const gw = await gateway(env);
   gateways.push(gw);
   return gw;
 }
@@ -118,14 +135,7 @@ beforeAll(async () => {
   s = await startStack({ gatewayEnv: { APIM_ANALYTICS_SAMPLE_RATE: '1', ...MANUAL_FLUSH } });
   gateways.push(s.gw);
   otlp = await startOtlpReceiver();
-  cp = await startControlPlane({
-    databaseUrl: s.db.url,
-    keyManagerUrl: s.km.url,
-    internalSecret: s.km.internalSecret,
-    redisUrl: testRedisUrl(),
-    redisPrefix: s.redisPrefix,
-    env: { APIM_ANALYTICS_OTLP_ENDPOINT: otlp.url },
-  });
+  cp = await controlPlane(testRedisUrl(), { env: { APIM_ANALYTICS_OTLP_ENDPOINT: otlp.url } });
   for (let i = 0; i < 2; i++) await startAnotherGateway({ APIM_ANALYTICS_SAMPLE_RATE: '1', ...MANUAL_FLUSH });
   const app = await s.fx.createApplication({ name: 'Counted' });
   appId = app.id;
@@ -280,24 +290,9 @@ describe('analytics aggregated by the gateways', () => {
     let gw: StartedGateway | null = null;
     try {
       const api = await deploy('Outage');
-      gw = await startGateway({
-        databaseUrl: s.db.url,
-        redisUrl: own.url,
-        redisPrefix: s.redisPrefix,
-        keyManagerUrl: s.km.url,
-        internalSecret: s.km.internalSecret,
-        env: { APIM_ANALYTICS_SAMPLE_RATE: '0', ...MANUAL_FLUSH },
-      });
-      const startOwnCp = () =>
-        startControlPlane({
-          databaseUrl: s.db.url,
-          keyManagerUrl: s.km.url,
-          internalSecret: s.km.internalSecret,
-          redisUrl: own.url,
-          redisPrefix: s.redisPrefix,
-          // its queues complain while Redis is away, as they should
-          logLevel: 'silent',
-        });
+      gw = await gateway({ APIM_ANALYTICS_SAMPLE_RATE: '0', ...MANUAL_FLUSH }, own.url);
+      // its queues complain while Redis is away, as they should
+      const startOwnCp = () => controlPlane(own.url, { logLevel: 'silent' });
       ownCp = await startOwnCp();
       await synced(gw);
       const a = T0;
