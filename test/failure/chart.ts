@@ -57,6 +57,9 @@ function panelSvg(panel: Panel, top: number, minutes: number[]): string {
     const color = COLORS[i % COLORS.length]!;
     const points = s.values.map((v, j) => `${x(minutes[j]!).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6" points="${points}"/>`);
+    // a dot per sample: a run of one minute has no line to draw
+    for (const [j, v] of s.values.entries())
+      parts.push(`<circle cx="${x(minutes[j]!).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2" fill="${color}"/>`);
     parts.push(
       `<line x1="${PLOT.left + w + 12}" x2="${PLOT.left + w + 30}" y1="${top + PLOT.top + 8 + i * 16}" y2="${top + PLOT.top + 8 + i * 16}" stroke="${color}" stroke-width="3"/>`,
       `<text x="${PLOT.left + w + 36}" y="${top + PLOT.top + 12 + i * 16}" font-size="11">${escape(s.name)}</text>`,

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, ensureDatabase, migrate, repoRoot, seed } from '@apim/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@apim/db/embedded';
-import { TEST_ADMIN_PASSWORD, freePort, startRedisServer, type OwnRedis } from '@apim/testing';
+import { TEST_ADMIN_PASSWORD, startRedisServer, type OwnRedis } from '@apim/testing';
+import { clusterPort } from './ports.js';
 import { NodeApp } from './node-app.js';
 import { findNginx, startNginx, type Nginx } from './nginx.js';
 
@@ -65,7 +66,7 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
   };
   try {
     const pgDir = path.join(workDir, 'postgres');
-    const pgPort = await freePort();
+    const pgPort = await clusterPort();
     let pg: EmbeddedServer = await startEmbeddedPostgres({ dir: pgDir, port: pgPort, persistent: true });
     cleanups.push(() => pg.stop());
     const dbUrl = new URL(pg.url);
@@ -87,7 +88,11 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
     );
     const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
 
-    const [lbGateway, lbControlPlane, lbKeyManager] = [await freePort(), await freePort(), await freePort()];
+    const [lbGateway, lbControlPlane, lbKeyManager] = [
+      await clusterPort(),
+      await clusterPort(),
+      await clusterPort(),
+    ];
     const gatewayUrl = `http://127.0.0.1:${lbGateway}`;
     const controlPlaneUrl = `http://127.0.0.1:${lbControlPlane}`;
     const keyManagerUrl = `http://127.0.0.1:${lbKeyManager}`;
@@ -135,7 +140,7 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
     const gateways: NodeApp[] = [];
     const ports = { km: [] as number[], cp: [] as number[], gw: [] as number[] };
     for (let i = 1; i <= 2; i++) {
-      const port = await freePort();
+      const port = await clusterPort();
       ports.km.push(port);
       keyManagers.push(
         new NodeApp(
@@ -151,7 +156,7 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
       );
     }
     for (let i = 1; i <= 2; i++) {
-      const port = await freePort();
+      const port = await clusterPort();
       ports.cp.push(port);
       controlPlanes.push(
         new NodeApp(
@@ -167,7 +172,7 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
       );
     }
     for (let i = 1; i <= 3; i++) {
-      const port = await freePort();
+      const port = await clusterPort();
       ports.gw.push(port);
       gateways.push(
         new NodeApp(
@@ -177,7 +182,7 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
           {
             ...shared,
             APIM_GATEWAY_PORT: String(port),
-            APIM_GATEWAY_METRICS_PORT: String(await freePort()),
+            APIM_GATEWAY_METRICS_PORT: String(await clusterPort()),
             APIM_GATEWAY_ID: `gateway-${i}`,
             // one process per node: three nodes share two cores with everything else
             APIM_GATEWAY_WORKERS: '1',

@@ -29,8 +29,8 @@ import {
 } from './product.js';
 import { limitProbe, repeat, steadyLoad, type Failure, type ProbeWindow, type Tally } from './traffic.js';
 
-const RATE = Number(process.env.FAILURE_RATE ?? 150);
-const CONNECTIONS = 16;
+const RATE = Number(process.env.FAILURE_RATE ?? 20);
+const CONNECTIONS = 8;
 const PROBE_PER_SECOND = 4;
 const PHASES = ['gateway', 'controlplane', 'keymanager', 'redis', 'postgres', 'rolling'] as const;
 type Phase = (typeof PHASES)[number];
@@ -80,7 +80,7 @@ beforeAll(async () => {
         });
         expect(res.status).toBe(200);
       }, 15_000);
-}, 300_000);
+}, 420_000);
 
 afterAll(async () => {
   const out = path.join(repoRoot, 'test-artifacts', 'failure-results.json');
@@ -194,7 +194,7 @@ describe('the cluster under steady load, one fault at a time', () => {
     expect(r.probe.admitted).toBeLessThanOrEqual(PROBE_LIMIT);
     // events the killed node had not handed over yet (at most one flush interval's) are gone with it
     expect(r.storedInAnalytics).toBeLessThanOrEqual(r.answeredByGateways);
-  }, 300_000);
+  }, 420_000);
 
   it('kill -9 of a control plane: no request fails, limits exact, nothing lost', async () => {
     const victim = cluster.controlPlanes[0]!;
@@ -209,7 +209,7 @@ describe('the cluster under steady load, one fault at a time', () => {
     expect(r.storedInAnalytics).toBe(r.answeredByGateways);
     // only the developer's call in flight on the killed node may fail
     expect(r.subscriptionsFailed.length).toBeLessThanOrEqual(1);
-  }, 300_000);
+  }, 420_000);
 
   it('kill -9 of a key manager: no request fails, limits exact, nothing lost', async () => {
     const victim = cluster.keyManagers[0]!;
@@ -223,7 +223,7 @@ describe('the cluster under steady load, one fault at a time', () => {
     expect(r.probe.admitted).toBe(PROBE_LIMIT);
     expect(r.storedInAnalytics).toBe(r.answeredByGateways);
     expect(r.subscriptionsFailed.length).toBeLessThanOrEqual(1);
-  }, 300_000);
+  }, 420_000);
 
   it('Redis restarted (empty): no request fails, no analytics event lost', async () => {
     const r = await runPhase('redis', async () => {
@@ -236,7 +236,7 @@ describe('the cluster under steady load, one fault at a time', () => {
     expect(r.storedInAnalytics).toBe(r.answeredByGateways);
     // the shared counters restart from zero with an empty Redis: the window's count is reported,
     // not asserted (a Redis that keeps its data keeps it exact)
-  }, 300_000);
+  }, 420_000);
 
   it('Postgres restarted: no request fails, limits exact, nothing lost', async () => {
     const r = await runPhase('postgres', () => cluster.restartPostgres(5_000));
@@ -244,7 +244,7 @@ describe('the cluster under steady load, one fault at a time', () => {
     expect(r.failed).toBe(0);
     expect(r.probe.admitted).toBe(PROBE_LIMIT);
     expect(r.storedInAnalytics).toBe(r.answeredByGateways);
-  }, 300_000);
+  }, 420_000);
 
   it('a rolling restart of every gateway (SIGTERM, exit, start, ready, next) fails no request', async () => {
     const r = await runPhase('rolling', async () => {
@@ -257,5 +257,5 @@ describe('the cluster under steady load, one fault at a time', () => {
     expect(r.failures).toEqual([]);
     expect(r.probe.admitted).toBe(PROBE_LIMIT);
     expect(r.storedInAnalytics).toBe(r.answeredByGateways);
-  }, 300_000);
+  }, 420_000);
 });
