@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
+import { notifications } from '@mantine/notifications';
 import { request } from '../shared/api';
 import { useRestMutation } from '../shared/hooks';
 import { ErrorBox, Page, TextArea, TextField } from '../shared/ui';
@@ -23,6 +25,37 @@ function sourceForm(kind: SourceKind, file: File | null, text: string, url: stri
   if (kind === 'paste') form.set('inlineAPIDefinition', text);
   if (kind === 'url') form.set('url', url.trim());
   return form;
+}
+
+/**
+ * What the import changed in the document (scopes another API owns, renamed for this one), kept on
+ * screen until dismissed: the page moves on to the new API, and tokens must ask for the new names.
+ */
+function showImportWarnings(api: Complete<Publisher.ImportedAPI>) {
+  notifications.show({
+    role: 'alert',
+    color: 'yellow',
+    withBorder: true,
+    autoClose: false,
+    closeButtonProps: { 'aria-label': 'Dismiss warning' },
+    title: `${api.name} ${api.version}: scopes renamed`,
+    message: (
+      <>
+        <ul>
+          {api.warnings.map((w) => (
+            <li key={w.scope}>
+              <code>{w.scope}</code> belongs to{' '}
+              <Link to={`/publisher/apis/${w.ownerApi.id}/scopes`}>
+                {w.ownerApi.name} {w.ownerApi.version}
+              </Link>
+              : this API requires <code>{w.renamedTo}</code> instead.
+            </li>
+          ))}
+        </ul>
+        <Link to={`/publisher/apis/${api.id}/scopes`}>Review the scopes and their roles</Link>
+      </>
+    ),
+  });
 }
 
 /**
@@ -74,10 +107,12 @@ export function ImportApiPage() {
       },
     },
   );
-  const importApi = (body: Record<string, unknown>) => {
+  const importApi = async (body: Record<string, unknown>) => {
     const form = sourceForm(kind, file, text, url);
     form.set('additionalProperties', JSON.stringify(body));
-    return request<Complete<Publisher.API>>('publisher', '/apis/import-openapi', { form });
+    const api = await request<Complete<Publisher.ImportedAPI>>('publisher', '/apis/import-openapi', { form });
+    if (api.warnings.length) showImportWarnings(api);
+    return api;
   };
   const sourceGiven =
     kind === 'file' ? !!file : kind === 'paste' ? text.trim().length > 0 : url.trim().length > 0;

@@ -28,6 +28,14 @@ const DISRUPTIVE: Record<string, Omit<Confirmation, 'title'>> = {
   },
 };
 
+/**
+ * The transitions that change the state: WSO2's lifecycle also lets a published API be published
+ * (and a prototype be deployed as one) again, which the REST API keeps, but a button doing nothing
+ * visible only misleads.
+ */
+const moves = (s: Complete<Publisher.LifecycleState>) =>
+  s.availableTransitions.filter((t) => t.targetState !== s.state);
+
 export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
   const notify = useNotify();
   const confirm = useConfirm();
@@ -60,11 +68,11 @@ export function LifecycleTab({ api }: { api: Complete<Publisher.API> }) {
                 Deploy a revision to a gateway environment before publishing, so subscribers can call it.
               </p>
             )}
-            {s.availableTransitions.length === 0 ? (
+            {moves(s).length === 0 ? (
               <p className="empty">No further transitions: this is the end of the lifecycle.</p>
             ) : (
               <div className="row" role="group" aria-label="Lifecycle actions">
-                {s.availableTransitions.map((t) => (
+                {moves(s).map((t) => (
                   <button
                     key={t.event}
                     type="button"

@@ -7,6 +7,14 @@ import { Empty, splitList, TextField } from '../shared/ui';
 import { SaveForm, useApiSave } from './save';
 import type { Complete, Publisher } from '@apim/rest-contract';
 
+/** scope name -> the operations requiring it ("GET /pets"), in the API's order */
+function requiredBy(api: Complete<Publisher.API>): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const o of api.operations ?? [])
+    for (const scope of o.scopes ?? []) by.set(scope, [...(by.get(scope) ?? []), `${o.verb} ${o.target}`]);
+  return by;
+}
+
 export function ScopesTab({ api }: { api: Complete<Publisher.API> }) {
   const save = useApiSave(api);
   const shared = useRest<ListOf<Complete<Publisher.Scope>>>('publisher', '/scopes', { limit: 1000 });
@@ -18,6 +26,9 @@ export function ScopesTab({ api }: { api: Complete<Publisher.API> }) {
   const [sharedPick, setSharedPick] = useState('');
   const [addError, setAddError] = useState<string | undefined>();
   const available = (shared.data?.list ?? []).filter((s) => !scopes.some((x) => x.scope.name === s.name));
+  const required = requiredBy(api);
+  // required by operations yet neither this API's nor shared: tokens for this API never carry them
+  const unheld = [...required.keys()].filter((n) => !api.scopes.some((s) => s.scope.name === n));
   return (
     <SaveForm
       save={save}
@@ -26,6 +37,19 @@ export function ScopesTab({ api }: { api: Complete<Publisher.API> }) {
         save.save({ scopes });
       }}
     >
+      {unheld.length > 0 && (
+        <div className="error-box" role="alert">
+          <strong>Operations require scopes this API does not hold:</strong>{' '}
+          {unheld.map((n, i) => (
+            <span key={n}>
+              {i > 0 && ', '}
+              <code>{n}</code> ({required.get(n)!.join(', ')})
+            </span>
+          ))}
+          . Tokens for this API cannot carry them, so those calls are refused (403). Add them as scopes of
+          this API, use a shared scope, or change the operations on the Resources tab.
+        </div>
+      )}
       {scopes.length === 0 ? (
         <Empty>The API has no scopes: any valid token may call its secured resources.</Empty>
       ) : (
@@ -35,6 +59,7 @@ export function ScopesTab({ api }: { api: Complete<Publisher.API> }) {
               <th scope="col">Scope</th>
               <th scope="col">Description</th>
               <th scope="col">Roles</th>
+              <th scope="col">Required by</th>
               <th scope="col">Kind</th>
             </tr>
           </thead>
@@ -49,6 +74,9 @@ export function ScopesTab({ api }: { api: Complete<Publisher.API> }) {
                 </td>
                 <td>{s.scope.description}</td>
                 <td>{(s.scope.bindings ?? []).join(', ') || <span className="muted">any role</span>}</td>
+                <td>
+                  {required.get(s.scope.name)?.join(', ') ?? <span className="muted">no operation yet</span>}
+                </td>
                 <td>{s.shared ? 'shared' : 'this API'}</td>
               </tr>
             ))}
