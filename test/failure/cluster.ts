@@ -131,9 +131,8 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
           }
         : {}),
     };
-    // kept after the run, for a failure's post-mortem
-    const logDir = path.join(repoRoot, 'test-artifacts', 'failure-logs');
-    await rm(logDir, { recursive: true, force: true });
+    // kept after the run, for a failure's post-mortem (a folder per run: the suite and the soak may run at once)
+    const logDir = path.join(repoRoot, 'test-artifacts', 'failure-logs', path.basename(workDir));
     await mkdir(logDir, { recursive: true });
     const keyManagers: NodeApp[] = [];
     const controlPlanes: NodeApp[] = [];
