@@ -5,7 +5,10 @@
 //   with a DPoP-bound token: every request carries a fresh ES256 proof (RFC 9449), checked and
 //   its jti recorded in Redis by the gateway, (f) the gateway with an API exposed Kyma-style on a
 //   host of its own: five rules tried in order, the request meeting the third (noAuth, request
-//   headers and a cookie set, its own service and timeout);
+//   headers and a cookie set, its own service and timeout), (g) as d with OpenTelemetry tracing on,
+//   every request sampled and its spans exported over OTLP to a local receiver (d is the default:
+//   tracing off), (h) as d with an OTLP endpoint set but no request sampled (OTEL_TRACES_SAMPLER=
+//   always_off);
 // then b and d again at half of b's saturation rate (p99 compared), and the scale benchmark
 // (10,000 deployed APIs, 100,000 subscriptions: snapshot load, memory, route match, one event).
 // Run: `npm run bench -- gateway` (or, after `npx tsc -b`, `node bench/gateway.mjs`).
@@ -36,6 +39,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { ControlPlaneFixture } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/test-support/control-plane-fixture.js')).href
+);
+const { startOtlpReceiver } = await import(
+  pathToFileURL(path.join(root, 'packages/testing/dist/otlp-receiver.js')).href
 );
 const { deployExposedApi } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/routing/exposure-fixture.js')).href
@@ -234,6 +240,7 @@ const databaseUrl = withDatabase(serverUrl, dbName);
 let prefix = null;
 let drain = null;
 let drainConnection = null;
+let receiver = null;
 
 try {
   await migrate(databaseUrl);
@@ -245,6 +252,12 @@ try {
 
   const [backendPort, barePort, kmPort, gwPort, metricsPort] = await Promise.all([
     freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const [tracedPort, tracedMetricsPort, unsampledPort, unsampledMetricsPort] = await Promise.all([
     freePort(),
     freePort(),
     freePort(),
@@ -344,20 +357,52 @@ try {
   if (dpopTokenType !== 'DPoP') throw new Error(`the key manager issued a ${dpopTokenType} token, not DPoP`);
 
   const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const gw = start([...gwNodeArgs, path.join(root, 'apps/gateway/dist/main.js')], {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    APIM_REDIS_PREFIX: prefix,
-    APIM_KEY_MANAGER_URL: kmUrl,
-    APIM_INTERNAL_SECRET: internalSecret,
-    APIM_GATEWAY_PORT: String(gwPort),
-    APIM_GATEWAY_METRICS_PORT: String(metricsPort),
-    APIM_GATEWAY_WORKERS: '1',
-    LOG_LEVEL: 'warn',
-  });
+  const startGateway = (port, metrics, env = {}) =>
+    start([...gwNodeArgs, path.join(root, 'apps/gateway/dist/main.js')], {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      APIM_REDIS_PREFIX: prefix,
+      APIM_KEY_MANAGER_URL: kmUrl,
+      APIM_INTERNAL_SECRET: internalSecret,
+      APIM_GATEWAY_PORT: String(port),
+      APIM_GATEWAY_METRICS_PORT: String(metrics),
+      APIM_GATEWAY_WORKERS: '1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    });
+  const gw = startGateway(gwPort, metricsPort);
+  // g and h: the same gateway with tracing, exporting to a receiver in this process (it decodes
+  // and counts the spans, as a collector would, without keeping them); the batch processor's queue
+  // is sized for this rate (the default 2048 spans every 5 s would drop most of them)
+  receiver = await startOtlpReceiver({ keep: false });
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_BSP_SCHEDULE_DELAY: '1000',
+    OTEL_BSP_MAX_QUEUE_SIZE: '65536',
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+  };
   const gwUrl = `http://127.0.0.1:${gwPort}`;
+  const tracedUrl = `http://127.0.0.1:${tracedPort}/secured/1.0.0/x`;
+  const unsampledUrl = `http://127.0.0.1:${unsampledPort}/secured/1.0.0/x`;
   await waitFor(`${gwUrl}/readyz`, gw);
   await waitFor(`${gwUrl}/open/1.0.0/x`, gw);
+  // one after the other, and given three times waitFor's 30 s: a third gateway loading its snapshot
+  // on a busy machine can take longer (waitFor still fails at once if it exits)
+  const ready = async (port, child) => {
+    for (let i = 1; ; i++)
+      try {
+        return await waitFor(`http://127.0.0.1:${port}/readyz`, child);
+      } catch (e) {
+        if (i === 3 || child.exitCode !== null) throw e;
+      }
+  };
+  const traced = startGateway(tracedPort, tracedMetricsPort, otel);
+  await ready(tracedPort, traced);
+  const unsampled = startGateway(unsampledPort, unsampledMetricsPort, {
+    ...otel,
+    OTEL_TRACES_SAMPLER: 'always_off',
+  });
+  await ready(unsampledPort, unsampled);
   // The gateway ships analytics batches to BullMQ; storing them is the control plane's job, on its
   // own machines. Here the waiting batches are discarded every second (Queue.drain, one Redis call),
   // so that Redis holds what it would in production and no consumer competes with the load
@@ -397,8 +442,16 @@ try {
       return load(securedUrl, dpopAuth, undefined, gw.pid, proofs.pool(count, securedUrl, dpopToken));
     },
     f: () => load(kymaUrl, kymaHost, undefined, gw.pid),
+    g: async () => {
+      const before = receiver.received().spans;
+      const r = await load(tracedUrl, auth, undefined, traced.pid);
+      // spans of the warm-up and the run, counted once the last batch is in (1 s schedule)
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      return { ...r, spans: receiver.received().spans - before };
+    },
+    h: () => load(unsampledUrl, auth, undefined, unsampled.pid),
   };
-  const runs = { a: [], b: [], c: [], d: [], e: [], f: [] };
+  const runs = { a: [], b: [], c: [], d: [], e: [], f: [], g: [], h: [] };
   for (let i = 0; i < rounds; i++)
     for (const k of Object.keys(cases)) {
       runs[k].push(await cases[k]());
@@ -425,13 +478,15 @@ try {
     d: 'gateway, JWT + subscription + Redis throttling + analytics',
     e: 'gateway, as d with a DPoP-bound token (fresh ES256 proof per request)',
     f: 'gateway, Kyma-exposed API: 3rd of 5 rules (noAuth, request headers, own service and timeout)',
+    g: 'gateway, as d with tracing on: every request sampled, spans exported over OTLP',
+    h: 'gateway, as d with an OTLP endpoint but no request sampled (always_off)',
   };
   console.log(
     `\n${connections} connections, ${duration} s each, 1 KiB JSON responses, median of ${rounds} rounds\n`,
   );
   console.log('| case | requests/s | p50 | p99 | server CPU per request |');
   console.log('|---|---|---|---|---|');
-  for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) {
+  for (const k of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) {
     const r = results[k];
     console.log(
       `| (${k}) ${labels[k]} | ${Math.round(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${r.cpuUsPerRequest.toFixed(0)} µs |`,
@@ -454,6 +509,13 @@ try {
       ` ${medianCpu('f').toFixed(0)} vs ${medianCpu('c').toFixed(0)} µs, b/f = ${(medianCpu('b') / medianCpu('f')).toFixed(2)}`,
   );
   console.log(
+    `Tracing (g, h vs d, the default: tracing off, no span made): g/d = ${(results.g.rps / results.d.rps).toFixed(2)},` +
+      ` h/d = ${(results.h.rps / results.d.rps).toFixed(2)} (requests/s); CPU per request ${medianCpu('g').toFixed(0)} (g),` +
+      ` ${medianCpu('h').toFixed(0)} (h) vs ${medianCpu('d').toFixed(0)} µs (d): +${(medianCpu('g') - medianCpu('d')).toFixed(0)} µs` +
+      ` per traced request; ${(results.g.spans / (results.g.rps * (duration + 2))).toFixed(1)} spans received per request of g` +
+      ` (request, handler phases, backend)`,
+  );
+  console.log(
     `at ${Math.round(half)} req/s (half of b's saturation), median p99 of ${rounds} rounds: b = ${bHalf.p99} ms, d = ${dHalf.p99} ms (difference ${dHalf.p99 - bHalf.p99} ms)`,
   );
 
@@ -464,6 +526,7 @@ try {
     console.log(JSON.stringify(scale, null, 2));
   }
 } finally {
+  await receiver?.close().catch(() => undefined);
   await drain?.close().catch(() => undefined);
   drainConnection?.disconnect();
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
