@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { Scopes } from '@apim/contracts';
 import { createPrismaClient } from '@apim/db';
 import {
+  closeGracefully,
   connectTo,
   createLogger,
   handleHealth,
@@ -200,8 +201,7 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     documents,
     context,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await closeGracefully(server);
       await workflows.close();
       await analytics.close();
       await retention.close();

@@ -1,6 +1,13 @@
 import { Redis } from 'ioredis';
 import { createPrismaClient } from '@apim/db';
-import { connectTo, createLogger, healthEndpoints, startTracing, type Logger } from '@apim/service';
+import {
+  closeGracefully,
+  connectTo,
+  createLogger,
+  healthEndpoints,
+  startTracing,
+  type Logger,
+} from '@apim/service';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
 import { handlerModules } from './handlers/index.js';
@@ -226,16 +233,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       await report.close();
       // upgraded connections are no server's any more: closing the servers would wait for them
       await webSockets.close();
-      await Promise.all(
-        [server, httpsServer].map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              if (!s?.listening) return resolve();
-              s.close(() => resolve());
-              s.closeIdleConnections();
-            }),
-        ),
-      );
+      await Promise.all([server, httpsServer].map((s) => (s ? closeGracefully(s) : undefined)));
       await following.close();
       await analytics?.close();
       await accessLog?.close();

@@ -10,6 +10,7 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createPrismaClient } from '@apim/db';
 import {
+  closeGracefully,
   connectTo,
   createLogger,
   healthEndpoints,
@@ -209,7 +210,7 @@ export async function createApp(
       holder.stop();
       stopCleanup();
       await listener?.close();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeGracefully(server);
       await tracing?.shutdown();
       redis.disconnect();
       await prisma.$disconnect();

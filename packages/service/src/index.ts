@@ -9,3 +9,4 @@ export * from './trusted-proxy.js';
 export * from './outbound-url.js';
 export * from './https.js';
 export * from './tracing.js';
+export * from './closing.js';
