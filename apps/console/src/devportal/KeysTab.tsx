@@ -8,7 +8,7 @@ import { useState, type ReactNode } from 'react';
 import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
 import { request, type ListOf } from '../shared/api';
 import { useRest, useRestMutation } from '../shared/hooks';
-import { errorAt, useCheckedWrite, type FieldErrors } from '../shared/schema';
+import { errorAt, type FieldErrors } from '../shared/schema';
 import {
   CopyButton,
   ErrorBox,
@@ -22,7 +22,7 @@ import {
 } from '../shared/ui';
 import { GRANT_TYPE_LABELS, labelOf as labelOfValue } from '../shared/labels';
 import { GenerateKeys, managerLabel, MapKeys } from './KeyForms';
-import { rememberCredential } from './token-memory';
+import { useGenerateToken, validityErrors, ValidityField } from './token-generation';
 import type { Complete, Devportal } from '@apim/rest-contract';
 
 export function SecretOnce({ label, value }: { label: string; value: string }) {
@@ -56,29 +56,7 @@ function TokenForm({
   const [consumerSecret, setConsumerSecret] = useState(secret);
   const [scopes, setScopes] = useState('');
   const [validity, setValidity] = useState('3600');
-  const write = useCheckedWrite(
-    'devportal',
-    'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
-    (body: Devportal.ApplicationTokenGenerateRequest) =>
-      request<Complete<Devportal.ApplicationToken>>(
-        'devportal',
-        `/applications/${app.applicationId}/oauth-keys/${appKey.keyMappingId}/generate-token`,
-        { json: body },
-      ),
-    {
-      stale: [],
-      onSuccess: (t) =>
-        rememberCredential({
-          applicationId: app.applicationId,
-          applicationName: app.name,
-          keyType: appKey.keyType,
-          kind: 'oauth',
-          value: t.accessToken,
-          scopes: t.tokenScopes,
-          expiresAt: Date.now() + t.validityTime * 1000,
-        }),
-    },
-  );
+  const write = useGenerateToken(app, appKey);
   const shownSecret = consumerSecret || secret;
   const token = write.mutation.data;
   return (
@@ -96,11 +74,9 @@ function TokenForm({
             validityPeriod: resident ? Number(validity) : -1,
             scopes: scopes.split(/[\s,]+/).filter(Boolean),
           };
-          const more: FieldErrors = {};
+          const more: FieldErrors = resident ? validityErrors(body.validityPeriod) : {};
           if (!shownSecret && !resident)
             more.consumerSecret = 'is required: paste the secret you copied at this key manager';
-          if (!Number.isInteger(body.validityPeriod) || body.validityPeriod < 1)
-            more.validityPeriod = 'must be a whole number of seconds';
           write.submit(body, more);
         }}
       >
@@ -129,16 +105,7 @@ function TokenForm({
             error={errorAt(write.errors, 'scopes')}
             onChange={setScopes}
           />
-          {resident && (
-            <TextField
-              label="Validity (seconds)"
-              type="number"
-              min={1}
-              value={validity}
-              error={errorAt(write.errors, 'validityPeriod')}
-              onChange={setValidity}
-            />
-          )}
+          {resident && <ValidityField value={validity} errors={write.errors} onChange={setValidity} />}
         </div>
       </FormPanel>
       {token && (

@@ -7,16 +7,17 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { RESIDENT_KEY_MANAGER } from '@apim/contracts';
-import { request, type ListOf } from '../shared/api';
+import type { ListOf } from '../shared/api';
 import { useConfig } from '../shared/config-context';
 import { useRest } from '../shared/hooks';
 import { useNotify } from '../shared/notify';
-import { errorAt, useCheckedWrite } from '../shared/schema';
-import { CheckboxGroup, FormPanel, SelectField, TextField } from '../shared/ui';
+import { errorAt } from '../shared/schema';
+import { CheckboxGroup, FormPanel, SelectField } from '../shared/ui';
 import type { Complete, Devportal } from '@apim/rest-contract';
 import { requiredScopes } from './openapi-view';
 import { curlSnippet } from './snippets';
-import { rememberCredential, useRememberedCredentials, type RememberedCredential } from './token-memory';
+import { useGenerateToken, validityErrors, ValidityField } from './token-generation';
+import { useRememberedCredentials, type RememberedCredential } from './token-memory';
 
 /** The kinds of remembered credential the API takes (no scheme of ours named: OAuth2, as the gateway does). */
 function acceptedKinds(schemes: readonly string[]): Set<RememberedCredential['kind']> {
@@ -78,35 +79,12 @@ function TestTokenForm({
   const needed = requiredScopes(api);
   const [scopes, setScopes] = useState(needed);
   const [validity, setValidity] = useState('3600');
-  const write = useCheckedWrite(
-    'devportal',
-    'applicationsApplicationIdOauthKeysKeyMappingIdGenerateTokenPost',
-    (body: Devportal.ApplicationTokenGenerateRequest) =>
-      request<Complete<Devportal.ApplicationToken>>(
-        'devportal',
-        `/applications/${app!.applicationId}/oauth-keys/${key!.keyMappingId}/generate-token`,
-        { json: body },
-      ),
-    {
-      stale: [],
-      onSuccess: (t) => {
-        const remembered: RememberedCredential = {
-          applicationId: app!.applicationId,
-          applicationName: app!.name,
-          keyType: key!.keyType,
-          kind: 'oauth',
-          value: t.accessToken,
-          scopes: t.tokenScopes,
-          expiresAt: Date.now() + t.validityTime * 1000,
-        };
-        rememberCredential(remembered);
-        onToken(remembered);
-        notify({
-          message: `Test token generated for ${app!.name}${t.tokenScopes.length ? ` with ${t.tokenScopes.join(' ')}` : ''}: try-it sends it.`,
-        });
-      },
-    },
-  );
+  const write = useGenerateToken(app, key, (remembered, t) => {
+    onToken(remembered);
+    notify({
+      message: `Test token generated for ${remembered.applicationName}${t.tokenScopes.length ? ` with ${t.tokenScopes.join(' ')}` : ''}: try-it sends it.`,
+    });
+  });
 
   if (!apps.data) return null;
   if (candidates.length === 0)
@@ -125,12 +103,7 @@ function TestTokenForm({
       pending="Generating…"
       onSubmit={() => {
         const validityPeriod = Number(validity);
-        write.submit(
-          { scopes, validityPeriod },
-          Number.isInteger(validityPeriod) && validityPeriod >= 1
-            ? {}
-            : { validityPeriod: 'must be a whole number of seconds' },
-        );
+        write.submit({ scopes, validityPeriod }, validityErrors(validityPeriod));
       }}
     >
       <p className="hint">
@@ -157,14 +130,7 @@ function TestTokenForm({
             onChange={setKeyId}
           />
         )}
-        <TextField
-          label="Validity (seconds)"
-          type="number"
-          min={1}
-          value={validity}
-          error={errorAt(write.errors, 'validityPeriod')}
-          onChange={setValidity}
-        />
+        <ValidityField value={validity} errors={write.errors} onChange={setValidity} />
       </div>
       {keys.data && ownKeys.length === 0 ? (
         <p className="hint">
