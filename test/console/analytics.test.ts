@@ -154,6 +154,12 @@ describe.sequential('analytics page', { timeout: 60_000 }, () => {
     await shown(timeline(4, 1));
     expect(await byApplication().getByRole('rowheader').allTextContents()).toEqual(['PetApp']);
     expect(await recent().getByRole('cell', { name: 'ShelterApp' }).count()).toBe(0);
+    // the API's resources, with their counts
+    const resources = page.getByRole('region', { name: 'Resources of Pets 1.0.0' });
+    const resource = resources.getByRole('row', { name: /GET \/pet\/\{petId\}/ });
+    expect(await resource.getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining(['4', '1', '0']),
+    );
     await page.getByLabel('Status').selectOption('4xx,5xx');
     await shown(timeline(1, 1));
     await expect.poll(() => rows().count()).toBe(1);

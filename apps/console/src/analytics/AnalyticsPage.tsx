@@ -13,6 +13,7 @@ import { useRest } from '../shared/hooks';
 import { Checkbox, Page, QueryView, SelectField } from '../shared/ui';
 import { BreakdownChart, TimelineChart, timeLabel, type BreakdownRow } from './charts';
 import { RecentRequests } from './RecentRequests';
+import { ms, ResourceTraffic } from './ResourceTraffic';
 import { StreamTraffic } from './StreamTraffic';
 
 /** The summary is the same resource in each REST API (here read through the one the section names). */
@@ -41,7 +42,6 @@ const STATUSES = [
 const RECENT = 20;
 const RECENT_FOR_SLICE = 100;
 
-const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v} ms`);
 const parts = (t: Totals) => ({
   OK: t.requests - t.errors - t.throttled,
   Errors: t.errors,
@@ -273,6 +273,10 @@ export default function AnalyticsPage() {
               })),
               setApplicationId,
             )}
+            <ResourceTraffic
+              resources={s.byResource}
+              api={s.byApi.length === 1 ? apiLabel(s.byApi[0]!) : 'the API'}
+            />
             <StreamTraffic apis={s.byApi} />
             <RecentRequests
               rows={slice ? s.recent.filter(inSlice(slice)) : s.recent}
