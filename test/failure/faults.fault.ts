@@ -51,6 +51,10 @@ interface PhaseResult {
   subscriptionsAcknowledged: number;
   subscriptionsFailed: string[];
   subscriptionsLost: number;
+  /** apps not running at the end of the phase */
+  down: string[];
+  /** what went wrong beside the counts (e.g. a restarted node that never became ready) */
+  note?: string;
 }
 const results: PhaseResult[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,13 +77,7 @@ beforeAll(async () => {
   probeToken = probe.token;
   // every gateway serves them before the load starts
   for (const gw of cluster.gateways)
-    for (const phase of PHASES)
-      await eventually(async () => {
-        const res = await fetch(`${gw.url}${apiPath(`Fault${phase}`)}`, {
-          headers: { authorization: `Bearer ${loadToken}` },
-        });
-        expect(res.status).toBe(200);
-      }, 15_000);
+    for (const phase of PHASES) await eventually(() => gatewayAdmits(gw.url, phase, loadToken), 15_000);
 }, 420_000);
 
 afterAll(async () => {
@@ -96,6 +94,19 @@ afterAll(async () => {
   }
   await cluster?.close();
 }, 120_000);
+
+/** requests of the suite's own (readiness checks) each API's analytics also count */
+const checks = new Map<Phase, number>();
+
+/** a direct request to one gateway node that must be admitted; counted for the API's analytics */
+async function gatewayAdmits(gatewayUrl: string, phase: Phase, token: string): Promise<void> {
+  const res = await fetch(`${gatewayUrl}${apiPath(`Fault${phase}`)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await res.arrayBuffer();
+  if (res.headers.get('content-type')?.includes('json')) checks.set(phase, (checks.get(phase) ?? 0) + 1);
+  expect(res.status).toBe(200);
+}
 
 /** ms until `second` of the next whole minute */
 function untilNextMinute(second: number): number {
@@ -122,10 +133,11 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
   const full = windows.find((w) => w.window === window)!;
 
   // every app is up again (a fault must not take down another process)
-  for (const app of [...cluster.gateways, ...cluster.controlPlanes, ...cluster.keyManagers])
-    expect(app.running, `${app.name} is running`).toBe(true);
+  const down = [...cluster.gateways, ...cluster.controlPlanes, ...cluster.keyManagers]
+    .filter((app) => !app.running)
+    .map((app) => app.name);
 
-  const answered = total(tally) + total(probe.tally);
+  const answered = total(tally) + total(probe.tally) + (checks.get(phase) ?? 0);
   // the control planes' analytics workers store what the gateways sent; wait until they are done
   let stored = 0;
   const deadline = Date.now() + 90_000;
@@ -141,13 +153,7 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
     // each gateway enforces it: the token of the new application is admitted on every node
     let everywhere = true;
     for (const gw of cluster.gateways) {
-      const ok = await eventually(async () => {
-        const res = await fetch(`${gw.url}${apiPath(`Fault${phase}`)}`, {
-          headers: { authorization: `Bearer ${s.token}` },
-        });
-        await res.arrayBuffer();
-        expect(res.status).toBe(200);
-      }, 10_000).then(
+      const ok = await eventually(() => gatewayAdmits(gw.url, phase, s.token), 10_000, 500).then(
         () => true,
         () => false,
       );
@@ -167,6 +173,7 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
     subscriptionsAcknowledged: subs.done.length,
     subscriptionsFailed: subs.failed,
     subscriptionsLost: lost,
+    down,
   };
   results.push(result);
   return result;
@@ -174,6 +181,7 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
 
 /** the checks every phase but the noted exceptions must pass */
 function expectNothingLost(r: PhaseResult) {
+  expect(r.down, 'apps down after the phase').toEqual([]);
   expect(r.subscriptionsLost, 'subscriptions acknowledged but lost').toBe(0);
   expect(r.subscriptionsAcknowledged).toBeGreaterThan(0);
   expect(r.probe.sent, 'the probe sent more than the limit in the window').toBeGreaterThan(PROBE_LIMIT);
@@ -198,11 +206,20 @@ describe('the cluster under steady load, one fault at a time', () => {
 
   it('kill -9 of a control plane: no request fails, limits exact, nothing lost', async () => {
     const victim = cluster.controlPlanes[0]!;
+    let firstStart = 'ready';
     const r = await runPhase('controlplane', async () => {
       await victim.kill();
       await sleep(10_000);
-      await victim.start();
+      // seen on a loaded machine: the restarted control plane never listened (reported, then
+      // killed and started again so that the next phases have the whole cluster)
+      await victim.start().catch(async (e: Error) => {
+        firstStart = e.message;
+        await victim.kill();
+        await victim.start();
+      });
     });
+    if (firstStart !== 'ready') r.note = `first restart: ${firstStart}`;
+    expect(firstStart).toBe('ready');
     expectNothingLost(r);
     expect(r.failed).toBe(0);
     expect(r.probe.admitted).toBe(PROBE_LIMIT);
