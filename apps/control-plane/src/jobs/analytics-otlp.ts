@@ -25,6 +25,8 @@ import type { Logger } from '@apim/service';
 import type { AnalyticsDelivery, AnalyticsSink } from './analytics-sink.js';
 
 const SCOPE = { name: '@apim/analytics' };
+/** exports waiting for the collector at once, at most */
+const MAX_IN_FLIGHT = 64;
 const BOUNDARIES = [...LATENCY_BUCKETS_MS];
 
 const hrTime = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1_000_000];
@@ -170,6 +172,9 @@ export class OtlpAnalyticsExporter implements AnalyticsSink {
   readonly name = 'otlp';
   private readonly metrics: OTLPMetricExporter;
   private readonly logs: OTLPLogExporter;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** exports dropped since the collector last kept up */
+  private dropped = 0;
 
   /** `endpoint`: the base URL (signals' paths /v1/metrics and /v1/logs are appended). */
   constructor(
@@ -185,10 +190,19 @@ export class OtlpAnalyticsExporter implements AnalyticsSink {
   }
 
   /**
-   * Exports one batch. A collector that is away loses the batch's export (logged), not the batch:
-   * the Postgres store has it, and failing the job would not export it again (merged already).
+   * Starts exporting one batch and returns: the job (and the Postgres merge of the batches after
+   * it) never waits for the collector, which may take the exporters' timeout (10 s) to fail. A
+   * collector that is away loses the exports, logged, not the batches (the Postgres store has
+   * them; retrying the job would not export them again, merged already). At most MAX_IN_FLIGHT
+   * exports wait at once; beyond that a batch's export is dropped, so memory stays bounded.
    */
-  async write(batch: AnalyticsDelivery): Promise<void> {
+  write(batch: AnalyticsDelivery): void {
+    if (this.inFlight.size >= MAX_IN_FLIGHT) {
+      this.dropped++;
+      if (this.dropped === 1)
+        this.log.warn({ batchId: batch.batchId }, 'OTLP collector slow: analytics exports dropped');
+      return;
+    }
     const resource = resourceFromAttributes({
       'service.name': 'apim-gateway',
       'service.instance.id': batch.gatewayId,
@@ -198,20 +212,31 @@ export class OtlpAnalyticsExporter implements AnalyticsSink {
       scopeMetrics: [{ scope: SCOPE, metrics: metricsOf(batch.rows) }],
     };
     const records = logsOf(batch, resource);
-    try {
-      await Promise.all([
-        batch.rows.length > 0 ? exported((done) => this.metrics.export(data, done)) : undefined,
-        records.length > 0 ? exported((done) => this.logs.export(records, done)) : undefined,
-      ]);
-    } catch (e) {
-      this.log.warn(
-        { err: (e as Error).message, batchId: batch.batchId },
-        'analytics batch not exported over OTLP',
-      );
-    }
+    const exporting = Promise.all([
+      batch.rows.length > 0 ? exported((done) => this.metrics.export(data, done)) : undefined,
+      records.length > 0 ? exported((done) => this.logs.export(records, done)) : undefined,
+    ])
+      .then(() => {
+        if (this.dropped > 0) this.log.info({ dropped: this.dropped }, 'OTLP collector keeps up again');
+        this.dropped = 0;
+      })
+      .catch((e: unknown) =>
+        this.log.warn(
+          { err: (e as Error).message, batchId: batch.batchId },
+          'analytics batch not exported over OTLP',
+        ),
+      )
+      .finally(() => this.inFlight.delete(exporting));
+    this.inFlight.add(exporting);
+  }
+
+  /** Exports still under way (tests wait for them; close does). */
+  settled(): Promise<void> {
+    return Promise.all(this.inFlight).then(() => undefined);
   }
 
   async close(): Promise<void> {
+    await this.settled();
     await Promise.all([this.metrics.shutdown(), this.logs.shutdown()]);
   }
 }

@@ -20,8 +20,9 @@ export interface AnalyticsSink {
   readonly name: string;
   /**
    * Writes one batch. The Postgres store answers whether it was new (false: merged already, a
-   * second delivery), and the worker hands only new batches to the other sinks.
+   * second delivery), and the worker hands only new batches to the other sinks; an exporter may
+   * return before its export is done (the job does not wait for a remote collector).
    */
-  write(batch: AnalyticsDelivery): Promise<boolean | void>;
+  write(batch: AnalyticsDelivery): Promise<boolean | void> | void;
   close(): Promise<void>;
 }
