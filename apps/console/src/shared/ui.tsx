@@ -367,8 +367,9 @@ interface FieldProps {
 }
 
 /**
- * What every field shares: label, hint and error (announced: role=alert), the asterisk of a required
- * field outside its accessible name (Mantine marks it aria-hidden), `has-error` on the wrapper.
+ * What every field shares: label, hint and error (announced: role=alert), `has-error` on the
+ * wrapper. A required field's asterisk is drawn by styles.css after the label, with an empty
+ * alternative text: Mantine's own is an element inside the label, whose text it then becomes.
  */
 function wrapperProps(p: FieldProps) {
   return {
@@ -376,7 +377,8 @@ function wrapperProps(p: FieldProps) {
     description: p.hint,
     error: p.error,
     required: p.required,
-    className: `field${p.error ? ' has-error' : ''}`,
+    withAsterisk: false,
+    className: `field${p.required ? ' required' : ''}${p.error ? ' has-error' : ''}`,
     errorProps: { role: 'alert', className: 'field-error' },
     descriptionProps: { className: 'hint' },
     inputWrapperOrder: ['label', 'input', 'description', 'error'] as (
