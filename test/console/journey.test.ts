@@ -280,6 +280,14 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
 
   it('a subscriber signs up, signs in, creates an application and subscribes on Gold', async () => {
     await page.getByRole('link', { name: 'Sign up' }).click();
+    // Cancel on the key manager's sign-in page comes back where the user was, saying nothing went wrong
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForURL((u) => u.origin === stack.consoleUrl && u.pathname === '/devportal/sign-up');
+    await shown(page.getByRole('heading', { name: 'Create an account' }));
+    expect(await page.getByText('aborted').count()).toBe(0);
+
     await page.getByLabel('Username').fill('subscriber1');
     await page.getByLabel('E-mail').fill('subscriber1@example.com');
     await page.getByLabel('Password', { exact: true }).fill('subscriber1-password');
@@ -287,7 +295,14 @@ describe.skipIf(!existsSync(PETSTORE)).sequential('console journey', { timeout: 
     await screenshot('sign-up');
     await page.getByRole('button', { name: 'Create account' }).click();
     await shown(page.getByText('Welcome, subscriber1'));
-    await signIn('subscriber1', 'subscriber1-password');
+    // the welcome's Sign in lands on the catalogue, not back on the sign-up form
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill('subscriber1');
+    await page.getByLabel('Password').fill('subscriber1-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.origin === stack.consoleUrl && u.pathname === '/devportal/apis');
+    expect((await page.getByLabel('Signed in as').textContent())?.trim()).toBe('subscriber1');
+    await shown(page.getByRole('heading', { name: 'APIs' }));
     expect(
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publisher' }).count(),
     ).toBe(0);
