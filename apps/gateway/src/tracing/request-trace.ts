@@ -16,6 +16,12 @@ import type { ExchangeReport, Outcome, RequestContext } from '../pipeline/types.
 export class RequestTrace {
   private readonly span: Span;
   private readonly context: Context;
+  /**
+   * false for a request the sampler left out: no child span is made for it (they would record
+   * nothing), but its calls still carry its context, so the key manager and the backend follow the
+   * decision instead of starting traces of their own
+   */
+  private readonly recording: boolean;
 
   constructor(
     private readonly tracer: Tracer,
@@ -29,6 +35,7 @@ export class RequestTrace {
       parent,
     );
     this.context = spanContext(parent, this.span, tracer);
+    this.recording = this.span.isRecording();
   }
 
   /** The trace id, for the access log. */
@@ -38,6 +45,7 @@ export class RequestTrace {
 
   /** A handler's request phase in a child span; calls it makes carry that span (tracedCall). */
   phase(name: string, run: () => Outcome | Promise<Outcome>): Outcome | Promise<Outcome> {
+    if (!this.recording) return context.with(this.context, run);
     const span = this.tracer.startSpan(
       `handler ${name}`,
       { attributes: { 'apim.handler': name } },
@@ -62,10 +70,12 @@ export class RequestTrace {
 
   /** The backend call in a client span, its W3C headers added to the backend request. */
   async backend<R extends BackendResult>(ctx: RequestContext, call: () => Promise<R>): Promise<R> {
+    if (!this.recording) {
+      propagate(ctx, traceHeaders(this.context, this.span));
+      return call();
+    }
     const span = this.tracer.startSpan('backend', { kind: SpanKind.CLIENT }, this.context);
-    const headers = traceHeaders(this.context, span);
-    ctx.backendHeaders.traceparent = headers.traceparent ?? null;
-    ctx.backendHeaders.tracestate = headers.tracestate ?? null;
+    propagate(ctx, traceHeaders(this.context, span));
     try {
       const result = await call();
       if (result.kind === 'answered') {
@@ -87,6 +97,7 @@ export class RequestTrace {
   /** Ends the request's span with what the exchange came to. */
   end(r: ExchangeReport): void {
     const span = this.span;
+    if (!this.recording) return;
     const method = r.req.method ?? 'GET';
     span.setAttribute('http.response.status_code', r.status);
     if (r.api) {
@@ -118,6 +129,12 @@ export class RequestTrace {
     span.setAttributes({ 'client.address': r.clientIp, 'apim.request_id': r.requestId });
     span.end();
   }
+}
+
+/** The backend request carries `headers`, replacing the client's traceparent and tracestate. */
+function propagate(ctx: RequestContext, headers: Record<string, string>): void {
+  ctx.backendHeaders.traceparent = headers.traceparent ?? null;
+  ctx.backendHeaders.tracestate = headers.tracestate ?? null;
 }
 
 function ended(span: Span, outcome: Outcome): Outcome {

@@ -131,6 +131,30 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     // refused in a handler: no backend call
     expect(byName(traceOf(traceId), 'backend')).toBeUndefined();
   });
+
+  it("follows a caller's decision not to sample: the backend gets the unsampled context, no span is exported", async () => {
+    const unsampled = randomBytes(16).toString('hex');
+    const r = await s.call('/traced/1.0.0/quiet', {
+      headers: {
+        authorization: `Bearer ${token}`,
+        traceparent: `00-${unsampled}-${randomBytes(8).toString('hex')}-00`,
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(s.backend.received.at(-1)!.headers.traceparent).toMatch(
+      new RegExp(`^00-${unsampled}-[0-9a-f]{16}-00$`),
+    );
+    // a sampled request after it: once its spans are in, the unsampled one's would be too
+    const sampled = randomBytes(16).toString('hex');
+    await s.call('/traced/1.0.0/loud', {
+      headers: {
+        authorization: `Bearer ${token}`,
+        traceparent: `00-${sampled}-${randomBytes(8).toString('hex')}-01`,
+      },
+    });
+    await eventually(() => expect(traceOf(sampled).find((x) => x.kind === SERVER)).toBeDefined(), 20_000);
+    expect(traceOf(unsampled)).toEqual([]);
+  });
 });
 
 describe('tracing off (no OTLP endpoint)', () => {
