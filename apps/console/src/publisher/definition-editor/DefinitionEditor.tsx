@@ -24,6 +24,11 @@ const CHECK_DELAY_MS = 600;
 
 const label = (text: string) => EditorView.contentAttributes.of({ 'aria-label': text });
 
+/** The scrolling box takes the keyboard focus too, so a read-only text scrolls by keyboard. */
+const focusableScroller = (v: EditorView) => {
+  v.scrollDOM.tabIndex = 0;
+};
+
 export default function DefinitionEditor(props: { api: Complete<Publisher.API>; saved: string }) {
   const { api, saved } = props;
   const notify = useNotify();
@@ -123,7 +128,10 @@ export default function DefinitionEditor(props: { api: Complete<Publisher.API>; 
           readOnly
           maxHeight="60vh"
           extensions={diffExtensions}
-          onCreateEditor={(v) => setChanges(getChunks(v.state)?.chunks.length ?? 0)}
+          onCreateEditor={(v) => {
+            focusableScroller(v);
+            setChanges(getChunks(v.state)?.chunks.length ?? 0);
+          }}
         />
         {save.error != null && (
           <div role="alert">
@@ -152,6 +160,7 @@ export default function DefinitionEditor(props: { api: Complete<Publisher.API>; 
         extensions={editorExtensions}
         onChange={setText}
         onCreateEditor={(v) => {
+          focusableScroller(v);
           view.current = v;
         }}
       />
