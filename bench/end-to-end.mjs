@@ -10,12 +10,15 @@
 // /proc, including the work the run leaves queued (analytics batches) until the stack is idle again.
 // Run: `npm run bench -- end-to-end` (or, after `npx tsc -b`, `node bench/end-to-end.mjs`).
 // BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 32), BENCH_ROUNDS (default 3).
+// BENCH_PROFILE_DIR=<dir> profiles every Node process of the stack (bench/lib/cpu-profile.mjs): each
+// writes <app>-<pid>.cpuprofile there when it stops.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from './lib/net.mjs';
 import {
@@ -55,6 +58,8 @@ function startStack() {
     APIM_SAMPLE_API: 'false',
     APIM_ADMIN_PASSWORD: adminPassword,
   });
+  if (env.BENCH_PROFILE_DIR)
+    env.NODE_OPTIONS = `--import ${pathToFileURL(path.join(root, 'bench/lib/cpu-profile.mjs'))}`;
   const child = spawn(process.execPath, [path.join(root, 'packages/stack/dist/start.js')], {
     cwd: root,
     env,
