@@ -6,7 +6,7 @@
 //   its jti recorded in Redis by the gateway, (f) the gateway with an API exposed Kyma-style on a
 //   host of its own: five rules tried in order, the request meeting the third (noAuth, request
 //   headers and a cookie set, its own service and timeout), (g) as d with OpenTelemetry tracing on,
-//   every request sampled and its spans exported over OTLP to a local receiver (d is the default:
+//   every request sampled and its spans exported over OTLP to a local receiver process (d is the default:
 //   tracing off), (h) as d with an OTLP endpoint set but no request sampled (OTEL_TRACES_SAMPLER=
 //   always_off);
 // then b and d again at half of b's saturation rate (p99 compared), and the scale benchmark
@@ -40,9 +40,30 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { ControlPlaneFixture } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/test-support/control-plane-fixture.js')).href
 );
-const { startOtlpReceiver } = await import(
-  pathToFileURL(path.join(root, 'packages/testing/dist/otlp-receiver.js')).href
-);
+/**
+ * The OTLP receiver of cases g and h in a process of its own (decoding batches of thousands of spans
+ * in the load generator's process stalled autocannon into request errors): `startOtlpReceiver`
+ * (@apim/testing) counting without keeping, asked for its span count over IPC; stopped with the
+ * other children.
+ */
+async function startReceiverProcess() {
+  const script = `
+    import { startOtlpReceiver } from ${JSON.stringify(pathToFileURL(path.join(root, 'packages/testing/dist/otlp-receiver.js')).href)};
+    const r = await startOtlpReceiver({ keep: false });
+    process.on('message', () => process.send(r.received().spans));
+    process.send(r.url);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  const next = () => new Promise((resolve) => child.once('message', resolve));
+  const url = await next();
+  return {
+    url,
+    spans: () => (child.send('count'), next()),
+  };
+}
 const { deployExposedApi } = await import(
   pathToFileURL(path.join(root, 'apps/gateway/dist/routing/exposure-fixture.js')).href
 );
@@ -240,7 +261,6 @@ const databaseUrl = withDatabase(serverUrl, dbName);
 let prefix = null;
 let drain = null;
 let drainConnection = null;
-let receiver = null;
 
 try {
   await migrate(databaseUrl);
@@ -371,10 +391,10 @@ try {
       ...env,
     });
   const gw = startGateway(gwPort, metricsPort);
-  // g and h: the same gateway with tracing, exporting to a receiver in this process (it decodes
+  // g and h: the same gateway with tracing, exporting to a receiver process (it decodes
   // and counts the spans, as a collector would, without keeping them); the batch processor's queue
   // is sized for this rate (the default 2048 spans every 5 s would drop most of them)
-  receiver = await startOtlpReceiver({ keep: false });
+  const receiver = await startReceiverProcess();
   const otel = {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_BSP_SCHEDULE_DELAY: '1000',
@@ -443,11 +463,11 @@ try {
     },
     f: () => load(kymaUrl, kymaHost, undefined, gw.pid),
     g: async () => {
-      const before = receiver.received().spans;
+      const before = await receiver.spans();
       const r = await load(tracedUrl, auth, undefined, traced.pid);
       // spans of the warm-up and the run, counted once the last batch is in (1 s schedule)
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      return { ...r, spans: receiver.received().spans - before };
+      return { ...r, spans: (await receiver.spans()) - before };
     },
     h: () => load(unsampledUrl, auth, undefined, unsampled.pid),
   };
@@ -526,7 +546,6 @@ try {
     console.log(JSON.stringify(scale, null, 2));
   }
 } finally {
-  await receiver?.close().catch(() => undefined);
   await drain?.close().catch(() => undefined);
   drainConnection?.disconnect();
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
