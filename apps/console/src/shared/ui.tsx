@@ -253,7 +253,7 @@ export function DeleteButton(props: {
   return (
     <>
       <Button
-        variant="default"
+        variant="outline"
         size="compact-sm"
         aria-label={props.label}
         disabled={remove.isPending}
@@ -543,7 +543,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
   return (
     <Button
-      variant="default"
+      variant="outline"
       size="compact-sm"
       aria-label={label}
       onClick={() => {
@@ -626,7 +626,7 @@ export function Pager({
   return (
     <Group component="nav" aria-label="Pages" gap="sm" my="sm">
       <Button
-        variant="default"
+        variant="outline"
         size="compact-sm"
         disabled={offset === 0}
         onClick={() => onGo(Math.max(0, offset - PAGE_SIZE))}
@@ -637,7 +637,7 @@ export function Pager({
         {offset + 1}–{Math.min(offset + PAGE_SIZE, total)} of {total}
       </Text>
       <Button
-        variant="default"
+        variant="outline"
         size="compact-sm"
         disabled={offset + PAGE_SIZE >= total}
         onClick={() => onGo(offset + PAGE_SIZE)}
