@@ -9,12 +9,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { TEST_ADMIN_PASSWORD } from '@apim/testing';
+import { adminRest } from './admin-rest.js';
 import { signIn } from './session.js';
 import { ARTIFACTS, startStack, type Stack } from './stack.js';
 
 const PUB = '/api/am/publisher/v4';
 const DEV = '/api/am/devportal/v3';
-const basic = `Basic ${Buffer.from(`admin:${TEST_ADMIN_PASSWORD}`).toString('base64')}`;
 
 const DEFINITION = `openapi: 3.0.3
 info: { title: Pets, version: 1.0.0 }
@@ -27,22 +27,11 @@ paths:
 
 let stack: Stack;
 let page: Page;
+let rest: ReturnType<typeof adminRest>;
 
 const shot = (name: string) =>
   page.screenshot({ path: path.join(ARTIFACTS, `analytics-${name}.png`), fullPage: true });
 const shown = (locator: Locator) => locator.first().waitFor({ state: 'visible' });
-
-async function rest<T = Record<string, unknown>>(method: string, p: string, body?: unknown): Promise<T> {
-  const form = body instanceof FormData;
-  const res = await fetch(`${stack.consoleUrl}${p}`, {
-    method,
-    headers: { authorization: basic, ...(body && !form ? { 'content-type': 'application/json' } : {}) },
-    body: form ? body : body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  expect(res.ok, `${method} ${p}: ${res.status} ${text}`).toBe(true);
-  return (text ? JSON.parse(text) : {}) as T;
-}
 
 /** An API before the test's pet backend, deployed to the gateway and published; its id. */
 async function publishedApi(name: string, context: string): Promise<string> {
@@ -108,6 +97,7 @@ const rows = () => recent().locator('tbody tr');
 beforeAll(async () => {
   stack = await startStack();
   page = stack.page;
+  rest = adminRest(stack.consoleUrl);
   page.setDefaultTimeout(15_000);
   const pets = await publishedApi('Pets', '/pets');
   const shelter = await publishedApi('Shelter', '/shelter');
