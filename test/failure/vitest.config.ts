@@ -13,6 +13,6 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 300_000,
-    hookTimeout: 300_000,
+    hookTimeout: 900_000,
   },
 });
