@@ -119,11 +119,10 @@ async function settled(): Promise<void> {
 
 /**
  * Rules axe finds broken inside components other helpers are reworking for issue 13, reported to
- * them with the page and rule: CodeMirror's lint panel and scroller on the Definition tab, Swagger
- * UI's server select and link colours in the reference and try-it. Remove an entry once fixed.
+ * them with the page and rule: Swagger UI's server select and link colours in the reference and
+ * try-it. Remove an entry once fixed.
  */
 const KNOWN: Record<string, string[]> = {
-  'publisher-api-definition': ['label-content-name-mismatch', 'scrollable-region-focusable'],
   'devportal-api-documentation': ['color-contrast', 'select-name'],
   'devportal-api-try-it': ['color-contrast', 'select-name'],
 };
