@@ -10,6 +10,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { format } from 'prettier';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '@apim/db';
 import { eventually } from '@apim/testing';
@@ -136,10 +137,11 @@ it(
     ];
     const date = new Date().toISOString();
     await mkdir(OUT, { recursive: true });
+    // formatted as the repository's `prettier --check` expects of a committed file
     await writeFile(
       path.join(OUT, 'soak.json'),
-      JSON.stringify(
-        {
+      await format(
+        JSON.stringify({
           date,
           command: `SOAK_MINUTES=${MINUTES} npm run soak`,
           cluster:
@@ -148,9 +150,8 @@ it(
           rateRps: rate,
           connections: CONNECTIONS,
           minutes,
-        },
-        null,
-        2,
+        }),
+        { parser: 'json' },
       ),
     );
     await writeFile(
