@@ -42,6 +42,8 @@ const [gatewayPort, kmPort, cpPort, samplePort, pgPort, redisPort, metricsPort, 
   await Promise.all(Array.from({ length: 9 }, freePort));
 const [plainPort, plainMetricsPort] = await Promise.all([freePort(), freePort()]);
 
+let pgDataDir;
+
 function startStack() {
   const env = { ...process.env };
   delete env.DATABASE_URL; // embedded Postgres, as a fresh `npm start`
@@ -70,6 +72,8 @@ function startStack() {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
+      // where it keeps Postgres' data when the postgres user cannot enter our folder: removed at the end
+      pgDataDir ??= /Embedded Postgres keeps its data in (.+)\.\n/.exec(out)?.[1];
       if (out.includes('API Manager is running')) resolve(child);
     });
     child.on('exit', (code) => reject(new Error(`npm start's stack exited with ${code}:\n${out}`)));
@@ -323,4 +327,7 @@ try {
     await Promise.race([new Promise((r) => stack.on('exit', r)), new Promise((r) => setTimeout(r, 20_000))]);
   stopChildren('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
+  // the folder named after this run's data folder that holds Postgres' data folder
+  if (pgDataDir && !pgDataDir.startsWith(dataDir))
+    await rm(path.dirname(pgDataDir), { recursive: true, force: true });
 }
