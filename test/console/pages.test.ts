@@ -117,16 +117,6 @@ async function settled(): Promise<void> {
   await page.locator('.loading').first().waitFor({ state: 'detached' });
 }
 
-/**
- * Rules axe finds broken inside components other helpers are reworking for issue 13, reported to
- * them with the page and rule: Swagger UI's server select and link colours in the reference and
- * try-it. Remove an entry once fixed.
- */
-const KNOWN: Record<string, string[]> = {
-  'devportal-api-documentation': ['color-contrast', 'select-name'],
-  'devportal-api-try-it': ['color-contrast', 'select-name'],
-};
-
 /** The page at each width: its screenshot, axe's verdict and the sideways overflow. */
 async function check(name: string, open: () => Promise<void>): Promise<void> {
   const found: string[] = [];
@@ -136,8 +126,7 @@ async function check(name: string, open: () => Promise<void>): Promise<void> {
     await settled();
     await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
     for (const v of await violations())
-      if (!KNOWN[name]?.includes(v.rule))
-        found.push(`${width}px ${v.impact} ${v.rule} (${v.help}): ${v.targets.slice(0, 5).join(', ')}`);
+      found.push(`${width}px ${v.impact} ${v.rule} (${v.help}): ${v.targets.slice(0, 5).join(', ')}`);
     const wider = await overflow();
     if (wider > 0) found.push(`${width}px: the page is ${wider}px wider than the window`);
   }

@@ -33,6 +33,21 @@ function authorise(system: SwaggerSystem, shown: Doc, credential: ReferenceCrede
 
 const ALL_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
 
+/**
+ * Swagger UI wraps its server select in an empty label, so screen readers announce an unnamed
+ * list (axe: select-name, critical); it re-renders that part at will, hence a watch on the subtree.
+ */
+function nameServerSelect(container: HTMLElement): () => void {
+  const name = () => {
+    const select = container.querySelector('select#servers');
+    if (select && !select.hasAttribute('aria-label')) select.setAttribute('aria-label', 'Gateway URL');
+  };
+  name();
+  const watch = new MutationObserver(name);
+  watch.observe(container, { childList: true, subtree: true });
+  return () => watch.disconnect();
+}
+
 export default function ApiReference({
   doc,
   credential,
@@ -45,6 +60,8 @@ export default function ApiReference({
   tryIt: boolean;
 }) {
   const system = useRef<SwaggerSystem | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => (container.current ? nameServerSelect(container.current) : undefined), []);
   // the latest credential, for Swagger UI's onComplete, which runs once the document is loaded
   const latest = useRef(credential);
   latest.current = credential;
@@ -59,7 +76,7 @@ export default function ApiReference({
     [doc],
   );
   return (
-    <div className="api-reference">
+    <div className="api-reference" ref={container}>
       <SwaggerUI
         spec={doc}
         onComplete={onComplete}
