@@ -280,6 +280,7 @@ export default function AnalyticsPage() {
             <StreamTraffic apis={s.byApi} />
             <RecentRequests
               rows={slice ? s.recent.filter(inSlice(slice)) : s.recent}
+              successRate={s.sampling.successRate}
               narrowedTo={narrowedTo}
               onClear={clear}
             />

@@ -23,6 +23,8 @@ const CSV_COLUMNS: CsvColumn<AnalyticsRecord>[] = [
 
 export function RecentRequests(props: {
   rows: AnalyticsRecord[];
+  /** share of successful requests the gateways keep as raw events (errors and throttled: all); null before any traffic */
+  successRate: number | null;
   /** what the rows are narrowed to, in words (filters and drill-down); empty: nothing */
   narrowedTo: string[];
   onClear?: () => void;
@@ -43,6 +45,12 @@ export function RecentRequests(props: {
           Export CSV
         </button>
       </div>
+      {props.successRate !== null && props.successRate < 1 && (
+        <p className="muted">
+          Every error and throttled request is listed; successful ones are sampled (
+          {+(props.successRate * 100).toFixed(2)} % kept). The counts and charts above include every request.
+        </p>
+      )}
       {props.narrowedTo.length > 0 && (
         <p className="muted" aria-live="polite">
           Showing {props.narrowedTo.join(' · ')}
@@ -57,7 +65,7 @@ export function RecentRequests(props: {
         </p>
       )}
       {rows.length === 0 ? (
-        <p className="empty">No requests in this period.</p>
+        <p className="empty">No requests kept in this period.</p>
       ) : (
         <table>
           <thead>
