@@ -58,7 +58,7 @@ function expectedUdt(f: DmmfField): string {
   else if (f.type === 'BigInt') t = 'int8';
   else if (f.type === 'Boolean') t = 'bool';
   else if (f.type === 'DateTime') t = native === 'Timestamptz' ? 'timestamptz' : 'timestamp';
-  else if (f.type === 'Json') t = 'jsonb';
+  else if (f.type === 'Json') t = native === 'Json' ? 'json' : 'jsonb';
   else if (f.type === 'Float') t = 'float8';
   else if (f.type === 'Decimal') t = 'numeric';
   else if (f.type === 'Bytes') t = 'bytea';

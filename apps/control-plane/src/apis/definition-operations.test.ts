@@ -37,6 +37,25 @@ describe('GET /apis/{apiId}/swagger', () => {
     expect(res.body.openapi).toMatch(/^3\./);
   });
 
+  it("keeps the order of the document's keys as its author wrote them", async () => {
+    const doc = {
+      openapi: '3.0.3',
+      info: { version: '1.0.0', title: 'Order', description: 'keys in the order written' },
+      paths: {
+        '/zebras/{id}': { get: { responses: { 200: { description: 'a zebra' } } } },
+        '/a': { get: { responses: { 200: { description: 'an a' } } } },
+      },
+    };
+    const id = await imported('import-openapi', 'order.json', JSON.stringify(doc), {
+      additionalProperties: JSON.stringify({ name: 'Order', context: '/order', version: '1.0.0' }),
+    });
+    const res = await call<typeof doc>('GET', `${PUB}/apis/${id}/swagger`, { as: ADMIN });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).slice(0, 3)).toEqual(['openapi', 'info', 'paths']);
+    expect(Object.keys(res.body.info).slice(0, 3)).toEqual(['version', 'title', 'description']);
+    expect(Object.keys(res.body.paths)).toEqual(['/zebras/{id}', '/a']);
+  });
+
   it('answers 409 for a GraphQL API, pointing to its schema', async () => {
     const id = await imported('import-graphql-schema', 'schema.graphql', 'type Query { hello: String }', {
       additionalProperties: JSON.stringify({ name: 'Hello', context: '/hello', version: '1.0.0' }),
