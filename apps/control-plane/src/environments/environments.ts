@@ -26,11 +26,12 @@ export function environmentFields(body: Admin.Environment) {
     displayName: body.displayName ?? body.name,
     description: body.description ?? null,
     type: body.type ?? 'hybrid',
+    // no HTTPS port given: the gateways have no HTTPS listener there, and none is advertised
     vhosts: body.vhosts.map((v) => ({
       host: v.host,
       httpContext: v.httpContext ?? '',
       httpPort: v.httpPort ?? 80,
-      httpsPort: v.httpsPort ?? 443,
+      ...(v.httpsPort !== undefined ? { httpsPort: v.httpsPort } : {}),
     })),
   };
 }
