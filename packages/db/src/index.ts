@@ -1,4 +1,5 @@
 export * from './client.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export * from './migrate.js';
 export * from './events.js';
 export * from './seed.js';

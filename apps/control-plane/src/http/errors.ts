@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorRequestHandler } from 'express';
+import { isDatabaseUnavailable } from '@apim/db';
 import type { Logger } from '@apim/service';
 
 const TITLES: Record<number, string> = {
@@ -84,6 +85,18 @@ export function conflictOnDuplicate(description: string): (e: unknown) => never 
   };
 }
 
+/** Seconds a caller is asked to wait while the database cannot be reached (a restart's order). */
+const DATABASE_RETRY_AFTER_S = 5;
+
+/**
+ * A database that cannot be reached (down, restarting, the connection cut) answers 503 with
+ * Retry-After, not 500: the same request may succeed once it is back.
+ */
+const databaseUnavailable = () =>
+  new HttpError(503, 'The database cannot be reached at the moment: try again shortly', {
+    'retry-after': String(DATABASE_RETRY_AFTER_S),
+  });
+
 /** Prisma's "unique constraint failed" and "record not found" as HTTP errors. */
 function fromPrisma(e: unknown): HttpError | undefined {
   const code = (e as { code?: unknown }).code;
@@ -107,8 +120,23 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
               ? new HttpError(413, 'An uploaded file is too large')
               : (err as { name?: string }).name === 'MulterError'
                 ? new HttpError(400, (err as Error).message)
-                : fromPrisma(err);
+                : isDatabaseUnavailable(err)
+                  ? databaseUnavailable()
+                  : fromPrisma(err);
     if (!known) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    else if (!(err instanceof HttpError) && known.status === 503)
+      // Prisma's message ends with the driver's reason; its stack says nothing more
+      log.warn(
+        {
+          reason: String((err as Error).message)
+            .trim()
+            .split('\n')
+            .pop(),
+          method: req.method,
+          url: req.originalUrl,
+        },
+        'database unavailable',
+      );
     const status = known?.status ?? 500;
     if (res.headersSent) return;
     for (const [k, v] of Object.entries(known?.headers ?? {})) res.setHeader(k, v);
