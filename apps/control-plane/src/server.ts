@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { Redis } from 'ioredis';
 import { Scopes } from '@apim/contracts';
-import { createPrismaClient } from '@apim/db';
+import { createPrismaClient, SystemActors } from '@apim/db';
 import {
   closeGracefully,
   connectTo,
   createLogger,
+  createRedisClient,
+  describeRedis,
   handleHealth,
   requestIdOf,
   startTracing,
@@ -22,14 +23,15 @@ import { answerClientError, errorHandler, HttpError } from './http/errors.js';
 import { restRouter, type JsonSchema, type RestApiDefinition } from './http/rest-api.js';
 import { analyticsSinks, startAnalyticsWorker } from './jobs/analytics.js';
 import { startWorkflowQueue } from './workflows/queue.js';
-import { startAnalyticsRetention } from './jobs/analytics-retention.js';
-import { startGatewayEventRetention } from './jobs/gateway-event-retention.js';
+import { analyticsRetentionJob } from './jobs/analytics-retention.js';
+import { gatewayEventRetentionJob } from './jobs/gateway-event-retention.js';
+import { startScheduledJobs, type ScheduledJob } from './jobs/scheduled-job.js';
 import { startWebsubHub } from './websub/index.js';
 import { createKeyManagerClient } from './applications/key-manager-client.js';
 import { publisherApi } from './audiences/publisher.js';
 import { adminApi } from './audiences/admin.js';
 import { devportalApi } from './audiences/devportal.js';
-import { auditedPrisma, startAuditRetention } from './audit/index.js';
+import { auditedPrisma, auditRetentionJob } from './audit/index.js';
 
 export { loadConfig, type ControlPlaneConfig } from './config.js';
 
@@ -44,7 +46,9 @@ export interface ControlPlane {
 /** Builds the control plane (REST APIs, workflow worker, console); never listens. */
 export async function createApp(config: ControlPlaneConfig): Promise<ControlPlane> {
   const log = createLogger('control-plane', config.logLevel);
-  const prisma = createPrismaClient(config.databaseUrl);
+  // writes outside a REST change (Basic sign-in counters) are recorded in the audit log as the
+  // control plane's; a REST change's transaction names its caller instead (audit/audited-prisma.ts)
+  const prisma = createPrismaClient(config.databaseUrl, { auditActor: SystemActors.controlPlane });
   const pingDatabase = async () => {
     try {
       await prisma.$queryRaw`SELECT 1`;
@@ -55,13 +59,13 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     }
   };
   await connectTo('the database', config.databaseUrl, pingDatabase);
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+  const redis = createRedisClient(config.redis, { lazyConnect: true, maxRetriesPerRequest: null });
   let redisError: Error | undefined;
   redis.on('error', (err: Error) => {
     redisError = err;
     log.warn({ err }, 'redis error');
   });
-  await connectTo('Redis', config.redisUrl, () =>
+  await connectTo('Redis', describeRedis(config.redis), () =>
     // connect() only says "Connection is closed"; the error event says why.
     redis.connect().catch((e: unknown) => {
       redis.disconnect();
@@ -80,30 +84,16 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
     prefix: config.redisPrefix,
     log,
   });
-  const retention = await startAnalyticsRetention({
-    prisma,
-    connection: redis,
-    prefix: config.redisPrefix,
-    log,
-    policy: {
-      eventDays: config.analyticsEventRetentionDays,
-      rollupDays: config.analyticsRollupRetentionDays,
-    },
-  });
-  const eventRetention = await startGatewayEventRetention({
-    prisma,
-    connection: redis,
-    prefix: config.redisPrefix,
-    log,
-    retentionDays: config.gatewayEventRetentionDays,
-  });
-  const auditRetention = await startAuditRetention({
-    prisma,
-    connection: redis,
-    prefix: config.redisPrefix,
-    log,
-    retentionDays: config.auditRetentionDays,
-  });
+  const retentionJobs = [
+    analyticsRetentionJob(
+      prisma,
+      { eventDays: config.analyticsEventRetentionDays, rollupDays: config.analyticsRollupRetentionDays },
+      log,
+    ),
+    gatewayEventRetentionJob(prisma, config.gatewayEventRetentionDays, log),
+    auditRetentionJob(prisma, config.auditRetentionDays, log),
+  ].filter((job): job is ScheduledJob => job !== null);
+  const retention = startScheduledJobs(retentionJobs, { connection: redis, prefix: config.redisPrefix, log });
   const context: AppContext = {
     // request handlers' writes carry their caller to the audit triggers (audit/audited-prisma.ts)
     prisma: auditedPrisma(prisma),
@@ -205,8 +195,6 @@ export async function createApp(config: ControlPlaneConfig): Promise<ControlPlan
       await workflows.close();
       await analytics.close();
       await retention.close();
-      await eventRetention.close();
-      await auditRetention.close();
       await websub.close();
       await tracing?.shutdown();
       redis.disconnect();

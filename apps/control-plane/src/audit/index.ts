@@ -4,7 +4,7 @@ import type { OperationSpec } from '../http/rest-api.js';
 import { auditLogOperations } from './audit-log.js';
 
 export { auditedPrisma } from './audited-prisma.js';
-export { startAuditRetention } from './retention.js';
+export { auditRetentionJob } from './retention.js';
 
 export function adminOperations(ctx: AppContext): OperationSpec<never, never>[] {
   return auditLogOperations(ctx);

@@ -3,10 +3,9 @@
  * in batches so that no statement holds its locks for long. It runs every hour and once at
  * start (scheduled-job.ts), like the analytics retention.
  */
-import type { ConnectionOptions } from 'bullmq';
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import { startScheduledJob } from '../jobs/scheduled-job.js';
+import type { ScheduledJob } from '../jobs/scheduled-job.js';
 
 export const AUDIT_RETENTION_QUEUE = 'audit-retention';
 const EVERY_MS = 3_600_000;
@@ -25,27 +24,21 @@ export async function pruneAuditLog(prisma: PrismaClient, retentionDays: number,
   }
 }
 
-export async function startAuditRetention(options: {
-  prisma: PrismaClient;
-  connection: ConnectionOptions;
-  prefix: string;
-  log: Logger;
-  /** 0: keep every entry */
-  retentionDays: number;
-}): Promise<{ close(): Promise<void> }> {
-  const { log, retentionDays } = options;
-  if (retentionDays === 0) return { close: async () => undefined };
-  return startScheduledJob({
+/** The hourly pruning; none when `retentionDays` is 0 (every entry kept). */
+export function auditRetentionJob(
+  prisma: PrismaClient,
+  retentionDays: number,
+  log: Logger,
+): ScheduledJob | null {
+  if (retentionDays === 0) return null;
+  return {
     queue: AUDIT_RETENTION_QUEUE,
     schedulerId: 'prune-audit-log',
     everyMs: EVERY_MS,
-    connection: options.connection,
-    prefix: options.prefix,
-    log,
     async run() {
-      const deleted = await pruneAuditLog(options.prisma, retentionDays);
+      const deleted = await pruneAuditLog(prisma, retentionDays);
       if (deleted) log.info({ deleted }, 'old audit log entries deleted');
       return { deleted };
     },
-  });
+  };
 }

@@ -5,10 +5,9 @@
  * hour and once at start (scheduled-job.ts). The ids of merged gateway batches (analytics_batch)
  * go after a week.
  */
-import type { ConnectionOptions } from 'bullmq';
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import { startScheduledJob } from './scheduled-job.js';
+import type { ScheduledJob } from './scheduled-job.js';
 
 export const RETENTION_QUEUE = 'analytics-retention';
 const EVERY_MS = 3_600_000;
@@ -65,26 +64,21 @@ export async function pruneAnalytics(
   return { events, rollups };
 }
 
-export async function startAnalyticsRetention(options: {
-  prisma: PrismaClient;
-  connection: ConnectionOptions;
-  prefix: string;
-  log: Logger;
-  policy: RetentionPolicy;
-}): Promise<{ close(): Promise<void> }> {
-  const { policy, log } = options;
-  if (policy.eventDays === 0 && policy.rollupDays === 0) return { close: async () => undefined };
-  return startScheduledJob({
+/** The hourly pruning; none when the policy keeps everything. */
+export function analyticsRetentionJob(
+  prisma: PrismaClient,
+  policy: RetentionPolicy,
+  log: Logger,
+): ScheduledJob | null {
+  if (policy.eventDays === 0 && policy.rollupDays === 0) return null;
+  return {
     queue: RETENTION_QUEUE,
     schedulerId: 'prune-analytics',
     everyMs: EVERY_MS,
-    connection: options.connection,
-    prefix: options.prefix,
-    log,
     async run() {
-      const pruned = await pruneAnalytics(options.prisma, policy);
+      const pruned = await pruneAnalytics(prisma, policy);
       if (pruned.events || pruned.rollups) log.info(pruned, 'old analytics deleted');
       return pruned;
     },
-  });
+  };
 }

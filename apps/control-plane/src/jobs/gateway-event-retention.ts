@@ -15,10 +15,9 @@
  *
  * It runs every hour and once at start (scheduled-job.ts).
  */
-import type { ConnectionOptions } from 'bullmq';
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import { startScheduledJob } from './scheduled-job.js';
+import type { ScheduledJob } from './scheduled-job.js';
 
 export const GATEWAY_EVENT_RETENTION_QUEUE = 'gateway-event-retention';
 const EVERY_MS = 3_600_000;
@@ -60,25 +59,19 @@ export async function pruneGatewayEvents(
   return { deleted, batches, oldestKept: BigInt(bound) };
 }
 
-export async function startGatewayEventRetention(options: {
-  prisma: PrismaClient;
-  connection: ConnectionOptions;
-  prefix: string;
-  log: Logger;
-  /** 0: keep every event */
-  retentionDays: number;
-}): Promise<{ close(): Promise<void> }> {
-  const { log, retentionDays } = options;
-  if (retentionDays === 0) return { close: async () => undefined };
-  return startScheduledJob({
+/** The hourly pruning; none when `retentionDays` is 0 (every event kept). */
+export function gatewayEventRetentionJob(
+  prisma: PrismaClient,
+  retentionDays: number,
+  log: Logger,
+): ScheduledJob | null {
+  if (retentionDays === 0) return null;
+  return {
     queue: GATEWAY_EVENT_RETENTION_QUEUE,
     schedulerId: 'prune-gateway-events',
     everyMs: EVERY_MS,
-    connection: options.connection,
-    prefix: options.prefix,
-    log,
     async run() {
-      const pruned = await pruneGatewayEvents(options.prisma, { retentionDays });
+      const pruned = await pruneGatewayEvents(prisma, { retentionDays });
       if (pruned.deleted)
         log.info(
           { deleted: pruned.deleted, oldestKept: String(pruned.oldestKept) },
@@ -87,5 +80,5 @@ export async function startGatewayEventRetention(options: {
       // job results are stored as JSON: no bigint
       return { deleted: pruned.deleted, oldestKept: String(pruned.oldestKept) };
     },
-  });
+  };
 }
