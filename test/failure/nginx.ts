@@ -1,8 +1,10 @@
 /**
  * The cluster's load balancer: Debian's nginx, started by the suite with a configuration generated
  * for this run (free ports, its own prefix folder), configured as an operator would run it in front
- * of several nodes: upstream keep-alive, passive health checks (`max_fails`/`fail_timeout`: a node
- * that refuses connections is left out for a while) and `proxy_next_upstream` so an idempotent
+ * of several nodes: upstream keep-alive closed by nginx first (30 s, below the apps' 65 s, so nginx
+ * never reuses a connection the node is closing), passive health checks (`max_fails=3`/`fail_timeout`:
+ * a node that refused three times is left out for a while; one failure, such as a keep-alive
+ * connection lost on a busy machine, is not enough) and `proxy_next_upstream` so an idempotent
  * request whose node closed or refused the connection is retried on the next node. Non-idempotent
  * requests (POST) are retried only when they never reached a node (nginx's default). Every answer
  * carries `X-Upstream` (the node or nodes that handled it), which the suite uses to attribute
@@ -37,8 +39,9 @@ export function nginxConfig(prefix: string, pools: Pool[]): string {
   const upstreams = pools.map(
     (p) => `
   upstream ${p.name} {
-${p.nodes.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=5s;`).join('\n')}
+${p.nodes.map((port) => `    server 127.0.0.1:${port} max_fails=3 fail_timeout=5s;`).join('\n')}
     keepalive 64;
+    keepalive_timeout 30s;
   }
   server {
     listen 127.0.0.1:${p.listen};
