@@ -2,9 +2,10 @@
 // a redis-server of its own, key manager, control plane storing analytics, one gateway worker),
 // driven with JWT-secured calls of a subscribed application on a Redis-throttled tier (a limit far
 // above what the run sends), next to a bare node:http + undici proxy in front of the same backend.
-// Three cases run in turn, round after round: (bare) the bare proxy, (product) the gateway,
-// (no analytics) a second gateway of the same stack started with APIM_GATEWAY_ANALYTICS=false, so
-// that what analytics costs in every process is the difference between the last two.
+// Four cases run in turn, round after round: (bare) the bare proxy, (product) the gateway, and two
+// more gateways of the same stack (its very environment, ports of their own): (no access log) with
+// APIM_ACCESS_LOG=off and (no analytics) with APIM_GATEWAY_ANALYTICS=false, so that what each costs
+// in every process is the difference from the product.
 // For each case: requests/s, p50/p99, and the CPU time per request of every process (gateway,
 // control plane, key manager, Postgres with all its backends, Redis, bare proxy, backend) read from
 // /proc, including the work the run leaves queued (analytics batches) until the stack is idle again.
@@ -40,7 +41,6 @@ const adminPassword = randomBytes(12).toString('base64url');
 const dataDir = await mkdtemp(path.join(tmpdir(), 'apim-bench-e2e-'));
 const [gatewayPort, kmPort, cpPort, samplePort, pgPort, redisPort, metricsPort, backendPort, barePort] =
   await Promise.all(Array.from({ length: 9 }, freePort));
-const [plainPort, plainMetricsPort] = await Promise.all([freePort(), freePort()]);
 
 let pgDataDir;
 
@@ -231,7 +231,7 @@ try {
   await Promise.all([waitFor(`${backendUrl}/`, backend), waitFor(`http://127.0.0.1:${barePort}/`, bare)]);
   const token = await publishAndSubscribe(backendUrl);
 
-  // the same gateway as the stack's (its very environment), with analytics off, on ports of its own
+  // the same gateway as the stack's (its very environment) with one setting changed, on ports of its own
   const table = processTable();
   const gatewayPid = descendants(table, stack.pid).find((p) =>
     table.get(p).cmdline.includes('apps/gateway/dist'),
@@ -242,22 +242,30 @@ try {
       .filter(Boolean)
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
-  const plain = spawn(process.execPath, [path.join(root, 'apps/gateway/dist/main.js')], {
-    cwd: root,
-    env: {
-      ...gatewayEnv,
-      APIM_GATEWAY_ANALYTICS: 'false',
-      APIM_GATEWAY_PORT: String(plainPort),
-      APIM_GATEWAY_METRICS_PORT: String(plainMetricsPort),
-      APIM_GATEWAY_ID: 'bench-no-analytics',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(plain);
+  const variants = {
+    'no access log': { APIM_ACCESS_LOG: 'off' },
+    'no analytics': { APIM_GATEWAY_ANALYTICS: 'false' },
+  };
+  const variantGateways = {};
+  for (const [name, settings] of Object.entries(variants)) {
+    const [port, metrics] = await Promise.all([freePort(), freePort()]);
+    const child = spawn(process.execPath, [path.join(root, 'apps/gateway/dist/main.js')], {
+      cwd: root,
+      env: {
+        ...gatewayEnv,
+        ...settings,
+        APIM_GATEWAY_PORT: String(port),
+        APIM_GATEWAY_METRICS_PORT: String(metrics),
+        APIM_GATEWAY_ID: `bench-${name.replaceAll(' ', '-')}`,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    variantGateways[name] = { pid: child.pid, url: `http://127.0.0.1:${port}/items/1.0.0/items` };
+  }
   const auth = { authorization: `Bearer ${token}` };
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/items/1.0.0/items`;
-  const plainUrl = `http://127.0.0.1:${plainPort}/items/1.0.0/items`;
-  for (const url of [gatewayUrl, plainUrl])
+  for (const url of [gatewayUrl, ...Object.values(variantGateways).map((v) => v.url)])
     for (let i = 0; ; i++) {
       const res = await fetch(url, { headers: auth }).catch(() => null);
       await res?.arrayBuffer();
@@ -269,12 +277,14 @@ try {
   const extra = [
     [bare.pid, 'bare proxy'],
     [backend.pid, 'backend'],
-    [plain.pid, 'gateway (no analytics)'],
+    ...Object.entries(variantGateways).map(([name, v]) => [v.pid, `gateway (${name})`]),
   ];
   const cases = {
     bare: () => run(`http://127.0.0.1:${barePort}/items`, undefined, stack.pid, extra),
     product: () => run(gatewayUrl, auth, stack.pid, extra),
-    'no analytics': () => run(plainUrl, auth, stack.pid, extra),
+    ...Object.fromEntries(
+      Object.entries(variantGateways).map(([name, v]) => [name, () => run(v.url, auth, stack.pid, extra)]),
+    ),
   };
   const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let round = 0; round < rounds; round++)
@@ -294,7 +304,7 @@ try {
   const summary = {};
   for (const [name, runs] of Object.entries(results)) {
     const cpu = (role) => median(runs.map((r) => r.cpuUs[role] ?? 0));
-    const served = name === 'bare' ? 'bare proxy' : name === 'product' ? 'gateway' : 'gateway (no analytics)';
+    const served = name === 'bare' ? 'bare proxy' : name === 'product' ? 'gateway' : `gateway (${name})`;
     const roles = name === 'bare' ? [served] : [served, ...PRODUCT_ROLES.slice(1)];
     const totals = runs.map((r) => roles.reduce((s, role) => s + (r.cpuUs[role] ?? 0), 0));
     summary[name] = {
@@ -308,6 +318,7 @@ try {
   }
   const p = summary.product;
   const analyticsShare = (p.totalCpuUs - summary['no analytics'].totalCpuUs) / p.totalCpuUs;
+  const accessLogShare = (p.totalCpuUs - summary['no access log'].totalCpuUs) / p.totalCpuUs;
   console.log(`\nMedians of ${rounds} rounds, ${duration} s each, ${connections} connections:`);
   console.log(JSON.stringify(summary, null, 2));
   console.log(
@@ -318,6 +329,7 @@ try {
       `control plane + Postgres + Redis share of the product's CPU: ${((100 * (p.cpuUsPerRequest['control plane'] + p.cpuUsPerRequest.postgres + p.cpuUsPerRequest.redis)) / p.totalCpuUs).toFixed(1)}%`,
       `throughput product / bare: ${(p.rps / summary.bare.rps).toFixed(2)} (target >= 0.7)`,
       `gateway CPU per request, analytics on / off: ${(p.cpuUsPerRequest.gateway / summary['no analytics'].cpuUsPerRequest['gateway (no analytics)']).toFixed(2)}`,
+      `access log's share of the product's CPU (product - no access log): ${(accessLogShare * 100).toFixed(1)}%`,
     ].join('\n'),
   );
 } finally {
