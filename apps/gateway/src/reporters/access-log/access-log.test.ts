@@ -108,7 +108,9 @@ describe('access log', () => {
     expect(typeof line.responseLatency).toBe('number');
     expect(typeof line.backendLatency).toBe('number');
     expect(typeof line.requestMediationLatency).toBe('number');
-    expect(Number.isNaN(Date.parse(String(line.time)))).toBe(false);
+    // ISO 8601 in UTC with milliseconds, the time the request came in
+    expect(new Date(String(line.time)).toISOString()).toBe(line.time);
+    expect(Math.abs(Date.now() - Date.parse(String(line.time)))).toBeLessThan(60_000);
     const text = await readFile(file(), 'utf8');
     for (const secret of ['secret-in-query', 'secret-header', token]) expect(text).not.toContain(secret);
   });

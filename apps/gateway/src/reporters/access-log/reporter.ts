@@ -18,6 +18,22 @@ const FLUSH_MS = 1000;
 const WRITE_BYTES = 64 * 1024;
 
 /**
+ * `new Date(ms).toISOString()` with the part up to the second made once per second: the full
+ * conversion was a third of a line's cost, and a busy gateway logs thousands of lines a second.
+ */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+function isoTime(ms: number): string {
+  const whole = Math.floor(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20); // 2026-12-03T16:52:07.
+  }
+  return `${isoPrefix}${String(whole - second * 1000).padStart(3, '0')}Z`;
+}
+
+/**
  * The access log, a reporter of the log phase: one JSON line per request with the analytics
  * event's fields and the trace id when tracing is on (as Kong's file-log and WSO2's access log).
  * Errors (a status of 400 or more, or a gateway error) are always written; successes at
@@ -61,7 +77,7 @@ export class AccessLogReporter implements Reporter {
     const q = url.indexOf('?');
     const line = {
       log: 'access',
-      time: new Date(Date.now() - r.totalMs).toISOString(),
+      time: isoTime(Date.now() - r.totalMs),
       gatewayId: this.o.gatewayId,
       correlationId: r.requestId,
       traceId: r.trace?.traceId ?? null,
