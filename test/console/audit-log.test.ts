@@ -1,7 +1,7 @@
 /**
  * The admin's Audit log page in headless Chromium against the real apps: changes made through the
  * admin REST API are listed with who made them, filtered by entity and user, and an entry opens to
- * the row's fields before and after with the changed one marked.
+ * the row's fields before and after: an update's changed field only, marked; a creation's whole row.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,12 +70,18 @@ describe.sequential('admin audit log page', { timeout: 90_000 }, () => {
     expect(await enabled.getByRole('rowheader').textContent()).toBe('enabled (changed)');
     expect(await enabled.getByRole('cell').nth(0).textContent()).toBe('true');
     expect(await enabled.getByRole('cell').nth(1).textContent()).toBe('false');
-    // the unchanged fields are there, not marked
-    const value = diff
-      .getByRole('row')
-      .filter({ has: page.getByRole('rowheader', { name: /^condition_value/ }) });
-    expect(await value.getByRole('rowheader').textContent()).toBe('condition_value');
+    // an update lists only what it changed
+    const valueRow = (table: typeof diff) =>
+      table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^condition_value/ }) });
+    expect(await valueRow(diff).count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'audit-log-change.png'), fullPage: true });
+
+    // the creation shows the whole new row, nothing marked
+    await rows.nth(1).getByRole('button', { name: 'Show change' }).click();
+    const creation = page.getByRole('table', { name: /before and after/ });
+    await expect.poll(() => valueRow(creation).count()).toBe(1);
+    expect(await valueRow(creation).getByRole('rowheader').textContent()).toBe('condition_value');
+    expect(await valueRow(creation).getByRole('cell').nth(1).textContent()).toBe('"192.0.2.200"');
 
     await page.getByLabel('User').fill('nobody-at-all');
     await page.getByRole('button', { name: 'Filter' }).click();

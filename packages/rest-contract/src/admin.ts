@@ -332,7 +332,7 @@ export const workflowSchemas: Record<string, JsonSchema> = {
   },
 };
 
-/** The audit trail: one entry per row an admin, publisher or developer changed. */
+/** The audit trail: one entry per row changed by a user or by the product itself. */
 export const auditSchemas: Record<string, JsonSchema> = {
   AuditLogEntry: {
     type: 'object',
@@ -340,9 +340,20 @@ export const auditSchemas: Record<string, JsonSchema> = {
     properties: {
       id: { type: 'string', description: 'increasing with time' },
       time: { type: 'string', format: 'date-time' },
-      actorId: { type: ['string', 'null'], description: "the user's id" },
-      actor: { type: ['string', 'null'], description: "the user's name" },
-      action: { type: 'string', description: 'the REST operation that made the change (its operationId)' },
+      actorId: { type: ['string', 'null'], description: "the user's id; null for the product itself" },
+      actor: {
+        type: ['string', 'null'],
+        description:
+          "the user's name, or system:<part> for a change the product made by itself: system:key-manager " +
+          '(sign-up, sign-in lockouts), system:control-plane (sign-in lockouts), system:workflow, system:seed; ' +
+          'db:<user> for a change made directly in the database',
+      },
+      action: {
+        type: 'string',
+        description:
+          "the REST operation that made the change (its operationId), the product's own (e.g. signUp), " +
+          'else insert, update or delete',
+      },
       entityType: {
         type: 'string',
         description: 'the table of the changed row, e.g. api, throttling_policy',
@@ -352,8 +363,16 @@ export const auditSchemas: Record<string, JsonSchema> = {
       method: { type: ['string', 'null'] },
       path: { type: ['string', 'null'] },
       sourceIp: { type: ['string', 'null'], description: 'the caller, behind trusted proxies the client' },
-      before: { type: ['object', 'null'], description: 'the row before the change (secrets as "[hidden]")' },
-      after: { type: ['object', 'null'], description: 'the row after the change (secrets as "[hidden]")' },
+      before: {
+        type: ['object', 'null'],
+        description:
+          'the row before the change; for an UPDATE only the columns it changed (secrets as "[hidden]")',
+      },
+      after: {
+        type: ['object', 'null'],
+        description:
+          'the row after the change; for an UPDATE only the columns it changed (secrets as "[hidden]")',
+      },
     },
   },
   AuditLogList: listOf(ref('AuditLogEntry')),

@@ -6,7 +6,7 @@
  * all, embedded Postgres included; the next start reuses the data.
  */
 import path from 'node:path';
-import { createPrismaClient, ensureDatabase, migrate, repoRoot, seed } from '@apim/db';
+import { createPrismaClient, ensureDatabase, migrate, repoRoot, seed, SystemActors } from '@apim/db';
 import { adminPasswordFromEnv } from '@apim/db/admin-password';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@apim/db/embedded';
 import { connectTo, describeStartupError, redactUrl } from '@apim/service';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   await connectTo('the database', dbUrl, () => ensureDatabase(dbUrl));
   const migrated = await migrate(dbUrl);
   if (migrated.applied.length) say(`Applied ${migrated.applied.length} migration(s).`);
-  const prisma = createPrismaClient(dbUrl, { poolSize: 2 });
+  const prisma = createPrismaClient(dbUrl, { poolSize: 2, auditActor: SystemActors.seed });
   await seed(prisma, {
     adminPassword: admin.password,
     gatewayHttpPort: config.ports.gateway,

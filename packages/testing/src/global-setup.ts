@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createPrismaClient, migrate, seed } from '@apim/db';
+import { createPrismaClient, migrate, seed, SystemActors } from '@apim/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@apim/db/embedded';
 import { TEST_ADMIN_PASSWORD, type TestEnvironment } from './environment.js';
 import { freePort } from './ports.js';
@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await admin.query(`CREATE DATABASE ${templateDb}`);
   const templateUrl = withDatabase(serverUrl, templateDb);
   await migrate(templateUrl);
-  const prisma = createPrismaClient(templateUrl, { poolSize: 1 });
+  const prisma = createPrismaClient(templateUrl, { poolSize: 1, auditActor: SystemActors.seed });
   await seed(prisma, { adminPassword: TEST_ADMIN_PASSWORD });
   await prisma.$disconnect();
 

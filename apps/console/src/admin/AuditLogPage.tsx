@@ -1,6 +1,8 @@
 /**
  * The audit log: who changed what and when, filtered by actor, entity and period, a page at a
- * time; each entry opens to the changed row's fields before and after, the changed ones marked.
+ * time; each entry opens to the row's fields before and after: a creation's or deletion's whole
+ * row, an update's changed fields only. The actor is a user's name, or system:... for a change
+ * the product made by itself (sign-up, lockouts, a workflow decision without its admin).
  */
 import { useState, type FormEvent } from 'react';
 import type { ListOf } from '../shared/api';
@@ -59,14 +61,15 @@ const CHANGED_ROW = { background: 'var(--mantine-color-yellow-1)' };
 const CODE_CELL = { whiteSpace: 'pre-wrap', wordBreak: 'break-all' } as const;
 const shown = (v: unknown) => (v === undefined ? '' : JSON.stringify(v, null, 1));
 
-/** The row's fields before and after, the changed ones first and marked. */
+/**
+ * The row's fields before and after. An update's entry holds only the fields it changed, so each
+ * is marked, a secret too (shown "[hidden]" on both sides: what it holds is never logged).
+ */
 function ChangeDiff({ entry }: { entry: Entry }) {
   const before = (entry.before ?? {}) as Record<string, unknown>;
   const after = (entry.after ?? {}) as Record<string, unknown>;
-  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  const changed = (f: string) => shown(before[f]) !== shown(after[f]);
-  const marked = (f: string) => entry.operation === 'UPDATE' && changed(f);
-  fields.sort((a, b) => Number(changed(b)) - Number(changed(a)));
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changed = entry.operation === 'UPDATE';
   return (
     <table className="audit-diff" aria-label={`Change ${entry.id}: before and after`}>
       <thead>
@@ -78,10 +81,10 @@ function ChangeDiff({ entry }: { entry: Entry }) {
       </thead>
       <tbody>
         {fields.map((f) => (
-          <tr key={f} style={marked(f) ? CHANGED_ROW : undefined}>
+          <tr key={f} style={changed ? CHANGED_ROW : undefined}>
             <th scope="row">
               {f}
-              {marked(f) && <em> (changed)</em>}
+              {changed && <em> (changed)</em>}
             </th>
             <td>
               <code style={CODE_CELL}>{entry.before ? shown(before[f]) : ''}</code>
@@ -121,7 +124,12 @@ export function AuditLogPage() {
   return (
     <Page title="Audit log">
       <form className="row audit-filters" onSubmit={apply} aria-label="Audit log filters">
-        <TextField label="User" value={draft.actor} onChange={set('actor')} placeholder="user name" />
+        <TextField
+          label="User"
+          value={draft.actor}
+          onChange={set('actor')}
+          placeholder="user name or system:key-manager"
+        />
         <SelectField
           label="Entity"
           value={draft.entityType}

@@ -71,8 +71,9 @@ describe('audit log', () => {
     const [removed, updated, added] = log.body.list;
     expect(added!.before).toBeNull();
     expect(added!.after).toMatchObject({ id, condition_value: '192.0.2.44', enabled: true });
-    expect(updated!.before).toMatchObject({ enabled: true });
-    expect(updated!.after).toMatchObject({ enabled: false });
+    // an update holds only the columns it changed (updated_at is not a change)
+    expect(updated!.before).toEqual({ enabled: true });
+    expect(updated!.after).toEqual({ enabled: false });
     expect(removed!.before).toMatchObject({ id, enabled: false });
     expect(removed!.after).toBeNull();
     expect(added!.path).toBe(`${A}/throttling/deny-policies`);
@@ -127,9 +128,108 @@ describe('audit log', () => {
     );
     const entries = await bed.prisma.auditLog.findMany({ where: { actorName: 'rollback-test' } });
     expect(entries.map((e) => [e.entityType, e.entityId])).toEqual([['deny_policy', row.id]]);
-    // outside a change (jobs, sign-in counters) nothing is recorded
+    // outside a change, the connection's own actor: the database user for a client that sets none
     await prisma.denyPolicy.delete({ where: { id: row.id } });
-    expect(await bed.prisma.auditLog.count({ where: { entityId: row.id } })).toBe(1);
+    const deleted = await bed.prisma.auditLog.findFirstOrThrow({
+      where: { entityId: row.id, action: 'delete' },
+    });
+    expect([deleted.actorName, deleted.actorId]).toEqual(['db:postgres', null]);
+  });
+
+  it('records an update as the columns it changed, and none for a change of updated_at only', async () => {
+    const api = await call<Record<string, unknown> & { id: string }>('POST', '/api/am/publisher/v4/apis', {
+      as: publisher,
+      json: { name: 'Partial', context: '/partial', version: 'v1' },
+    });
+    expect(api.status).toBe(201);
+    const put = await call('PUT', `/api/am/publisher/v4/apis/${api.body.id}`, {
+      as: publisher,
+      json: { ...api.body, visibility: 'PRIVATE' },
+    });
+    expect(put.status).toBe(200);
+    const log = await call<EntryList>('GET', `${A}/audit-logs?entityType=api&entityId=${api.body.id}`, {
+      as: ADMIN,
+    });
+    const [update, create] = log.body.list;
+    expect(update).toMatchObject({ action: 'updateAPI', operation: 'UPDATE', actor: 'audited-publisher' });
+    expect(update!.before).toEqual({ visibility: 'PUBLIC' });
+    expect(update!.after).toEqual({ visibility: 'PRIVATE' });
+    // a creation still holds the whole new row
+    expect(create!.after).toHaveProperty('definition');
+
+    await bed.prisma.$executeRaw`UPDATE api SET updated_at = now() WHERE id = ${api.body.id}::uuid`;
+    await bed.prisma.$executeRaw`UPDATE api SET name = name WHERE id = ${api.body.id}::uuid`;
+    expect(await bed.prisma.auditLog.count({ where: { entityType: 'api', entityId: api.body.id } })).toBe(2);
+
+    // a secret's change shows as its column, never its value
+    await createUser(bed.prisma, 'audited-secret', ['subscriber']);
+    const user = await bed.prisma.user.findUniqueOrThrow({ where: { username: 'audited-secret' } });
+    await bed.prisma
+      .$executeRaw`UPDATE user_account SET password_hash = 'scrypt$other' WHERE id = ${user.id}::uuid`;
+    const secret = await bed.prisma.auditLog.findFirstOrThrow({
+      where: { entityType: 'user_account', entityId: user.id },
+      orderBy: { id: 'desc' },
+    });
+    expect(secret.details).toMatchObject({
+      before: { password_hash: '[hidden]' },
+      after: { password_hash: '[hidden]' },
+    });
+    expect(Object.keys((secret.details as { after: object }).after)).toEqual(['password_hash']);
+  });
+
+  it("records the product's own changes as a system actor", async () => {
+    // a wrong Basic password counts against the account: the control plane's own write
+    const victim = await createUser(bed.prisma, 'audited-victim', ['subscriber']);
+    const wrong = { username: victim.username, password: 'not-the-password' };
+    expect((await call('GET', '/api/am/devportal/v3/applications', { as: wrong })).status).toBe(401);
+    const user = await bed.prisma.user.findUniqueOrThrow({ where: { username: victim.username } });
+    const log = await call<EntryList>('GET', `${A}/audit-logs?entityType=user_account&entityId=${user.id}`, {
+      as: ADMIN,
+    });
+    expect(log.body.list[0]).toMatchObject({
+      actor: 'system:control-plane',
+      actorId: null,
+      action: 'update',
+      operation: 'UPDATE',
+      method: null,
+      before: { failed_logins: 0 },
+      after: { failed_logins: 1 },
+    });
+    const byActor = await call<EntryList>('GET', `${A}/audit-logs?actor=system:control-plane`, { as: ADMIN });
+    expect(byActor.body.list.map((e) => e.entityId)).toContain(user.id);
+  });
+
+  it("records a workflow decision's changes as the admin who decided, though a job applies them", async () => {
+    const D = '/api/am/devportal/v3';
+    const dev = await createUser(bed.prisma, 'audited-dev', ['subscriber']);
+    expect(
+      (await call('PUT', `${A}/settings`, { as: ADMIN, json: { workflows: { APPLICATION_CREATION: true } } }))
+        .status,
+    ).toBe(200);
+    const app = await call<{ applicationId: string }>('POST', `${D}/applications`, {
+      as: dev,
+      json: { name: 'Awaiting', throttlingPolicy: 'Unlimited' },
+    });
+    const wf = await bed.prisma.workflow.findFirstOrThrow({ where: { referenceId: app.body.applicationId } });
+    const decided = await call('POST', `${A}/workflows/update-workflow-status?workflowReferenceId=${wf.id}`, {
+      as: ADMIN,
+      json: { status: 'APPROVED' },
+    });
+    expect(decided.status).toBe(200);
+    await call('PUT', `${A}/settings`, { as: ADMIN, json: { workflows: { APPLICATION_CREATION: false } } });
+    const entries = await bed.prisma.auditLog.findMany({
+      where: { entityId: { in: [wf.id, app.body.applicationId] }, action: 'updateWorkflowStatus' },
+      orderBy: { id: 'asc' },
+    });
+    const admin = await bed.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    expect(entries.map((e) => [e.entityType, e.actorName, e.actorId, e.sourceIp])).toEqual([
+      ['workflow', 'admin', admin.id, '127.0.0.1'],
+      ['application', 'admin', admin.id, '127.0.0.1'],
+    ]);
+    expect(entries[1]!.details).toMatchObject({
+      before: { status: 'CREATED' },
+      after: { status: 'APPROVED' },
+    });
   });
 
   it('filters by actor and period, pages, and is for admins only', async () => {

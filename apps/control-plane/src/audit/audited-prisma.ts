@@ -3,9 +3,10 @@
  * (runAsChange), every transaction first sets `apim.audit` (transaction-local) to the change's
  * context, and a write outside an explicit transaction is made inside one that sets it, so the
  * audit triggers attribute each changed row to its actor in the same transaction.
- * Outside a change (reads, background jobs) it is the plain client and costs nothing.
+ * Outside a change (reads, background jobs) it is the plain client and costs nothing; what it
+ * writes then is recorded as the control plane's (the connection's apim.audit_actor).
  */
-import type { PrismaClient, TransactionClient } from '@apim/db';
+import { setAuditContext, type PrismaClient, type TransactionClient } from '@apim/db';
 import { currentChange, type ChangeContext } from './change-context.js';
 
 const WRITES = new Set([
@@ -22,14 +23,10 @@ const WRITES = new Set([
 
 type Query = (tx: TransactionClient) => Promise<unknown>;
 
-function setContext(client: TransactionClient | PrismaClient, change: ChangeContext) {
-  return client.$queryRaw`SELECT set_config('apim.audit', ${JSON.stringify(change)}, true)`;
-}
-
 export function auditedPrisma(base: PrismaClient): PrismaClient {
   const inChange = (change: ChangeContext, fn: Query, options?: unknown) =>
     base.$transaction(async (tx) => {
-      await setContext(tx, change);
+      await setAuditContext(tx, change);
       return fn(tx);
     }, options as never);
 
@@ -67,7 +64,7 @@ export function auditedPrisma(base: PrismaClient): PrismaClient {
           if (!change) return target.$transaction(arg as never, options as never);
           if (Array.isArray(arg))
             return target
-              .$transaction([setContext(target, change), ...(arg as never[])], options as never)
+              .$transaction([setAuditContext(target, change), ...(arg as never[])], options as never)
               .then((results: unknown[]) => results.slice(1));
           return inChange(change, arg, options);
         };

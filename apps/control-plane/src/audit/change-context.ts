@@ -6,17 +6,10 @@
  * runs. So no route has to remember to audit, and an entry exists exactly when its change does.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuditContext } from '@apim/db';
 
-export interface ChangeContext {
-  /** the user's id; absent for a caller that is not a user */
-  actorId?: string;
-  actorName?: string;
-  /** the REST operation (operationId), e.g. updateAPI */
-  action: string;
-  method: string;
-  path: string;
-  ip?: string;
-}
+/** The REST operation (operationId as action), its method and path, and its caller. */
+export type ChangeContext = AuditContext & { method: string; path: string };
 
 const store = new AsyncLocalStorage<ChangeContext>();
 

@@ -4,7 +4,13 @@
  * workflow id, so a decision is applied once however often it is sent.
  */
 import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
-import type { PrismaClient, TransactionClient } from '@apim/db';
+import {
+  setAuditContext,
+  SystemActors,
+  type AuditContext,
+  type PrismaClient,
+  type TransactionClient,
+} from '@apim/db';
 import type { Logger } from '@apim/service';
 import { gatewayWrites } from '../model/gateway-writes.js';
 
@@ -16,7 +22,15 @@ export interface DecisionJob {
   workflowId: string;
   status: WorkflowDecision;
   comment?: string;
+  /** the admin's request that decided: the changes the job makes are recorded as theirs */
+  decidedBy?: AuditContext;
 }
+
+/** Who a decision's changes are by when its job does not say (one queued by an earlier version). */
+const UNATTRIBUTED_DECISION: AuditContext = {
+  actorName: SystemActors.workflow,
+  action: 'applyWorkflowDecision',
+};
 
 export type WorkflowKind = 'APPLICATION_CREATION' | 'SUBSCRIPTION_CREATION' | 'SUBSCRIPTION_UPDATE';
 
@@ -33,6 +47,8 @@ export async function needsApproval(
 /** Applies a decision (the job's work). Returns false when the workflow was already completed. */
 export async function applyDecision(prisma: PrismaClient, job: DecisionJob): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
+    // the job runs long after the request, outside its change context: it carries it instead
+    await setAuditContext(tx, job.decidedBy ?? UNATTRIBUTED_DECISION);
     const wf = await tx.workflow.findUnique({ where: { id: job.workflowId } });
     if (!wf || wf.status !== 'CREATED') return false;
     await tx.workflow.update({

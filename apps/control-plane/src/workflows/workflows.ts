@@ -2,6 +2,7 @@
 import { Scopes } from '@apim/contracts';
 import { WSO2_WORKFLOW_TYPES, type Admin, type Complete } from '@apim/rest-contract';
 import type { Prisma, WorkflowType } from '@apim/db';
+import { currentChange } from '../audit/change-context.js';
 import type { AppContext } from '../context.js';
 import { conflict, HttpError, notFound } from '../http/errors.js';
 import { page, pagingQuery, type Paging } from '../http/paging.js';
@@ -108,7 +109,12 @@ export function workflowOperations({ prisma, workflows }: AppContext): Operation
         if (w.status !== 'CREATED') throw conflict(`The workflow is already ${w.status}`);
         let done: boolean;
         try {
-          done = await workflows.decide({ workflowId: w.id, status: body.status, comment: body.description });
+          done = await workflows.decide({
+            workflowId: w.id,
+            status: body.status,
+            comment: body.description,
+            decidedBy: currentChange(),
+          });
         } catch {
           throw new HttpError(503, 'The workflow queue is not available; try again');
         }

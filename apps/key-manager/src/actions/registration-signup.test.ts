@@ -67,6 +67,21 @@ describe('self sign-up', () => {
     });
     expect(user.roles.map((r) => r.roleName)).toEqual(['subscriber']);
     expect(await verifyPassword('a-long-password', user.passwordHash)).toBe(true);
+    // the audit log has the account and its role, as the key manager's sign-up from the caller
+    const audited = await f.prisma.auditLog.findMany({
+      where: { entityId: { in: [user.id, `${user.id}:subscriber`] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(audited.map((e) => [e.entityType, e.actorName, e.action, e.sourceIp])).toEqual([
+      ['user_account', 'system:key-manager', 'signUp', '127.0.0.1'],
+      ['user_role', 'system:key-manager', 'signUp', '127.0.0.1'],
+    ]);
+    expect(audited[0]!.details).toMatchObject({
+      operation: 'INSERT',
+      method: 'POST',
+      path: '/signup',
+      after: { username: 'newdev', password_hash: '[hidden]' },
+    });
 
     const again = await postForm(`${f.km.url}/signup`, { username: 'newdev', password: 'another-password' });
     expect(again.status).toBe(409);

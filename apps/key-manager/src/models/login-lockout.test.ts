@@ -52,6 +52,22 @@ describe('account lockout', () => {
     const row = await userRow('locky');
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
     expect(row.failedLogins).toBe(0); // counting starts again after the lock
+    // the key manager's own writes are in the audit log as its, an update as the columns it changed
+    const audited = await f.prisma.auditLog.findMany({
+      where: { entityType: 'user_account', entityId: row.id, action: 'update' },
+      orderBy: { id: 'asc' },
+    });
+    expect(audited.map((e) => [e.actorName, e.actorId])).toEqual(
+      Array.from({ length: 3 }, () => ['system:key-manager', null]),
+    );
+    expect(audited.map((e) => e.details)).toEqual([
+      expect.objectContaining({ before: { failed_logins: 0 }, after: { failed_logins: 1 } }),
+      expect.objectContaining({ before: { failed_logins: 1 }, after: { failed_logins: 2 } }),
+      expect.objectContaining({
+        before: { failed_logins: 2, locked_until: null },
+        after: { failed_logins: 0, locked_until: expect.any(String) as unknown },
+      }),
+    ]);
 
     const refused = await signIn('locky', 'right-password-1');
     expect(refused.callback).toBeUndefined();

@@ -1,5 +1,5 @@
 import { envReader, runMain } from '@apim/service';
-import { createPrismaClient } from '../client.js';
+import { createPrismaClient, SystemActors } from '../client.js';
 import { adminPasswordFromEnv } from '../admin-password.js';
 import { seed } from '../seed.js';
 
@@ -7,7 +7,7 @@ await runMain('seed', async () => {
   const r = envReader();
   const databaseUrl = r.url('DATABASE_URL', undefined, ['postgres', 'postgresql']);
   const admin = adminPasswordFromEnv();
-  const prisma = createPrismaClient(databaseUrl, { poolSize: 2 });
+  const prisma = createPrismaClient(databaseUrl, { poolSize: 2, auditActor: SystemActors.seed });
   try {
     const result = await seed(prisma, {
       adminPassword: admin.password,

@@ -223,15 +223,15 @@ export interface AuditLogEntry {
   id: string;
   time: string;
   /**
-   * the user's id
+   * the user's id; null for the product itself
    */
   actorId?: string | null;
   /**
-   * the user's name
+   * the user's name, or system:<part> for a change the product made by itself: system:key-manager (sign-up, sign-in lockouts), system:control-plane (sign-in lockouts), system:workflow, system:seed; db:<user> for a change made directly in the database
    */
   actor?: string | null;
   /**
-   * the REST operation that made the change (its operationId)
+   * the REST operation that made the change (its operationId), the product's own (e.g. signUp), else insert, update or delete
    */
   action: string;
   /**
@@ -247,13 +247,13 @@ export interface AuditLogEntry {
    */
   sourceIp?: string | null;
   /**
-   * the row before the change (secrets as "[hidden]")
+   * the row before the change; for an UPDATE only the columns it changed (secrets as "[hidden]")
    */
   before?: {
     [k: string]: unknown | undefined;
   } | null;
   /**
-   * the row after the change (secrets as "[hidden]")
+   * the row after the change; for an UPDATE only the columns it changed (secrets as "[hidden]")
    */
   after?: {
     [k: string]: unknown | undefined;

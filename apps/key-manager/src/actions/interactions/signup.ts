@@ -1,6 +1,8 @@
 /** Self sign-up for the developer portal (when the admins leave it on): `/signup`. */
 import type Router from '@koa/router';
+import { setAuditContext, SystemActors } from '@apim/db';
 import { hashPassword } from '@apim/service';
+import { callerAddress } from '../../helpers/caller-address.js';
 import { selfSignUpSetting } from '../../models/self-signup-setting.js';
 import { INTERACTION_PATH, SIGNUP_PATH } from '../../provider/routes.js';
 import { field, html } from './page-responses.js';
@@ -54,14 +56,25 @@ export function signupRoutes(router: Router, deps: InteractionDeps): void {
       select: { name: true },
     });
     try {
-      await prisma.user.create({
-        data: {
-          username: values.username,
-          email: values.email || null,
-          displayName: values.displayName || null,
-          passwordHash: await hashPassword(password),
-          roles: { create: roles.map((r) => ({ roleName: r.name })) },
-        },
+      const passwordHash = await hashPassword(password);
+      await prisma.$transaction(async (tx) => {
+        // the audit log says the account and its roles came from sign-up, and from where
+        await setAuditContext(tx, {
+          actorName: SystemActors.keyManager,
+          action: 'signUp',
+          method: 'POST',
+          path: SIGNUP_PATH,
+          ip: callerAddress(deps.proxies, ctx.req),
+        });
+        await tx.user.create({
+          data: {
+            username: values.username,
+            email: values.email || null,
+            displayName: values.displayName || null,
+            passwordHash,
+            roles: { create: roles.map((r) => ({ roleName: r.name })) },
+          },
+        });
       });
       deps.lookups.clear();
     } catch (e) {
