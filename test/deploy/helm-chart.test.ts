@@ -140,6 +140,54 @@ describe.skipIf(!helmAvailable)('deploy/kubernetes/apim', () => {
     expect(from('APIM_INTERNAL_SECRET')).toEqual({ name: 'keys', key: 'APIM_INTERNAL_SECRET' });
   });
 
+  it('points the apps at Redis Sentinel or Redis Cluster, the URL then optional', async () => {
+    const envOf = (ms: Manifest[]) =>
+      named(ms, 'Deployment', 'prod-apim-gateway').spec.template.spec.containers[0].env as Manifest[];
+    const database = ['--set', 'database.url=postgresql://apim:pw@db:5432/apim'];
+    const sentinel = envOf(
+      await render(
+        ...database,
+        ...['--set', 'redis.sentinel.hosts={s-0.sentinel:26379,s-1.sentinel:26379}'],
+        ...['--set', 'redis.sentinel.masterName=mymaster'],
+        ...[
+          '--set',
+          'redis.sentinel.passwordSecret.name=sentinel',
+          '--set',
+          'redis.sentinel.passwordSecret.key=pw',
+        ],
+      ),
+    );
+    const value = (env: Manifest[], name: string) => env.find((e) => e.name === name)?.value as unknown;
+    expect(value(sentinel, 'APIM_REDIS_SENTINELS')).toBe('s-0.sentinel:26379,s-1.sentinel:26379');
+    expect(value(sentinel, 'APIM_REDIS_SENTINEL_MASTER')).toBe('mymaster');
+    expect(sentinel.find((e) => e.name === 'APIM_REDIS_SENTINEL_PASSWORD')!.valueFrom.secretKeyRef).toEqual({
+      name: 'sentinel',
+      key: 'pw',
+    });
+    expect(sentinel.map((e) => e.name)).not.toContain('REDIS_URL');
+
+    const clusterManifests = await render(
+      ...[
+        ...required,
+        '--set',
+        'redis.url=redis://:pw@redis',
+        '--set',
+        'redis.cluster.nodes={c-0:6379,c-1:6379}',
+      ],
+    );
+    const cluster = envOf(clusterManifests);
+    expect(value(cluster, 'APIM_REDIS_CLUSTER_NODES')).toBe('c-0:6379,c-1:6379');
+    expect(cluster.map((e) => e.name)).toContain('REDIS_URL');
+    expect(envOf(clusterManifests).map((e) => e.name)).not.toContain('APIM_REDIS_SENTINELS');
+
+    await expect(
+      render(...required, '--set', 'redis.sentinel.hosts={s:26379}', '--set', 'redis.cluster.nodes={c:6379}'),
+    ).rejects.toThrow(/cannot both be set/);
+    await expect(render(...database, '--set', 'redis.sentinel.hosts={s:26379}')).rejects.toThrow(
+      /redis\.sentinel\.masterName is required/,
+    );
+  });
+
   it('refuses to render without a database', async () => {
     await expect(helm(['template', 'x', chart, '--set', 'redis.url=redis://r:6379'])).rejects.toThrow(
       /database\.url \(or database\.existingSecret\) is required/,

@@ -1,12 +1,13 @@
-import { Redis } from 'ioredis';
 import { createPrismaClient } from '@apim/db';
 import {
   closeGracefully,
   connectTo,
   createLogger,
+  createRedisClient,
   healthEndpoints,
   startTracing,
   type Logger,
+  type RedisClient,
 } from '@apim/service';
 import { BackendPools } from './backend/endpoints.js';
 import type { GatewayConfig } from './config.js';
@@ -37,8 +38,8 @@ export type { GatewayConfig } from './config.js';
 export { loadConfig } from './config.js';
 
 /** Rate-limit counters and proof replays must fail fast when Redis is away (then each node counts alone), never queue. */
-async function connectFastFailingRedis(config: GatewayConfig, logger: Logger): Promise<Redis> {
-  const redis = new Redis(config.redisUrl, {
+async function connectFastFailingRedis(config: GatewayConfig, logger: Logger): Promise<RedisClient> {
+  const redis = createRedisClient(config.redis, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -5,14 +5,15 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
-import { Redis } from 'ioredis';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { createPrismaClient } from '@apim/db';
+import { createPrismaClient, SystemActors } from '@apim/db';
 import {
   closeGracefully,
   connectTo,
   createLogger,
+  createRedisClient,
+  describeRedis,
   healthEndpoints,
   requestIdOf,
   startTracing,
@@ -66,16 +67,17 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<KeyManagerApp> {
   const logger = options.logger ?? createLogger('key-manager', config.logLevel);
-  const prisma = createPrismaClient(config.databaseUrl);
+  // its own writes (sign-in counters, lockouts) are recorded in the audit log as the key manager's
+  const prisma = createPrismaClient(config.databaseUrl, { auditActor: SystemActors.keyManager });
   await connectTo('the database', config.databaseUrl, () => prisma.$queryRaw`SELECT 1`);
-  const redis = new Redis(config.redisUrl, {
+  const redis = createRedisClient(config.redis, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
   });
   redis.on('error', (e: Error) => logger.debug({ err: e.message }, 'redis error'));
   try {
-    await connectTo('Redis', config.redisUrl, () => redis.connect());
+    await connectTo('Redis', describeRedis(config.redis), () => redis.connect());
   } catch (e) {
     await prisma.$disconnect();
     redis.disconnect();

@@ -2,6 +2,8 @@
  * Configuration from environment variables, validated once at start-up. A bad value stops the
  * process with one line naming the variable and what is wrong (see ConfigError and runMain).
  */
+import { readRedisConfig, redisKeyPrefix } from './redis.js';
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -147,11 +149,17 @@ export type TracingConfig = ReturnType<typeof readTracingConfig>;
 /** Settings every app shares. */
 export function commonConfig(env: Env = process.env) {
   const r = envReader(env);
+  const redis = readRedisConfig(env);
   return {
     databaseUrl: r.url('DATABASE_URL', undefined, ['postgres', 'postgresql']),
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
-    /** prefix of every Redis key and BullMQ queue, so several installations (or test runs) share one Redis */
-    redisPrefix: r.string('APIM_REDIS_PREFIX', 'apim'),
+    /** which Redis: REDIS_URL, Sentinel or Cluster (redis.ts); clients come from createRedisClient */
+    redis,
+    /**
+     * prefix of every Redis key and BullMQ queue, so several installations (or test runs) share one
+     * Redis; a hash tag in cluster mode (redisKeyPrefix)
+     */
+    redisPrefix: redisKeyPrefix(r.string('APIM_REDIS_PREFIX', 'apim'), redis),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     host: r.string('APIM_HOST', '127.0.0.1'),
     /** OpenTelemetry tracing (tracing.ts): off unless an OTLP endpoint is set */

@@ -2,6 +2,7 @@ export * from './environment.js';
 export * from './database.js';
 export * from './redis.js';
 export * from './redis-server.js';
+export * from './redis-ha.js';
 export { connectionRefused, freePort } from './ports.js';
 export * from './certificates.js';
 export * from './analytics.js';

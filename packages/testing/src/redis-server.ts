@@ -3,9 +3,9 @@
  * Redis is never stopped. It keeps nothing on disk (`--save "" --appendonly no`), so a restart
  * starts empty.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
+import type { ChildProcess } from 'node:child_process';
 import { freePort } from './ports.js';
+import { ephemeralRedisArgs, killRedisServer, spawnRedisServer } from './redis-process.js';
 
 export interface OwnRedis {
   url: string;
@@ -15,43 +15,17 @@ export interface OwnRedis {
   start(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
 export async function startRedisServer(): Promise<OwnRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   const start = async () => {
-    const c = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    child = c;
-    for (let i = 0; i < 200 && c.exitCode === null; i++) {
-      if (await answers(url)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis-server on port ${port} did not start`);
+    child = await spawnRedisServer(port, ephemeralRedisArgs(port));
   };
   const stop = async () => {
     const c = child;
     child = null;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    c.kill('SIGKILL');
-    await exited;
+    await killRedisServer(c);
   };
   await start();
   return { url, start, stop };

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { GatewayApi } from '@apim/contracts';
-import type { Logger } from '@apim/service';
+import type { Logger, RedisClient } from '@apim/service';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayState } from '../store/state.js';
 import type { Handler } from './types.js';
@@ -38,7 +37,7 @@ export interface Shared {
   changes: StateChanges;
   logger: Logger;
   /** rate-limit style commands: fail fast while Redis is away, never queue */
-  redis: Redis;
+  redis: RedisClient;
   /** the node's Prometheus registry, for the handler's own metrics */
   registry: Registry;
 }

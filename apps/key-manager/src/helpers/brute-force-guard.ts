@@ -1,6 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { Redis } from 'ioredis';
-import type { Logger } from '@apim/service';
+import type { Logger, RedisClient } from '@apim/service';
 import { GATEWAY_CLIENT_ID } from '../models/builtin-clients.js';
 
 /** One failure counter: its key and the failures it allows within the window. */
@@ -56,7 +55,7 @@ export function addressBucket(address: string): string {
  */
 export class BruteForceGuard {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly limits: BruteForceLimits,
     private readonly logger: Logger,

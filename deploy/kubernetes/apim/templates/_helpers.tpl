@@ -51,11 +51,37 @@ control-plane: { values: controlPlane, portVariable: APIM_CONTROL_PLANE_PORT }
       key: {{ .key }}
 {{- end -}}
 
+{{/* "sentinel" or "cluster" when one is configured (not both), else empty: one Redis at redis.url. */}}
+{{- define "apim.redisTopology" -}}
+{{- if and .Values.redis.sentinel.hosts .Values.redis.cluster.nodes -}}
+{{- fail "redis.sentinel.hosts and redis.cluster.nodes cannot both be set: choose Sentinel or Cluster" -}}
+{{- else if .Values.redis.sentinel.hosts -}}
+sentinel
+{{- else if .Values.redis.cluster.nodes -}}
+cluster
+{{- end -}}
+{{- end -}}
+
 {{/* The environment of every app and of the migration job. */}}
 {{- define "apim.env" -}}
 {{- $connections := include "apim.connectionsSecret" . -}}
+{{- $redisTopology := include "apim.redisTopology" . -}}
 {{ include "apim.secretEnv" (dict "name" "DATABASE_URL" "secret" (.Values.database.existingSecret | default $connections) "key" (ternary .Values.database.existingSecretKey "DATABASE_URL" (ne .Values.database.existingSecret ""))) }}
+{{- if or .Values.redis.existingSecret .Values.redis.url (not $redisTopology) }}
 {{ include "apim.secretEnv" (dict "name" "REDIS_URL" "secret" (.Values.redis.existingSecret | default $connections) "key" (ternary .Values.redis.existingSecretKey "REDIS_URL" (ne .Values.redis.existingSecret ""))) }}
+{{- end }}
+{{- with .Values.redis.sentinel }}
+{{- if .hosts }}
+- { name: APIM_REDIS_SENTINELS, value: {{ join "," .hosts | quote }} }
+- { name: APIM_REDIS_SENTINEL_MASTER, value: {{ required "redis.sentinel.masterName is required with redis.sentinel.hosts" .masterName | quote }} }
+{{- if .passwordSecret.name }}
+{{ include "apim.secretEnv" (dict "name" "APIM_REDIS_SENTINEL_PASSWORD" "secret" .passwordSecret.name "key" (required "redis.sentinel.passwordSecret.key is required with its name" .passwordSecret.key)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if .Values.redis.cluster.nodes }}
+- { name: APIM_REDIS_CLUSTER_NODES, value: {{ join "," .Values.redis.cluster.nodes | quote }} }
+{{- end }}
 {{- range list "APIM_INTERNAL_SECRET" "APIM_KEY_ENCRYPTION_KEY" "APIM_ADMIN_PASSWORD" }}
 {{ include "apim.secretEnv" (dict "name" . "secret" (include "apim.keysSecret" $) "key" .) }}
 {{- end }}

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Logger } from '@apim/service';
+import type { Logger, RedisClient } from '@apim/service';
 
 /**
  * The DPoP proofs (by key thumbprint and jti) seen within the window a proof is acceptable, shared by
@@ -19,7 +18,7 @@ export class ProofReplayStore {
   private handingOver: Promise<void> | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** how long a proof stays acceptable: its jti is remembered that long */
     private readonly windowMs: number,

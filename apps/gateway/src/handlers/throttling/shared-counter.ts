@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from '@apim/service';
+import type { Logger, RedisClient } from '@apim/service';
 import { SharedByteCounters } from './byte-counter.js';
 
 export interface Verdict {
@@ -40,7 +39,9 @@ local t = redis.call('INCRBY', KEYS[1], ARGV[1])
 if t == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return t`;
 
-export type LeaseRedis = Redis & { apimLease(key: string, chunk: number, ttlMs: number): Promise<number> };
+export type LeaseRedis = RedisClient & {
+  apimLease(key: string, chunk: number, ttlMs: number): Promise<number>;
+};
 
 /**
  * Fixed-window request counters shared by every gateway node through Redis, never admitting more
@@ -59,7 +60,7 @@ export class SharedCounters {
   private sweepTimer: NodeJS.Timeout;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
     private readonly logger: Logger,
     private readonly onModeChange: (shared: boolean) => void = () => undefined,

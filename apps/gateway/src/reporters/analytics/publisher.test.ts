@@ -14,14 +14,14 @@ import {
   type AggregatedRequest,
   type AnalyticsAggregateBatch,
 } from '@apim/contracts';
-import { createLogger } from '@apim/service';
+import { createLogger, readRedisConfig, type RedisClient } from '@apim/service';
 import { analyticsEvent, cleanupRedis, eventually, testRedisPrefix, testRedisUrl } from '@apim/testing';
 import { startTcpProxy, type TcpProxy } from '../../test-support/tcp-proxy.js';
 import { AnalyticsPublisher, analyticsQueueConnection } from './publisher.js';
 
 const prefix = testRedisPrefix();
 let relay: TcpProxy;
-let connection: Redis;
+let connection: RedisClient;
 let publisher: AnalyticsPublisher;
 let queue: Queue<AnalyticsAggregateBatch>;
 const dropped = { events: 0, requests: 0 };
@@ -52,7 +52,7 @@ async function queued() {
 beforeAll(async () => {
   const redis = new URL(testRedisUrl());
   relay = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-  connection = analyticsQueueConnection(`redis://127.0.0.1:${relay.port}`);
+  connection = analyticsQueueConnection(readRedisConfig({ REDIS_URL: `redis://127.0.0.1:${relay.port}` }));
   publisher = new AnalyticsPublisher(connection, {
     prefix,
     gatewayId: 'gw-1',

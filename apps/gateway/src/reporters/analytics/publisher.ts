@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis as IORedis, type Redis } from 'ioredis';
 import {
   AGGREGATE_JOB,
   ANALYTICS_QUEUE,
@@ -10,7 +9,7 @@ import {
   type AnalyticsAggregateBatch,
   type AnalyticsEvent,
 } from '@apim/contracts';
-import type { Logger } from '@apim/service';
+import { createRedisClient, type Logger, type RedisClient, type RedisConfig } from '@apim/service';
 
 export interface AnalyticsPublisherOptions {
   prefix: string;
@@ -34,8 +33,8 @@ export interface AnalyticsPublisherOptions {
  * The Redis connection the publisher needs: commands fail at once while Redis is away (no offline
  * queue), so that batches wait in the publisher's own memory, not in ioredis'.
  */
-export function analyticsQueueConnection(redisUrl: string): Redis {
-  const redis = new IORedis(redisUrl, {
+export function analyticsQueueConnection(redisConfig: RedisConfig): RedisClient {
+  const redis = createRedisClient(redisConfig, {
     maxRetriesPerRequest: null,
     enableOfflineQueue: false,
     lazyConnect: true,
@@ -65,7 +64,7 @@ export class AnalyticsPublisher {
   private outage: { since: number; droppedEvents: number; droppedRequests: number } | null = null;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly o: AnalyticsPublisherOptions,
   ) {
     this.queue = new Queue<AnalyticsAggregateBatch>(ANALYTICS_QUEUE, { connection, prefix: o.prefix });

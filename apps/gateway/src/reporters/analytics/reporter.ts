@@ -40,7 +40,7 @@ export class AnalyticsReporter implements Reporter {
     registry: Registry,
     logger: Logger,
   ) {
-    this.connection = analyticsQueueConnection(config.redisUrl);
+    this.connection = analyticsQueueConnection(config.redis);
     const dropped = new Counter({
       name: 'apim_gateway_analytics_dropped_total',
       help: 'Analytics not kept while the queue could not take them: raw events beyond the buffer, requests beyond the rollup rows kept',
