@@ -6,6 +6,7 @@ import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed 
 import { startControlPlane, type RunningControlPlane } from '../testing.js';
 import { auditedPrisma } from './audited-prisma.js';
 import { runAsChange } from './change-context.js';
+import { applyDecision } from '../workflows/queue.js';
 import { pruneAuditLog } from './retention.js';
 
 const A = '/api/am/admin/v4';
@@ -230,6 +231,24 @@ describe('audit log', () => {
       before: { status: 'CREATED' },
       after: { status: 'APPROVED' },
     });
+
+    // a job that carries no decider (queued by an earlier version) is the workflow engine's
+    const other = await call<{ applicationId: string }>('POST', `${D}/applications`, {
+      as: dev,
+      json: { name: 'Queued before', throttlingPolicy: 'Unlimited' },
+    });
+    const queued = await bed.prisma.workflow.create({
+      data: { type: 'APPLICATION_CREATION', referenceId: other.body.applicationId },
+    });
+    expect(await applyDecision(bed.prisma, { workflowId: queued.id, status: 'REJECTED' })).toBe(true);
+    const unattributed = await bed.prisma.auditLog.findMany({
+      where: { entityId: { in: [queued.id, other.body.applicationId] }, action: 'applyWorkflowDecision' },
+      orderBy: { id: 'asc' },
+    });
+    expect(unattributed.map((e) => [e.entityType, e.actorName, e.actorId])).toEqual([
+      ['workflow', 'system:workflow', null],
+      ['application', 'system:workflow', null],
+    ]);
   });
 
   it('filters by actor and period, pages, and is for admins only', async () => {
