@@ -87,7 +87,7 @@ describe('access log', () => {
     const traceId = /^00-([0-9a-f]{32})-/.exec(String(s.backend.received.at(-1)!.headers.traceparent))?.[1];
     expect(line).toMatchObject({
       log: 'access',
-      method: 'GET',
+      apiMethod: 'GET',
       path: '/logged/1.0.0/pets/7',
       apiId,
       apiName: 'Logged',

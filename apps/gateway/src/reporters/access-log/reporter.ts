@@ -1,8 +1,9 @@
 // a CommonJS module: its class is a property of the default export
 import sonicBoom, { type SonicBoom } from 'sonic-boom';
-import { GatewayErrors, sampledIn } from '@apim/contracts';
+import { sampledIn } from '@apim/contracts';
 import type { Logger } from '@apim/service';
 import type { ExchangeReport, Reporter } from '../../pipeline/types.js';
+import { exchangeFields } from '../exchange-fields.js';
 
 export interface AccessLogOptions {
   /** 'stdout', or the path of a file appended to (its folder made if missing) */
@@ -12,7 +13,6 @@ export interface AccessLogOptions {
   gatewayId: string;
 }
 
-const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 const BUFFER_BYTES = 8 * 1024;
 const FLUSH_MS = 1000;
 const WRITE_BYTES = 64 * 1024;
@@ -72,38 +72,14 @@ export class AccessLogReporter implements Reporter {
 
   onDone(r: ExchangeReport): void {
     if (r.status < 400 && r.error === null && !sampledIn(r.requestId, this.o.sampleRate)) return;
-    const { api, credential: cred, req } = r;
-    const url = req.url ?? '/';
+    const url = r.req.url ?? '/';
     const q = url.indexOf('?');
     const line = {
       log: 'access',
       time: isoTime(Date.now() - r.totalMs),
-      gatewayId: this.o.gatewayId,
-      correlationId: r.requestId,
       traceId: r.trace?.traceId ?? null,
-      method: req.method ?? '',
       path: q < 0 ? url : url.slice(0, q),
-      apiId: api?.id ?? null,
-      apiName: api?.name ?? null,
-      apiVersion: api?.version ?? null,
-      apiContext: api?.context ?? null,
-      apiResourceTemplate: r.template,
-      applicationId: cred?.applicationId ?? null,
-      applicationName: cred?.application?.name ?? null,
-      keyType: cred?.keyType ?? null,
-      userName: cred?.username ?? null,
-      proxyResponseCode: r.status,
-      targetResponseCode: r.targetStatus,
-      errorCode: r.error ? GatewayErrors[r.error].code : null,
-      errorType: r.error,
-      responseLatency: Math.round(r.totalMs),
-      backendLatency: round(r.backendLatencyMs),
-      requestMediationLatency: round(r.requestMediationMs),
-      responseMediationLatency: round(r.responseMediationMs),
-      userIp: r.clientIp,
-      userAgent: req.headers['user-agent'] ?? null,
-      messagesIn: r.messages?.in ?? null,
-      messagesOut: r.messages?.out ?? null,
+      ...exchangeFields(r, this.o.gatewayId),
     };
     this.out.write(`${JSON.stringify(line)}\n`);
   }

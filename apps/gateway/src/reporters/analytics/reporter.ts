@@ -4,9 +4,8 @@ import type { Logger } from '@apim/service';
 import type { GatewayConfig } from '../../config.js';
 import type { ExchangeReport, Reporter } from '../../pipeline/types.js';
 import { EventIds } from './event-ids.js';
+import { exchangeFields } from '../exchange-fields.js';
 import { AnalyticsPublisher, analyticsQueueConnection } from './publisher.js';
-
-const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 
 /**
  * Analytics of every request, a reporter of the log phase: each request is counted in its
@@ -99,30 +98,7 @@ export class AnalyticsReporter implements Reporter {
       // a request id the gateway made is a fresh UUID; one the client sent may repeat
       eventId: req.headers['x-request-id'] === r.requestId ? this.eventIds.next() : r.requestId,
       requestTimeMs: c.requestTimeMs,
-      correlationId: r.requestId,
-      gatewayId: this.config.gatewayId,
-      apiId: c.apiId,
-      apiName: api?.name ?? null,
-      apiVersion: api?.version ?? null,
-      apiContext: api?.context ?? null,
-      apiResourceTemplate: r.template,
-      apiMethod: c.apiMethod,
-      applicationId: c.applicationId,
-      applicationName: cred?.application?.name ?? null,
-      keyType: c.keyType,
-      userName: cred?.username ?? null,
-      proxyResponseCode: r.status,
-      targetResponseCode: r.targetStatus,
-      backendLatency: round(r.backendLatencyMs),
-      requestMediationLatency: round(r.requestMediationMs),
-      responseMediationLatency: round(r.responseMediationMs),
-      responseLatency: c.responseLatency,
-      errorCode,
-      errorType: r.error,
-      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-      userIp: r.clientIp,
-      messagesIn: c.messagesIn,
-      messagesOut: c.messagesOut,
+      ...exchangeFields(r, this.config.gatewayId),
     });
   }
 
