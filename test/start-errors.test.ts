@@ -82,4 +82,22 @@ describe('npm start with a bad setting or an unreachable dependency', () => {
       await db.drop();
     }
   });
+
+  it("an unreachable Redis Sentinel: the operator's, never replaced by a redis-server of ours", async () => {
+    const db = await createTestDatabase();
+    try {
+      const r = await start({
+        DATABASE_URL: db.url,
+        APIM_REDIS_SENTINELS: '127.0.0.1:1',
+        APIM_REDIS_SENTINEL_MASTER: 'apim',
+      });
+      expect(r.code).toBe(1);
+      expectOneLine(
+        r.stderr,
+        /^npm start: Cannot reach Redis \(sentinels 127\.0\.0\.1:1 \(master apim\)\): start it, or unset APIM_REDIS_SENTINELS \/ APIM_REDIS_CLUSTER_NODES to use REDIS_URL$/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
 });

@@ -22,7 +22,8 @@ export function loadStackConfig(env: Record<string, string | undefined> = proces
     databaseUrl: r.optionalString('DATABASE_URL')
       ? r.url('DATABASE_URL', undefined, ['postgres', 'postgresql'])
       : undefined,
-    redisUrl: commonConfig({ ...env, DATABASE_URL: 'postgres://unused' }).redisUrl,
+    /** REDIS_URL, or the Sentinel or Cluster the apps are pointed at (@apim/service's readRedisConfig) */
+    redis: commonConfig({ ...env, DATABASE_URL: 'postgres://unused' }).redis,
     keyManagerUrl: r.url('APIM_KEY_MANAGER_URL', `http://${publicHost}:${ports.keyManager}`, [
       'http',
       'https',

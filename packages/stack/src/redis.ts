@@ -1,13 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { createRedisClient, describeRedis, type RedisConfig } from '@apim/service';
 
-async function ping(url: string): Promise<boolean> {
-  const redis = new Redis(url, {
+async function ping(config: RedisConfig): Promise<boolean> {
+  const redis = createRedisClient(config, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
     connectTimeout: 1500,
   });
   redis.on('error', () => undefined);
@@ -22,18 +23,24 @@ async function ping(url: string): Promise<boolean> {
 }
 
 export interface RedisHandle {
-  url: string;
+  /** a redis-server we started (at REDIS_URL) */
   started?: ChildProcess;
   stop(): Promise<void>;
 }
 
 /**
- * Redis at `url`; when nothing answers there and `redis-server` is on PATH, one started by us with
- * its data under `dataDir/redis`. Otherwise an error that says how to get Redis.
+ * The Redis the apps are configured for. A Sentinel or Cluster must answer as it is: it is an
+ * operator's. A single server at REDIS_URL that does not answer is started here when it is local
+ * and `redis-server` is on PATH, with its data under `dataDir/redis`. Otherwise an error that says
+ * how to get Redis.
  */
-export async function ensureRedis(url: string, dataDir: string): Promise<RedisHandle> {
-  if (await ping(url)) return { url, stop: async () => undefined };
-  const u = new URL(url);
+export async function ensureRedis(config: RedisConfig, dataDir: string): Promise<RedisHandle> {
+  if (await ping(config)) return { stop: async () => undefined };
+  if (config.mode !== 'standalone')
+    throw new Error(
+      `Cannot reach Redis (${describeRedis(config)}): start it, or unset APIM_REDIS_SENTINELS / APIM_REDIS_CLUSTER_NODES to use REDIS_URL`,
+    );
+  const u = new URL(config.url);
   const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(u.hostname);
   const available = spawnSync('redis-server', ['--version']).status === 0;
   if (!local || !available)
@@ -62,9 +69,8 @@ export async function ensureRedis(url: string, dataDir: string): Promise<RedisHa
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 50; i++) {
-    if (await ping(url)) {
+    if (await ping(config)) {
       return {
-        url,
         started: child,
         stop: () =>
           new Promise<void>((resolve) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createPrismaClient, ensureDatabase, migrate, repoRoot, seed, SystemActors } from '@apim/db';
 import { adminPasswordFromEnv } from '@apim/db/admin-password';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@apim/db/embedded';
-import { connectTo, describeStartupError, redactUrl } from '@apim/service';
+import { connectTo, describeRedis, describeStartupError, redactUrl } from '@apim/service';
 import { loadStackConfig } from './config.js';
 import { createPizzaShackBackend } from './pizzashack.js';
 import { startApp, waitHealthy, type AppProcess } from './processes.js';
@@ -70,9 +70,11 @@ async function main(): Promise<void> {
   });
   await prisma.$disconnect();
 
-  const redis: RedisHandle = await ensureRedis(config.redisUrl, config.dataDir);
+  const redis: RedisHandle = await ensureRedis(config.redis, config.dataDir);
   if (redis.started) {
-    say(`Started redis-server for ${redactUrl(redis.url)} (data in ${path.join(config.dataDir, 'redis')}).`);
+    say(
+      `Started redis-server for ${redactUrl(describeRedis(config.redis))} (data in ${path.join(config.dataDir, 'redis')}).`,
+    );
     cleanups.push(() => redis.stop());
   }
 
@@ -87,7 +89,6 @@ async function main(): Promise<void> {
   const logDir = path.join(config.dataDir, 'logs');
   const env: Record<string, string> = {
     DATABASE_URL: dbUrl,
-    REDIS_URL: config.redisUrl,
     APIM_HOST: config.host,
     APIM_INTERNAL_SECRET: secrets.internalSecret,
     APIM_KEY_ENCRYPTION_KEY: secrets.keyEncryptionKey,
