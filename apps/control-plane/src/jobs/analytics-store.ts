@@ -150,6 +150,13 @@ function rowParameters(rows: AnalyticsDelivery['rows']): unknown[] {
   ];
 }
 
+const ignoreConnectionError = () => undefined;
+
+function release(client: pg.PoolClient, error?: Error): void {
+  client.off('error', ignoreConnectionError);
+  client.release(error);
+}
+
 export class PostgresAnalyticsStore implements AnalyticsSink {
   readonly name = 'postgres';
   private readonly pool: pg.Pool;
@@ -164,6 +171,10 @@ export class PostgresAnalyticsStore implements AnalyticsSink {
 
   async write(batch: AnalyticsDelivery): Promise<boolean> {
     const client = await this.pool.connect();
+    // pg takes the pool's listener off a client it hands out: a connection the server ends between
+    // two of our queries (a Postgres restart's 57P01) would be an unhandled 'error' event and take
+    // the process down. The next query fails instead, and the batch is retried.
+    client.on('error', ignoreConnectionError);
     try {
       await client.query('BEGIN');
       const seen = await client.query(
@@ -172,7 +183,7 @@ export class PostgresAnalyticsStore implements AnalyticsSink {
       );
       if (seen.rowCount === 0) {
         await client.query('ROLLBACK');
-        client.release();
+        release(client);
         return false;
       }
       const count = batch.events?.eventId.length ?? 0;
@@ -191,10 +202,10 @@ export class PostgresAnalyticsStore implements AnalyticsSink {
       await client.query('COMMIT');
     } catch (e) {
       // the connection goes: a failed transaction may have taken its staging table with it
-      client.release(e as Error);
+      release(client, e as Error);
       throw e;
     }
-    client.release();
+    release(client);
     return true;
   }
 
