@@ -23,7 +23,7 @@ interface WindowState {
   nextChunk: number;
   leasedAt: number;
   pending: Promise<void> | null;
-  /** per-node count, used only while Redis is unreachable */
+  /** admitted here while Redis was unreachable and not yet added to the shared count */
   local: number;
 }
 
@@ -48,7 +48,8 @@ export type LeaseRedis = RedisClient & {
  * than the limit. A node reserves part of what is left (INCRBY) and admits from its reservation
  * without a Redis round trip; reservations shrink to one request as the window fills, so small
  * limits are counted exactly, request by request, across nodes. When Redis is unreachable each node
- * counts alone (a per-node limit) and says so; shared counting resumes as soon as Redis is back.
+ * counts alone on top of the last shared count it knew (a per-node limit) and says so; shared
+ * counting resumes as soon as Redis is back, with what the node admitted alone added to it.
  * `bytes` holds the bandwidth quotas' counters, on the same connection and in the same mode.
  */
 export class SharedCounters {
@@ -114,29 +115,35 @@ export class SharedCounters {
     if (!state.pending)
       state.pending = this.lease(key, state, limit, windowMs).finally(() => (state.pending = null));
     return state.pending.then(
-      () => this.take(key, limit, windowMs),
+      () => this.take(key, limit, windowMs, now),
       () => this.takeLocally(state, limit, resetMs),
     );
   }
 
+  /** Counts on top of the last shared count this node knew (the others' admissions meanwhile are unknown). */
   private takeLocally(s: WindowState, limit: number, resetMs: number): Verdict {
+    const used = s.seen + s.local;
+    if (used >= limit) return { allowed: false, limit, remaining: 0, resetMs };
     s.local++;
-    return { allowed: s.local <= limit, limit, remaining: Math.max(0, limit - s.local), resetMs };
+    return { allowed: true, limit, remaining: limit - used - 1, resetMs };
   }
 
   private async lease(key: string, s: WindowState, limit: number, windowMs: number): Promise<void> {
     const chunk = Math.max(1, Math.min(s.nextChunk, MAX_CHUNK, Math.floor((limit - s.seen) / SHARE_DIVISOR)));
+    // what this node admitted alone while Redis was away goes into the shared count with the lease
+    const unsent = s.local;
     let total: number;
     try {
       total = await this.redis.apimLease(
         `${this.prefix}:throttle:${key}:${s.windowStart}`,
-        chunk,
+        chunk + unsent,
         windowMs + 1000,
       );
     } catch (e) {
       this.setShared(false, e);
       throw e;
     }
+    s.local -= unsent;
     s.seen = total;
     const granted = Math.min(chunk, limit - (total - chunk));
     if (granted <= 0) s.exhausted = true;

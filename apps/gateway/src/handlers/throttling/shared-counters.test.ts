@@ -1,7 +1,8 @@
 /**
- * Bandwidth counters against a real Redis: admitted-then-counted totals per window, shared by
- * several nodes (each its own connection, as each gateway node has), and per-node counting through
- * a Redis outage (a redis-server of this test's own) that is handed to Redis when it returns.
+ * The shared counters against a real Redis, several nodes each on its own connection (as each
+ * gateway node has): bandwidth's admitted-then-counted totals per window, and for bandwidth and
+ * request counts, per-node counting through a Redis outage (a redis-server of this test's own) on
+ * top of the last shared count, handed to Redis when it returns.
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -151,5 +152,34 @@ describe('bandwidth counters', () => {
     expect(await check(b, 'outage')).toMatchObject({ allowed: true, remaining: QUOTA - 2500 });
     expect(await check(a, 'outage')).toMatchObject({ allowed: true, remaining: QUOTA - 2500 });
     expect(a.modes.at(-1)).toBe(true);
+  });
+});
+
+describe('request counts through a Redis outage', () => {
+  const LIMIT = 10;
+  const take = (n: Node, key: string) => n.counters.take(key, LIMIT, MINUTE, t0);
+
+  it('go on from the last shared count, and reach Redis with the next lease when it is back', async () => {
+    ownRedis = await startRedisServer();
+    const [a, b] = await Promise.all([node(ownRedis.url, prefix), node(ownRedis.url, prefix)]);
+    for (let i = 0; i < 3; i++) expect(await take(a, 'requests')).toMatchObject({ allowed: true });
+    expect(await take(b, 'requests')).toMatchObject({ allowed: true, remaining: LIMIT - 4 });
+
+    await ownRedis.stop();
+    await eventually(() => expect([a.redis.status, b.redis.status]).not.toContain('ready'));
+    // a knew 3 of 10 used: it admits the 7 left, alone, and not the limit again
+    const alone = Array.from({ length: 9 }, () => take(a, 'requests'));
+    for (const v of alone) expect(v).not.toBeInstanceOf(Promise);
+    expect(alone.filter((v) => (v as Verdict).allowed)).toHaveLength(LIMIT - 3);
+    expect(a.counters.isShared).toBe(false);
+
+    await ownRedis.start();
+    await eventually(() => expect(a.counters.isShared).toBe(true), 10_000);
+    // Redis restarted empty; a's next lease adds the 7 it admitted alone, so 1 (this request) + 7
+    expect(await take(a, 'requests')).toMatchObject({ allowed: true });
+    expect(await a.redis.get(`${prefix}:throttle:requests:${t0 - (t0 % MINUTE)}`)).toBe('8');
+    expect(await take(b, 'requests')).toMatchObject({ allowed: true });
+    expect(await take(b, 'requests')).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await take(b, 'requests')).toMatchObject({ allowed: false });
   });
 });
