@@ -1,9 +1,10 @@
 /**
  * The cluster the failure suite breaks: three gateways, two control planes and two key managers as
- * real processes behind nginx, on a Postgres (embedded) and a Redis (a redis-server child) of the
- * suite's own, so that both can be restarted without touching the machine's shared servers. Every
- * app reaches the others through the load balancer, as in a deployment: the key managers share the
- * issuer URL of their pool, the gateways call the key managers' pool, the control planes both.
+ * real processes behind nginx, on a Postgres (embedded) and a Redis (a redis-server child with an
+ * append-only file) of the suite's own, so that both can be restarted without touching the
+ * machine's shared servers. Every app reaches the others through the load balancer, as in a
+ * deployment: the key managers share the issuer URL of their pool, the gateways call the key
+ * managers' pool, the control planes both.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -75,7 +76,10 @@ export async function startCluster(options: { statsDir?: string } = {}): Promise
     await ensureDatabase(databaseUrl);
     await migrate(databaseUrl);
 
-    const redis = await startRedisServer();
+    // Redis as BullMQ asks it to be run: an append-only file, so a restart keeps the queued batches
+    const redisDir = path.join(workDir, 'redis');
+    await mkdir(redisDir);
+    const redis = await startRedisServer({ dir: redisDir });
     cleanups.push(() => redis.stop());
 
     const backend = await startBackend();

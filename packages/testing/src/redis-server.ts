@@ -1,7 +1,9 @@
 /**
  * A redis-server child of the test's own, to stop and start for outage tests: the machine's shared
- * Redis is never stopped. It keeps nothing on disk (`--save "" --appendonly no`), so a restart
- * starts empty.
+ * Redis is never stopped. By default it keeps nothing on disk (`--save "" --appendonly no`), so a
+ * restart starts empty; with `dir` it keeps an append-only file there, written before each reply
+ * (`appendfsync always`), as a Redis that holds BullMQ queues is run, so a restart after kill -9
+ * finds every write it acknowledged.
  */
 import type { ChildProcess } from 'node:child_process';
 import { freePort } from './ports.js';
@@ -15,12 +17,20 @@ export interface OwnRedis {
   start(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<OwnRedis> {
+export async function startRedisServer(options: { dir?: string } = {}): Promise<OwnRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  const args = options.dir
+    ? ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--save', ''].concat([
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ])
+    : ephemeralRedisArgs(port);
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = await spawnRedisServer(port, ephemeralRedisArgs(port));
+    child = await spawnRedisServer(port, args);
   };
   const stop = async () => {
     const c = child;
