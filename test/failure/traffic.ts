@@ -109,6 +109,11 @@ export interface ProbeWindow {
   window: number;
   sent: number;
   admitted: number;
+  /**
+   * admitted requests of this window answered after it ended: the gateway may have counted them in
+   * the next window (it counts a request in the window it arrives in, which the probe cannot see)
+   */
+  admittedLate: number;
   throttled: number;
   failed: number;
 }
@@ -129,8 +134,10 @@ export function limitProbe(url: string, token: string, perSecond: number) {
   const send = async (w: ProbeWindow) => {
     const r = await call(dispatcher, url, token);
     if (r.fromGateway) tally.byStatus[r.status] = (tally.byStatus[r.status] ?? 0) + 1;
-    if (r.status === 200) w.admitted++;
-    else if (r.status === 429) w.throttled++;
+    if (r.status === 200) {
+      w.admitted++;
+      if (Date.now() >= w.window + 60_000) w.admittedLate++;
+    } else if (r.status === 429) w.throttled++;
     else {
       w.failed++;
       tally.failures.push({
@@ -148,7 +155,14 @@ export function limitProbe(url: string, token: string, perSecond: number) {
       const second = (now % 60_000) / 1000;
       if (second < 3 || second > 55) continue;
       const window = now - (now % 60_000);
-      const w = windows.get(window) ?? { window, sent: 0, admitted: 0, throttled: 0, failed: 0 };
+      const w = windows.get(window) ?? {
+        window,
+        sent: 0,
+        admitted: 0,
+        admittedLate: 0,
+        throttled: 0,
+        failed: 0,
+      };
       windows.set(window, w);
       w.sent++;
       tally.sent++;
