@@ -61,8 +61,9 @@ export async function ensureRedis(config: RedisConfig, dataDir: string): Promise
       dir,
       '--save',
       '60 1',
+      // queued analytics batches and workflow jobs survive a crash (BullMQ's advice)
       '--appendonly',
-      'no',
+      'yes',
       '--daemonize',
       'no',
     ],
