@@ -109,22 +109,29 @@ export class SharedCounters {
     if (s.exhausted) return { allowed: false, limit, remaining: 0, resetMs };
     if (this.redis.status !== 'ready') {
       this.setShared(false, new Error(`connection ${this.redis.status}`));
-      return this.takeLocally(s, limit, resetMs);
+      return this.takeLocally(s, limit, resetMs, false);
     }
     const state = s;
     if (!state.pending)
       state.pending = this.lease(key, state, limit, windowMs).finally(() => (state.pending = null));
     return state.pending.then(
       () => this.take(key, limit, windowMs, now),
-      () => this.takeLocally(state, limit, resetMs),
+      // a lease that failed once sent (timed out, connection lost) was most likely counted by Redis
+      () => this.takeLocally(state, limit, resetMs, true),
     );
   }
 
-  /** Counts on top of the last shared count this node knew (the others' admissions meanwhile are unknown). */
-  private takeLocally(s: WindowState, limit: number, resetMs: number): Verdict {
+  /**
+   * Counts on top of the last shared count this node knew (the others' admissions meanwhile are
+   * unknown). A request admitted while no command could be sent is added to Redis with the next
+   * lease; one whose lease failed after it was sent is not: Redis has most likely counted it, and
+   * counting it twice would take from the window what nobody used.
+   */
+  private takeLocally(s: WindowState, limit: number, resetMs: number, countedByLease: boolean): Verdict {
     const used = s.seen + s.local;
     if (used >= limit) return { allowed: false, limit, remaining: 0, resetMs };
-    s.local++;
+    if (countedByLease) s.seen++;
+    else s.local++;
     return { allowed: true, limit, remaining: limit - used - 1, resetMs };
   }
 

@@ -182,4 +182,22 @@ describe('request counts through a Redis outage', () => {
     expect(await take(b, 'requests')).toMatchObject({ allowed: true, remaining: 0 });
     expect(await take(b, 'requests')).toMatchObject({ allowed: false });
   });
+
+  it('a lease that timed out once sent is not counted again: Redis most likely counted it', async () => {
+    ownRedis = await startRedisServer();
+    const a = await node(ownRedis.url, prefix);
+    const key = `${prefix}:throttle:slow:${t0 - (t0 % MINUTE)}`;
+    for (let i = 0; i < 3; i++) expect(await take(a, 'slow')).toMatchObject({ allowed: true });
+    // Redis holds writes for longer than the node's command timeout (1 s), then applies them
+    const admin = new Redis(ownRedis.url);
+    try {
+      await admin.client('PAUSE', 1500, 'WRITE');
+      expect(await take(a, 'slow')).toMatchObject({ allowed: true });
+      await eventually(async () => expect(await admin.get(key)).toBe('4'));
+      expect(await take(a, 'slow')).toMatchObject({ allowed: true });
+      expect(await admin.get(key)).toBe('5');
+    } finally {
+      admin.disconnect();
+    }
+  });
 });
