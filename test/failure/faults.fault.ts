@@ -10,6 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@apim/db';
 import { eventually } from '@apim/testing';
@@ -48,6 +49,8 @@ interface PhaseResult {
   probe: ProbeWindow;
   /** admitted requests of the window before, answered in this one (see expectExactLimit) */
   admittedLateBefore: number;
+  /** the gateways' shared request counts of the phase's window in Redis, by throttling key */
+  redisCounts: Record<string, number>;
   answeredByGateways: number;
   storedInAnalytics: number;
   subscriptionsAcknowledged: number;
@@ -90,7 +93,11 @@ afterAll(async () => {
     process.stdout.write(`\nFailure suite (${RATE} req/s through nginx, ${CONNECTIONS} connections):\n`);
     for (const r of results)
       process.stdout.write(
-        `  ${r.phase.padEnd(13)} requests ${r.requests}, failed ${r.failed}; limit ${PROBE_LIMIT}/min admitted ${r.probe.admitted} of ${r.probe.sent} (answered late ${r.probe.admittedLate}, of the window before ${r.admittedLateBefore}); analytics ${r.storedInAnalytics}/${r.answeredByGateways}; subscriptions ${r.subscriptionsAcknowledged} acknowledged, ${r.subscriptionsFailed.length} refused, ${r.subscriptionsLost} lost\n`,
+        `  ${r.phase.padEnd(13)} requests ${r.requests}, failed ${r.failed}; limit ${PROBE_LIMIT}/min admitted ${r.probe.admitted} of ${r.probe.sent} (answered late ${r.probe.admittedLate}, of the window before ${r.admittedLateBefore}; Redis counted ${
+          Object.values(r.redisCounts)
+            .filter((n) => n <= r.probe.sent)
+            .join(', ') || '?'
+        }); analytics ${r.storedInAnalytics}/${r.answeredByGateways}; subscriptions ${r.subscriptionsAcknowledged} acknowledged, ${r.subscriptionsFailed.length} refused, ${r.subscriptionsLost} lost\n`,
       );
     process.stdout.write(`  (details: ${out})\n`);
   }
@@ -108,6 +115,23 @@ async function gatewayAdmits(gatewayUrl: string, phase: Phase, token: string): P
   await res.arrayBuffer();
   if (res.headers.get('content-type')?.includes('json')) checks.set(phase, (checks.get(phase) ?? 0) + 1);
   expect(res.status).toBe(200);
+}
+
+/**
+ * What the gateways counted in `window` (their shared counters' keys in Redis): where an inexact
+ * probe count comes from, requests counted but not admitted, or refused while under the limit.
+ */
+async function windowCounts(window: number): Promise<Record<string, number>> {
+  const redis = new Redis(cluster.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await redis.keys(`*:throttle:*:${window}`);
+    const values = keys.length ? await redis.mget(keys) : [];
+    return Object.fromEntries(keys.map((k, i) => [k, Number(values[i])]));
+  } catch {
+    return {}; // Redis is the phase's fault: the counts are a diagnosis, not a check
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** ms until `second` of the next whole minute */
@@ -134,6 +158,7 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
   const [tally, windows, subs] = await Promise.all([load.stop(), probe.stop(), subscriber.stop()]);
   const full = windows.find((w) => w.window === window)!;
   const before = windows.find((w) => w.window === window - 60_000);
+  const redisCounts = await windowCounts(window);
 
   // every app is up again (a fault must not take down another process)
   const down = [...cluster.gateways, ...cluster.controlPlanes, ...cluster.keyManagers]
@@ -172,6 +197,7 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
     failures: [...tally.failures, ...probe.tally.failures],
     probe: full,
     admittedLateBefore: before?.admittedLate ?? 0,
+    redisCounts,
     answeredByGateways: answered,
     storedInAnalytics: stored,
     subscriptionsAcknowledged: subs.done.length,
