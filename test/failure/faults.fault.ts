@@ -43,7 +43,14 @@ let probeToken = '';
 
 interface PhaseResult {
   phase: Phase;
+  /** when the traffic started: failures' `at` counts from here */
+  startedAt: string;
+  /** when the fault began */
+  faultAt: string;
   requests: number;
+  /** the steady load's slowest answer, and how many took over 5 s */
+  slowestMs: number;
+  over5s: number;
   failed: number;
   failures: Failure[];
   probe: ProbeWindow;
@@ -148,11 +155,13 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
   const cp = cluster.controlPlaneUrl;
   const apiId = apis.get(phase)!;
   const url = `${cluster.gatewayUrl}${apiPath(`Fault${phase}`)}`;
+  const startedAt = new Date().toISOString();
   const load = steadyLoad({ url, token: loadToken, rate: RATE, connections: CONNECTIONS });
   const probe = limitProbe(url, probeToken, PROBE_PER_SECOND);
   const subscriber = repeat((n) => subscribeNewApplication(cp, apiId, LOAD_TIER, `${phase}-${n}`), 500);
   const window = Date.now() + untilNextMinute(0);
   await sleep(untilNextMinute(10));
+  const faultAt = new Date().toISOString();
   await fault();
   await sleep(Math.max(0, window + 59_000 - Date.now()));
   const [tally, windows, subs] = await Promise.all([load.stop(), probe.stop(), subscriber.stop()]);
@@ -192,7 +201,11 @@ async function runPhase(phase: Phase, fault: () => Promise<void>): Promise<Phase
 
   const result: PhaseResult = {
     phase,
+    startedAt,
+    faultAt,
     requests: tally.sent + probe.tally.sent,
+    slowestMs: Math.round(Math.max(0, ...tally.latenciesMs)),
+    over5s: tally.latenciesMs.filter((ms) => ms > 5000).length,
     failed: tally.failures.length + probe.tally.failures.length,
     failures: [...tally.failures, ...probe.tally.failures],
     probe: full,
