@@ -8,7 +8,7 @@ import { Throttler } from './throttler.js';
 export interface ThrottlingServices {
   state: GatewayState;
   throttler: Throttler;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function throttlingServices(shared: Shared): ThrottlingServices {

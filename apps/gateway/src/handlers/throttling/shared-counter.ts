@@ -19,8 +19,9 @@ interface WindowState {
   seen: number;
   /** Redis said the window is used up: nothing more is admitted until it ends */
   exhausted: boolean;
-  /** size of the next reservation: grows while this node uses reservations quickly */
+  /** size of the next reservation: grows while this node asks for reservations quickly (FAST_MS) */
   nextChunk: number;
+  /** when this node last asked Redis for a reservation of this window */
   leasedAt: number;
   pending: Promise<void> | null;
   /** admitted here while Redis was unreachable and not yet added to the shared count */
@@ -30,7 +31,12 @@ interface WindowState {
 /** Never reserve more than this share of what is left, so idle reservations strand little quota. */
 const SHARE_DIVISOR = 8;
 const MAX_CHUNK = 1024;
-/** a reservation used up this fast means this node is hot for the key: reserve more next time */
+/**
+ * a node that needs another reservation this soon after the last is hot for the key: it reserves
+ * twice as many next time (else half as many). Measured between reservations, not from a
+ * reservation to its last use: a node at a few requests a second reserves one at a time, so it
+ * strands nothing when it stops or when the window ends.
+ */
 const FAST_MS = 100;
 
 /** INCRBY that sets the expiry on the first increment of a window, atomically. */
@@ -38,6 +44,9 @@ const LEASE_LUA = `
 local t = redis.call('INCRBY', KEYS[1], ARGV[1])
 if t == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return t`;
+
+const windowKey = (prefix: string, key: string, s: WindowState) =>
+  `${prefix}:throttle:${key}:${s.windowStart}`;
 
 export type LeaseRedis = RedisClient & {
   apimLease(key: string, chunk: number, ttlMs: number): Promise<number>;
@@ -78,8 +87,18 @@ export class SharedCounters {
     return this.shared;
   }
 
-  close(): void {
+  /**
+   * Gives back what this node reserved and did not use in the current windows (a graceful stop,
+   * so that a rolling restart takes no quota with it), and stops sweeping.
+   */
+  async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    if (this.redis.status !== 'ready') return;
+    const now = Date.now();
+    const unused = [...this.windows].filter(([, s]) => s.leased > 0 && s.windowEnd > now);
+    await Promise.all(
+      unused.map(([key, s]) => this.redis.decrby(windowKey(this.prefix, key, s), s.leased).catch(() => 0)),
+    );
   }
 
   take(key: string, limit: number, windowMs: number, now = Date.now()): Verdict | Promise<Verdict> {
@@ -102,8 +121,6 @@ export class SharedCounters {
     }
     if (s.leased > 0) {
       s.leased--;
-      if (s.leased === 0)
-        s.nextChunk = now - s.leasedAt < FAST_MS ? s.nextChunk * 2 : Math.max(1, s.nextChunk >> 1);
       return { allowed: true, limit, remaining: Math.max(0, limit - s.seen) + s.leased, resetMs };
     }
     if (s.exhausted) return { allowed: false, limit, remaining: 0, resetMs };
@@ -136,16 +153,17 @@ export class SharedCounters {
   }
 
   private async lease(key: string, s: WindowState, limit: number, windowMs: number): Promise<void> {
-    const chunk = Math.max(1, Math.min(s.nextChunk, MAX_CHUNK, Math.floor((limit - s.seen) / SHARE_DIVISOR)));
+    const now = Date.now();
+    if (s.leasedAt > 0)
+      s.nextChunk =
+        now - s.leasedAt < FAST_MS ? Math.min(s.nextChunk * 2, MAX_CHUNK) : Math.max(1, s.nextChunk >> 1);
+    s.leasedAt = now;
+    const chunk = Math.max(1, Math.min(s.nextChunk, Math.floor((limit - s.seen) / SHARE_DIVISOR)));
     // what this node admitted alone while Redis was away goes into the shared count with the lease
     const unsent = s.local;
     let total: number;
     try {
-      total = await this.redis.apimLease(
-        `${this.prefix}:throttle:${key}:${s.windowStart}`,
-        chunk + unsent,
-        windowMs + 1000,
-      );
+      total = await this.redis.apimLease(windowKey(this.prefix, key, s), chunk + unsent, windowMs + 1000);
     } catch (e) {
       this.setShared(false, e);
       throw e;
@@ -154,10 +172,7 @@ export class SharedCounters {
     s.seen = total;
     const granted = Math.min(chunk, limit - (total - chunk));
     if (granted <= 0) s.exhausted = true;
-    else {
-      s.leased += granted;
-      s.leasedAt = Date.now();
-    }
+    else s.leased += granted;
   }
 
   private setShared(shared: boolean, cause?: unknown): void {

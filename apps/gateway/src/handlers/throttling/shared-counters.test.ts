@@ -200,4 +200,29 @@ describe('request counts through a Redis outage', () => {
       admin.disconnect();
     }
   });
+
+  it('a node at a few requests a second reserves one at a time, so it strands nothing', async () => {
+    const a = await node(testRedisUrl(), prefix);
+    for (let i = 0; i < 5; i++) {
+      expect(await take(a, 'slow-node')).toMatchObject({ allowed: true });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(await a.redis.get(`${prefix}:throttle:slow-node:${t0 - (t0 % MINUTE)}`)).toBe('5');
+  });
+
+  it('a node that stops gives back what it reserved and did not use', async () => {
+    const a = await node(testRedisUrl(), prefix);
+    const key = `${prefix}:throttle:busy-node:${t0 - (t0 % MINUTE)}`;
+    // 40 requests at once: the node asks again and again within FAST_MS, so it reserves more each time
+    const verdicts = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i));
+        return a.counters.take('busy-node', 1000, MINUTE, t0);
+      }),
+    );
+    expect(verdicts.every((v) => v.allowed)).toBe(true);
+    expect(Number(await a.redis.get(key))).toBeGreaterThan(40);
+    await a.counters.close();
+    expect(await a.redis.get(key)).toBe('40');
+  });
 });
