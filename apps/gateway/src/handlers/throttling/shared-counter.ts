@@ -103,9 +103,11 @@ export class SharedCounters {
 
   take(key: string, limit: number, windowMs: number, now = Date.now()): Verdict | Promise<Verdict> {
     const windowStart = now - (now % windowMs);
-    const resetMs = windowStart + windowMs - now;
     let s = this.windows.get(key);
-    if (!s || s.windowStart !== windowStart) {
+    // windows only move forward: a request that waited for a lease across a window's end is
+    // counted in the window now current (replacing it with its own would undo that window's
+    // leases, and the two windows' waiters would replace each other's in turn)
+    if (!s || s.windowStart < windowStart) {
       s = {
         windowStart,
         windowEnd: windowStart + windowMs,
@@ -119,6 +121,7 @@ export class SharedCounters {
       };
       this.windows.set(key, s);
     }
+    const resetMs = s.windowEnd - now;
     if (s.leased > 0) {
       s.leased--;
       return { allowed: true, limit, remaining: Math.max(0, limit - s.seen) + s.leased, resetMs };

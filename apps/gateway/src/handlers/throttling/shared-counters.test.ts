@@ -225,4 +225,18 @@ describe('request counts through a Redis outage', () => {
     await a.counters.close();
     expect(await a.redis.get(key)).toBe('40');
   });
+
+  it('requests waiting for leases on both sides of a window end are all answered, in the later window', async () => {
+    const a = await node(testRedisUrl(), prefix);
+    const end = t0 - (t0 % MINUTE) + MINUTE;
+    const verdicts = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => a.counters.take('edge', 1000, MINUTE, i % 2 ? end - 1 : end + i)),
+    );
+    expect(verdicts.every((v) => v.allowed)).toBe(true);
+    const counted = await a.redis.mget(
+      `${prefix}:throttle:edge:${end - MINUTE}`,
+      `${prefix}:throttle:edge:${end}`,
+    );
+    expect(counted.reduce((n, v) => n + Number(v ?? 0), 0)).toBeGreaterThanOrEqual(200);
+  });
 });
