@@ -69,12 +69,14 @@ beforeAll(() => {
   prefix = testRedisPrefix();
 });
 
-afterEach(() => {
+afterEach(async () => {
   for (const n of opened.splice(0)) n.close();
+  // each outage test starts a redis-server of its own
+  await ownRedis?.stop();
+  ownRedis = null;
 });
 
 afterAll(async () => {
-  await ownRedis?.stop();
   await cleanupRedis(prefix);
 });
 
