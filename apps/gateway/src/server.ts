@@ -237,7 +237,7 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       await Promise.all([server, httpsServer].map((s) => (s ? closeGracefully(s) : undefined)));
       await following.close();
       await analytics?.close();
-      await accessLog?.close();
+      accessLog?.close();
       await tracing?.shutdown();
       await installed.close();
       redis.disconnect();
