@@ -5,10 +5,9 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import type { ScheduledJob } from '../jobs/scheduled-job.js';
+import { HOURLY_MS, type ScheduledJob } from '../jobs/scheduled-job.js';
 
 export const AUDIT_RETENTION_QUEUE = 'audit-retention';
-const EVERY_MS = 3_600_000;
 const BATCH = 10_000;
 
 /** Deletes the entries older than `retentionDays`; returns how many went. */
@@ -34,7 +33,7 @@ export function auditRetentionJob(
   return {
     queue: AUDIT_RETENTION_QUEUE,
     schedulerId: 'prune-audit-log',
-    everyMs: EVERY_MS,
+    everyMs: HOURLY_MS,
     async run() {
       const deleted = await pruneAuditLog(prisma, retentionDays);
       if (deleted) log.info({ deleted }, 'old audit log entries deleted');

@@ -7,10 +7,9 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import type { ScheduledJob } from './scheduled-job.js';
+import { HOURLY_MS, type ScheduledJob } from './scheduled-job.js';
 
 export const RETENTION_QUEUE = 'analytics-retention';
-const EVERY_MS = 3_600_000;
 /** days the ids of merged gateway batches are kept (a batch delivered again within them adds nothing) */
 const BATCH_ID_DAYS = 7;
 /** rows deleted per statement, so that no statement holds its locks for long */
@@ -74,7 +73,7 @@ export function analyticsRetentionJob(
   return {
     queue: RETENTION_QUEUE,
     schedulerId: 'prune-analytics',
-    everyMs: EVERY_MS,
+    everyMs: HOURLY_MS,
     async run() {
       const pruned = await pruneAnalytics(prisma, policy);
       if (pruned.events || pruned.rollups) log.info(pruned, 'old analytics deleted');

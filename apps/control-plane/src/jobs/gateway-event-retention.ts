@@ -17,10 +17,9 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import type { ScheduledJob } from './scheduled-job.js';
+import { HOURLY_MS, type ScheduledJob } from './scheduled-job.js';
 
 export const GATEWAY_EVENT_RETENTION_QUEUE = 'gateway-event-retention';
-const EVERY_MS = 3_600_000;
 /** rows deleted per statement (and transaction), so that a large backlog holds no long locks */
 const BATCH = 5_000;
 
@@ -69,7 +68,7 @@ export function gatewayEventRetentionJob(
   return {
     queue: GATEWAY_EVENT_RETENTION_QUEUE,
     schedulerId: 'prune-gateway-events',
-    everyMs: EVERY_MS,
+    everyMs: HOURLY_MS,
     async run() {
       const pruned = await pruneGatewayEvents(prisma, { retentionDays });
       if (pruned.deleted)

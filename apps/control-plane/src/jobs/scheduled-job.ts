@@ -6,6 +6,9 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@apim/service';
 
+/** how often the retention clean-ups run */
+export const HOURLY_MS = 3_600_000;
+
 export interface ScheduledJob {
   /** the BullMQ queue of this job alone */
   queue: string;
