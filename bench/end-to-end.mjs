@@ -2,10 +2,10 @@
 // a redis-server of its own, key manager, control plane storing analytics, one gateway worker),
 // driven with JWT-secured calls of a subscribed application on a Redis-throttled tier (a limit far
 // above what the run sends), next to a bare node:http + undici proxy in front of the same backend.
-// Four cases run in turn, round after round: (bare) the bare proxy, (product) the gateway, and two
-// more gateways of the same stack (its very environment, ports of their own): (no access log) with
-// APIM_ACCESS_LOG=off and (no analytics) with APIM_GATEWAY_ANALYTICS=false, so that what each costs
-// in every process is the difference from the product.
+// Four cases run in turn, each round starting one case later: (bare) the bare proxy, (product) the
+// gateway, and two more gateways of the same stack (its very environment, ports of their own): (no
+// access log) with APIM_ACCESS_LOG=off and (no analytics) with APIM_GATEWAY_ANALYTICS=false, so
+// that what each costs in every process is the difference from the product.
 // For each case: requests/s, p50/p99, and the CPU time per request of every process (gateway,
 // control plane, key manager, Postgres with all its backends, Redis, bare proxy, backend) read from
 // /proc, including the work the run leaves queued (analytics batches) until the stack is idle again.
@@ -287,8 +287,13 @@ try {
     ),
   };
   const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  // each round starts one case later, so that no case always runs first (or right after another)
+  const order = Object.entries(cases);
   for (let round = 0; round < rounds; round++)
-    for (const [name, go] of Object.entries(cases)) {
+    for (const [name, go] of [
+      ...order.slice(round % order.length),
+      ...order.slice(0, round % order.length),
+    ]) {
       const r = await go();
       results[name].push(r);
       const cpu = Object.entries(r.cpuUs)
