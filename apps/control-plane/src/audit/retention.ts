@@ -5,7 +5,7 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import { HOURLY_MS, type ScheduledJob } from '../jobs/scheduled-job.js';
+import { hourlyJob, type ScheduledJob } from '../jobs/scheduled-job.js';
 
 export const AUDIT_RETENTION_QUEUE = 'audit-retention';
 const BATCH = 10_000;
@@ -30,14 +30,9 @@ export function auditRetentionJob(
   log: Logger,
 ): ScheduledJob | null {
   if (retentionDays === 0) return null;
-  return {
-    queue: AUDIT_RETENTION_QUEUE,
-    schedulerId: 'prune-audit-log',
-    everyMs: HOURLY_MS,
-    async run() {
-      const deleted = await pruneAuditLog(prisma, retentionDays);
-      if (deleted) log.info({ deleted }, 'old audit log entries deleted');
-      return { deleted };
-    },
-  };
+  return hourlyJob(AUDIT_RETENTION_QUEUE, 'prune-audit-log', async () => {
+    const deleted = await pruneAuditLog(prisma, retentionDays);
+    if (deleted) log.info({ deleted }, 'old audit log entries deleted');
+    return { deleted };
+  });
 }

@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import { HOURLY_MS, type ScheduledJob } from './scheduled-job.js';
+import { hourlyJob, type ScheduledJob } from './scheduled-job.js';
 
 export const RETENTION_QUEUE = 'analytics-retention';
 /** days the ids of merged gateway batches are kept (a batch delivered again within them adds nothing) */
@@ -70,14 +70,9 @@ export function analyticsRetentionJob(
   log: Logger,
 ): ScheduledJob | null {
   if (policy.eventDays === 0 && policy.rollupDays === 0) return null;
-  return {
-    queue: RETENTION_QUEUE,
-    schedulerId: 'prune-analytics',
-    everyMs: HOURLY_MS,
-    async run() {
-      const pruned = await pruneAnalytics(prisma, policy);
-      if (pruned.events || pruned.rollups) log.info(pruned, 'old analytics deleted');
-      return pruned;
-    },
-  };
+  return hourlyJob(RETENTION_QUEUE, 'prune-analytics', async () => {
+    const pruned = await pruneAnalytics(prisma, policy);
+    if (pruned.events || pruned.rollups) log.info(pruned, 'old analytics deleted');
+    return pruned;
+  });
 }

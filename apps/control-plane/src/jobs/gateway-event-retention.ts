@@ -17,7 +17,7 @@
  */
 import type { PrismaClient } from '@apim/db';
 import type { Logger } from '@apim/service';
-import { HOURLY_MS, type ScheduledJob } from './scheduled-job.js';
+import { hourlyJob, type ScheduledJob } from './scheduled-job.js';
 
 export const GATEWAY_EVENT_RETENTION_QUEUE = 'gateway-event-retention';
 /** rows deleted per statement (and transaction), so that a large backlog holds no long locks */
@@ -65,19 +65,14 @@ export function gatewayEventRetentionJob(
   log: Logger,
 ): ScheduledJob | null {
   if (retentionDays === 0) return null;
-  return {
-    queue: GATEWAY_EVENT_RETENTION_QUEUE,
-    schedulerId: 'prune-gateway-events',
-    everyMs: HOURLY_MS,
-    async run() {
-      const pruned = await pruneGatewayEvents(prisma, { retentionDays });
-      if (pruned.deleted)
-        log.info(
-          { deleted: pruned.deleted, oldestKept: String(pruned.oldestKept) },
-          'old gateway events deleted',
-        );
-      // job results are stored as JSON: no bigint
-      return { deleted: pruned.deleted, oldestKept: String(pruned.oldestKept) };
-    },
-  };
+  return hourlyJob(GATEWAY_EVENT_RETENTION_QUEUE, 'prune-gateway-events', async () => {
+    const pruned = await pruneGatewayEvents(prisma, { retentionDays });
+    if (pruned.deleted)
+      log.info(
+        { deleted: pruned.deleted, oldestKept: String(pruned.oldestKept) },
+        'old gateway events deleted',
+      );
+    // job results are stored as JSON: no bigint
+    return { deleted: pruned.deleted, oldestKept: String(pruned.oldestKept) };
+  });
 }

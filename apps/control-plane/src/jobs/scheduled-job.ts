@@ -6,9 +6,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@apim/service';
 
-/** how often the retention clean-ups run */
-export const HOURLY_MS = 3_600_000;
-
 export interface ScheduledJob {
   /** the BullMQ queue of this job alone */
   queue: string;
@@ -17,6 +14,11 @@ export interface ScheduledJob {
   everyMs: number;
   /** one run; what it returns is kept with the completed job */
   run(): Promise<unknown>;
+}
+
+/** A clean-up run every hour (and once at start): the retention jobs. */
+export function hourlyJob(queue: string, schedulerId: string, run: () => Promise<unknown>): ScheduledJob {
+  return { queue, schedulerId, everyMs: 3_600_000, run };
 }
 
 export interface JobRunner {
