@@ -4,7 +4,7 @@
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisClient, randomSecret, readRedisConfig, redisKeyPrefix } from '@apim/service';
+import { createRedisClient, readRedisConfig, redisKeyPrefix } from '@apim/service';
 import {
   createTestDatabase,
   keysOnMasters,
@@ -25,8 +25,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
   cp = await startControlPlane({
     databaseUrl: db.url,
-    keyManagerUrl: 'http://127.0.0.1:9',
-    internalSecret: randomSecret(32),
     redisUrl: testRedisUrl(),
     redisPrefix: prefix,
     env: { APIM_REDIS_CLUSTER_NODES: cluster.nodes },

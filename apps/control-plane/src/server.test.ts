@@ -28,7 +28,6 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
   cp = await startControlPlane({
     databaseUrl: db.url,
-    keyManagerUrl: 'http://127.0.0.1:9',
     internalSecret,
     redisUrl: testRedisUrl(),
     redisPrefix: prefix,

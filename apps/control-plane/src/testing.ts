@@ -1,12 +1,15 @@
 /** Starts the real control plane on a free port, for other packages' tests. */
 import type { AddressInfo } from 'node:net';
+import { randomSecret } from '@apim/service';
 import { loadConfig } from './config.js';
 import { createApp, type ControlPlane } from './server.js';
 
 export interface StartControlPlaneOptions {
   databaseUrl: string;
-  keyManagerUrl: string;
-  internalSecret: string;
+  /** default: none (the discard port: what needs the key manager fails) */
+  keyManagerUrl?: string;
+  /** default: a random one (no key manager or gateway shares it) */
+  internalSecret?: string;
   redisUrl: string;
   redisPrefix: string;
   tokenAudience?: string;
@@ -31,8 +34,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     APIM_REDIS_PREFIX: options.redisPrefix,
-    APIM_KEY_MANAGER_URL: options.keyManagerUrl,
-    APIM_INTERNAL_SECRET: options.internalSecret,
+    APIM_KEY_MANAGER_URL: options.keyManagerUrl ?? 'http://127.0.0.1:9',
+    APIM_INTERNAL_SECRET: options.internalSecret ?? randomSecret(32),
     APIM_TOKEN_AUDIENCE: options.tokenAudience,
     APIM_IMPORT_URL_ALLOWLIST: options.importUrlAllowlist?.join(','),
     APIM_CONTROL_PLANE_PORT: String(options.port ?? 0),

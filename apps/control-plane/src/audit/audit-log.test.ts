@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '@apim/db';
-import { randomSecret } from '@apim/service';
 import { testRedisUrl } from '@apim/testing';
 import { ADMIN, createUser, restClient, startTestBed, type Caller, type TestBed } from '../test-support.js';
 import { startControlPlane, type RunningControlPlane } from '../testing.js';
@@ -330,8 +329,6 @@ describe('behind a trusted proxy', () => {
   beforeAll(async () => {
     proxied = await startControlPlane({
       databaseUrl: bed.databaseUrl,
-      keyManagerUrl: 'http://127.0.0.1:9',
-      internalSecret: randomSecret(32),
       redisUrl: testRedisUrl(),
       redisPrefix: `${bed.redisPrefix}-proxied`,
       env: { APIM_TRUST_PROXY: 'loopback', APIM_HSTS_MAX_AGE: '600' },

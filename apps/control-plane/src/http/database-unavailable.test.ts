@@ -7,7 +7,6 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomSecret } from '@apim/service';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -65,8 +64,6 @@ beforeAll(async () => {
   url.host = `127.0.0.1:${relay.port}`;
   cp = await startControlPlane({
     databaseUrl: url.toString(),
-    keyManagerUrl: 'http://127.0.0.1:9',
-    internalSecret: randomSecret(32),
     redisUrl: testRedisUrl(),
     redisPrefix,
   });

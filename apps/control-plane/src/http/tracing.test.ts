@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomSecret } from '@apim/service';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -27,8 +26,6 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   cp = await startControlPlane({
     databaseUrl: db.url,
-    keyManagerUrl: 'http://127.0.0.1:9',
-    internalSecret: randomSecret(32),
     redisUrl: testRedisUrl(),
     redisPrefix: prefix,
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },

@@ -68,8 +68,6 @@ describe('analytics retention', () => {
 
     cp = await startControlPlane({
       databaseUrl: db.url,
-      keyManagerUrl: 'http://127.0.0.1:9',
-      internalSecret: randomSecret(32),
       redisUrl: testRedisUrl(),
       redisPrefix: prefix,
       env: { APIM_ANALYTICS_EVENT_RETENTION_DAYS: '1', APIM_ANALYTICS_ROLLUP_RETENTION_DAYS: '4' },

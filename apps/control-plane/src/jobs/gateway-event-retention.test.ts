@@ -62,8 +62,6 @@ describe('gateway event log retention', () => {
     const ids = await eventsAt(...Array<number>(12).fill(9), 2, 0.5, 0);
     cp = await startControlPlane({
       databaseUrl: db.url,
-      keyManagerUrl: 'http://127.0.0.1:9',
-      internalSecret: randomSecret(32),
       redisUrl: testRedisUrl(),
       redisPrefix: prefix,
       env: { APIM_GATEWAY_EVENT_RETENTION_DAYS: '3', APIM_ANALYTICS_EVENT_RETENTION_DAYS: '0' },
