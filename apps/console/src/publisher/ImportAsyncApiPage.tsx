@@ -1,10 +1,8 @@
 import { useState } from 'react';
-import { request } from '../shared/api';
-import { useRestMutation } from '../shared/hooks';
 import { Page, SelectField } from '../shared/ui';
-import { EMPTY_BASICS, NewApiForm, type ApiBasics } from './basics';
+import { EMPTY_BASICS, NewApiForm } from './basics';
 import { DefinitionCheckForm } from './DefinitionCheckForm';
-import type { Complete, Publisher } from '@apim/rest-contract';
+import { useDefinitionCheck } from './useDefinitionCheck';
 
 type AsyncType = 'WS' | 'SSE' | 'WEBSUB';
 const TYPE_LABELS: Record<AsyncType, string> = {
@@ -25,13 +23,6 @@ interface Validation {
   errors?: { message?: string; description?: string }[];
 }
 
-function sourceForm(file: File | null, text: string): FormData {
-  const form = new FormData();
-  if (file) form.set('file', file, file.name);
-  else form.set('inlineAPIDefinition', text);
-  return form;
-}
-
 /**
  * Create a WebSocket, SSE or WebSub API from an AsyncAPI 2.x/3.x document (a file or pasted text),
  * as the OpenAPI import does: the server checks the document first, listing each problem with its
@@ -39,42 +30,23 @@ function sourceForm(file: File | null, text: string): FormData {
  * the API's resources (SUBSCRIBE, PUBLISH), seen on its page once created.
  */
 export function ImportAsyncApiPage() {
-  const [file, setFile] = useState<File | null>(null);
-  const [text, setText] = useState('');
-  const [validated, setValidated] = useState<Validation | null>(null);
   const [type, setType] = useState<AsyncType>('WS');
-  const [basics, setBasics] = useState<ApiBasics>(EMPTY_BASICS);
-  const [problems, setProblems] = useState<string[]>([]);
-
-  const reset = () => {
-    setValidated(null);
-    setProblems([]);
-  };
-  const validate = useRestMutation(
-    () => request<Validation>('publisher', '/apis/validate-asyncapi', { form: sourceForm(file, text) }),
-    {
-      stale: [],
-      onSuccess: (v) => {
-        if (!v.isValid) {
-          setProblems((v.errors ?? []).map((e) => `${e.message ?? ''} ${e.description ?? ''}`.trim()));
-          return;
-        }
-        setValidated(v);
-        setType(v.info?.type ?? 'WS');
-        setBasics({
-          ...EMPTY_BASICS,
-          name: v.info?.name ?? '',
-          version: v.info?.version ?? '1.0.0',
-          description: v.info?.description ?? '',
-        });
-      },
+  const d = useDefinitionCheck<Validation>({
+    textField: 'inlineAPIDefinition',
+    validatePath: '/apis/validate-asyncapi',
+    importPath: '/apis/import-asyncapi',
+    problemsOf: (v) => (v.errors ?? []).map((e) => `${e.message ?? ''} ${e.description ?? ''}`.trim()),
+    onValid: (v) => {
+      setType(v.info?.type ?? 'WS');
+      return {
+        ...EMPTY_BASICS,
+        name: v.info?.name ?? '',
+        version: v.info?.version ?? '1.0.0',
+        description: v.info?.description ?? '',
+      };
     },
-  );
-  const importApi = (body: Record<string, unknown>) => {
-    const form = sourceForm(file, text);
-    form.set('additionalProperties', JSON.stringify({ ...body, type }));
-    return request<Complete<Publisher.API>>('publisher', '/apis/import-asyncapi', { form });
-  };
+  });
+  const validated = d.validated;
 
   return (
     <Page title="Import an AsyncAPI definition">
@@ -84,21 +56,15 @@ export function ImportAsyncApiPage() {
         accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
         pasteLabel="Or paste the definition"
         noun="definition"
-        file={file}
-        text={text}
-        setFile={setFile}
-        setText={setText}
-        onChange={reset}
-        problems={problems}
-        check={validate}
+        {...d.source}
       />
 
       {validated && (
         <NewApiForm
-          key={validate.submittedAt}
-          value={basics}
-          onChange={setBasics}
-          send={importApi}
+          key={d.checkedAt}
+          value={d.basics}
+          onChange={d.setBasics}
+          send={(body) => d.importApi({ ...body, type })}
           submit="Import"
           pending="Importing…"
         >
