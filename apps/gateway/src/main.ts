@@ -73,6 +73,10 @@ async function runPrimary(): Promise<void> {
       }, delayMs).unref();
     });
     for (let slot = 0; slot < config.workers; slot++) fork(slot);
+    // logrotate's postrotate: `kill -HUP <primary>` has every worker reopen its access log
+    process.on('SIGHUP', () => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+    });
     logger.info({ workers: config.workers, metricsPort }, 'gateway cluster started');
     return {
       close: async () => {
@@ -97,6 +101,7 @@ async function runWorker(): Promise<void> {
   await runMain('gateway', async () => {
     const config = loadConfig();
     const app = await createApp(config);
+    process.on('SIGHUP', () => app.reopenLogs());
     // Constructing an AggregatorRegistry is what installs a worker's reply to the primary's requests.
     new AggregatorRegistry<PrometheusContentType>();
     AggregatorRegistry.setRegistries([app.metrics.registry]);

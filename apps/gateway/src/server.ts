@@ -228,6 +228,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       return metrics.registry.metrics();
     },
     syncStatus: () => following.status(),
+    /** the access log goes on in a new file at its path (SIGHUP, after logrotate moved it away) */
+    reopenLogs: () => accessLog?.reopen(),
     async close(): Promise<void> {
       clearInterval(purgeTimer);
       // first: a node on its way out must not count as serving anything

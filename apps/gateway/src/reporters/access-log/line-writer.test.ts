@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,19 @@ describe('LineWriter', () => {
     expect(failures).toEqual([]);
   });
 
+  it('goes on in a new file at its path once reopened (logrotate moved the old one)', async () => {
+    const file = path.join(dir, 'rotated.log');
+    const w = LineWriter.open(file, events);
+    w.write(line(1));
+    await rename(file, `${file}.1`);
+    w.write(line(2)); // still buffered: it belongs to the old file
+    w.reopen();
+    w.write(line(3));
+    w.close();
+    expect(await read(`${file}.1`)).toBe(`${line(1)}\n${line(2)}\n`);
+    expect(await read(file)).toBe(`${line(3)}\n`);
+  });
+
   it('refuses a file that cannot be opened', async () => {
     const notADir = path.join(dir, 'plain-file');
     await writeFile(notADir, '');
@@ -71,7 +84,7 @@ describe('LineWriter', () => {
     execFileSync('mkfifo', [fifo]);
     const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
     try {
-      const w = new LineWriter(fd, false, events);
+      const w = new LineWriter(fd, null, events);
       const pad = 'x'.repeat(180);
       for (let i = 0; i < 100_000; i++) w.write(JSON.stringify({ i, pad }));
       w.flush();

@@ -8,6 +8,11 @@ const FLUSH_MS = 1000;
 /** the most bytes a JavaScript string of n UTF-16 units can encode to */
 const maxBytes = (s: string) => s.length * 3;
 
+function openAppending(file: string): number {
+  mkdirSync(path.dirname(file), { recursive: true });
+  return openSync(file, 'a');
+}
+
 /** What befell the writer that the gateway's log should say (never a line's content). */
 export interface LineWriterEvents {
   /** writing failed for a reason other than a full pipe; the buffered lines were dropped */
@@ -37,15 +42,14 @@ export class LineWriter {
    * file that cannot be opened throws, so that a wrong path stops the start, not the log.
    */
   static open(destination: string, events: LineWriterEvents): LineWriter {
-    if (destination === 'stdout') return new LineWriter(1, false, events);
-    mkdirSync(path.dirname(destination), { recursive: true });
-    return new LineWriter(openSync(destination, 'a'), true, events);
+    if (destination === 'stdout') return new LineWriter(1, null, events);
+    return new LineWriter(openAppending(destination), destination, events);
   }
 
-  /** `ownsFd`: closed with the writer (a file it opened; never stdout) */
+  /** `file`: the path `fd` was opened from, closed with the writer and reopened by reopen(); null: not ours (stdout) */
   constructor(
-    private readonly fd: number,
-    private readonly ownsFd: boolean,
+    private fd: number,
+    private readonly file: string | null,
     private readonly events: LineWriterEvents,
   ) {
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
@@ -84,12 +88,30 @@ export class LineWriter {
     this.len -= written;
   }
 
+  /**
+   * Writes what is buffered to the file as it was, then goes on at its path: after logrotate has
+   * moved it away (nginx's USR1). A path that cannot be opened any more keeps the old file.
+   */
+  reopen(): void {
+    if (this.closed || this.file === null) return;
+    let fd: number;
+    try {
+      fd = openAppending(this.file);
+    } catch (e) {
+      this.events.failed(e as Error);
+      return;
+    }
+    this.flush();
+    closeSync(this.fd);
+    this.fd = fd;
+  }
+
   /** Writes what is buffered and closes the file (never stdout). */
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
     clearInterval(this.timer);
-    if (this.ownsFd) closeSync(this.fd);
+    if (this.file !== null) closeSync(this.fd);
   }
 }

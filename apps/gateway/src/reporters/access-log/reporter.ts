@@ -70,6 +70,11 @@ export class AccessLogReporter implements Reporter {
     this.out.write(`${own.slice(0, -1)},${fields.slice(1)}`);
   }
 
+  /** Goes on in a new file at the same path (SIGHUP, after logrotate moved the file away). */
+  reopen(): void {
+    this.out.reopen();
+  }
+
   /** Writes what is buffered; closes the file (not stdout). */
   close(): void {
     this.out.close();
