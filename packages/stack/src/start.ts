@@ -34,6 +34,9 @@ process.on('SIGINT', () => {
   void stopAll(0);
 });
 process.on('SIGTERM', () => void stopAll(0));
+// the terminal closed: stop everything rather than die alone (Postgres and the gateway take a
+// SIGHUP of their own as "reload" and "reopen the access log", and would be left running)
+process.on('SIGHUP', () => void stopAll(0));
 // started by scripts/start.mjs (npm start): stop when that launcher is gone
 process.on('disconnect', () => void stopAll(0));
 
