@@ -72,6 +72,21 @@ describe('LineWriter', () => {
     expect(await read(file)).toBe(`${line(3)}\n`);
   });
 
+  it('says once that it cannot write, drops what it held, and writes again once reopened', async () => {
+    const file = path.join(dir, 'failing.log');
+    await writeFile(file, '');
+    const said: Error[] = [];
+    // a descriptor open for reading only: every write fails (EBADF)
+    const w = new LineWriter(openSync(file, 'r'), file, { failed: (e) => said.push(e) });
+    for (let i = 0; i < 1000; i++) w.write(line(i)); // 110 KB: a failed write every 32 KiB
+    w.flush();
+    expect(said.map((e) => (e as NodeJS.ErrnoException).code)).toEqual(['EBADF']);
+    w.reopen();
+    w.write(line(1000));
+    w.close();
+    expect(await read(file)).toBe(`${line(1000)}\n`);
+  });
+
   it('refuses a file that cannot be opened', async () => {
     const notADir = path.join(dir, 'plain-file');
     await writeFile(notADir, '');

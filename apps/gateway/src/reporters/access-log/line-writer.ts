@@ -15,25 +15,30 @@ function openAppending(file: string): number {
 
 /** What befell the writer that the gateway's log should say (never a line's content). */
 export interface LineWriterEvents {
-  /** writing failed for a reason other than a full pipe; the buffered lines were dropped */
+  /**
+   * writing failed for a reason other than a full pipe and the buffered lines were dropped; said
+   * once, then not again until a write has succeeded
+   */
   failed(err: Error): void;
 }
 
 /**
  * Lines appended to a file (or stdout), buffered as nginx's `access_log ... buffer= flush=` does:
- * encoded into one reused buffer and written synchronously once FLUSH_BYTES have gathered, FLUSH_MS
- * after the last write when traffic is light, and at close. Hand-written rather than sonic-boom,
- * pino's writer: its string mode measures the whole pending string again for every line and
- * encodes each chunk twice, and its asynchronous writes hop to libuv's thread pool and back; at
- * gateway rates that was a quarter of the gateway's CPU per request (bench/end-to-end.md). A write
- * of 32 KiB to the page cache is a few microseconds. Never blocks on a stdout pipe nobody drains:
- * what does not fit waits in the buffer, and lines that find it full are dropped and counted.
+ * encoded into one reused buffer and written synchronously once FLUSH_BYTES have gathered, every
+ * FLUSH_MS when traffic is light, and at close. Hand-written rather than sonic-boom, pino's writer:
+ * its string mode measures the whole pending string again for every line and encodes each chunk
+ * twice, and its asynchronous writes hop to libuv's thread pool and back; at gateway rates that was
+ * a quarter of the gateway's CPU per request (bench/end-to-end.md). A write of 32 KiB to the page
+ * cache is a few microseconds. A non-blocking stdout nobody drains never blocks it: what does not
+ * fit waits in the buffer, and lines that find it full are dropped and counted.
  */
 export class LineWriter {
   private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private len = 0;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** the last write failed: the next failure is not reported again */
+  private failing = false;
   /** lines dropped because the buffer was full (a non-blocking stdout nobody reads) */
   dropped = 0;
 
@@ -74,16 +79,20 @@ export class LineWriter {
   /** Writes what is buffered, as far as the destination takes it now. */
   flush(): void {
     let written = 0;
+    let failure: Error | null = null;
     try {
       while (written < this.len) written += writeSync(this.fd, this.buf, written, this.len - written);
     } catch (e) {
-      // a full pipe: what is left waits for the next flush
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') {
-        written = this.len;
-        this.events.failed(e as Error);
-      }
+      // a full pipe: what is left waits for the next flush; anything else loses what is buffered
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') failure = e as Error;
     }
-    if (written === 0) return;
+    if (failure) {
+      if (!this.failing) this.events.failed(failure);
+      this.failing = true;
+      this.len = 0;
+      return;
+    }
+    if (written > 0) this.failing = false;
     this.buf.copy(this.buf, 0, written, this.len);
     this.len -= written;
   }
