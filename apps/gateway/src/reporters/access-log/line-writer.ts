@@ -64,12 +64,11 @@ export class LineWriter {
   /** Appends one line (a newline is added). */
   write(line: string): void {
     if (this.closed) return;
-    if (this.len + maxBytes(line) + 1 > BUFFER_BYTES) {
-      this.flush();
-      if (this.len + maxBytes(line) + 1 > BUFFER_BYTES) {
-        this.dropped++;
-        return;
-      }
+    const room = BUFFER_BYTES - maxBytes(line) - 1; // the most the buffer may hold before the line
+    if (this.len > room) this.flush();
+    if (this.len > room) {
+      this.dropped++;
+      return;
     }
     this.len += this.buf.write(line, this.len, 'utf8');
     this.buf[this.len++] = 0x0a;
