@@ -7,8 +7,9 @@ export type ExchangeFields = Omit<AnalyticsEvent, 'eventId' | 'requestTimeMs'>;
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms));
 
 /**
- * The fields the analytics event and the access log line share (WSO2's analytics event names), made
- * in one place so that a request reads the same in both.
+ * The fields the analytics event and the access log line share (WSO2's analytics event names). The
+ * access log writes them itself, member by member, at line rate (access-log/access-line.ts); its test
+ * holds that line equal to these fields serialised, so that a request reads the same in both.
  */
 export function exchangeFields(r: ExchangeReport, gatewayId: string): ExchangeFields {
   const { api, credential: cred, req } = r;

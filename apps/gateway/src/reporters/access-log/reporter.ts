@@ -1,7 +1,7 @@
 import { sampledIn } from '@apim/contracts';
 import { ConfigError, type Logger } from '@apim/service';
 import type { ExchangeReport, Reporter } from '../../pipeline/types.js';
-import { exchangeFields } from '../exchange-fields.js';
+import { accessLine } from './access-line.js';
 import { LineWriter } from './line-writer.js';
 
 export interface AccessLogOptions {
@@ -38,11 +38,13 @@ function isoTime(ms: number): string {
  */
 export class AccessLogReporter implements Reporter {
   private readonly out: LineWriter;
+  private readonly gatewayMember: string;
 
   constructor(
     private readonly o: AccessLogOptions,
     logger: Logger,
   ) {
+    this.gatewayMember = `"gatewayId":${JSON.stringify(o.gatewayId)}`;
     try {
       this.out = LineWriter.open(o.destination, {
         // a file that cannot be written any more costs the access log, never the requests
@@ -58,16 +60,8 @@ export class AccessLogReporter implements Reporter {
     if (r.status < 400 && r.error === null && !sampledIn(r.requestId, this.o.sampleRate)) return;
     const url = r.req.url ?? '/';
     const q = url.indexOf('?');
-    // the line's own fields first, then the exchange's object as it is (copying its fields into a
-    // new object cost as much as serialising them)
-    const own = JSON.stringify({
-      log: 'access',
-      time: isoTime(Date.now() - r.totalMs),
-      traceId: r.trace?.traceId ?? null,
-      path: q < 0 ? url : url.slice(0, q),
-    });
-    const fields = JSON.stringify(exchangeFields(r, this.o.gatewayId));
-    this.out.write(`${own.slice(0, -1)},${fields.slice(1)}`);
+    const path = q < 0 ? url : url.slice(0, q);
+    this.out.write(accessLine(r, this.gatewayMember, isoTime(Date.now() - r.totalMs), path));
   }
 
   /** Goes on in a new file at the same path (SIGHUP, after logrotate moved the file away). */
