@@ -21,6 +21,11 @@ export interface OwnRedisSentinel {
   masterName: string;
   /** the master itself, for checks behind the apps' back */
   masterUrl: string;
+  /**
+   * With a replica: kills the master (SIGKILL, as a machine lost) and resolves once the sentinel has
+   * promoted the replica, with the new master's URL. Without one there is nothing to fail over to.
+   */
+  failMaster(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,13 +60,38 @@ async function ask<T>(port: number, command: (r: Redis) => Promise<T>): Promise<
   }
 }
 
-/** A master and one sentinel monitoring it (quorum 1). */
-export async function startRedisSentinel(masterName = 'apim-test'): Promise<OwnRedisSentinel> {
+const sentinelMaster = (port: number, masterName: string) =>
+  ask(port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', masterName)) as Promise<unknown>;
+
+/**
+ * A master and one sentinel monitoring it (quorum 1); with `replica`, a replica of the master too,
+ * in sync before this resolves, and a sentinel quick to fail over to it (down after 1 s).
+ */
+export async function startRedisSentinel(
+  masterName = 'apim-test',
+  { replica = false }: { replica?: boolean } = {},
+): Promise<OwnRedisSentinel> {
   const dir = await mkdtemp(path.join(tmpdir(), 'apim-sentinel-'));
   const children: ChildProcess[] = [];
   try {
     const masterPort = await freePort();
-    children.push(await spawnRedisServer(masterPort, ephemeralRedisArgs(masterPort)));
+    const master = await spawnRedisServer(masterPort, ephemeralRedisArgs(masterPort));
+    children.push(master);
+    const replicaPort = replica ? await freePort() : null;
+    if (replicaPort !== null) {
+      children.push(
+        await spawnRedisServer(replicaPort, [
+          ...ephemeralRedisArgs(replicaPort),
+          '--replicaof',
+          '127.0.0.1',
+          String(masterPort),
+        ]),
+      );
+      await until('the replica in sync with its master', async () => {
+        const info = await ask(masterPort, (r) => r.info('replication'));
+        return /slave0:.*state=online/.test(info);
+      });
+    }
     const port = await freePort();
     // a sentinel rewrites its configuration file, so it must have one of its own
     const conf = path.join(dir, 'sentinel.conf');
@@ -72,19 +102,37 @@ export async function startRedisSentinel(masterName = 'apim-test'): Promise<OwnR
         'bind 127.0.0.1',
         `dir ${dir}`,
         `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
-        `sentinel down-after-milliseconds ${masterName} 5000`,
+        `sentinel down-after-milliseconds ${masterName} ${replica ? 1000 : 5000}`,
+        `sentinel failover-timeout ${masterName} 10000`,
         '',
       ].join('\n'),
     );
     children.push(await spawnRedisServer(port, [conf, '--sentinel']));
     await until('the sentinel naming its master', async () => {
-      const addr = await ask(port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', masterName));
+      const addr = await sentinelMaster(port, masterName);
       return Array.isArray(addr) && addr[1] === String(masterPort);
     });
+    if (replicaPort !== null)
+      await until('the sentinel knowing the replica', async () => {
+        const replicas = await ask(port, (r) => r.call('SENTINEL', 'replicas', masterName));
+        return Array.isArray(replicas) && replicas.length === 1;
+      });
     return {
       sentinels: `127.0.0.1:${port}`,
       masterName,
       masterUrl: `redis://127.0.0.1:${masterPort}`,
+      async failMaster() {
+        if (replicaPort === null) throw new Error('this sentinel has no replica to fail over to');
+        await killRedisServer(master);
+        // the master is down after 1 s, then the election and the promotion
+        for (let i = 0; i < 300; i++) {
+          const addr = await sentinelMaster(port, masterName).catch(() => null);
+          if (Array.isArray(addr) && addr[1] === String(replicaPort))
+            return `redis://127.0.0.1:${replicaPort}`;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('the sentinel did not promote the replica within 15 s');
+      },
       close: () => stopAll(children, dir),
     };
   } catch (e) {
