@@ -110,6 +110,49 @@ describe('tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(JSON.stringify(spans)).not.toContain(token);
   });
 
+  it("traces the key set fetch a request's JWT made the gateway do, and the key manager's answer", async () => {
+    // a rule's jwt strategy fetches its issuer's key set when a request first needs it
+    await s.fx.deployApi({
+      context: '/ruled',
+      backendUrl: s.backend.url,
+      operations: [
+        {
+          verb: 'GET',
+          target: '/km',
+          rule: {
+            access: {
+              strategy: 'jwt',
+              jwt: { authentications: [{ issuer: s.km.issuer, jwksUri: `${s.km.url}/oauth2/jwks` }] },
+            },
+          },
+        },
+      ],
+    });
+    const app = await s.fx.createApplication({ name: 'jwt-app', tokenType: 'JWT' });
+    const jwt = await s.token(await s.newKey(app.id));
+    await s.synced();
+    expect((await s.call('/ruled/1.0.0/km', { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(
+      200,
+    );
+    const sent = s.backend.received.at(-1)!.headers.traceparent as string;
+    const traceId = /^00-([0-9a-f]{32})-/.exec(sent)![1]!;
+
+    const spans = await eventually(() => {
+      const t = traceOf(traceId);
+      expect(byName(t, 'JWKS fetch')).toBeDefined();
+      expect(t.find((x) => x.resource['service.name'] === 'apim-key-manager')).toBeDefined();
+      return t;
+    }, 20_000);
+    const fetched = byName(spans, 'JWKS fetch')!;
+    expect(fetched).toMatchObject({
+      kind: CLIENT,
+      parentSpanId: byName(spans, 'handler rule-access')!.spanId,
+      attributes: { 'url.full': `${s.km.url}/oauth2/jwks` },
+    });
+    const km = spans.find((x) => x.resource['service.name'] === 'apim-key-manager')!;
+    expect(km).toMatchObject({ kind: SERVER, parentSpanId: fetched.spanId, name: 'GET' });
+  });
+
   it("continues the client's trace and marks the gateway's error code", async () => {
     const traceId = randomBytes(16).toString('hex');
     const parent = randomBytes(8).toString('hex');

@@ -1,8 +1,8 @@
-import { createRemoteJWKSet } from 'jose';
 import { KEY_MANAGER_SECRETS_PURPOSE, RESIDENT_KEY_MANAGER, type GatewayIssuer } from '@apim/contracts';
 import { decryptSecret, derivedKey, type Logger } from '@apim/service';
 import type { GatewayConfig } from '../../config.js';
 import type { GatewayState } from '../../store/state.js';
+import { remoteKeySet } from '../../shared/remote-key-set.js';
 import { Introspector, KEY_MANAGER_OPAQUE_TOKEN, type IntrospectionOptions } from './introspection.js';
 import type { TrustedIssuer } from './verification.js';
 
@@ -31,7 +31,7 @@ export class TrustedIssuers {
       issuer: config.keyManagerUrl,
       name: RESIDENT_KEY_MANAGER,
       jwksUrl,
-      keys: createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5000 }),
+      keys: remoteKeySet(new URL(jwksUrl), { cooldownMs: 5000 }),
       audience: config.tokenAudience,
       algorithms: KEY_MANAGER_ALGORITHMS,
       clientIdClaim: 'client_id',
@@ -80,7 +80,7 @@ export class TrustedIssuers {
         issuer: i.issuer,
         name: i.name,
         jwksUrl: i.jwksUrl,
-        keys: known?.jwksUrl === i.jwksUrl ? known.keys : createRemoteJWKSet(new URL(i.jwksUrl)),
+        keys: known?.jwksUrl === i.jwksUrl ? known.keys : remoteKeySet(new URL(i.jwksUrl)),
         audience: i.audience,
         algorithms: i.algorithms.length ? i.algorithms : KEY_MANAGER_ALGORITHMS,
         clientIdClaim: i.consumerKeyClaim ?? i.claimMappings.consumerKeyClaim ?? 'azp',

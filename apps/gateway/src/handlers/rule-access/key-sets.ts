@@ -1,7 +1,8 @@
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
-import { Agent, fetch } from 'undici';
+import type { JWTVerifyGetKey } from 'jose';
+import { Agent } from 'undici';
 import type { OutboundUrlPolicy } from '@apim/service';
 import { DeploymentError } from '../../pipeline/deployment-error.js';
+import { remoteKeySet } from '../../shared/remote-key-set.js';
 
 /**
  * The JSON Web Key Sets rules name, one per URI for the node's life and shared by every API that
@@ -23,16 +24,7 @@ export class RuleKeySets {
     const url = new URL(uri);
     const refused = this.policy.hostRefusal(url);
     if (refused) throw new DeploymentError(`jwksUri ${uri}: ${refused}`);
-    const keys = createRemoteJWKSet(url, {
-      cooldownDuration: 30_000,
-      // undici's fetch (the one that takes our dispatcher) answers undici's Response type
-      [customFetch]: (input, { headers, ...init }) =>
-        fetch(input, {
-          ...init,
-          headers: [...headers],
-          dispatcher: this.agent,
-        }) as unknown as Promise<Response>,
-    });
+    const keys = remoteKeySet(url, { cooldownMs: 30_000, dispatcher: this.agent });
     this.sets.set(uri, keys);
     return keys;
   }
