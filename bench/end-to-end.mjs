@@ -306,12 +306,16 @@ try {
     }
 
   // per case: medians over rounds; product totals add up the stack's processes (the gateway that served)
+  const rolesOf = (name) => {
+    const served = name === 'bare' ? 'bare proxy' : name === 'product' ? 'gateway' : `gateway (${name})`;
+    return name === 'bare' ? [served] : [served, ...PRODUCT_ROLES.slice(1)];
+  };
+  const totalOf = (name, run) => rolesOf(name).reduce((s, role) => s + (run.cpuUs[role] ?? 0), 0);
   const summary = {};
   for (const [name, runs] of Object.entries(results)) {
     const cpu = (role) => median(runs.map((r) => r.cpuUs[role] ?? 0));
-    const served = name === 'bare' ? 'bare proxy' : name === 'product' ? 'gateway' : `gateway (${name})`;
-    const roles = name === 'bare' ? [served] : [served, ...PRODUCT_ROLES.slice(1)];
-    const totals = runs.map((r) => roles.reduce((s, role) => s + (r.cpuUs[role] ?? 0), 0));
+    const roles = rolesOf(name);
+    const totals = runs.map((r) => totalOf(name, r));
     summary[name] = {
       rps: Math.round(median(runs.map((r) => r.rps))),
       p50: median(runs.map((r) => r.p50)),
@@ -322,6 +326,9 @@ try {
     };
   }
   const p = summary.product;
+  // the product and the bare proxy of the same round ran within a minute of each other: on a machine
+  // whose speed drifts (a shared host), their ratio round by round shows how far the run can be trusted
+  const perRound = results.product.map((r, i) => totalOf('product', r) / totalOf('bare', results.bare[i]));
   const analyticsShare = (p.totalCpuUs - summary['no analytics'].totalCpuUs) / p.totalCpuUs;
   const accessLogShare = (p.totalCpuUs - summary['no access log'].totalCpuUs) / p.totalCpuUs;
   console.log(`\nMedians of ${rounds} rounds, ${duration} s each, ${connections} connections:`);
@@ -329,6 +336,7 @@ try {
   console.log(
     [
       `product total CPU per request / bare proxy's: ${(p.totalCpuUs / summary.bare.totalCpuUs).toFixed(2)} (target <= 1.5)`,
+      `  the same ratio round by round: ${perRound.map((x) => x.toFixed(2)).join(', ')}`,
       `analytics' share of the product's CPU (product - no analytics): ${(analyticsShare * 100).toFixed(1)}% (target <= 15%)`,
       // what only analytics asks of them during the run (Redis also counts the throttling), an upper bound
       `control plane + Postgres + Redis share of the product's CPU: ${((100 * (p.cpuUsPerRequest['control plane'] + p.cpuUsPerRequest.postgres + p.cpuUsPerRequest.redis)) / p.totalCpuUs).toFixed(1)}%`,
