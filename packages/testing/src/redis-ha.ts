@@ -82,6 +82,9 @@ export async function startRedisSentinel(
       children.push(
         await spawnRedisServer(replicaPort, [
           ...ephemeralRedisArgs(replicaPort),
+          // a replica writes the master's snapshot to its folder before loading it
+          '--dir',
+          dir,
           '--replicaof',
           '127.0.0.1',
           String(masterPort),
