@@ -60,8 +60,11 @@ async function ask<T>(port: number, command: (r: Redis) => Promise<T>): Promise<
   }
 }
 
-const sentinelMaster = (port: number, masterName: string) =>
-  ask(port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', masterName)) as Promise<unknown>;
+/** Whether the sentinel at `port` names the server at `masterPort` as `masterName`'s master. */
+async function namesMaster(port: number, masterName: string, masterPort: number): Promise<boolean> {
+  const addr = await ask(port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', masterName));
+  return Array.isArray(addr) && addr[1] === String(masterPort);
+}
 
 /**
  * A master and one sentinel monitoring it (quorum 1); with `replica`, a replica of the master too,
@@ -111,10 +114,7 @@ export async function startRedisSentinel(
       ].join('\n'),
     );
     children.push(await spawnRedisServer(port, [conf, '--sentinel']));
-    await until('the sentinel naming its master', async () => {
-      const addr = await sentinelMaster(port, masterName);
-      return Array.isArray(addr) && addr[1] === String(masterPort);
-    });
+    await until('the sentinel naming its master', () => namesMaster(port, masterName, masterPort));
     if (replicaPort !== null)
       await until('the sentinel knowing the replica', async () => {
         const replicas = await ask(port, (r) => r.call('SENTINEL', 'replicas', masterName));
@@ -128,13 +128,8 @@ export async function startRedisSentinel(
         if (replicaPort === null) throw new Error('this sentinel has no replica to fail over to');
         await killRedisServer(master);
         // the master is down after 1 s, then the election and the promotion
-        for (let i = 0; i < 300; i++) {
-          const addr = await sentinelMaster(port, masterName).catch(() => null);
-          if (Array.isArray(addr) && addr[1] === String(replicaPort))
-            return `redis://127.0.0.1:${replicaPort}`;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        throw new Error('the sentinel did not promote the replica within 15 s');
+        await until('the sentinel promoting the replica', () => namesMaster(port, masterName, replicaPort));
+        return `redis://127.0.0.1:${replicaPort}`;
       },
       close: () => stopAll(children, dir),
     };
