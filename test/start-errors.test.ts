@@ -4,12 +4,13 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@apim/db';
-import { createTestDatabase } from '@apim/testing';
+import { createTestDatabase, freePort, testRedisUrl } from '@apim/testing';
 
 const run = promisify(execFile);
 const startScript = path.join(repoRoot, 'packages/stack/dist/start.js');
@@ -79,6 +80,33 @@ describe('npm start with a bad setting or an unreachable dependency', () => {
         /^npm start: Cannot reach Redis at 127\.0\.0\.1:1 and redis-server is not on PATH: start Redis there, set REDIS_URL to one that runs, or install redis-server/,
       );
     } finally {
+      await db.drop();
+    }
+  });
+
+  it("a port another program listens on: named, before any app starts (it would answer the app's health checks)", async () => {
+    const db = await createTestDatabase();
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const taken = (squatter.address() as AddressInfo).port;
+    try {
+      const r = await start({
+        DATABASE_URL: db.url,
+        REDIS_URL: testRedisUrl(),
+        APIM_KEY_MANAGER_PORT: String(await freePort()),
+        APIM_CONTROL_PLANE_PORT: String(await freePort()),
+        APIM_SAMPLE_BACKEND_PORT: String(await freePort()),
+        APIM_GATEWAY_PORT: String(taken),
+      });
+      expect(r.code).toBe(1);
+      expectOneLine(
+        r.stderr,
+        new RegExp(
+          `^npm start: Invalid configuration: APIM_GATEWAY_PORT \\(127\\.0\\.0\\.1:${taken}\\) is taken by another program: stop it or set another port$`,
+        ),
+      );
+    } finally {
+      await new Promise((r) => squatter.close(r));
       await db.drop();
     }
   });

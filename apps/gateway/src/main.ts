@@ -2,13 +2,28 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
-import { createLogger, runMain } from '@apim/service';
+import { ConfigError, createLogger, EXIT_CONFIG, runMain } from '@apim/service';
 import { loadConfig } from './config.js';
 import { createApp } from './server.js';
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
+/**
+ * Listens on the port `variable` sets; a port another program holds (or one this user may not
+ * bind) is a ConfigError naming it: trying again as it is cannot help.
+ */
+function listen(server: http.Server, port: number, host: string, variable: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE' || e.code === 'EACCES'
+          ? new ConfigError(
+              variable,
+              e.code === 'EADDRINUSE'
+                ? `(${host}:${port}) is taken by another program: stop it or set another port`
+                : `(${host}:${port}) may not be listened on by this user`,
+            )
+          : e,
+      ),
+    );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
@@ -40,7 +55,7 @@ async function runPrimary(): Promise<void> {
     const logger = createLogger('gateway', config.logLevel);
     const aggregator = new AggregatorRegistry<PrometheusContentType>();
     const metrics = metricsServer(aggregator);
-    const metricsPort = await listen(metrics, config.metricsPort, config.host);
+    const metricsPort = await listen(metrics, config.metricsPort, config.host, 'APIM_GATEWAY_METRICS_PORT');
     let stopping = false;
     const startedAt = new Map<number, number>();
     // Each worker is a gateway node of its own (it reports what it serves), named after its slot so
@@ -57,12 +72,36 @@ async function runPrimary(): Promise<void> {
     // A worker that cannot start (say, the database is unreachable) is retried, not spun: the wait
     // doubles while workers keep dying young (each start costs a second of CPU), up to 30 s.
     let delayMs = 1000;
+    const close = async () => {
+      stopping = true;
+      await Promise.all(
+        Object.values(cluster.workers ?? {}).map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (!w || w.isDead()) return resolve();
+              w.once('exit', () => resolve());
+              w.process.kill('SIGTERM');
+            }),
+        ),
+      );
+      await new Promise<void>((r) => metrics.close(() => r()));
+    };
     cluster.on('exit', (worker, code, signal) => {
       const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
       const slot = slots.get(worker.id) ?? 0;
       startedAt.delete(worker.id);
       slots.delete(worker.id);
       if (stopping) return;
+      // a worker that cannot start with this configuration (its port taken, its own line on stderr
+      // says which) would fail the same way again: the gateway stops, as nginx does
+      if (code === EXIT_CONFIG) {
+        logger.error(
+          { pid: worker.process.pid },
+          'a gateway worker cannot start with this configuration: stopping',
+        );
+        void close().then(() => process.exit(EXIT_CONFIG));
+        return;
+      }
       delayMs = lived > 60_000 ? 1000 : Math.min(delayMs * 2, 30_000);
       logger.error(
         { pid: worker.process.pid, code, signal, restartInMs: delayMs },
@@ -78,22 +117,7 @@ async function runPrimary(): Promise<void> {
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
     });
     logger.info({ workers: config.workers, metricsPort }, 'gateway cluster started');
-    return {
-      close: async () => {
-        stopping = true;
-        await Promise.all(
-          Object.values(cluster.workers ?? {}).map(
-            (w) =>
-              new Promise<void>((resolve) => {
-                if (!w || w.isDead()) return resolve();
-                w.once('exit', () => resolve());
-                w.process.kill('SIGTERM');
-              }),
-          ),
-        );
-        await new Promise<void>((r) => metrics.close(() => r()));
-      },
-    };
+    return { close };
   });
 }
 
@@ -105,9 +129,14 @@ async function runWorker(): Promise<void> {
     // Constructing an AggregatorRegistry is what installs a worker's reply to the primary's requests.
     new AggregatorRegistry<PrometheusContentType>();
     AggregatorRegistry.setRegistries([app.metrics.registry]);
-    const port = await listen(app.server, config.port, config.host);
+    const port = await listen(app.server, config.port, config.host, 'APIM_GATEWAY_PORT');
     const httpsPort = app.httpsServer
-      ? await listen(app.httpsServer as unknown as http.Server, config.httpsPort, config.host)
+      ? await listen(
+          app.httpsServer as unknown as http.Server,
+          config.httpsPort,
+          config.host,
+          'APIM_GATEWAY_HTTPS_PORT',
+        )
       : null;
     app.logger.info(
       { port, httpsPort, metricsPort: config.metricsPort, environment: config.environment },

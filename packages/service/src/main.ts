@@ -26,8 +26,15 @@ export function readShutdownTimeout(env: Record<string, string | undefined>): nu
 }
 
 /**
+ * The exit code of a start that failed on its configuration (sysexits' EX_CONFIG): starting again
+ * as it is cannot help, so a supervisor should not retry it (systemd's RestartPreventExitStatus=78;
+ * the gateway's primary stops rather than restart a worker that exits so).
+ */
+export const EXIT_CONFIG = 78;
+
+/**
  * Runs an app's main: starts it, stops it cleanly on SIGINT/SIGTERM, and turns a start-up failure
- * into one line on stderr and exit code 1 (no stack trace). Stopping is the app's close(): it
+ * into one line on stderr and exit code 1, or EXIT_CONFIG for a ConfigError (no stack trace). Stopping is the app's close(): it
  * stops accepting, lets in-flight requests finish and closes idle keep-alive connections (so a
  * rolling upgrade behind a load balancer drops nothing); after APIM_SHUTDOWN_TIMEOUT_MS the
  * process exits anyway, code 1, so a stuck request cannot hold an upgrade for ever.
@@ -40,7 +47,7 @@ export async function runMain(name: string, start: () => Promise<Closable>): Pro
     app = await start();
   } catch (e) {
     process.stderr.write(`${name}: ${describeStartupError(e)}\n`);
-    process.exit(1);
+    process.exit(e instanceof ConfigError ? EXIT_CONFIG : 1);
   }
   let stopping = false;
   const stop = (signal: string) => {

@@ -12,6 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '@apim/db/embedded';
 import { connectTo, describeRedis, describeStartupError, redactUrl } from '@apim/service';
 import { loadStackConfig } from './config.js';
 import { createPizzaShackBackend } from './pizzashack.js';
+import { assertPortsFree } from './ports-free.js';
 import { startApp, waitHealthy, type AppProcess } from './processes.js';
 import { ensureRedis, type RedisHandle } from './redis.js';
 import { publishSampleApi, SAMPLE_CONTEXT } from './sample-api.js';
@@ -81,6 +82,17 @@ async function main(): Promise<void> {
     cleanups.push(() => redis.stop());
   }
 
+  // the apps' ports, once the database and Redis are known to be there
+  const { host, ports } = config;
+  await assertPortsFree([
+    { variable: 'APIM_KEY_MANAGER_PORT', host, port: ports.keyManager },
+    { variable: 'APIM_CONTROL_PLANE_PORT', host, port: ports.controlPlane },
+    { variable: 'APIM_GATEWAY_PORT', host, port: ports.gateway },
+    ...(config.gatewayHttpsPort === undefined
+      ? []
+      : [{ variable: 'APIM_GATEWAY_HTTPS_PORT', host, port: config.gatewayHttpsPort }]),
+    { variable: 'APIM_SAMPLE_BACKEND_PORT', host: '127.0.0.1', port: ports.sampleBackend },
+  ]);
   const backend = createPizzaShackBackend();
   await new Promise<void>((resolve, reject) => {
     backend.once('error', reject);
