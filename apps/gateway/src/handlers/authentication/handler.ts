@@ -346,14 +346,18 @@ function toCredential(
   const mapping = consumerKey
     ? services.state.keyMappings.get(keyMappingKey(t.issuer.name, consumerKey))
     : undefined;
+  const application = mapping ? (services.state.applications.get(mapping.applicationId) ?? null) : null;
   return {
     kind,
     consumerKey,
     applicationId: mapping?.applicationId ?? null,
-    application: mapping ? (services.state.applications.get(mapping.applicationId) ?? null) : null,
+    application,
     // an external provider's token says nothing we take about key types: only its mapping does
     keyType: mapping?.keyType ?? (t.issuer.builtIn ? keyTypeOf(claims.keytype) : 'PRODUCTION'),
-    username: usernameOf(t),
+    // a token the application got for itself (client credentials, "aut": "APPLICATION") acts for
+    // the application's owner, as WSO2's do; its `sub` is only the client id
+    username:
+      t.issuer.builtIn && claims.aut === 'APPLICATION' && application ? application.ownerName : usernameOf(t),
     scopes: services.credentials.scopesOf(t),
     claims,
     ...(t.issuer.builtIn ? {} : { mappedClaims: services.credentials.mappedClaimsOf(t) }),

@@ -51,6 +51,9 @@ describe('backend JWT handler', () => {
       'http://wso2.org/claims/tier': 'Gold',
       'http://wso2.org/claims/keytype': 'PRODUCTION',
       'http://wso2.org/claims/client_id': key.clientId,
+      // a client-credentials token acts for the application's owner (WSO2's end user of such a token)
+      'http://wso2.org/claims/enduser': 'admin',
+      'http://wso2.org/claims/usertype': 'APPLICATION',
     });
   });
 
