@@ -25,9 +25,11 @@ const get = (): Promise<CallResult> =>
   s.call('/deny/1.0.0/x', { headers: { authorization: `Bearer ${token}` } });
 
 describe('deny policies handler', () => {
-  const conditions: Array<['API' | 'APPLICATION' | 'IP' | 'IPRANGE', () => unknown]> = [
+  const conditions: Array<['API' | 'APPLICATION' | 'USER' | 'IP' | 'IPRANGE', () => unknown]> = [
     ['API', () => '/deny/1.0.0'],
     ['APPLICATION', () => `admin:${app.name}`],
+    // the application's owner: a client-credentials token acts for them
+    ['USER', () => 'admin'],
     ['IP', () => '127.0.0.1'],
     ['IPRANGE', () => ({ startingIp: '127.0.0.0', endingIp: '127.0.0.255', invert: false })],
   ];
