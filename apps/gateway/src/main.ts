@@ -2,28 +2,14 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
-import { ConfigError, createLogger, EXIT_CONFIG, runMain } from '@apim/service';
+import { createLogger, EXIT_CONFIG, listenError, runMain } from '@apim/service';
 import { loadConfig } from './config.js';
 import { createApp } from './server.js';
 
-/**
- * Listens on the port `variable` sets; a port another program holds (or one this user may not
- * bind) is a ConfigError naming it: trying again as it is cannot help.
- */
+/** Listens on the port `variable` sets; one that cannot be had as configured is a ConfigError (listenError). */
 function listen(server: http.Server, port: number, host: string, variable: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE' || e.code === 'EACCES'
-          ? new ConfigError(
-              variable,
-              e.code === 'EADDRINUSE'
-                ? `(${host}:${port}) is taken by another program: stop it or set another port`
-                : `(${host}:${port}) may not be listened on by this user`,
-            )
-          : e,
-      ),
-    );
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, variable, host, port)));
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }

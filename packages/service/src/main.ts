@@ -33,11 +33,30 @@ export function readShutdownTimeout(env: Record<string, string | undefined>): nu
 export const EXIT_CONFIG = 78;
 
 /**
+ * A failure to listen that no retry mends (the port held by another program, not this user's to
+ * bind, an address this machine lacks) as a ConfigError naming the setting; any other error as it is.
+ */
+export function listenError(e: NodeJS.ErrnoException, variable: string, host: string, port: number): Error {
+  const where = `(${host}:${port})`;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new ConfigError(variable, `${where} is taken by another program: stop it or set another port`);
+    case 'EACCES':
+      return new ConfigError(variable, `${where} may not be listened on by this user`);
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(variable, `${where}: this machine has no such address`);
+    default:
+      return e;
+  }
+}
+
+/**
  * Runs an app's main: starts it, stops it cleanly on SIGINT/SIGTERM, and turns a start-up failure
- * into one line on stderr and exit code 1, or EXIT_CONFIG for a ConfigError (no stack trace). Stopping is the app's close(): it
- * stops accepting, lets in-flight requests finish and closes idle keep-alive connections (so a
- * rolling upgrade behind a load balancer drops nothing); after APIM_SHUTDOWN_TIMEOUT_MS the
- * process exits anyway, code 1, so a stuck request cannot hold an upgrade for ever.
+ * into one line on stderr and exit code 1, or EXIT_CONFIG for a ConfigError (no stack trace).
+ * Stopping is the app's close(): it stops accepting, lets in-flight requests finish and closes idle
+ * keep-alive connections (so a rolling upgrade behind a load balancer drops nothing); after
+ * APIM_SHUTDOWN_TIMEOUT_MS the process exits anyway, code 1, so a stuck request cannot hold an
+ * upgrade for ever.
  */
 export async function runMain(name: string, start: () => Promise<Closable>): Promise<void> {
   let app: Closable;

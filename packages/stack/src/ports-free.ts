@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { ConfigError } from '@apim/service';
+import { listenError } from '@apim/service';
 
 /** A port the stack is about to listen on, named by the variable that sets it. */
 export interface PortToTake {
@@ -24,12 +24,6 @@ function bindable({ host, port }: PortToTake): Promise<NodeJS.ErrnoException | n
 export async function assertPortsFree(ports: readonly PortToTake[]): Promise<void> {
   for (const p of ports) {
     const e = await bindable(p);
-    if (!e) continue;
-    throw new ConfigError(
-      p.variable,
-      e.code === 'EADDRINUSE'
-        ? `(${p.host}:${p.port}) is taken by another program: stop it or set another port`
-        : `(${p.host}:${p.port}) cannot be listened on: ${e.code ?? e.message}`,
-    );
+    if (e) throw listenError(e, p.variable, p.host, p.port);
   }
 }
