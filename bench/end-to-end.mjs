@@ -329,6 +329,9 @@ try {
   // the product and the bare proxy of the same round ran within a minute of each other: on a machine
   // whose speed drifts (a shared host), their ratio round by round shows how far the run can be trusted
   const perRound = results.product.map((r, i) => totalOf('product', r) / totalOf('bare', results.bare[i]));
+  const perRoundRps = results.product.map((r, i) => r.rps / results.bare[i].rps);
+  const spread = (xs) =>
+    `${xs.map((x) => x.toFixed(2)).join(', ')} (median ${median(xs).toFixed(2)}, range ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
   const analyticsShare = (p.totalCpuUs - summary['no analytics'].totalCpuUs) / p.totalCpuUs;
   const accessLogShare = (p.totalCpuUs - summary['no access log'].totalCpuUs) / p.totalCpuUs;
   console.log(`\nMedians of ${rounds} rounds, ${duration} s each, ${connections} connections:`);
@@ -336,11 +339,12 @@ try {
   console.log(
     [
       `product total CPU per request / bare proxy's: ${(p.totalCpuUs / summary.bare.totalCpuUs).toFixed(2)} (target <= 1.5)`,
-      `  the same ratio round by round: ${perRound.map((x) => x.toFixed(2)).join(', ')}`,
+      `  the same ratio round by round: ${spread(perRound)}`,
       `analytics' share of the product's CPU (product - no analytics): ${(analyticsShare * 100).toFixed(1)}% (target <= 15%)`,
       // what only analytics asks of them during the run (Redis also counts the throttling), an upper bound
       `control plane + Postgres + Redis share of the product's CPU: ${((100 * (p.cpuUsPerRequest['control plane'] + p.cpuUsPerRequest.postgres + p.cpuUsPerRequest.redis)) / p.totalCpuUs).toFixed(1)}%`,
       `throughput product / bare: ${(p.rps / summary.bare.rps).toFixed(2)} (target >= 0.7)`,
+      `  the same ratio round by round: ${spread(perRoundRps)}`,
       `gateway CPU per request, analytics on / off: ${(p.cpuUsPerRequest.gateway / summary['no analytics'].cpuUsPerRequest['gateway (no analytics)']).toFixed(2)}`,
       `access log's share of the product's CPU (product - no access log): ${(accessLogShare * 100).toFixed(1)}%`,
     ].join('\n'),
