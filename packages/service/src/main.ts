@@ -1,4 +1,5 @@
 import { ConfigError, envReader, redactUrl } from './config.js';
+import { keepTickShape } from './tick-shape.js';
 
 export interface Closable {
   close(): Promise<void>;
@@ -56,9 +57,11 @@ export function listenError(e: NodeJS.ErrnoException, variable: string, host: st
  * Stopping is the app's close(): it stops accepting, lets in-flight requests finish and closes idle
  * keep-alive connections (so a rolling upgrade behind a load balancer drops nothing); after
  * APIM_SHUTDOWN_TIMEOUT_MS the process exits anyway, code 1, so a stuck request cannot hold an
- * upgrade for ever.
+ * upgrade for ever. Before anything else it keeps process.nextTick fast for the life of the
+ * process (keepTickShape).
  */
 export async function runMain(name: string, start: () => Promise<Closable>): Promise<void> {
+  keepTickShape();
   let app: Closable;
   let timeoutMs: number;
   try {
