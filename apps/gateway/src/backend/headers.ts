@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { OutgoingHead } from '../pipeline/formatter.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { edited, type OutgoingHead } from '../pipeline/formatter.js';
 import type { RequestContext } from '../pipeline/types.js';
 import { peerAddress } from '../transport/client-address.js';
 
@@ -96,11 +96,11 @@ export class BackendHead implements OutgoingHead {
     return (this.endToEnd = out);
   }
 
-  writeHeaders(res: ServerResponse): void {
+  copyHeaders(out: Record<string, string | string[]>, edits: Readonly<Record<string, string | null>>): void {
     const named = connectionTokens(this.raw);
     for (const k in this.raw) {
       const v = this.raw[k];
-      if (v !== undefined && relayed(k, named)) res.setHeader(k, v);
+      if (v !== undefined && relayed(k, named) && !edited(edits, k)) out[k] = v;
     }
   }
 }

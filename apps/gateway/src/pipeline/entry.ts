@@ -61,7 +61,6 @@ export class Entry {
     const url = req.url ?? '/';
     if ((url === '/healthz' || url.startsWith('/readyz')) && this.o.health(req, res)) return null;
     const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
     const tracer = this.o.tracer;
     const arrival: Arrival = {
       req,
@@ -72,6 +71,8 @@ export class Entry {
     };
     const found = this.route(req, res, url);
     if ('refused' in found) {
+      // routed requests get theirs from the formatter, with the rest of the head
+      res.setHeader('x-request-id', requestId);
       answer(null, res, found.refused, found.close);
       this.o.reports.done(arrival, answered(found.refused));
       return null;

@@ -75,6 +75,7 @@ function recorder(name: string): Handler {
     onResponseHeaders(ctx, head) {
       seen.push(`${name}.headers:${head.source}:${head.status}`);
       ctx.responseHeaders[`x-${name}`] = String(startedAt.get(ctx));
+      if (ctx.req.headers['x-test'] === `${name}:strip`) ctx.responseHeaders['x-backend'] = null;
     },
     onResponseData(ctx, chunk) {
       seen.push(`${name}.data`);
@@ -125,15 +126,53 @@ afterAll(async () => {
   await backend.close();
 });
 
-async function call(test: string, init: RequestInit = {}) {
+async function call(test: string, init: RequestInit = {}, path = '/items') {
   seen.length = 0;
   reports.length = 0;
-  const res = await fetch(`${base}/items`, { ...init, headers: { 'x-test': test, ...init.headers } });
+  const res = await fetch(`${base}${path}`, { ...init, headers: { 'x-test': test, ...init.headers } });
   const body = await res.text();
   // the log phase runs once the answer is out: wait for its report
   for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   return { res, body, report: reports[0]! };
 }
+
+describe('the answer’s head', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it('carries the request id, the backend’s headers and the handlers’ edits', async () => {
+    const { res } = await call('none');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toMatch(UUID);
+    expect(res.headers.get('x-backend')).toBe('backend');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect([res.headers.get('x-a'), res.headers.get('x-b'), res.headers.get('x-c')]).toEqual(['1', '2', '3']);
+    const given = await call('none', { headers: { 'x-request-id': 'client-chosen-id' } });
+    expect(given.res.headers.get('x-request-id')).toBe('client-chosen-id');
+  });
+
+  it('lets an edit remove a backend header, and passes any header name the backend sends', async () => {
+    const { res } = await call('b:strip', {}, '/items?set-header=constructor:yes&set-header=x-other:kept');
+    expect(res.headers.get('x-backend')).toBeNull();
+    expect(res.headers.get('constructor')).toBe('yes');
+    expect(res.headers.get('x-other')).toBe('kept');
+  });
+
+  it('keeps a request id the backend answers with, as it keeps the backend’s other headers', async () => {
+    const { res } = await call('none', {}, '/items?set-header=x-request-id:from-the-backend');
+    expect(res.headers.get('x-request-id')).toBe('from-the-backend');
+  });
+
+  it('carries the request id on the gateway’s own answers: a handler’s, and one refused before routing', async () => {
+    const answered = await call('b:answer');
+    expect(answered.res.status).toBe(202);
+    expect(answered.res.headers.get('x-request-id')).toMatch(UUID);
+    expect(answered.res.headers.get('x-a')).toBe('1');
+    const refused = await fetch(`${base.replace('/phases/1.0.0', '')}/nowhere`);
+    await refused.arrayBuffer();
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('x-request-id')).toMatch(UUID);
+  });
+});
 
 describe('the handler contract', () => {
   it('runs onRequest in order, the backend, then the response phases and onDone in reverse', async () => {
