@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { edited, type OutgoingHead } from '../pipeline/formatter.js';
+import { edited, type Edits, type OutgoingHead } from '../pipeline/formatter.js';
 import type { RequestContext } from '../pipeline/types.js';
 import { peerAddress } from '../transport/client-address.js';
 
@@ -96,7 +96,7 @@ export class BackendHead implements OutgoingHead {
     return (this.endToEnd = out);
   }
 
-  copyHeaders(out: Record<string, string | string[]>, edits: Readonly<Record<string, string | null>>): void {
+  copyHeaders(out: Record<string, string | string[]>, edits: Edits): void {
     const named = connectionTokens(this.raw);
     for (const k in this.raw) {
       const v = this.raw[k];

@@ -11,10 +11,11 @@ import type { GatewayResponse, ResponseHead } from './types.js';
 /** A head ready to write: the backend's (its hop-by-hop headers left out) or one the gateway made. */
 export interface OutgoingHead extends ResponseHead {
   /** Copies its headers into `out`, leaving out those `edits` name (the edits replace or remove them). */
-  copyHeaders(out: Record<string, string | string[]>, edits: Readonly<Record<string, string | null>>): void;
+  copyHeaders(out: Record<string, string | string[]>, edits: Edits): void;
 }
 
-type Edits = Readonly<Record<string, string | null>>;
+/** The handlers' header edits (ctx.responseHeaders): a value sets the header, null removes it. */
+export type Edits = Readonly<Record<string, string | null>>;
 const NO_HEADERS: Readonly<Record<string, string | string[]>> = Object.freeze({});
 const NO_EDITS: Edits = Object.freeze({});
 
@@ -36,8 +37,8 @@ function gatewayHead(r: GatewayResponse): OutgoingHead {
  * The answer's headers in the order they go out: the request id (unless the head or an edit has
  * its own), the head's, the handlers' edits, and `connection: close` when the connection ends. A
  * plain object handed to `res.writeHead` whole: header by header through `res.setHeader`, Node keeps
- * them in a hash table it walks again to write the head, which was a tenth of the gateway's own
- * response work per request.
+ * them in a hash table (a runtime call per header, and a runtime for-in to write the head: about 1 % of
+ * the gateway's CPU in a profile, bench/end-to-end.md 2026-12-05).
  */
 function outgoingHeaders(
   ctx: Context | null,
