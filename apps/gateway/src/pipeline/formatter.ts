@@ -58,8 +58,10 @@ function outgoingHeaders(
 }
 
 /**
- * Runs the response-headers phase, then writes the status and the headers (outgoingHeaders). An event
- * stream's are set one by one instead, as it reads its content type back from the response.
+ * Runs the response-headers phase, then writes the status and the headers (outgoingHeaders): the
+ * backend's head whole; the gateway's own answers and event streams through Node's header store,
+ * since Node sets an answer's Content-Length from its body at end() and an event stream reads its
+ * content type back.
  */
 export function writeHead(ctx: Context | null, res: ServerResponse, head: OutgoingHead, close = false): void {
   if (ctx && ctx.ran > 0) {
@@ -69,10 +71,9 @@ export function writeHead(ctx: Context | null, res: ServerResponse, head: Outgoi
     ctx.responseMediationMs = performance.now() - started;
   }
   const headers = outgoingHeaders(ctx, head, close);
-  if (ctx?.events) {
-    res.statusCode = head.status;
-    for (const k in headers) res.setHeader(k, headers[k]!);
-  } else res.writeHead(head.status, headers);
+  if (head.source === 'backend' && !ctx?.events) return void res.writeHead(head.status, headers);
+  res.statusCode = head.status;
+  for (const k in headers) res.setHeader(k, headers[k]!);
 }
 
 /** Runs the response-data phase on one chunk: what the handlers that ran make of it. */

@@ -167,10 +167,13 @@ describe('the answer’s head', () => {
     expect(answered.res.status).toBe(202);
     expect(answered.res.headers.get('x-request-id')).toMatch(UUID);
     expect(answered.res.headers.get('x-a')).toBe('1');
+    // a whole body of known length: sent with its length, not chunked
+    expect(answered.res.headers.get('content-length')).toBe(String(Buffer.byteLength(answered.body)));
     const refused = await fetch(`${base.replace('/phases/1.0.0', '')}/nowhere`);
-    await refused.arrayBuffer();
+    const refusal = await refused.text();
     expect(refused.status).toBe(404);
     expect(refused.headers.get('x-request-id')).toMatch(UUID);
+    expect(refused.headers.get('content-length')).toBe(String(Buffer.byteLength(refusal)));
   });
 });
 
