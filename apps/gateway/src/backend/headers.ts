@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { edited, type Edits, type OutgoingHead } from '../pipeline/formatter.js';
+import { edited, NO_EDITS, type Edits, type OutgoingHead } from '../pipeline/formatter.js';
 import type { RequestContext } from '../pipeline/types.js';
 import { peerAddress } from '../transport/client-address.js';
 
@@ -87,12 +87,8 @@ export class BackendHead implements OutgoingHead {
 
   headers(): Readonly<Record<string, string | string[]>> {
     if (this.endToEnd) return this.endToEnd;
-    const named = connectionTokens(this.raw);
     const out: Record<string, string | string[]> = {};
-    for (const k in this.raw) {
-      const v = this.raw[k];
-      if (v !== undefined && relayed(k, named)) out[k] = v;
-    }
+    this.copyHeaders(out, NO_EDITS);
     return (this.endToEnd = out);
   }
 

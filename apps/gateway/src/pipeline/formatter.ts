@@ -17,7 +17,7 @@ export interface OutgoingHead extends ResponseHead {
 /** The handlers' header edits (ctx.responseHeaders): a value sets the header, null removes it. */
 export type Edits = Readonly<Record<string, string | null>>;
 const NO_HEADERS: Readonly<Record<string, string | string[]>> = Object.freeze({});
-const NO_EDITS: Edits = Object.freeze({});
+export const NO_EDITS: Edits = Object.freeze({});
 
 /** Whether `edits` replaces or removes header `name` (own members only: a header may be called "constructor"). */
 export const edited = (edits: Edits, name: string): boolean => Object.hasOwn(edits, name);
@@ -35,10 +35,10 @@ function gatewayHead(r: GatewayResponse): OutgoingHead {
 
 /**
  * The answer's headers in the order they go out: the request id (unless the head or an edit has
- * its own), the head's, the handlers' edits, and `connection: close` when the connection ends. A
- * plain object handed to `res.writeHead` whole: header by header through `res.setHeader`, Node keeps
- * them in a hash table (a runtime call per header, and a runtime for-in to write the head: about 1 % of
- * the gateway's CPU in a profile, bench/end-to-end.md 2026-12-05).
+ * its own), the head's, the handlers' edits, and `connection: close` when the connection ends. One
+ * plain object, so that a backend's head can go to `res.writeHead` whole: header by header through
+ * `res.setHeader`, Node keeps them in a hash table (a runtime call per header, and a runtime for-in to
+ * write the head: about 1 % of the gateway's CPU in a profile, bench/end-to-end.md 2026-12-05).
  */
 function outgoingHeaders(
   ctx: Context | null,
