@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayOperation } from '@apim/contracts';
-import { requestIdOf } from '@apim/service';
 import { parseTarget } from '../routing/path.js';
 import type { RouteMatch, Router } from '../routing/router.js';
 import type { RequestTracer } from '../tracing/request-trace.js';
@@ -57,10 +56,10 @@ function claimedOperation(req: IncomingMessage, template: string): GatewayOperat
 export class Entry {
   constructor(private readonly o: EntryOptions) {}
 
-  admit(req: IncomingMessage, res: ServerResponse, startedAt: number): Context | null {
+  /** `requestId`: the request's id (requestIdOf), made by the caller so that its own answers carry it too */
+  admit(req: IncomingMessage, res: ServerResponse, requestId: string, startedAt: number): Context | null {
     const url = req.url ?? '/';
     if ((url === '/healthz' || url.startsWith('/readyz')) && this.o.health(req, res)) return null;
-    const requestId = requestIdOf(req);
     const tracer = this.o.tracer;
     const arrival: Arrival = {
       req,

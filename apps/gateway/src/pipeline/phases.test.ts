@@ -110,7 +110,11 @@ beforeAll(async () => {
     logger,
     reports: new ReportStage([{ onDone: (r) => reports.push(r) }], logger),
     tracer: null,
-    health: () => false,
+    // a fault of the gateway's own before routing (no request can cause one for real)
+    health: (req) => {
+      if (req.headers['x-test'] === 'health:throw') throw new Error('health check failed');
+      return false;
+    },
     clientIpOf: () => '127.0.0.1',
     maxBodyBytes: 1 << 20,
     stages: {},
@@ -226,6 +230,16 @@ describe('the handler contract', () => {
     expect(res.status).toBe(500);
     expect(seen).toEqual(['a.request', 'b.request', 'a.headers:gateway:500', 'a.data', 'a.done:500']);
     expect(report.error).toBe('INTERNAL_ERROR');
+  });
+
+  it('answers a fault before routing with 500 and the request’s id', async () => {
+    const res = await fetch(`${base.slice(0, base.indexOf('/phases'))}/healthz`, {
+      headers: { 'x-test': 'health:throw', 'x-request-id': 'req-before-routing' },
+    });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-request-id')).toBe('req-before-routing');
+    expect(res.headers.get('connection')).toBe('close');
+    expect(await res.text()).toBe(errorResponse('INTERNAL_ERROR').body);
   });
 
   it('routes a method the resource does not declare to the chain when a handler claims it', async () => {

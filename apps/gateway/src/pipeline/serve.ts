@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiType } from '@apim/contracts';
-import type { Logger } from '@apim/service';
+import { requestIdOf, type Logger } from '@apim/service';
 import { BodyError } from '../builders/body.js';
 import { isClosing } from '../transport/closing.js';
 import { isWebSocketHandshake } from '../transport/upgrade.js';
@@ -55,13 +55,15 @@ export function createPipeline(o: PipelineOptions): (req: IncomingMessage, res: 
 
   // Nothing a request carries may take the process down: anything thrown is a 500 for this request.
   return function guarded(req, res) {
+    // a request pipelined behind one answered with Connection: close: the socket closes unanswered
+    if (isClosing(req.socket)) return;
+    const requestId = requestIdOf(req);
     try {
-      // a request pipelined behind one answered with Connection: close: the socket closes unanswered
-      if (isClosing(req.socket)) return;
-      const ctx = entry.admit(req, res, performance.now());
+      const ctx = entry.admit(req, res, requestId, performance.now());
       if (ctx) serve(ctx, res).catch(() => res.destroy());
     } catch (e) {
-      logger.error({ err: e }, 'request failed in the gateway');
+      logger.error({ err: e, requestId }, 'request failed in the gateway');
+      if (!res.headersSent) res.setHeader('x-request-id', requestId);
       answer(null, res, errorResponse('INTERNAL_ERROR'), true);
     }
   };
