@@ -22,7 +22,6 @@ import { AnalyticsReporter } from './reporters/analytics/reporter.js';
 import { AccessLogReporter } from './reporters/access-log/reporter.js';
 import { RequestMetrics } from './reporters/metrics/reporter.js';
 import { RequestTracer } from './tracing/request-trace.js';
-import { TraceReporter } from './tracing/reporter.js';
 import { Router } from './routing/router.js';
 import { DeploymentReport } from './store/deployment-report.js';
 import { GatewayState, type StateListener } from './store/state.js';
@@ -173,7 +172,6 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
   const reporters: Reporter[] = analytics ? [requestMetrics, analytics] : [requestMetrics];
   // tracing and the access log cost a request nothing when off: no tracer, no reporter
   const tracing = startTracing(config.tracing, 'apim-gateway');
-  if (tracing) reporters.push(new TraceReporter());
   const { accessLog: log } = config;
   const accessLog = log.destination
     ? new AccessLogReporter(
@@ -182,11 +180,12 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       )
     : null;
   if (accessLog) reporters.push(accessLog);
+  const reports = new ReportStage(reporters, logger);
   const pipeline = createPipeline({
     router,
     logger,
     tracer: tracing ? new RequestTracer(tracing) : null,
-    reports: new ReportStage(reporters, logger),
+    reports,
     clientIpOf: clientAddressOf(config.trustedProxies),
     maxBodyBytes: config.limits.maxBodyBytes,
     stages: {
@@ -237,6 +236,8 @@ export async function createApp(config: GatewayConfig, options: { logger?: Logge
       // upgraded connections are no server's any more: closing the servers would wait for them
       await webSockets.close();
       await Promise.all([server, httpsServer].map((s) => (s ? closeGracefully(s) : undefined)));
+      // the last requests' reports reach the reporters before these close
+      reports.flush();
       await following.close();
       await analytics?.close();
       accessLog?.close();

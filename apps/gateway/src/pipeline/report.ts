@@ -39,10 +39,20 @@ export function answered(r: GatewayResponse): Ending {
 
 /**
  * The log phase: once per request, however it ended, the `onDone` of the handlers that ran (in
- * reverse order), then every gateway-wide reporter (analytics, metrics). A failing one is logged and
- * the others still run: the answer is already on its way.
+ * reverse order) and the end of its trace, at once; then the gateway-wide reporters (metrics,
+ * analytics, the access log), which run at the end of the event loop's turn over every request that
+ * ended in it, one reporter after the other. Run so, over a turn's requests (about ten under
+ * load), they cost the gateway 4-5 µs less per request (7 %) than run request by request between
+ * one exchange's socket work and the next (bench/end-to-end.md, 2026-12-05): their code and data
+ * stay in the CPU's caches from one report to the next. They read the clock when they run, within
+ * the turn the request ended in. A failing one is logged and the others still run: the answer is
+ * already on its way.
  */
 export class ReportStage {
+  /** the reports of the requests that ended in this turn of the event loop */
+  private pending: ExchangeReport[] = [];
+  private readonly atTurnEnd = () => this.flush();
+
   constructor(
     private readonly reporters: readonly Reporter[],
     private readonly logger: Logger,
@@ -81,12 +91,28 @@ export class ReportStage {
         }
       }
     }
-    for (const r of this.reporters)
+    // the server span ends now: its duration is the exchange's
+    if (report.trace)
       try {
-        r.onDone(report);
+        report.trace.end(report);
       } catch (e) {
-        this.failed(r.constructor.name, e);
+        this.failed('tracing', e);
       }
+    if (this.pending.push(report) === 1) setImmediate(this.atTurnEnd);
+  }
+
+  /** Hands the reports gathered so far to the reporters: at the end of each turn, and at shutdown. */
+  flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    for (const r of this.reporters)
+      for (const report of batch)
+        try {
+          r.onDone(report);
+        } catch (e) {
+          this.failed(r.constructor.name, e);
+        }
   }
 
   private failed(stage: string, err: unknown): void {

@@ -102,7 +102,7 @@ export interface ExchangeReport {
   readonly completed: boolean;
   /** messages of a WebSocket connection or events of a stream that went through, each way; null for other exchanges */
   readonly messages: { readonly in: number; readonly out: number } | null;
-  /** the request's spans, when tracing is on (ended by the log phase's TraceReporter) */
+  /** the request's spans, when tracing is on (its server span ended by the log phase) */
   readonly trace: RequestTrace | null;
 }
 

@@ -10,7 +10,7 @@ import type { ExchangeReport, Outcome, RequestContext } from '../pipeline/types.
  * RequestTrace otherwise and branches on it): a server span for the request, continued from the
  * client's traceparent; a child per handler's request phase, under which the handler's own calls
  * (token introspection at the key manager) are made; a client span for the backend call, whose
- * traceparent the backend gets. The server span ends in the log phase (TraceReporter) with what the
+ * traceparent the backend gets. The server span ends in the log phase (ReportStage) with what the
  * analytics event knows: API, operation, application, error code, status.
  */
 export class RequestTrace {
