@@ -45,7 +45,8 @@ describe.each(Object.keys(topologies))('on Redis %s', (mode) => {
     // what the apps made of the stack's prefix (a hash tag in a cluster)
     prefix = redisKeyPrefix(s.redisPrefix, config);
     await s.fx.upsertPolicy({ type: 'APPLICATION', name: 'TwoPerMin', requestCount: 2 });
-  }, 30_000);
+    // a Redis topology and a whole stack, the heaviest setup of the suite: its hook timeout (60 s)
+  });
 
   afterAll(async () => {
     redis?.disconnect();
