@@ -36,6 +36,7 @@ describe.each(Object.keys(topologies))('on Redis %s', (mode) => {
   let redis: RedisClient;
   let prefix: string;
 
+  // a Redis topology and a whole stack, the heaviest setup of the suite: the suite's hook timeout (60 s)
   beforeAll(async () => {
     topology = await topologies[mode]!();
     const env = { ...topology.env, APIM_BRUTE_FORCE_MAX_FAILURES: '2' };
@@ -45,7 +46,6 @@ describe.each(Object.keys(topologies))('on Redis %s', (mode) => {
     // what the apps made of the stack's prefix (a hash tag in a cluster)
     prefix = redisKeyPrefix(s.redisPrefix, config);
     await s.fx.upsertPolicy({ type: 'APPLICATION', name: 'TwoPerMin', requestCount: 2 });
-    // a Redis topology and a whole stack, the heaviest setup of the suite: its hook timeout (60 s)
   });
 
   afterAll(async () => {
